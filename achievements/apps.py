@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AchievementsConfig(AppConfig):
+    name = "achievements"
+    verbose_name = _("科技成果")

@@ -1,0 +1,93 @@
+"""Choices of the achievement record. Labels equal the lists of policy.json (tested)."""
+
+from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+class AchievementKind(models.TextChoices):
+    """Decides which landing standard applies."""
+
+    ENTERPRISE = "enterprise", _("企业类")
+    PLATFORM = "platform", _("平台类")
+    PROJECT = "project", _("项目类")
+
+
+class AchievementStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("发现库")
+    RETURNED = "returned", _("已退回修改")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    SERVICE = "service", _("服务库")
+    LANDED = "landed", _("已落地")
+    MERGED = "merged", _("已合并")
+
+
+# Statuses of records that count as discovered (in the discovery library or beyond).
+DISCOVERED_STATUSES = frozenset(
+    {AchievementStatus.SUBMITTED, AchievementStatus.SERVICE, AchievementStatus.LANDED}
+)
+# The service library: selected for the free end-to-end landing service.
+SERVICE_LIBRARY_STATUSES = frozenset({AchievementStatus.SERVICE, AchievementStatus.LANDED})
+# A liaison may edit their unit's record only in these statuses; afterwards only staff.
+LIAISON_EDITABLE_STATUSES = frozenset({AchievementStatus.DRAFT, AchievementStatus.RETURNED})
+
+
+class ServiceRoute(models.TextChoices):
+    """How an achievement entered the service library."""
+
+    EVALUATION = "evaluation", _("常规入库评价")
+    RECOMMENDATION = "recommendation", _("重点入库推荐")
+
+
+class CooperationMode(models.TextChoices):
+    TRANSFER = "transfer", _("转让")
+    LICENSE = "license", _("许可")
+    EQUITY = "equity", _("作价入股")
+    JOINT_DEVELOPMENT = "joint_development", _("合作开发")
+    OTHER = "other", _("其他")
+
+
+class SourceChannel(models.TextChoices):
+    MAJOR_PROJECT = "major_project", _("重大科技项目")
+    RESEARCH_CENTER = "research_center", _("工程技术研究中心")
+    KEY_LAB = "key_lab", _("重点实验室")
+    TALENT_TEAM = "talent_team", _("人才团队")
+    BROKER = "broker", _("技术经纪人")
+    INVESTMENT_PROMOTION = "investment_promotion", _("招商引资")
+    INNOVATION_EVENT = "innovation_event", _("创新创业活动")
+    OTHER = "other", _("其他")
+
+
+class IpType(models.TextChoices):
+    INVENTION_PATENT = "invention_patent", _("发明专利")
+    UTILITY_MODEL = "utility_model", _("实用新型专利")
+    DESIGN_PATENT = "design_patent", _("外观设计专利")
+    SOFTWARE_COPYRIGHT = "software_copyright", _("软件著作权")
+    IC_LAYOUT = "ic_layout", _("集成电路布图设计")
+    PLANT_VARIETY = "plant_variety", _("植物新品种")
+    TRADE_SECRET = "trade_secret", _("技术秘密")
+    OTHER = "other", _("其他")
+
+
+# Technology readiness levels and the Chinese stage names of policy.json (trl_stages).
+TRL_STAGES = (
+    (range(1, 4), _("实验室")),
+    (range(4, 6), _("小试")),
+    (range(6, 8), _("中试")),
+    (range(8, 10), _("量产")),
+)
+
+
+def trl_stage(trl: int | None) -> str:
+    for levels, name in TRL_STAGES:
+        if trl in levels:
+            return str(name)
+    return ""
+
+
+TRL_CHOICES = [
+    (level, format_lazy("TRL {} · {}", level, name))
+    for levels, name in TRL_STAGES
+    for level in levels
+]

@@ -1,0 +1,8 @@
+"""REST API v1: each app adds its routes in `<app>/api/urls.py`."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+]

@@ -1,0 +1,24 @@
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from achievements.models import Achievement
+from towns.choices import Role
+
+from . import selectors
+
+
+def home(request):
+    """Each role lands on its own work page; the public lands on the login page."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    user = request.user
+    year = timezone.localdate().year
+    context = {"year": year}
+    if user.role == Role.LIAISON:
+        context["progress"] = selectors.discovery_progress(user.unit, year)
+        context["unit_achievements"] = Achievement.objects.visible_to(user).count()
+    elif user.role in (Role.LEADER, Role.CENTER_STAFF, Role.ADMIN):
+        context["city_targets"] = selectors.city_targets(year)
+        context["discovered_total"] = Achievement.objects.discovered().count()
+    template = f"home/{user.role}.html"
+    return render(request, template, context)

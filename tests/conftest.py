@@ -1,0 +1,113 @@
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from config.celery import app as celery_app
+from towns.choices import Role
+from towns.models import Division
+
+from .factories import UserFactory, unit
+
+# Tests run tasks inline even when REDIS_URL points at a real broker; the tests that need a real
+# worker (marked `services`) switch this off themselves.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once into the fresh test database."""
+    with django_db_blocker.unblock():
+        _load_reference()
+
+
+@pytest.fixture(autouse=True)
+def reference(request):
+    """Reference data in every database test (reloaded after a transactional test flushed it)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    if not Division.objects.exists():
+        _load_reference()
+
+
+def _load_reference():
+    call_command("load_reference", verbosity=0, stdout=StringIO())
+
+
+@pytest.fixture
+def liaison(db):
+    return UserFactory(role=Role.LIAISON, unit=unit("dgut"), username="liaison_a", name="李联络")
+
+
+@pytest.fixture
+def other_liaison(db):
+    return UserFactory(role=Role.LIAISON, unit=unit("441900119"), username="liaison_b")
+
+
+@pytest.fixture
+def center_staff(db):
+    return UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="staff_a")
+
+
+@pytest.fixture
+def evaluator(db):
+    return UserFactory(role=Role.EVALUATOR, username="expert_a")
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(role=Role.LEADER, unit=unit("kjj"), username="leader_a")
+
+
+@pytest.fixture
+def enterprise_user(db):
+    from .factories import EnterpriseFactory
+
+    return UserFactory(role=Role.ENTERPRISE, enterprise=EnterpriseFactory(), username="ent_a")
+
+
+@pytest.fixture
+def broker_user(db):
+    return UserFactory(role=Role.BROKER, username="broker_a")
+
+
+@pytest.fixture
+def portal_admin(db):
+    return UserFactory(role=Role.ADMIN, username="admin_a", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def users_by_role(
+    liaison, center_staff, evaluator, leader, enterprise_user, broker_user, portal_admin
+):
+    return {
+        Role.LIAISON: liaison,
+        Role.CENTER_STAFF: center_staff,
+        Role.EVALUATOR: evaluator,
+        Role.LEADER: leader,
+        Role.ENTERPRISE: enterprise_user,
+        Role.BROKER: broker_user,
+        Role.ADMIN: portal_admin,
+    }

@@ -1,0 +1,78 @@
+"""factory-boy factories. Reference rows (divisions, units, industries) come from load_reference."""
+
+import factory
+from django.utils import timezone
+
+from achievements.choices import AchievementKind, AchievementStatus
+from achievements.models import Achievement
+from towns.choices import EnterpriseStatus, Role
+from towns.models import Division, Enterprise, Industry, Unit, User
+from towns.validators import uscc_check_character
+
+TEST_PASSWORD = "Test-pass-2026"
+
+
+def unit(code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def division(code: str) -> Division:
+    return Division.objects.get(code=code)
+
+
+def industry(code: str) -> Industry:
+    return Industry.objects.get(code=code)
+
+
+def credit_code(n: int) -> str:
+    body = f"91441900MA{n:07d}"
+    return body + uscc_check_character(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"测试用户{n}")
+    role = Role.LIAISON
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.cn")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"东莞测试科技有限公司{n}")
+    credit_code = factory.Sequence(credit_code)
+    division = factory.LazyFunction(lambda: division("441900119"))
+    status = EnterpriseStatus.APPROVED
+
+
+class AchievementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Achievement
+
+    title = factory.Sequence(lambda n: f"高性能固态电池电解质材料{n}")
+    summary = "一种硫化物固态电解质，室温离子电导率达到 12 mS/cm，较现有氧化物体系提升一个数量级。"
+    kind = AchievementKind.PROJECT
+    field = factory.LazyFunction(lambda: industry("S05"))
+    trl = 5
+    holder = "东莞理工学院"
+    contact_name = "陈教授"
+    contact_phone = "13800138000"
+    contact_email = "chen@example.cn"
+    discovering_unit = factory.LazyFunction(lambda: unit("dgut"))
+    status = AchievementStatus.SUBMITTED
+    discovered_on = factory.LazyFunction(timezone.localdate)
+    created_by = factory.LazyAttribute(
+        lambda o: UserFactory(role=Role.LIAISON, unit=o.discovering_unit)
+    )

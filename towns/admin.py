@@ -1,0 +1,66 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Division, Enterprise, Industry, Notification, PolicyValue, Unit, User
+
+
+@admin.register(Division)
+class DivisionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "short_name", "kind", "area"]
+    list_filter = ["kind", "area"]
+    search_fields = ["code", "name", "short_name", "slug"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "short_name", "kind", "division", "default_discovery_target"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["division"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "sort_order"]
+    list_filter = ["category"]
+
+
+@admin.register(PolicyValue)
+class PolicyValueAdmin(SimpleHistoryAdmin):
+    list_display = ["key", "year", "value", "description"]
+    list_filter = ["year"]
+    search_fields = ["key", "description"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_code", "division", "status", "created_at"]
+    list_filter = ["status", "division"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["division"]
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "name", "role", "unit", "enterprise", "is_active"]
+    list_filter = ["role", "is_active", "unit__kind"]
+    search_fields = ["username", "name", "email", "phone"]
+    list_select_related = ["unit", "enterprise"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("平台角色"), {"fields": ["name", "role", "unit", "enterprise", "phone", "title"]}),
+    ]
+    add_fieldsets = [
+        *UserAdmin.add_fieldsets,
+        (_("平台角色"), {"fields": ["name", "role", "unit", "enterprise"]}),
+    ]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "recipient__username"]
+    raw_id_fields = ["recipient"]

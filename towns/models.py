@@ -1,0 +1,290 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    BACK_OFFICE_ROLES,
+    READ_ALL_ROLES,
+    DivisionKind,
+    EnterpriseStatus,
+    IndustryCategory,
+    Role,
+    UnitKind,
+)
+from .validators import validate_phone, validate_uscc
+
+
+class Division(models.Model):
+    """A town-level division of Dongguan: subdistrict (街道), town (镇) or park (园区)."""
+
+    code = models.CharField(_("统计用区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DivisionKind.choices)
+    slug = models.SlugField(_("拼音标识"), max_length=40, unique=True)
+    area = models.CharField(_("所属片区"), max_length=20, blank=True)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("镇街（园区）")
+        verbose_name_plural = _("镇街（园区）")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisation that discovers achievements or is credited with landings."""
+
+    code = models.CharField(_("单位代码"), max_length=20, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30)
+    kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("所在镇街（园区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    default_discovery_target = models.PositiveIntegerField(
+        _("默认年度发现目标"),
+        null=True,
+        blank=True,
+        help_text=_("未单独设置某年目标时使用的年度成果发现目标（项）。"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=UnitKind.DIVISION) | Q(division__isnull=False),
+                name="unit_division_kind_has_division",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def is_division(self) -> bool:
+        return self.kind == UnitKind.DIVISION
+
+
+class Industry(models.Model):
+    """The industry taxonomy used as the field (所属领域) of achievements and demands."""
+
+    code = models.CharField(_("代码"), max_length=10, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    category = models.CharField(_("产业类别"), max_length=20, choices=IndustryCategory.choices)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("产业领域")
+        verbose_name_plural = _("产业领域")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class PolicyValue(models.Model):
+    """One policy number (rate, cap, threshold, count) for one year.
+
+    Every screen, task and report reads policy numbers through `towns.policy`, never from code.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    key = models.CharField(_("参数"), max_length=80)
+    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=4)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("政策参数")
+        verbose_name_plural = _("政策参数")
+        ordering = ["key", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "key"], name="policy_value_unique_year_key")
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.key} = {self.value.normalize()}"
+
+
+class Enterprise(models.Model):
+    """A company: posts demands in the demand window; landings may be registered to it."""
+
+    name = models.CharField(_("企业名称"), max_length=100)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("所在镇街（园区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("所属领域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    status = models.CharField(
+        _("审核状态"),
+        max_length=10,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        "towns.User",
+        verbose_name=_("审核人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person using the portal. Every user has one role; most belong to a unit."""
+
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("所属企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+
+    objects = PortalUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+        constraints = [
+            # A liaison officer registers for a unit, so must belong to one.
+            models.CheckConstraint(
+                condition=~Q(role=Role.LIAISON) | Q(unit__isnull=False),
+                name="user_liaison_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.ENTERPRISE) | Q(enterprise__isnull=False),
+                name="user_enterprise_has_enterprise",
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "unit"])]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.get_full_name() or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and self.role in roles
+
+    @property
+    def is_back_office(self) -> bool:
+        return self.role in BACK_OFFICE_ROLES
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.role in READ_ALL_ROLES
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message to one person (the bell); mailed too when email is configured."""
+
+    recipient = models.ForeignKey(
+        User,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类别"), max_length=40)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.title

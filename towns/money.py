@@ -1,0 +1,34 @@
+"""Money is kept in yuan as Decimal and shown in 万元 / 亿元."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+
+
+def _fmt(amount: Decimal, places: int = 2) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{amount.quantize(quantum, rounding=ROUND_HALF_UP):,}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_yuan(value) -> str:
+    """1,500,000 → 150万元; 250,000,000 → 2.5亿元; 800 → 800元."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    magnitude = abs(amount)
+    if magnitude >= YI:
+        return f"{_fmt(amount / YI, 2)}亿元"
+    if magnitude >= WAN:
+        return f"{_fmt(amount / WAN, 2)}万元"
+    return f"{_fmt(amount, 2)}元"
+
+
+def format_wan(value) -> str:
+    """Always in 万元, for aligned table columns."""
+    if value is None or value == "":
+        return ""
+    return _fmt(Decimal(value) / WAN, 2)

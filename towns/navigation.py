@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .hooks import NavItem
+
+ITEMS = [
+    NavItem(_("工作台"), "home", section=_("首页"), icon="house", order=0),
+    NavItem(_("消息通知"), "notification_list", section=_("首页"), icon="bell", order=1),
+    NavItem(
+        _("系统管理"),
+        "admin:index",
+        roles=[Role.ADMIN],
+        section=_("系统"),
+        icon="gear",
+        order=900,
+    ),
+]

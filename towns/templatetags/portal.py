@@ -1,0 +1,37 @@
+from django import template
+from django.utils.http import urlencode
+
+from towns.money import format_wan, format_yuan
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes) -> str:
+    """The current query string with some parameters replaced (for pagination and sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.filter
+def yuan(value) -> str:
+    return format_yuan(value)
+
+
+@register.filter
+def wan(value) -> str:
+    return format_wan(value)
+
+
+@register.filter
+def percent(part, whole) -> int:
+    """Progress as a whole percentage, capped at 100 for progress bars."""
+    try:
+        return min(100, round(100 * float(part) / float(whole))) if whole else 0
+    except (TypeError, ValueError):
+        return 0

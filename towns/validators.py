@@ -1,0 +1,73 @@
+"""Validators for Chinese identifiers used across the portal."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# GB 32100-2015: the unified social credit code (统一社会信用代码) has 18 characters from this
+# alphabet (no I, O, S, V, Z); the last one is a check character over the first seventeen.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def uscc_check_character(first_seventeen: str) -> str:
+    pairs = zip(first_seventeen, USCC_WEIGHTS, strict=True)
+    total = sum(USCC_ALPHABET.index(ch) * weight for ch, weight in pairs)
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalize_uscc(value: str) -> str:
+    return (value or "").strip().upper().replace(" ", "")
+
+
+def is_valid_uscc(value: str) -> bool:
+    code = normalize_uscc(value)
+    if not _USCC_SHAPE.match(code):
+        return False
+    return uscc_check_character(code[:17]) == code[17]
+
+
+def validate_uscc(value: str) -> None:
+    code = normalize_uscc(value)
+    if len(code) != 18:
+        raise ValidationError(
+            _("统一社会信用代码应为18位，当前为%(n)d位。"), params={"n": len(code)}
+        )
+    if not _USCC_SHAPE.match(code):
+        raise ValidationError(_("统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）。"))
+    if uscc_check_character(code[:17]) != code[17]:
+        raise ValidationError(_("统一社会信用代码校验位不正确，请核对后重新输入。"))
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_phone(value: str) -> str:
+    """Full-width digits and stray spaces are common in sheets from officials."""
+    text = to_halfwidth(value or "").strip()
+    return re.sub(r"[\s()（）]", "", text)
+
+
+def validate_phone(value: str) -> None:
+    phone = normalize_phone(value)
+    if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
+        raise ValidationError(
+            _("电话号码格式不正确：应为11位手机号，或带区号的固定电话（如 0769-22222222）。")
+        )
+
+
+def to_halfwidth(value: str) -> str:
+    """Fold full-width ASCII (digits, letters, punctuation) and the ideographic space."""
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out)
