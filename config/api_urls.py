@@ -1,8 +1,9 @@
 """REST API v1: each app adds its routes in `<app>/api/urls.py`."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("achievements.api.urls")),
 ]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
     path("", include("towns.urls")),
+    path("", include("achievements.urls")),
     path("", include("quotas.urls")),
 ]

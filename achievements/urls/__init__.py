@@ -1,0 +1,3 @@
+"""URLs of the achievement's life; one module per part (discovery, service_library, …)."""
+
+urlpatterns: list = []

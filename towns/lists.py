@@ -1,0 +1,60 @@
+"""The list page every app uses: a scoped queryset, a django-filter FilterSet (the same one the
+API uses), whitelisted sorting, pagination, and an .xlsx export of the filtered rows."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
+from django.views.generic import ListView
+
+from .excel import SheetSpec, xlsx_response
+
+
+class FilteredListView(LoginRequiredMixin, ListView):
+    filterset_class = None
+    paginate_by = 20
+    # sort key in the URL -> (label, order_by fields); the first is the default.
+    sort_options: dict[str, tuple[str, tuple[str, ...]]] = {}
+    export_filename = ""
+
+    def get_scoped_queryset(self):
+        """The rows this user may see (`Model.objects.visible_to(user)`), before filters."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_scoped_queryset()")
+
+    def get_queryset(self):
+        queryset = self.get_scoped_queryset()
+        self.filterset = None
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(
+                self.request.GET or None, queryset=queryset, request=self.request
+            )
+            queryset = self.filterset.qs if self.filterset.is_bound else queryset
+        return queryset.order_by(*self.current_sort()[1][1])
+
+    def current_sort(self) -> tuple[str, tuple[str, tuple[str, ...]]]:
+        if not self.sort_options:
+            return "", ("", ("-pk",))
+        key = self.request.GET.get("sort", "")
+        if key not in self.sort_options:
+            key = next(iter(self.sort_options))
+        return key, self.sort_options[key]
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.export_filename:
+            return self.export(self.get_queryset())
+        return super().get(request, *args, **kwargs)
+
+    def export_sheet(self, queryset) -> SheetSpec:
+        raise ImproperlyConfigured(f"{type(self).__name__} must define export_sheet()")
+
+    def export(self, queryset):
+        return xlsx_response(self.export_filename, [self.export_sheet(queryset)])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sort_key, _ = self.current_sort()
+        context.update(
+            filterset=self.filterset,
+            sort_key=sort_key,
+            sort_options=[(key, label) for key, (label, _) in self.sort_options.items()],
+            can_export=bool(self.export_filename),
+        )
+        return context
