@@ -1,0 +1,1 @@
+"""One module per part of the achievement's life; import from the module itself."""
