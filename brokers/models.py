@@ -453,7 +453,12 @@ class PocCenter(Stamped):
     )
     recognised_year = models.PositiveSmallIntegerField(_("认定年度"), null=True, blank=True)
     recognised_by = models.ForeignKey(
-        USER, verbose_name=_("认定操作人"), on_delete=models.PROTECT, null=True, related_name="+"
+        USER,
+        verbose_name=_("认定操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recognised_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
     recognition_support = models.DecimalField(
