@@ -17,10 +17,11 @@ from .selectors import landed_achievements, linkable_achievements
 def portal_formfield(db_field, **kwargs):
     """Money in 万元 as officials type it, real date pickers, fields as a grid of checkboxes."""
     if isinstance(db_field, models.DecimalField) and db_field.max_digits == m.MONEY["max_digits"]:
+        extra = {"help_text": db_field.help_text} if db_field.help_text else {}
         return MoneyField(
             label=str(db_field.verbose_name).replace("（元）", ""),
             required=not db_field.blank,
-            help_text=db_field.help_text or None,
+            **extra,
         )
     if isinstance(db_field, models.DateField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -24,7 +24,7 @@ _CITY_TARGET_SOURCE = (
 
 def recognised_base_name(text: str) -> str:
     """`国家技术转移人才培养基地（广东）or an equivalent national base` → the base's name."""
-    return re.split(r"\s+or\s+|或", text, maxsplit=1)[0].strip()
+    return re.split(r"\s*\bor\b|或", text, maxsplit=1)[0].strip()
 
 
 @transaction.atomic

@@ -44,7 +44,9 @@ class Col:
 
     @property
     def css(self) -> str:
-        return "num" if self.kind in ("money", "number") else ""
+        if self.kind in ("money", "number"):
+            return "num"
+        return "text-nowrap" if self.kind in ("date", "status") or self.width <= 12 else ""
 
 
 def names(related) -> str:
