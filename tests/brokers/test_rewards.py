@@ -162,9 +162,9 @@ def test_event_subsidy_is_half_the_spend_capped_at_three_million():
 # --- Proof-of-concept centers --------------------------------------------------------------------
 
 
-def recognise(center, year, support=wan(100)):
+def recognise(center, year, support=None):
     return services.poc_center_recognise(
-        center=center, year=year, support=support, acting_user=staff_user()
+        center=center, year=year, support=support or wan(100), acting_user=staff_user()
     )
 
 
@@ -175,7 +175,7 @@ def test_poc_recognition_one_off_capped():
 
 
 def test_no_more_than_five_centers_are_recognised_a_year():
-    for index in range(5):
+    for _ in range(5):
         recognise(PocCenterFactory(), 2024)
     sixth = PocCenterFactory()
     with pytest.raises(ActionRefused, match="达到每年不超过5家的限额"):
