@@ -16,11 +16,12 @@ from .shares import check_broker_shares, parse_broker_shares
 def parse_contract_type(value) -> str:
     text = clean_text(value).replace(" ", "")
     for choice in ContractType:
-        if text in (choice.label, choice.label.removeprefix("技术")):
+        label = str(choice.label)
+        if text in (label, label.removeprefix("技术")):
             return choice.value
     raise ParseError(
         _("合同类型“%(value)s”无法识别，应为：%(types)s")
-        % {"value": value, "types": "、".join(ContractType.labels)}
+        % {"value": value, "types": "、".join(map(str, ContractType.labels))}
     )
 
 

@@ -65,5 +65,5 @@ def check_broker_shares(shares: Sequence[tuple[Broker, Decimal]]) -> None:
     total = sum((share for _broker, share in shares), Decimal(0))
     if total != 100:
         raise ValidationError(
-            _("经纪人份额合计应为100%%，当前为%(total)s%%。") % {"total": total.normalize()}
+            _("经纪人份额合计应为100%%，当前为%(total)s%%。") % {"total": f"{total.normalize():f}"}
         )
