@@ -37,7 +37,7 @@ class RegisterForm(forms.ModelForm):
 
 def register_form(model_class, field_names, **overrides):
     """A ModelForm for a plain register."""
-    meta = type("Meta", (), {"model": model_class, "fields": field_names})
+    meta = type("Meta", (RegisterForm.Meta,), {"model": model_class, "fields": field_names})
     return type(f"{model_class.__name__}Form", (RegisterForm,), {"Meta": meta, **overrides})
 
 

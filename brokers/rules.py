@@ -22,4 +22,7 @@ rules.add_perm("brokers.verify_broker", is_back_office)
 # A broker user without a profile may apply for the library themselves.
 rules.add_perm("brokers.apply_as_broker", is_broker)
 
+# Brokers read the contracts credited to them (scoped by TechContract.visible_to).
+rules.add_perm("brokers.view_contracts", reads_everything | is_broker)
+
 rules.add_perm("brokers.approve_rewards", is_back_office)

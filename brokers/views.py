@@ -466,7 +466,7 @@ def broker_reject(request, pk):
 
 class ContractListView(RegisterListView):
     def get_scoped_queryset(self):
-        # Brokers see the contracts credited to them.
+        require_perm(self.request.user, "brokers.view_contracts")
         return selectors.contracts_with_details(
             m.TechContract.objects.visible_to(self.request.user)
         )
