@@ -335,6 +335,40 @@ def poc_performance(year: int) -> list[ComputedReward]:
     return lines
 
 
+# The policy numbers the rules read, as the reward page lists them: (key, label, kind).
+POLICY_PARAMETERS = (
+    ("broker_commission_rate", _("技术经纪人奖励比例"), "rate"),
+    ("broker_commission_cap", _("技术经纪人奖励上限"), "money"),
+    ("outstanding_individual_max_count", _("优秀个人每年名额"), "count"),
+    ("outstanding_individual_cap", _("优秀个人奖励上限"), "money"),
+    ("intermediary_first_above_scale_award", _("科技中介首次上规奖励"), "money"),
+    ("demonstration_intermediary_max_count", _("示范机构每年名额"), "count"),
+    ("demonstration_intermediary_cap", _("示范机构资助上限"), "money"),
+    ("event_subsidy_rate_max", _("活动资助比例上限"), "rate"),
+    ("event_subsidy_cap", _("活动资助上限"), "money"),
+    ("poc_center_max_per_year", _("概念验证中心每年认定数"), "count"),
+    ("poc_center_recognition_cap", _("认定一次性支持上限"), "money"),
+    ("poc_center_review_every_years", _("绩效评估周期（年）"), "count"),
+    ("poc_center_performance_rate", _("绩效奖励比例"), "rate"),
+    ("poc_center_performance_cap", _("绩效奖励上限"), "money"),
+)
+
+
+def policy_parameters(year: int) -> list[tuple[str, str]]:
+    """The year's incentive numbers, formatted, in the order of the rules."""
+    rows = []
+    for name, label, kind in POLICY_PARAMETERS:
+        value = incentive(name, year)
+        if kind == "rate":
+            text = percent(value)
+        elif kind == "money":
+            text = format_yuan(value)
+        else:
+            text = str(int(value))
+        rows.append((str(label), text))
+    return rows
+
+
 RULES = (
     broker_commissions,
     outstanding_individuals,

@@ -25,6 +25,7 @@ from . import filters, forms, selectors, services, tables
 from . import models as m
 from .choices import BrokerStatus, Programme
 from .imports import COLUMNS as IMPORT_COLUMNS
+from .rewards import policy_parameters
 from .tables import Col
 
 
@@ -766,6 +767,7 @@ def reward_list(request, year):
             "rule_totals": selectors.reward_rule_totals(rewards) if rewards else [],
             "years": range(timezone.localdate().year, 2022, -1),
             "can_approve": request.user.has_perm("brokers.approve_rewards"),
+            "parameters": policy_parameters(year),
         },
     )
 

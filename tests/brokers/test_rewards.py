@@ -374,3 +374,15 @@ def test_the_api_approves_through_the_same_service(client, center_staff, leader,
     assert response.status_code == 200
     assert response.json()["status"] == "approved"
     assert client.post(url).status_code == 400
+
+
+def test_the_page_shows_the_year_s_policy_numbers(client, center_staff):
+    PolicyValue.objects.filter(year=2025, key="incentives.event_subsidy_cap").update(value=wan(400))
+    from towns.policy import clear_policy_cache
+
+    clear_policy_cache()
+    client.force_login(center_staff)
+    content = client.get(reverse("brokers:reward_list", args=[2025])).content.decode()
+    assert "技术经纪人奖励比例：</span>5%" in content
+    assert "活动资助上限：</span>400万元" in content
+    assert "优秀个人每年名额：</span>10" in content
