@@ -1,1 +1,861 @@
-# Models arrive with the issue that builds this app.
+"""The transfer ecosystem: brokers, technology contracts, venture capital, intermediaries,
+proof-of-concept centers, subsidised events, the yearly rewards and the town-programme registers.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from achievements.models import Achievement
+from towns.choices import Role
+from towns.models import Division, Industry
+from towns.validators import validate_uscc
+
+from .choices import (
+    BrokerStatus,
+    Comparison,
+    ContractType,
+    EventKind,
+    ImportStatus,
+    InvestmentRound,
+    PocKind,
+    PocStatus,
+    Programme,
+    Rating,
+    RewardListStatus,
+    RewardRule,
+)
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+USER = settings.AUTH_USER_MODEL
+
+
+class StaffReadQuerySet(models.QuerySet):
+    """Registers kept by the service center: staff and admins change them, leaders read them."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.reads_everything:
+            return self.none()
+        return self
+
+
+class Stamped(models.Model):
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- Brokers -------------------------------------------------------------------------------------
+
+
+class CertificateLevel(models.Model):
+    """初级 / 中级 / 高级, and whether that level may enter the library (policy.json)."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("证书等级"), max_length=30)
+    eligible_for_library = models.BooleanField(_("可入库"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("技术经纪人证书等级")
+        verbose_name_plural = _("技术经纪人证书等级")
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingBase(models.Model):
+    """A base that issues broker certificates; only recognised ones qualify for the library."""
+
+    name = models.CharField(_("培养基地名称"), max_length=100, unique=True)
+    recognised = models.BooleanField(
+        _("认可的培养基地"),
+        default=False,
+        help_text=_("国家技术转移人才培养基地（广东）或其他同等级的培养基地。"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("技术经纪人培养基地")
+        verbose_name_plural = _("技术经纪人培养基地")
+        ordering = ["-recognised", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BrokerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.reads_everything:
+            return self
+        if user.role == Role.BROKER:
+            return self.filter(user=user)
+        return self.none()
+
+    def in_library(self):
+        return self.filter(status=BrokerStatus.IN_LIBRARY)
+
+
+class Broker(Stamped):
+    """A technology broker (技术经纪（理）人) and their certificate."""
+
+    user = models.OneToOneField(
+        USER,
+        verbose_name=_("登录账号"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="broker_profile",
+        limit_choices_to={"role": Role.BROKER},
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    employer = models.CharField(_("工作单位"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    fields = models.ManyToManyField(
+        Industry, verbose_name=_("擅长领域"), related_name="brokers", blank=True
+    )
+    certificate_level = models.ForeignKey(
+        CertificateLevel, verbose_name=_("证书等级"), on_delete=models.PROTECT, related_name="+"
+    )
+    training_base = models.ForeignKey(
+        TrainingBase, verbose_name=_("发证培养基地"), on_delete=models.PROTECT, related_name="+"
+    )
+    certificate_number = models.CharField(_("证书编号"), max_length=50, unique=True)
+    certificate_date = models.DateField(_("发证日期"))
+    certificate_file = models.FileField(
+        _("证书扫描件"), upload_to="brokers/certificates/%Y/", blank=True
+    )
+    status = models.CharField(
+        _("入库状态"), max_length=20, choices=BrokerStatus.choices, default=BrokerStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        USER,
+        verbose_name=_("核验人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    review_note = models.CharField(_("核验意见"), max_length=300, blank=True)
+
+    objects = BrokerQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("技术经纪人")
+        verbose_name_plural = _("技术经纪（理）人库")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["status", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=BrokerStatus.IN_LIBRARY) | Q(reviewed_by__isnull=False),
+                name="broker_in_library_was_reviewed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BrokerReview(models.Model):
+    """Who verified or refused a broker's certificate, when, and why."""
+
+    broker = models.ForeignKey(Broker, on_delete=models.CASCADE, related_name="reviews")
+    from_status = models.CharField(_("原状态"), max_length=20, choices=BrokerStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=BrokerStatus.choices)
+    actor = models.ForeignKey(USER, verbose_name=_("操作人"), on_delete=models.PROTECT)
+    note = models.CharField(_("意见"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("经纪人核验记录")
+        verbose_name_plural = _("经纪人核验记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.broker_id}: {self.from_status} → {self.to_status}"
+
+
+# --- Technology contracts ------------------------------------------------------------------------
+
+
+class TechContractQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.reads_everything:
+            return self
+        if user.role == Role.BROKER:
+            return self.filter(broker_shares__broker__user=user).distinct()
+        return self.none()
+
+    def registered_in(self, year: int):
+        return self.filter(registered_on__year=year)
+
+    def with_dongguan_party(self):
+        return self.filter(Q(seller_division__isnull=False) | Q(buyer_division__isnull=False))
+
+
+class TechContract(Stamped):
+    """A registered technology contract (技术合同) and who and what it credits."""
+
+    title = models.CharField(_("合同名称"), max_length=200)
+    contract_type = models.CharField(_("合同类型"), max_length=20, choices=ContractType.choices)
+    registration_number = models.CharField(_("登记编号"), max_length=50, unique=True)
+    registered_on = models.DateField(_("登记日期"))
+    amount = models.DecimalField(_("合同成交额（元）"), **MONEY)
+    seller_name = models.CharField(_("卖方（受托方）"), max_length=200)
+    seller_division = models.ForeignKey(
+        Division,
+        verbose_name=_("卖方所在镇街（园区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("东莞市内主体请选择所在镇街；市外主体留空。"),
+    )
+    buyer_name = models.CharField(_("买方（委托方）"), max_length=200)
+    buyer_division = models.ForeignKey(
+        Division,
+        verbose_name=_("买方所在镇街（园区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("东莞市内主体请选择所在镇街；市外主体留空。"),
+    )
+    achievements = models.ManyToManyField(
+        Achievement, verbose_name=_("关联成果"), related_name="tech_contracts", blank=True
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = TechContractQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[achievements])
+
+    class Meta:
+        verbose_name = _("技术合同")
+        verbose_name_plural = _("技术合同")
+        ordering = ["-registered_on", "-id"]
+        indexes = [
+            models.Index(fields=["registered_on"]),
+            models.Index(fields=["contract_type", "registered_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.registration_number} {self.title}"
+
+    @property
+    def has_dongguan_party(self) -> bool:
+        return bool(self.seller_division_id or self.buyer_division_id)
+
+
+class ContractBroker(models.Model):
+    """A broker credited on a contract, with their share of the facilitated amount (%)."""
+
+    contract = models.ForeignKey(
+        TechContract, on_delete=models.CASCADE, related_name="broker_shares"
+    )
+    broker = models.ForeignKey(
+        Broker, verbose_name=_("技术经纪人"), on_delete=models.PROTECT, related_name="shares"
+    )
+    share = models.DecimalField(_("份额（%）"), max_digits=5, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("合同经纪人份额")
+        verbose_name_plural = _("合同经纪人份额")
+        ordering = ["-share", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "broker"], name="contract_broker_unique"),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=100), name="contract_broker_share_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.broker} {self.share}%"
+
+
+class ContractImport(models.Model):
+    """An uploaded contract sheet between preview and confirmation (and afterwards, the record)."""
+
+    file = models.FileField(_("文件"), upload_to="brokers/imports/%Y/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    row_count = models.PositiveIntegerField(_("导入行数"), default=0)
+    uploaded_by = models.ForeignKey(USER, verbose_name=_("上传人"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("技术合同导入")
+        verbose_name_plural = _("技术合同导入")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+# --- Venture capital -----------------------------------------------------------------------------
+
+
+class VentureRound(Stamped):
+    """A venture-capital round raised by an achievement (its company or team)."""
+
+    achievement = models.ForeignKey(
+        Achievement,
+        verbose_name=_("科技成果"),
+        on_delete=models.PROTECT,
+        related_name="venture_rounds",
+    )
+    investor = models.CharField(_("投资机构"), max_length=200)
+    round = models.CharField(_("融资轮次"), max_length=20, choices=InvestmentRound.choices)
+    amount = models.DecimalField(_("融资金额（元）"), **MONEY)
+    invested_on = models.DateField(_("融资日期"))
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("创投融资")
+        verbose_name_plural = _("创投融资")
+        ordering = ["-invested_on", "-id"]
+        indexes = [models.Index(fields=["invested_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="venture_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.achievement} {self.get_round_display()}"
+
+
+# --- S&T intermediaries and proof-of-concept centers ---------------------------------------------
+
+
+class Intermediary(Stamped):
+    """An S&T intermediary service firm (科技中介服务机构)."""
+
+    name = models.CharField(_("机构名称"), max_length=200, unique=True)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("所在镇街（园区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fields = models.ManyToManyField(
+        Industry, verbose_name=_("服务领域"), related_name="intermediaries", blank=True
+    )
+    recognition_year = models.PositiveSmallIntegerField(
+        _("备案（认定）年度"), null=True, blank=True
+    )
+    first_above_scale_year = models.PositiveSmallIntegerField(
+        _("首次上规年度"),
+        null=True,
+        blank=True,
+        help_text=_("首次成长为规模以上科技服务企业的年度；该年度给予一次性奖励。"),
+    )
+    landed_projects = models.ManyToManyField(
+        Achievement, verbose_name=_("服务的落地成果"), related_name="intermediaries", blank=True
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("科技中介服务机构")
+        verbose_name_plural = _("科技中介服务机构")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["first_above_scale_year"])]
+
+    def __str__(self):
+        return self.name
+
+
+class IntermediaryRating(Stamped):
+    """A year's service-performance rating; demonstration candidates get a proposed grant."""
+
+    intermediary = models.ForeignKey(
+        Intermediary, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rating = models.CharField(_("绩效评价"), max_length=20, choices=Rating.choices)
+    score = models.DecimalField(_("绩效得分"), max_digits=5, decimal_places=2)
+    service_revenue = models.DecimalField(_("服务收入（元）"), null=True, blank=True, **MONEY)
+    demonstration = models.BooleanField(_("推荐为示范机构"), default=False)
+    proposed_amount = models.DecimalField(
+        _("按绩效拟资助金额（元）"), null=True, blank=True, **MONEY
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("科技中介绩效评价")
+        verbose_name_plural = _("科技中介绩效评价")
+        ordering = ["-year", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intermediary", "year"], name="intermediary_rating_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="intermediary_score_0_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(demonstration=True) | Q(proposed_amount__isnull=False),
+                name="demonstration_has_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.intermediary} {self.year} {self.get_rating_display()}"
+
+
+class PocCenter(Stamped):
+    """A proof-of-concept center or pilot base (概念验证中心 / 中试基地)."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=PocKind.choices)
+    operator = models.CharField(_("建设运营主体"), max_length=200)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("所在镇街（园区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    fields = models.ManyToManyField(
+        Industry, verbose_name=_("服务领域"), related_name="poc_centers", blank=True
+    )
+    status = models.CharField(
+        _("认定状态"), max_length=20, choices=PocStatus.choices, default=PocStatus.BUILDING
+    )
+    recognised_year = models.PositiveSmallIntegerField(_("认定年度"), null=True, blank=True)
+    recognised_by = models.ForeignKey(
+        USER,
+        verbose_name=_("认定操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recognised_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    recognition_support = models.DecimalField(
+        _("拟一次性支持金额（元）"),
+        null=True,
+        blank=True,
+        help_text=_("认定后一次性支持，按政策上限封顶。"),
+        **MONEY,
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("概念验证中心（中试基地）")
+        verbose_name_plural = _("概念验证中心（中试基地）")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "recognised_year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=PocStatus.BUILDING)
+                | Q(recognised_year__isnull=False, recognised_by__isnull=False),
+                name="poc_recognised_has_year",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PocEvaluation(Stamped):
+    """The performance evaluation held every two years after recognition."""
+
+    center = models.ForeignKey(
+        PocCenter,
+        verbose_name=_("概念验证中心"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+    )
+    year = models.PositiveSmallIntegerField(_("评估年度"))
+    rating = models.CharField(_("绩效评估结果"), max_length=20, choices=Rating.choices)
+    note = models.CharField(_("评估意见"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("概念验证中心绩效评估")
+        verbose_name_plural = _("概念验证中心绩效评估")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year"], name="poc_evaluation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.center} {self.year} {self.get_rating_display()}"
+
+
+class PocProject(Stamped):
+    """A landed project transformed through a center, with its contribution in one year."""
+
+    center = models.ForeignKey(
+        PocCenter, verbose_name=_("概念验证中心"), on_delete=models.CASCADE, related_name="projects"
+    )
+    achievement = models.ForeignKey(
+        Achievement,
+        verbose_name=_("落地成果"),
+        on_delete=models.PROTECT,
+        related_name="poc_projects",
+    )
+    year = models.PositiveSmallIntegerField(_("贡献年度"))
+    contribution = models.DecimalField(_("综合贡献（元）"), **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("概念验证中心转化落地项目")
+        verbose_name_plural = _("概念验证中心转化落地项目")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "achievement", "year"], name="poc_project_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(contribution__gte=0), name="poc_contribution_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.center} · {self.achievement} ({self.year})"
+
+
+# --- Events and outstanding individuals ----------------------------------------------------------
+
+
+class SubsidisedEvent(Stamped):
+    """A competition, forum or exhibition on achievement transfer held by a social organisation."""
+
+    name = models.CharField(_("活动名称"), max_length=200)
+    kind = models.CharField(_("活动类型"), max_length=20, choices=EventKind.choices)
+    organiser = models.CharField(_("举办（承办）单位"), max_length=200)
+    held_on = models.DateField(_("举办日期"))
+    total_spend = models.DecimalField(_("经核定总支出（元）"), **MONEY)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("成果转化活动")
+        verbose_name_plural = _("成果转化活动（资助）")
+        ordering = ["-held_on", "id"]
+        indexes = [models.Index(fields=["held_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_spend__gt=0), name="event_spend_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OutstandingIndividual(Stamped):
+    """A candidate for the year's outstanding technology-transfer individuals."""
+
+    year = models.PositiveSmallIntegerField(_("评选年度"))
+    name = models.CharField(_("姓名"), max_length=50)
+    broker = models.ForeignKey(
+        Broker,
+        verbose_name=_("在库技术经纪人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+    )
+    employer = models.CharField(_("工作单位"), max_length=100)
+    merit = models.TextField(_("主要事迹"))
+    score = models.DecimalField(_("评审得分"), max_digits=5, decimal_places=2)
+    proposed_amount = models.DecimalField(_("拟奖励金额（元）"), **MONEY)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("优秀技术转移转化个人候选")
+        verbose_name_plural = _("优秀技术转移转化个人评选")
+        ordering = ["-year", "-score", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="outstanding_score_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_amount__gte=0), name="outstanding_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.name}"
+
+
+# --- Rewards -------------------------------------------------------------------------------------
+
+
+class RewardList(models.Model):
+    """The year's incentive rewards, computed by rule; approved once, then frozen."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=RewardListStatus.choices,
+        default=RewardListStatus.DRAFT,
+    )
+    total = models.DecimalField(_("奖励总额（元）"), default=0, **MONEY)
+    computed_by = models.ForeignKey(
+        USER, verbose_name=_("计算人"), on_delete=models.PROTECT, related_name="+"
+    )
+    computed_at = models.DateTimeField(_("计算时间"))
+    approved_by = models.ForeignKey(
+        USER,
+        verbose_name=_("审定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度奖励清单")
+        verbose_name_plural = _("年度奖励清单")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=RewardListStatus.APPROVED)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="reward_list_approved_has_approver",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年度奖励清单"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == RewardListStatus.APPROVED
+
+
+class RewardLine(models.Model):
+    """One reward: the rule, the beneficiary, the inputs the rule read, and the amount."""
+
+    reward_list = models.ForeignKey(RewardList, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("序号"))
+    rule = models.CharField(_("奖励类别"), max_length=40, choices=RewardRule.choices)
+    beneficiary = models.CharField(_("奖励对象"), max_length=200)
+    broker = models.ForeignKey(
+        Broker, on_delete=models.PROTECT, null=True, blank=True, related_name="reward_lines"
+    )
+    inputs = models.JSONField(_("计算依据"), default=list)
+    basis = models.CharField(_("计算说明"), max_length=500)
+    amount = models.DecimalField(_("奖励金额（元）"), **MONEY)
+
+    class Meta:
+        verbose_name = _("奖励明细")
+        verbose_name_plural = _("奖励明细")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reward_list", "position"], name="reward_line_position_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="reward_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()} {self.beneficiary}"
+
+
+# --- Town-programme registers (seed 000) ----------------------------------------------------------
+
+
+class ProgrammeTarget(models.Model):
+    """A target of a town-programme register, loaded from the reference files."""
+
+    programme = models.CharField(_("工作台账"), max_length=40, choices=Programme.choices)
+    year = models.PositiveSmallIntegerField(_("目标年度"))
+    target = models.PositiveIntegerField(_("目标值"))
+    target_max = models.PositiveIntegerField(_("目标上限"), null=True, blank=True)
+    comparison = models.CharField(_("比较方式"), max_length=10, choices=Comparison.choices)
+    unit = models.CharField(_("计量单位"), max_length=10)
+    source = models.CharField(_("依据"), max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("镇街工作目标")
+        verbose_name_plural = _("镇街工作目标")
+        ordering = ["programme", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="programme_target_unique"),
+            models.CheckConstraint(
+                condition=~Q(comparison=Comparison.RANGE) | Q(target_max__isnull=False),
+                name="programme_target_range_has_max",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_programme_display()} {self.year}: {self.target}"
+
+    def is_met(self, actual: int) -> bool:
+        if self.comparison == Comparison.MORE_THAN:
+            return actual > self.target
+        return actual >= self.target
+
+
+class MajorProject(Stamped):
+    """A town project entered in the city major S&T project library (市重大科技项目库)."""
+
+    name = models.CharField(_("项目名称"), max_length=200)
+    lead_enterprise = models.CharField(_("牵头企业"), max_length=200)
+    division = models.ForeignKey(
+        Division, verbose_name=_("所在镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.ForeignKey(
+        Industry, verbose_name=_("所属领域"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("入库年度"))
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("市重大科技项目库入库项目")
+        verbose_name_plural = _("市重大科技项目库入库项目")
+        ordering = ["-year", "division__code", "name"]
+        indexes = [models.Index(fields=["year", "division"])]
+
+    def __str__(self):
+        return self.name
+
+
+class GazelleEnterprise(Stamped):
+    """A town enterprise in the gazelle enterprise incubation library (瞪羚企业培育库)."""
+
+    name = models.CharField(_("企业名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    division = models.ForeignKey(
+        Division, verbose_name=_("所在镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.ForeignKey(
+        Industry, verbose_name=_("所属领域"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("入库年度"))
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("瞪羚培育企业")
+        verbose_name_plural = _("瞪羚企业培育库")
+        ordering = ["-year", "division__code", "name"]
+        indexes = [models.Index(fields=["year", "division"])]
+
+    def __str__(self):
+        return self.name
+
+
+class CooperationProject(Stamped):
+    """An industry–university cooperation project brokered by a town (产学研合作项目)."""
+
+    title = models.CharField(_("项目名称"), max_length=200)
+    enterprise = models.CharField(_("合作企业"), max_length=200)
+    institution = models.CharField(_("合作高校院所"), max_length=200)
+    division = models.ForeignKey(
+        Division, verbose_name=_("促成镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField(_("签约日期"))
+    amount = models.DecimalField(_("合作金额（元）"), null=True, blank=True, **MONEY)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("产学研合作项目")
+        verbose_name_plural = _("产学研合作项目")
+        ordering = ["-signed_on", "id"]
+        indexes = [models.Index(fields=["signed_on", "division"])]
+
+    def __str__(self):
+        return self.title
+
+
+class InnovationComplex(Stamped):
+    """An innovation and entrepreneurship complex co-built by the city and a town."""
+
+    name = models.CharField(_("综合体名称"), max_length=200, unique=True)
+    division = models.ForeignKey(
+        Division, verbose_name=_("所在镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    operator = models.CharField(_("运营主体"), max_length=200)
+    fields = models.ManyToManyField(
+        Industry, verbose_name=_("主导领域"), related_name="innovation_complexes", blank=True
+    )
+    year = models.PositiveSmallIntegerField(_("建成年度"))
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("创新创业综合体")
+        verbose_name_plural = _("创新创业综合体")
+        ordering = ["-year", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DemonstrationTown(Stamped):
+    """A town recognised as an S&T innovation demonstration town (科技创新示范镇)."""
+
+    division = models.OneToOneField(
+        Division, verbose_name=_("镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("认定年度"))
+    highlights = models.TextField(_("创建亮点"), blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("科技创新示范镇")
+        verbose_name_plural = _("科技创新示范镇")
+        ordering = ["-year", "division__code"]
+
+    def __str__(self):
+        return str(self.division)

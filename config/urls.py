@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("towns.urls")),
     path("", include("achievements.urls")),
+    path("", include("brokers.urls")),
     path("", include("quotas.urls")),
 ]

@@ -80,7 +80,7 @@ ROLE_HOME_MARKERS = {
     Role.ADMIN: "进入系统管理",
     Role.EVALUATOR: "暂无待办事项",
     Role.ENTERPRISE: "暂无待办事项",
-    Role.BROKER: "暂无待办事项",
+    Role.BROKER: "尚未建立技术经纪人档案",
 }
 
 

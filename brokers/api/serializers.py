@@ -1,0 +1,139 @@
+from rest_framework import serializers
+
+from .. import models as m
+
+
+class BrokerSerializer(serializers.ModelSerializer):
+    certificate_level = serializers.CharField(source="certificate_level.name")
+    training_base = serializers.CharField(source="training_base.name")
+    fields = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = m.Broker
+        fields = [
+            "id",
+            "name",
+            "employer",
+            "fields",
+            "certificate_level",
+            "training_base",
+            "certificate_number",
+            "certificate_date",
+            "status",
+            "status_display",
+            "reviewed_at",
+        ]
+
+
+class ContractBrokerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="broker.name")
+
+    class Meta:
+        model = m.ContractBroker
+        fields = ["broker", "name", "share"]
+
+
+class TechContractSerializer(serializers.ModelSerializer):
+    brokers = ContractBrokerSerializer(source="broker_shares", many=True, read_only=True)
+    achievements = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    seller_division = serializers.CharField(source="seller_division.name", default=None)
+    buyer_division = serializers.CharField(source="buyer_division.name", default=None)
+    has_dongguan_party = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = m.TechContract
+        fields = [
+            "id",
+            "title",
+            "contract_type",
+            "registration_number",
+            "registered_on",
+            "amount",
+            "seller_name",
+            "seller_division",
+            "buyer_name",
+            "buyer_division",
+            "has_dongguan_party",
+            "achievements",
+            "brokers",
+        ]
+
+
+class VentureRoundSerializer(serializers.ModelSerializer):
+    achievement_title = serializers.CharField(source="achievement.title")
+    achievement_status = serializers.CharField(source="achievement.status")
+
+    class Meta:
+        model = m.VentureRound
+        fields = [
+            "id",
+            "achievement",
+            "achievement_title",
+            "achievement_status",
+            "investor",
+            "round",
+            "amount",
+            "invested_on",
+        ]
+
+
+class IntermediarySerializer(serializers.ModelSerializer):
+    division = serializers.CharField(source="division.name", default=None)
+    fields = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    landed_projects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = m.Intermediary
+        fields = [
+            "id",
+            "name",
+            "division",
+            "fields",
+            "recognition_year",
+            "first_above_scale_year",
+            "landed_projects",
+        ]
+
+
+class PocCenterSerializer(serializers.ModelSerializer):
+    division = serializers.CharField(source="division.name")
+    fields = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = m.PocCenter
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "operator",
+            "division",
+            "fields",
+            "status",
+            "recognised_year",
+        ]
+
+
+class RewardLineSerializer(serializers.ModelSerializer):
+    rule_display = serializers.CharField(source="get_rule_display")
+
+    class Meta:
+        model = m.RewardLine
+        fields = ["position", "rule", "rule_display", "beneficiary", "inputs", "basis", "amount"]
+
+
+class RewardListSerializer(serializers.ModelSerializer):
+    lines = RewardLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = m.RewardList
+        fields = [
+            "id",
+            "year",
+            "status",
+            "total",
+            "computed_at",
+            "approved_at",
+            "approved_by",
+            "lines",
+        ]

@@ -1,0 +1,105 @@
+"""Read-only API of the registers (the same scoping and FilterSets as the pages), plus the
+reward list's approve action, which calls the same service as the page."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from achievements.models import Achievement
+
+from .. import filters, selectors, services
+from .. import models as m
+from . import serializers
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every list starts from `visible_to(user)`; registers need the staff/leader read right."""
+
+    perm = "brokers.view_registers"
+    model = None
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return self.model.objects.none()
+        if self.perm and not self.request.user.has_perm(self.perm):
+            raise PermissionDenied
+        queryset = self.model.objects.visible_to(self.request.user)
+        return queryset.select_related(*self.select_related).prefetch_related(
+            *self.prefetch_related
+        )
+
+
+class BrokerViewSet(ScopedViewSet):
+    perm = ""  # a broker reads their own record
+    model = m.Broker
+    serializer_class = serializers.BrokerSerializer
+    filterset_class = filters.BrokerFilter
+    select_related = ("certificate_level", "training_base")
+    prefetch_related = ("fields",)
+    ordering = ["name", "id"]
+
+
+class TechContractViewSet(ScopedViewSet):
+    perm = ""  # a broker reads the contracts credited to them
+    model = m.TechContract
+    serializer_class = serializers.TechContractSerializer
+    filterset_class = filters.TechContractFilter
+    ordering = ["-registered_on", "-id"]
+
+    def get_queryset(self):
+        return selectors.contracts_with_details(super().get_queryset())
+
+
+class VentureRoundViewSet(ScopedViewSet):
+    model = m.VentureRound
+    serializer_class = serializers.VentureRoundSerializer
+    filterset_class = filters.VentureRoundFilter
+    select_related = ("achievement",)
+    ordering = ["-invested_on", "-id"]
+
+
+class IntermediaryViewSet(ScopedViewSet):
+    model = m.Intermediary
+    serializer_class = serializers.IntermediarySerializer
+    filterset_class = filters.IntermediaryFilter
+    select_related = ("division",)
+    prefetch_related = ("fields", Prefetch("landed_projects", Achievement.objects.only("id")))
+    ordering = ["name"]
+
+
+class PocCenterViewSet(ScopedViewSet):
+    model = m.PocCenter
+    serializer_class = serializers.PocCenterSerializer
+    filterset_class = filters.PocCenterFilter
+    select_related = ("division",)
+    prefetch_related = ("fields",)
+    ordering = ["name"]
+
+
+class RewardListViewSet(ScopedViewSet):
+    model = m.RewardList
+    serializer_class = serializers.RewardListSerializer
+    prefetch_related = ("lines",)
+    filterset_fields = ["year", "status"]
+    ordering = ["-year"]
+
+    @extend_schema(request=None, responses=serializers.RewardListSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        reward_list = self.get_object()
+        if not request.user.has_perm("brokers.approve_rewards"):
+            raise PermissionDenied
+        try:
+            reward_list = services.reward_list_approve(
+                reward_list=reward_list, acting_user=request.user
+            )
+        except ValidationError as exc:
+            raise drf_serializers.ValidationError(exc.messages) from exc
+        return Response(self.get_serializer(reward_list).data)

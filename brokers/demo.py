@@ -1,0 +1,566 @@
+"""Demo data of the transfer ecosystem: deterministic (ctx.rng) and idempotent (natural keys)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+
+from achievements.choices import AchievementKind, AchievementStatus, ServiceRoute
+from achievements.models import Achievement
+from achievements.services.core import (
+    achievement_change_status,
+    achievement_enter_service_library,
+)
+from towns.demo import demo_credit_code
+from towns.models import Division, Industry, Unit
+
+from . import models as m
+from . import services
+from .choices import (
+    BrokerStatus,
+    ContractType,
+    EventKind,
+    InvestmentRound,
+    PocKind,
+    PocStatus,
+    Rating,
+)
+
+WAN = Decimal(10_000)
+# A one-page PDF standing in for a scanned certificate.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+# name, employer, level code, recognised base?, certificate number, date, status, username
+BROKERS = [
+    (
+        "孙立新",
+        "东莞市科技成果转化服务中心",
+        "senior",
+        True,
+        "GDJS-2021-0168",
+        date(2021, 11, 20),
+        BrokerStatus.IN_LIBRARY,
+        "broker_sun",
+    ),
+    (
+        "王芳",
+        "松山湖科技服务有限公司",
+        "intermediate",
+        True,
+        "GDJS-2022-0412",
+        date(2022, 6, 8),
+        BrokerStatus.IN_LIBRARY,
+        None,
+    ),
+    (
+        "陈志伟",
+        "东莞理工学院科研院",
+        "senior",
+        True,
+        "GDJS-2020-0057",
+        date(2020, 9, 15),
+        BrokerStatus.IN_LIBRARY,
+        None,
+    ),
+    (
+        "梁嘉欣",
+        "广东华科知识产权运营有限公司",
+        "intermediate",
+        True,
+        "GDJS-2023-0730",
+        date(2023, 7, 2),
+        BrokerStatus.IN_LIBRARY,
+        None,
+    ),
+    (
+        "刘洋",
+        "东莞市长安镇科技服务中心",
+        "intermediate",
+        True,
+        "GDJS-2024-0921",
+        date(2024, 10, 12),
+        BrokerStatus.PENDING,
+        None,
+    ),
+    (
+        "赵静",
+        "东莞市创新创业服务协会",
+        "junior",
+        True,
+        "GDJS-2024-1033",
+        date(2024, 12, 1),
+        BrokerStatus.PENDING,
+        None,
+    ),
+    (
+        "黄磊",
+        "东莞某技术咨询有限公司",
+        "intermediate",
+        False,
+        "DGXH-2023-0019",
+        date(2023, 3, 18),
+        BrokerStatus.REJECTED,
+        None,
+    ),
+]
+
+# Landed and service-library achievements the demo uses when too few exist.
+DEMO_ACHIEVEMENTS = [
+    ("硫化物固态电解质中试制备工艺", "S05", AchievementStatus.LANDED),
+    ("工业机器人高精度谐波减速器", "S03", AchievementStatus.LANDED),
+    ("Micro LED 巨量转移关键装备", "S01", AchievementStatus.LANDED),
+    ("可降解医用镁合金骨钉", "S06", AchievementStatus.LANDED),
+    ("面向6G的太赫兹射频前端芯片", "S02", AchievementStatus.LANDED),
+    ("注塑成型工艺智能优化系统", "S04", AchievementStatus.SERVICE),
+    ("钠离子电池层状氧化物正极材料", "S05", AchievementStatus.SERVICE),
+]
+
+CONTRACT_TITLES = [
+    "固态电池电解质量产工艺技术开发",
+    "谐波减速器专利实施许可",
+    "Micro LED 转移装备技术转让",
+    "医用镁合金表面改性技术服务",
+    "太赫兹芯片测试平台技术开发",
+    "注塑模具温控系统技术咨询",
+    "锂电池极片缺陷视觉检测技术开发",
+    "新能源汽车电机控制器技术转让",
+    "智能仓储调度算法技术许可",
+    "纺织品功能性整理工艺技术服务",
+    "食品冷链追溯系统技术开发",
+    "家具板材环保胶黏剂技术转让",
+]
+SELLERS = [
+    ("东莞理工学院", "441900401"),
+    ("松山湖材料实验室", "441900401"),
+    ("华南理工大学", None),
+    ("中国科学院深圳先进技术研究院", None),
+    ("东莞市华中科技大学制造工程研究院", "441900401"),
+]
+BUYERS = [
+    ("东莞锂安新能源科技有限公司", "441900401"),
+    ("东莞市精诚注塑科技有限公司", "441900119"),
+    ("广东长盈精密技术有限公司", "441900122"),
+    ("东莞市凯格精机股份有限公司", "441900113"),
+    ("深圳市某智能装备有限公司", None),
+]
+# shares of brokers (by index in BROKERS) per contract pattern
+SHARE_PATTERNS = [[(0, 100)], [(0, 60), (1, 40)], [(2, 100)], [(1, 100)], [(3, 50), (0, 50)], []]
+
+OUTSTANDING_NAMES = [
+    "孙立新",
+    "陈志伟",
+    "王芳",
+    "梁嘉欣",
+    "周建国",
+    "吴晓燕",
+    "郑海涛",
+    "冯丽娜",
+    "何志明",
+    "罗雪梅",
+    "许文杰",
+    "邓思琪",
+]
+INTERMEDIARIES = [
+    ("东莞市松湖科技服务有限公司", "441900401", 2021, 2024),
+    ("广东智汇知识产权代理有限公司", "441900003", 2020, None),
+    ("东莞市创享孵化器管理有限公司", "441900119", 2022, 2025),
+    ("东莞市检验检测认证服务中心", "441900113", 2019, None),
+    ("东莞滨海湾技术转移有限公司", "441900404", 2023, None),
+]
+POC_CENTERS = [
+    ("松山湖新型储能概念验证中心", PocKind.POC_CENTER, "松山湖材料实验室", "441900401", 2022),
+    (
+        "东莞智能装备中试基地",
+        PocKind.PILOT_BASE,
+        "东莞市华中科技大学制造工程研究院",
+        "441900401",
+        2024,
+    ),
+    (
+        "长安镇智能终端概念验证中心",
+        PocKind.POC_CENTER,
+        "东莞市长安镇科技服务中心",
+        "441900119",
+        2024,
+    ),
+    (
+        "生物医药中试熟化基地",
+        PocKind.PILOT_BASE,
+        "东莞市生物技术产业发展有限公司",
+        "441900401",
+        None,
+    ),
+]
+EVENTS = [
+    (
+        "2024粤港澳大湾区科技成果转化大赛",
+        EventKind.COMPETITION,
+        "东莞市科技服务业协会",
+        date(2024, 9, 20),
+        8_000_000,
+    ),
+    (
+        "2024新能源材料技术转移论坛",
+        EventKind.FORUM,
+        "松山湖科技服务有限公司",
+        date(2024, 6, 12),
+        1_200_000,
+    ),
+    (
+        "2024东莞国际科技成果展",
+        EventKind.EXHIBITION,
+        "东莞市会展行业协会",
+        date(2024, 11, 8),
+        5_000_000,
+    ),
+    (
+        "2025智能制造成果转化路演",
+        EventKind.FORUM,
+        "东莞市创享孵化器管理有限公司",
+        date(2025, 4, 18),
+        900_000,
+    ),
+]
+COMPLEXES = [
+    ("松山湖国际创新创业社区", "441900401", "松山湖控股", 2023),
+    ("长安镇智能终端创新创业综合体", "441900119", "长安镇科技服务中心", 2024),
+    ("东城街道数字经济创新创业综合体", "441900003", "东城街道经济发展局", 2024),
+    ("滨海湾新区青年创新创业综合体", "441900404", "滨海湾新区管委会", 2025),
+]
+MAJOR_PROJECT_NAMES = [
+    "高端数控机床主轴关键技术攻关",
+    "新能源汽车一体化压铸技术",
+    "柔性OLED模组关键材料",
+    "工业互联网平台关键技术",
+    "高性能锂电隔膜制备技术",
+    "智能穿戴设备低功耗芯片",
+    "5G通信滤波器国产化",
+    "半导体封装测试装备",
+    "绿色印染废水处理技术",
+    "人形机器人关节模组",
+]
+COMPANY_WORDS = ["精工", "智造", "新材", "光电", "微电子", "科技", "电子", "智能", "动力", "生物"]
+INSTITUTIONS = [
+    "华南理工大学",
+    "东莞理工学院",
+    "中山大学",
+    "广东工业大学",
+    "哈尔滨工业大学（深圳）",
+]
+
+
+def _division(code: str) -> Division:
+    return Division.objects.get(code=code)
+
+
+def _demo_achievements(ctx, staff) -> list[Achievement]:
+    """Landed / service-library achievements: the demo's own when too few exist."""
+    landed = list(Achievement.objects.filter(status=AchievementStatus.LANDED).order_by("id")[:5])
+    service = list(Achievement.objects.filter(status=AchievementStatus.SERVICE).order_by("id")[:2])
+    if len(landed) >= 5 and len(service) >= 2:
+        return landed + service
+    unit = Unit.objects.get(code="dgut")
+    result = []
+    for title, field_code, status in DEMO_ACHIEVEMENTS:
+        achievement = Achievement.objects.filter(title=title).first()
+        if achievement is None:
+            achievement = Achievement.objects.create(
+                title=title,
+                summary=f"{title}：已完成中试验证，关键指标达到国内领先水平。",
+                kind=AchievementKind.PROJECT,
+                field=Industry.objects.get(code=field_code),
+                trl=6,
+                holder="东莞理工学院",
+                discovering_unit=unit,
+                status=AchievementStatus.SUBMITTED,
+                discovered_on=date(2024, 3, 1),
+                created_by=staff,
+            )
+            achievement = achievement_enter_service_library(
+                achievement, route=ServiceRoute.EVALUATION, acting_user=staff
+            )
+            if status == AchievementStatus.LANDED:
+                achievement = achievement_change_status(
+                    achievement,
+                    to=AchievementStatus.LANDED,
+                    allowed_from=[AchievementStatus.SERVICE],
+                    acting_user=staff,
+                    reason="演示数据：已落地",
+                )
+        result.append(achievement)
+    return result
+
+
+def _brokers(ctx, staff) -> list[m.Broker]:
+    recognised = m.TrainingBase.objects.get(recognised=True)
+    other, _ = m.TrainingBase.objects.get_or_create(
+        name="东莞市技术市场协会培训中心",
+        defaults={"recognised": False, "note": "非国家级培养基地"},
+    )
+    levels = {level.code: level for level in m.CertificateLevel.objects.all()}
+    fields = list(Industry.objects.all()[:12])
+    brokers = []
+    for name, employer, level, is_recognised, number, issued, status, username in BROKERS:
+        broker = m.Broker.objects.filter(certificate_number=number).first()
+        if broker is None:
+            broker = services.broker_create(
+                acting_user=staff,
+                fields=ctx.rng.sample(fields, 2),
+                user=ctx.users.get(username) if username else None,
+                name=name,
+                employer=employer,
+                phone=f"1380769{ctx.rng.randint(1000, 9999)}",
+                email=f"broker{len(brokers) + 1}@demo.dgkjcg.local",
+                certificate_level=levels[level],
+                training_base=recognised if is_recognised else other,
+                certificate_number=number,
+                certificate_date=issued,
+                certificate_file=ContentFile(DEMO_PDF, name=f"{number}.pdf"),
+            )
+            if status == BrokerStatus.IN_LIBRARY:
+                broker = services.broker_verify(
+                    broker=broker, acting_user=staff, note="证书原件已核对"
+                )
+            elif status == BrokerStatus.REJECTED:
+                broker = services.broker_reject(
+                    broker=broker, acting_user=staff, note="发证机构不是认可的培养基地"
+                )
+        brokers.append(broker)
+    return brokers
+
+
+def _contracts(ctx, staff, brokers, achievements) -> None:
+    types = list(ContractType)
+    number = 0
+    for year, count in ((2024, 14), (2025, 10)):
+        for index in range(count):
+            number += 1
+            registration_number = f"{year}4419{number:06d}"
+            if m.TechContract.objects.filter(registration_number=registration_number).exists():
+                continue
+            seller, seller_code = SELLERS[index % len(SELLERS)]
+            buyer, buyer_code = BUYERS[(index * 3 + year) % len(BUYERS)]
+            pattern = SHARE_PATTERNS[index % len(SHARE_PATTERNS)]
+            amount = Decimal(ctx.rng.choice([80, 150, 260, 420, 680, 950, 1500, 2600])) * WAN
+            services.contract_register(
+                acting_user=staff,
+                achievements=[achievements[index % len(achievements)]],
+                shares=[(brokers[b], Decimal(s)) for b, s in pattern],
+                title=CONTRACT_TITLES[index % len(CONTRACT_TITLES)],
+                contract_type=types[index % len(types)],
+                registration_number=registration_number,
+                registered_on=date(year, 1 + (index * 5) % 12, 3 + index),
+                amount=amount,
+                seller_name=seller,
+                seller_division=_division(seller_code) if seller_code else None,
+                buyer_name=buyer,
+                buyer_division=_division(buyer_code) if buyer_code else None,
+            )
+
+
+def _venture(ctx, staff, achievements) -> None:
+    rounds = [
+        (0, "深创投", InvestmentRound.A, 3000, date(2024, 8, 16)),
+        (1, "松禾资本", InvestmentRound.ANGEL, 800, date(2024, 11, 2)),
+        (2, "东莞市天使投资母基金", InvestmentRound.ANGEL, 1200, date(2025, 3, 21)),
+        (0, "粤科金融集团", InvestmentRound.B, 5000, date(2025, 6, 30)),
+        (3, "达晨财智", InvestmentRound.PRE_A, 1500, date(2025, 9, 9)),
+        (5, "东莞科技创新投资集团", InvestmentRound.SEED, 300, date(2025, 2, 14)),
+    ]
+    for index, investor, round_, wan, when in rounds:
+        achievement = achievements[index]
+        if m.VentureRound.objects.filter(achievement=achievement, invested_on=when).exists():
+            continue
+        services.register_entry_save(
+            instance=m.VentureRound(
+                achievement=achievement,
+                investor=investor,
+                round=round_,
+                amount=Decimal(wan) * WAN,
+                invested_on=when,
+            ),
+            acting_user=staff,
+        )
+
+
+def _intermediaries(ctx, staff, achievements) -> None:
+    fields = list(Industry.objects.all())
+    landed = [a for a in achievements if a.status == AchievementStatus.LANDED]
+    for index, (name, code, since, above) in enumerate(INTERMEDIARIES):
+        if m.Intermediary.objects.filter(name=name).exists():
+            continue
+        intermediary = services.register_entry_save(
+            instance=m.Intermediary(
+                name=name,
+                division=_division(code),
+                recognition_year=since,
+                first_above_scale_year=above,
+            ),
+            acting_user=staff,
+            m2m={"fields": ctx.rng.sample(fields, 2), "landed_projects": landed[index % 3 :][:2]},
+        )
+        for year in (2024, 2025):
+            score = Decimal(ctx.rng.randint(72, 96))
+            demonstration = score >= 85
+            services.register_entry_save(
+                instance=m.IntermediaryRating(
+                    intermediary=intermediary,
+                    year=year,
+                    rating=Rating.EXCELLENT if score >= 90 else Rating.GOOD,
+                    score=score,
+                    service_revenue=Decimal(ctx.rng.randint(300, 3000)) * WAN,
+                    demonstration=demonstration,
+                    proposed_amount=Decimal(ctx.rng.choice([40, 60, 80, 120])) * WAN
+                    if demonstration
+                    else None,
+                ),
+                acting_user=staff,
+            )
+
+
+def _poc_centers(ctx, staff, achievements) -> None:
+    fields = list(Industry.objects.all())
+    landed = [a for a in achievements if a.status == AchievementStatus.LANDED]
+    for name, kind, operator, code, recognised in POC_CENTERS:
+        if m.PocCenter.objects.filter(name=name).exists():
+            continue
+        center = services.register_entry_save(
+            instance=m.PocCenter(name=name, kind=kind, operator=operator, division=_division(code)),
+            acting_user=staff,
+            m2m={"fields": ctx.rng.sample(fields, 2)},
+        )
+        if recognised is None:
+            continue
+        center = services.poc_center_recognise(
+            center=center, year=recognised, support=Decimal(100) * WAN, acting_user=staff
+        )
+        for offset, achievement in enumerate(landed[:3]):
+            services.poc_project_add(
+                center=center,
+                achievement=achievement,
+                year=recognised + 1 + offset % 2,
+                contribution=Decimal(ctx.rng.choice([600, 1800, 4200, 9000])) * WAN,
+                acting_user=staff,
+            )
+        if center.status == PocStatus.RECOGNISED and recognised == 2022:
+            services.poc_evaluation_record(
+                center=center,
+                year=2024,
+                rating=Rating.GOOD,
+                note="运行规范，转化成效明显",
+                acting_user=staff,
+            )
+
+
+def _events_and_candidates(ctx, staff, brokers) -> None:
+    for name, kind, organiser, held_on, spend in EVENTS:
+        if not m.SubsidisedEvent.objects.filter(name=name).exists():
+            services.register_entry_save(
+                instance=m.SubsidisedEvent(
+                    name=name, kind=kind, organiser=organiser, held_on=held_on, total_spend=spend
+                ),
+                acting_user=staff,
+            )
+    by_name = {b.name: b for b in brokers if b.status == BrokerStatus.IN_LIBRARY}
+    for index, name in enumerate(OUTSTANDING_NAMES):
+        if m.OutstandingIndividual.objects.filter(year=2024, name=name).exists():
+            continue
+        broker = by_name.get(name)
+        services.register_entry_save(
+            instance=m.OutstandingIndividual(
+                year=2024,
+                name=name,
+                broker=broker,
+                employer=broker.employer if broker else "东莞市技术转移服务机构",
+                merit="全年促成多项科技成果在莞转化落地，服务企业技术需求。",
+                score=Decimal(95 - index * 2),
+                proposed_amount=Decimal(ctx.rng.choice([10, 15, 20, 25])) * WAN,
+            ),
+            acting_user=staff,
+        )
+
+
+def _programmes(ctx, staff) -> None:
+    divisions = list(Division.objects.all())
+    fields = list(Industry.objects.all())
+    if not m.MajorProject.objects.exists():
+        for index in range(60):
+            division = divisions[(index * 7) % len(divisions)]
+            services.register_entry_save(
+                instance=m.MajorProject(
+                    name=f"{MAJOR_PROJECT_NAMES[index % len(MAJOR_PROJECT_NAMES)]}（{division.short_name}）",
+                    lead_enterprise=f"东莞市{division.short_name}{COMPANY_WORDS[index % 10]}有限公司",
+                    division=division,
+                    field=fields[index % len(fields)],
+                    year=2023 + index % 3,
+                ),
+                acting_user=staff,
+            )
+    if not m.GazelleEnterprise.objects.exists():
+        for index in range(80):
+            division = divisions[(index * 5) % len(divisions)]
+            services.register_entry_save(
+                instance=m.GazelleEnterprise(
+                    name=f"东莞{division.short_name}{COMPANY_WORDS[index % 10]}科技有限公司{index + 1}号",
+                    credit_code=demo_credit_code(f"91441900MA5G{index:04d}"),
+                    division=division,
+                    field=fields[index % len(fields)],
+                    year=2023 + index % 3,
+                ),
+                acting_user=staff,
+            )
+    if not m.CooperationProject.objects.exists():
+        for index in range(45):
+            division = divisions[(index * 3) % len(divisions)]
+            services.register_entry_save(
+                instance=m.CooperationProject(
+                    title=f"{MAJOR_PROJECT_NAMES[index % 10]}产学研合作",
+                    enterprise=f"东莞市{division.short_name}{COMPANY_WORDS[index % 10]}有限公司",
+                    institution=INSTITUTIONS[index % len(INSTITUTIONS)],
+                    division=division,
+                    signed_on=date(2023 + index % 3, 1 + index % 12, 10),
+                    amount=Decimal(ctx.rng.choice([30, 50, 120, 300])) * WAN,
+                ),
+                acting_user=staff,
+            )
+    for name, code, operator, year in COMPLEXES:
+        if not m.InnovationComplex.objects.filter(name=name).exists():
+            services.register_entry_save(
+                instance=m.InnovationComplex(
+                    name=name, division=_division(code), operator=operator, year=year
+                ),
+                acting_user=staff,
+                m2m={"fields": ctx.rng.sample(fields, 2)},
+            )
+    for code, year, highlights in (
+        ("441900401", 2024, "以松山湖科学城为核心，推进大科学装置成果就地转化。"),
+        ("441900119", 2025, "聚焦智能终端产业链，建成镇级概念验证中心。"),
+    ):
+        if not m.DemonstrationTown.objects.filter(division__code=code).exists():
+            services.register_entry_save(
+                instance=m.DemonstrationTown(
+                    division=_division(code), year=year, highlights=highlights
+                ),
+                acting_user=staff,
+            )
+
+
+def seed(ctx) -> None:
+    staff = ctx.users["center_chen"]
+    achievements = _demo_achievements(ctx, staff)
+    brokers = _brokers(ctx, staff)
+    _contracts(ctx, staff, brokers, achievements)
+    _venture(ctx, staff, achievements)
+    _intermediaries(ctx, staff, achievements)
+    _poc_centers(ctx, staff, achievements)
+    _events_and_candidates(ctx, staff, brokers)
+    _programmes(ctx, staff)
+    if not m.RewardList.objects.filter(year=2024).exists():
+        rewards = services.reward_list_compute(year=2024, acting_user=staff)
+        services.reward_list_approve(reward_list=rewards, acting_user=ctx.users["admin"])
+    if not m.RewardList.objects.filter(year=2025).exists():
+        services.reward_list_compute(year=2025, acting_user=staff)
+    ctx.say(
+        f"转化生态：技术经纪人 {m.Broker.objects.count()}，技术合同 {m.TechContract.objects.count()}，"
+        f"奖励清单 {m.RewardList.objects.count()}"
+    )

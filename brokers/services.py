@@ -1,0 +1,418 @@
+"""Every write of the transfer ecosystem: one function per business action (`<noun>_<verb>`)."""
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from achievements.choices import AchievementStatus
+from towns.choices import Role
+from towns.models import User
+from towns.money import format_yuan
+from towns.policy import policy_int
+from towns.services import notification_send
+
+from .choices import BrokerStatus, ImportStatus, PocStatus, RewardListStatus
+from .exceptions import ActionRefused
+from .imports import ContractImporter
+from .models import (
+    Broker,
+    BrokerReview,
+    ContractBroker,
+    ContractImport,
+    PocCenter,
+    PocEvaluation,
+    PocProject,
+    RewardLine,
+    RewardList,
+    TechContract,
+)
+from .rewards import compute_rewards, is_review_year
+from .shares import check_broker_shares
+
+# A broker's certificate facts: changing any of them sends the record back for verification.
+CERTIFICATE_FIELDS = (
+    "certificate_level",
+    "training_base",
+    "certificate_number",
+    "certificate_date",
+    "certificate_file",
+)
+
+
+# --- Registers without a workflow ----------------------------------------------------------------
+
+
+@transaction.atomic
+def register_entry_save(*, instance, acting_user: User, m2m: dict | None = None):
+    """Create or update a plain register entry (validated by its form), stamping who made it."""
+    if instance.pk is None:
+        instance.created_by = acting_user
+    instance.full_clean()
+    instance.save()
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    return instance
+
+
+# --- Brokers -------------------------------------------------------------------------------------
+
+
+def _broker_log(broker: Broker, *, from_status, to_status, actor, note="") -> None:
+    BrokerReview.objects.create(
+        broker=broker, from_status=from_status, to_status=to_status, actor=actor, note=note
+    )
+
+
+@transaction.atomic
+def broker_create(*, acting_user: User, fields: Iterable = (), **values) -> Broker:
+    """A broker applies (or staff register one): the certificate waits for verification."""
+    broker = Broker(created_by=acting_user, status=BrokerStatus.PENDING, **values)
+    if broker.user_id is None and acting_user.role == Role.BROKER:
+        broker.user = acting_user
+    broker.full_clean()
+    broker.save()
+    broker.fields.set(fields)
+    return broker
+
+
+@transaction.atomic
+def broker_update(*, broker: Broker, acting_user: User, fields=None, **values) -> Broker:
+    """Edit a profile; a changed certificate is verified again before it counts."""
+    locked = Broker.objects.select_for_update().get(pk=broker.pk)
+    certificate_changed = any(
+        name in values and getattr(locked, name) != values[name] for name in CERTIFICATE_FIELDS
+    )
+    for name, value in values.items():
+        setattr(locked, name, value)
+    if certificate_changed and locked.status != BrokerStatus.PENDING:
+        _broker_log(
+            locked,
+            from_status=locked.status,
+            to_status=BrokerStatus.PENDING,
+            actor=acting_user,
+            note=_("证书信息变更，需重新核验"),
+        )
+        locked.status = BrokerStatus.PENDING
+    locked.full_clean()
+    locked.save()
+    if fields is not None:
+        locked.fields.set(fields)
+    return locked
+
+
+def library_refusals(broker: Broker) -> list[str]:
+    """Why this certificate may not enter the library (empty when it may)."""
+    reasons = []
+    if not broker.certificate_level.eligible_for_library:
+        reasons.append(
+            _("%(level)s证书不能入库：仅中级、高级证书可入库。")
+            % {"level": broker.certificate_level.name}
+        )
+    if not broker.training_base.recognised:
+        reasons.append(_("“%(base)s”不是认可的培养基地。") % {"base": broker.training_base.name})
+    if not broker.certificate_file:
+        reasons.append(_("尚未上传证书扫描件，无法核验。"))
+    return reasons
+
+
+@transaction.atomic
+def broker_verify(*, broker: Broker, acting_user: User, note: str = "") -> Broker:
+    """Staff checked the uploaded certificate: an eligible broker enters the library."""
+    locked = (
+        Broker.objects.select_for_update()
+        .select_related("certificate_level", "training_base")
+        .get(pk=broker.pk)
+    )
+    if locked.status != BrokerStatus.PENDING:
+        raise ActionRefused(
+            _("当前状态为“%(status)s”，无需核验。") % {"status": locked.get_status_display()}
+        )
+    reasons = library_refusals(locked)
+    if reasons:
+        raise ActionRefused(" ".join(reasons))
+    _broker_log(
+        locked,
+        from_status=locked.status,
+        to_status=BrokerStatus.IN_LIBRARY,
+        actor=acting_user,
+        note=note,
+    )
+    locked.status = BrokerStatus.IN_LIBRARY
+    locked.reviewed_by = acting_user
+    locked.reviewed_at = timezone.now()
+    locked.review_note = note
+    locked.save()
+    if locked.user_id:
+        notification_send(
+            recipients=[locked.user],
+            kind="broker_verified",
+            title=_("您的技术经纪人证书已核验通过，已进入技术经纪（理）人库"),
+            url=reverse("brokers:broker_me"),
+        )
+    return locked
+
+
+@transaction.atomic
+def broker_reject(*, broker: Broker, acting_user: User, note: str) -> Broker:
+    if not note.strip():
+        raise ActionRefused(_("请填写未通过的原因。"))
+    locked = Broker.objects.select_for_update().get(pk=broker.pk)
+    if locked.status != BrokerStatus.PENDING:
+        raise ActionRefused(
+            _("当前状态为“%(status)s”，不能退回。") % {"status": locked.get_status_display()}
+        )
+    _broker_log(
+        locked,
+        from_status=locked.status,
+        to_status=BrokerStatus.REJECTED,
+        actor=acting_user,
+        note=note,
+    )
+    locked.status = BrokerStatus.REJECTED
+    locked.reviewed_by = acting_user
+    locked.reviewed_at = timezone.now()
+    locked.review_note = note
+    locked.save()
+    if locked.user_id:
+        notification_send(
+            recipients=[locked.user],
+            kind="broker_rejected",
+            title=_("您的技术经纪人证书核验未通过"),
+            body=note,
+            url=reverse("brokers:broker_me"),
+        )
+    return locked
+
+
+# --- Technology contracts ------------------------------------------------------------------------
+
+
+def _contract_links(contract, *, achievements, shares) -> None:
+    contract.achievements.set(achievements)
+    contract.broker_shares.all().delete()
+    ContractBroker.objects.bulk_create(
+        ContractBroker(contract=contract, broker=broker, share=share) for broker, share in shares
+    )
+
+
+@transaction.atomic
+def contract_register(
+    *,
+    acting_user: User,
+    achievements: Iterable = (),
+    shares: Sequence[tuple[Broker, Decimal]] = (),
+    **values,
+) -> TechContract:
+    """Register a technology contract with its achievements and credited brokers."""
+    check_broker_shares(shares)
+    contract = TechContract(created_by=acting_user, **values)
+    contract.full_clean()
+    contract.save()
+    _contract_links(contract, achievements=achievements, shares=shares)
+    return contract
+
+
+@transaction.atomic
+def contract_update(
+    *,
+    contract: TechContract,
+    acting_user: User,
+    achievements: Iterable = (),
+    shares: Sequence[tuple[Broker, Decimal]] = (),
+    **values,
+) -> TechContract:
+    check_broker_shares(shares)
+    locked = TechContract.objects.select_for_update().get(pk=contract.pk)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    _contract_links(locked, achievements=achievements, shares=shares)
+    return locked
+
+
+def contract_import_preview(*, uploaded, acting_user: User):
+    """Keep the uploaded sheet and parse it; nothing is registered yet."""
+    result = ContractImporter().parse(uploaded)
+    uploaded.seek(0)
+    record = ContractImport(
+        uploaded_by=acting_user,
+        original_name=uploaded.name[:200],
+        row_count=len(result.rows),
+    )
+    record.file.save(uploaded.name, uploaded, save=False)
+    record.save()
+    return record, result
+
+
+@transaction.atomic
+def contract_import_confirm(*, contract_import: ContractImport, acting_user: User) -> int:
+    """Register every row of a clean sheet in one transaction, or nothing."""
+    claimed = ContractImport.objects.filter(
+        pk=contract_import.pk, status=ImportStatus.PREVIEWED
+    ).update(status=ImportStatus.CONFIRMED, confirmed_at=timezone.now())
+    if not claimed:
+        raise ActionRefused(_("该文件已经导入，不能重复导入。"))
+    with contract_import.file.open("rb") as handle:
+        result = ContractImporter().parse(handle)
+    if result.has_problems:
+        raise ActionRefused(
+            _("表格仍有 %(n)d 处问题，未导入任何数据。") % {"n": len(result.issues)}
+        )
+    for row in result.rows:
+        data = dict(row.data)
+        achievements = data.pop("achievements") or []
+        shares = data.pop("brokers") or []
+        contract_register(acting_user=acting_user, achievements=achievements, shares=shares, **data)
+    return len(result.rows)
+
+
+# --- Proof-of-concept centers --------------------------------------------------------------------
+
+
+@transaction.atomic
+def poc_center_recognise(
+    *, center: PocCenter, year: int, support: Decimal, acting_user: User
+) -> PocCenter:
+    """Recognise a center for a year, within the yearly number of recognitions."""
+    locked = PocCenter.objects.select_for_update().get(pk=center.pk)
+    if locked.status != PocStatus.BUILDING:
+        raise ActionRefused(_("该中心已于%(year)d年认定。") % {"year": locked.recognised_year})
+    # Locking the year's recognised rows makes a second recognition wait for the first.
+    already = list(
+        PocCenter.objects.select_for_update()
+        .filter(status=PocStatus.RECOGNISED, recognised_year=year)
+        .values_list("pk", flat=True)
+    )
+    max_count = policy_int("incentives.poc_center_max_per_year", year=year)
+    if len(already) >= max_count:
+        raise ActionRefused(
+            _("%(year)d年已认定%(n)d家，达到每年不超过%(max)d家的限额。")
+            % {"year": year, "n": len(already), "max": max_count}
+        )
+    locked.status = PocStatus.RECOGNISED
+    locked.recognised_year = year
+    locked.recognition_support = support
+    locked.recognised_by = acting_user
+    locked.recognised_at = timezone.now()
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def poc_evaluation_record(
+    *, center: PocCenter, year: int, rating: str, note: str = "", acting_user: User
+) -> PocEvaluation:
+    """Record the biennial performance evaluation, held only in a review year."""
+    every = policy_int("incentives.poc_center_review_every_years", year=year)
+    if center.status != PocStatus.RECOGNISED:
+        raise ActionRefused(_("中心尚未认定，不能开展绩效评估。"))
+    if not is_review_year(center.recognised_year, year, every):
+        raise ActionRefused(
+            _("%(year)d年不是该中心的评估年度：认定（%(since)d年）后每%(every)d年评估一次。")
+            % {"year": year, "since": center.recognised_year, "every": every}
+        )
+    if PocEvaluation.objects.filter(center=center, year=year).exists():
+        raise ActionRefused(_("该中心%(year)d年的绩效评估已登记。") % {"year": year})
+    evaluation = PocEvaluation(
+        center=center, year=year, rating=rating, note=note, created_by=acting_user
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def poc_project_add(
+    *, center: PocCenter, achievement, year: int, contribution: Decimal, acting_user: User
+) -> PocProject:
+    if achievement.status != AchievementStatus.LANDED:
+        raise ActionRefused(_("只能关联已落地的成果。"))
+    project = PocProject(
+        center=center,
+        achievement=achievement,
+        year=year,
+        contribution=contribution,
+        created_by=acting_user,
+    )
+    project.full_clean()
+    project.save()
+    return project
+
+
+# --- Rewards -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reward_list_compute(*, year: int, acting_user: User) -> RewardList:
+    """Compute the year's rewards by rule. A draft is replaced; an approved list is refused."""
+    reward_list, _created = RewardList.objects.select_for_update().get_or_create(
+        year=year, defaults={"computed_by": acting_user, "computed_at": timezone.now()}
+    )
+    if reward_list.is_approved:
+        raise ActionRefused(
+            _("%(year)d年度奖励清单已于%(when)s审定，不能重新计算。")
+            % {
+                "year": year,
+                "when": timezone.localtime(reward_list.approved_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    computed = compute_rewards(year)
+    reward_list.lines.all().delete()
+    RewardLine.objects.bulk_create(
+        RewardLine(
+            reward_list=reward_list,
+            position=position,
+            rule=line.rule,
+            beneficiary=line.beneficiary[:200],
+            broker_id=line.broker_id,
+            inputs=[list(pair) for pair in line.inputs],
+            basis=line.basis[:500],
+            amount=line.amount,
+        )
+        for position, line in enumerate(computed, start=1)
+    )
+    reward_list.total = sum((line.amount for line in computed), Decimal(0))
+    reward_list.computed_by = acting_user
+    reward_list.computed_at = timezone.now()
+    reward_list._change_reason = _("按规则计算")
+    reward_list.save()
+    return reward_list
+
+
+@transaction.atomic
+def reward_list_approve(*, reward_list: RewardList, acting_user: User) -> RewardList:
+    """Approve the year's list (once): it is frozen from then on."""
+    approved = RewardList.objects.filter(pk=reward_list.pk, status=RewardListStatus.DRAFT).update(
+        status=RewardListStatus.APPROVED, approved_by=acting_user, approved_at=timezone.now()
+    )
+    if not approved:
+        raise ActionRefused(_("该奖励清单已审定。"))
+    reward_list = RewardList.objects.get(pk=reward_list.pk)
+    reward_list._change_reason = _("审定")
+    reward_list.save()  # a history row: who approved, when
+    _notify_rewarded_brokers(reward_list)
+    return reward_list
+
+
+def _notify_rewarded_brokers(reward_list: RewardList) -> None:
+    totals = (
+        reward_list.lines.filter(broker__user__isnull=False, amount__gt=0)
+        .values("broker__user")
+        .annotate(total=Sum("amount"))
+    )
+    users = {u.pk: u for u in User.objects.filter(pk__in=[t["broker__user"] for t in totals])}
+    for row in totals:
+        notification_send(
+            recipients=[users[row["broker__user"]]],
+            kind="reward_approved",
+            title=_("%(year)d年度奖励清单已审定：您的奖励合计%(amount)s")
+            % {"year": reward_list.year, "amount": format_yuan(row["total"])},
+            url=reverse("brokers:broker_me"),
+        )

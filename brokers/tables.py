@@ -1,0 +1,195 @@
+"""The columns of each register, used by the HTML list and its .xlsx export alike."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from towns.money import WAN, format_yuan
+
+from .choices import BrokerStatus, PocStatus
+
+
+@dataclass(frozen=True)
+class Col:
+    label: str
+    value: Callable[[Any], Any]
+    kind: str = "text"  # text | money | number | date | status
+    width: int = 16
+
+    @property
+    def export_label(self) -> str:
+        return f"{self.label}（万元）" if self.kind == "money" else str(self.label)
+
+    def html(self, obj) -> str:
+        value = self.value(obj)
+        if value is None or value == "":
+            return "—"
+        if self.kind == "money":
+            return format_yuan(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    def export(self, obj):
+        value = self.value(obj)
+        if self.kind == "money" and value is not None:
+            return (Decimal(value) / WAN).quantize(Decimal("0.0001"))
+        if isinstance(value, str | int | Decimal | date) or value is None:
+            return value
+        return str(value)
+
+    @property
+    def css(self) -> str:
+        if self.kind in ("money", "number"):
+            return "num"
+        return "text-nowrap" if self.kind in ("date", "status") or self.width <= 12 else ""
+
+
+def names(related) -> str:
+    return "、".join(str(item) for item in related.all())
+
+
+STATUS_BADGES = {
+    BrokerStatus.IN_LIBRARY: "text-bg-success",
+    BrokerStatus.PENDING: "text-bg-warning",
+    BrokerStatus.REJECTED: "text-bg-secondary",
+    PocStatus.RECOGNISED: "text-bg-success",
+    PocStatus.BUILDING: "text-bg-light border",
+}
+
+
+def status_col(label, field="status") -> Col:
+    return Col(label, lambda o: getattr(o, f"get_{field}_display")(), kind="status", width=10)
+
+
+def status_css(obj, field="status") -> str:
+    return STATUS_BADGES.get(getattr(obj, field, ""), "text-bg-light border")
+
+
+BROKER_COLUMNS = [
+    Col(_("姓名"), lambda o: o.name, width=10),
+    Col(_("工作单位"), lambda o: o.employer, width=28),
+    Col(_("证书等级"), lambda o: o.certificate_level.name, width=14),
+    Col(_("发证培养基地"), lambda o: o.training_base.name, width=28),
+    Col(_("证书编号"), lambda o: o.certificate_number, width=18),
+    Col(_("发证日期"), lambda o: o.certificate_date, kind="date", width=12),
+    Col(_("擅长领域"), lambda o: names(o.fields), width=24),
+    status_col(_("入库状态")),
+]
+
+
+def contract_brokers(contract) -> str:
+    return "、".join(
+        f"{s.broker.name} {s.share.normalize():f}%" for s in contract.broker_shares.all()
+    )
+
+
+CONTRACT_COLUMNS = [
+    Col(_("登记编号"), lambda o: o.registration_number, width=20),
+    Col(_("合同名称"), lambda o: o.title, width=32),
+    Col(_("合同类型"), lambda o: o.get_contract_type_display(), width=10),
+    Col(_("登记日期"), lambda o: o.registered_on, kind="date", width=12),
+    Col(_("合同成交额"), lambda o: o.amount, kind="money", width=14),
+    Col(_("卖方（受托方）"), lambda o: o.seller_name, width=28),
+    Col(_("买方（委托方）"), lambda o: o.buyer_name, width=28),
+    Col(_("东莞主体"), lambda o: _("是") if o.has_dongguan_party else _("否"), width=8),
+    Col(_("技术经纪人及份额"), contract_brokers, width=24),
+    Col(_("关联成果"), lambda o: names(o.achievements), width=32),
+]
+
+VENTURE_COLUMNS = [
+    Col(_("科技成果"), lambda o: o.achievement.title, width=32),
+    Col(_("成果状态"), lambda o: o.achievement.get_status_display(), width=10),
+    Col(_("投资机构"), lambda o: o.investor, width=28),
+    Col(_("融资轮次"), lambda o: o.get_round_display(), width=10),
+    Col(_("融资金额"), lambda o: o.amount, kind="money", width=14),
+    Col(_("融资日期"), lambda o: o.invested_on, kind="date", width=12),
+]
+
+INTERMEDIARY_COLUMNS = [
+    Col(_("机构名称"), lambda o: o.name, width=32),
+    Col(_("所在镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("服务领域"), lambda o: names(o.fields), width=24),
+    Col(_("备案（认定）年度"), lambda o: o.recognition_year, kind="number", width=10),
+    Col(_("首次上规年度"), lambda o: o.first_above_scale_year, kind="number", width=10),
+    Col(_("服务的落地成果"), lambda o: len(o.landed_projects.all()), kind="number", width=10),
+]
+
+POC_COLUMNS = [
+    Col(_("名称"), lambda o: o.name, width=32),
+    Col(_("类型"), lambda o: o.get_kind_display(), width=12),
+    Col(_("建设运营主体"), lambda o: o.operator, width=28),
+    Col(_("所在镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("服务领域"), lambda o: names(o.fields), width=24),
+    status_col(_("认定状态")),
+    Col(_("认定年度"), lambda o: o.recognised_year, kind="number", width=10),
+]
+
+EVENT_COLUMNS = [
+    Col(_("活动名称"), lambda o: o.name, width=32),
+    Col(_("活动类型"), lambda o: o.get_kind_display(), width=10),
+    Col(_("举办（承办）单位"), lambda o: o.organiser, width=28),
+    Col(_("举办日期"), lambda o: o.held_on, kind="date", width=12),
+    Col(_("经核定总支出"), lambda o: o.total_spend, kind="money", width=14),
+]
+
+OUTSTANDING_COLUMNS = [
+    Col(_("评选年度"), lambda o: o.year, kind="number", width=10),
+    Col(_("姓名"), lambda o: o.name, width=10),
+    Col(_("工作单位"), lambda o: o.employer, width=28),
+    Col(_("在库经纪人"), lambda o: _("是") if o.broker_id else _("否"), width=10),
+    Col(_("评审得分"), lambda o: o.score, kind="number", width=10),
+    Col(_("拟奖励金额"), lambda o: o.proposed_amount, kind="money", width=14),
+]
+
+MAJOR_PROJECT_COLUMNS = [
+    Col(_("项目名称"), lambda o: o.name, width=32),
+    Col(_("牵头企业"), lambda o: o.lead_enterprise, width=28),
+    Col(_("所在镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("所属领域"), lambda o: o.field, width=16),
+    Col(_("入库年度"), lambda o: o.year, kind="number", width=10),
+]
+
+GAZELLE_COLUMNS = [
+    Col(_("企业名称"), lambda o: o.name, width=32),
+    Col(_("统一社会信用代码"), lambda o: o.credit_code, width=22),
+    Col(_("所在镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("所属领域"), lambda o: o.field, width=16),
+    Col(_("入库年度"), lambda o: o.year, kind="number", width=10),
+]
+
+COOPERATION_COLUMNS = [
+    Col(_("项目名称"), lambda o: o.title, width=32),
+    Col(_("合作企业"), lambda o: o.enterprise, width=28),
+    Col(_("合作高校院所"), lambda o: o.institution, width=24),
+    Col(_("促成镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("签约日期"), lambda o: o.signed_on, kind="date", width=12),
+    Col(_("合作金额"), lambda o: o.amount, kind="money", width=14),
+]
+
+COMPLEX_COLUMNS = [
+    Col(_("综合体名称"), lambda o: o.name, width=32),
+    Col(_("所在镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("运营主体"), lambda o: o.operator, width=28),
+    Col(_("主导领域"), lambda o: names(o.fields), width=24),
+    Col(_("建成年度"), lambda o: o.year, kind="number", width=10),
+]
+
+DEMONSTRATION_TOWN_COLUMNS = [
+    Col(_("镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("认定年度"), lambda o: o.year, kind="number", width=10),
+    Col(_("创建亮点"), lambda o: o.highlights, width=48),
+]
+
+REWARD_COLUMNS = [
+    Col(_("序号"), lambda o: o.position, kind="number", width=6),
+    Col(_("奖励类别"), lambda o: o.get_rule_display(), width=22),
+    Col(_("奖励对象"), lambda o: o.beneficiary, width=32),
+    Col(_("计算依据"), lambda o: "；".join(f"{k}：{v}" for k, v in o.inputs), width=60),
+    Col(_("计算说明"), lambda o: o.basis, width=48),
+    Col(_("奖励金额"), lambda o: o.amount, kind="money", width=14),
+]

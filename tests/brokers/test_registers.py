@@ -1,0 +1,274 @@
+"""Every register page and API list: who may read and write, and a constant number of queries."""
+
+import itertools
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from brokers import models as m
+from brokers.choices import PocStatus
+from brokers.views import REGISTERS
+from towns.choices import Role
+from towns.models import Division
+
+from ..factories import credit_code, division, industry
+from .factories import (
+    BrokerFactory,
+    IntermediaryRatingFactory,
+    OutstandingIndividualFactory,
+    PocCenterFactory,
+    SubsidisedEventFactory,
+    TechContractFactory,
+    landed_achievement,
+    staff_user,
+    wan,
+)
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [f"brokers:{key}_list" for key in REGISTERS]
+FORMS = [f"brokers:{key}_create" for key, r in REGISTERS.items() if r.form is not None]
+
+
+@pytest.mark.parametrize("url_name", [*LISTS, "brokers:programme_overview"])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.CENTER_STAFF, 200),
+        (Role.ADMIN, 200),
+        (Role.LEADER, 200),
+        (Role.LIAISON, 403),
+        (Role.EVALUATOR, 403),
+        (Role.ENTERPRISE, 403),
+    ],
+)
+def test_who_reads_the_registers(client, users_by_role, url_name, role, status):
+    client.force_login(users_by_role[role])
+    assert client.get(reverse(url_name)).status_code == status
+
+
+@pytest.mark.parametrize("url_name", FORMS)
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.CENTER_STAFF, 200), (Role.ADMIN, 200), (Role.LEADER, 403), (Role.BROKER, 403)],
+)
+def test_only_the_back_office_writes_the_registers(client, users_by_role, url_name, role, status):
+    client.force_login(users_by_role[role])
+    assert client.get(reverse(url_name)).status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    for url_name in [*LISTS, *FORMS, "brokers:broker_me"]:
+        response = client.get(reverse(url_name))
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+SERIAL = itertools.count(1)
+
+
+def make_rows(key: str, n: int) -> None:
+    staff = staff_user()
+    for _ in range(n):
+        index = next(SERIAL)
+        if key == "broker":
+            BrokerFactory().fields.set([industry("S05"), industry("S01")])
+        elif key == "contract":
+            contract = TechContractFactory(brokers=[(BrokerFactory(), 100)])
+            contract.achievements.add(landed_achievement())
+        elif key == "venture":
+            m.VentureRound.objects.create(
+                achievement=landed_achievement(),
+                investor="深创投",
+                round="a",
+                amount=wan(100),
+                invested_on="2024-01-01",
+                created_by=staff,
+            )
+        elif key == "intermediary":
+            rating = IntermediaryRatingFactory()
+            rating.intermediary.fields.set([industry("S05")])
+            rating.intermediary.landed_projects.set([landed_achievement()])
+        elif key == "poc":
+            PocCenterFactory().fields.set([industry("S05")])
+        elif key == "event":
+            SubsidisedEventFactory()
+        elif key == "outstanding":
+            OutstandingIndividualFactory()
+        elif key == "major_project":
+            m.MajorProject.objects.create(
+                name=f"项目{index}",
+                lead_enterprise="企业",
+                division=division("441900119"),
+                field=industry("S05"),
+                year=2024,
+                created_by=staff,
+            )
+        elif key == "gazelle":
+            m.GazelleEnterprise.objects.create(
+                name=f"企业{index}",
+                credit_code=credit_code(100 + index),
+                division=division("441900119"),
+                field=industry("S05"),
+                year=2024,
+                created_by=staff,
+            )
+        elif key == "cooperation":
+            m.CooperationProject.objects.create(
+                title="产学研",
+                enterprise="企业",
+                institution="东莞理工学院",
+                division=division("441900119"),
+                signed_on="2024-01-01",
+                created_by=staff,
+            )
+        elif key == "complex":
+            m.InnovationComplex.objects.create(
+                name=f"综合体{index}",
+                division=division("441900119"),
+                operator="运营",
+                year=2024,
+                created_by=staff,
+            ).fields.set([industry("S05")])
+        elif key == "demo_town":
+            m.DemonstrationTown.objects.create(
+                division=Division.objects.exclude(pk__in=taken_towns())[0],
+                year=2024,
+                created_by=staff,
+            )
+
+
+def taken_towns():
+    return m.DemonstrationTown.objects.values("division")
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("key", list(REGISTERS))
+def test_each_list_and_its_export_use_a_constant_number_of_queries(client, center_staff, key):
+    client.force_login(center_staff)
+    url = reverse(f"brokers:{key}_list")
+    make_rows(key, 1)
+    one = count_queries(client, url)
+    one_export = count_queries(client, url + "?export=xlsx")
+    make_rows(key, 2)
+    assert count_queries(client, url) == one
+    assert count_queries(client, url + "?export=xlsx") == one_export
+
+
+API_LISTS = ["brokers", "tech-contracts", "venture-rounds", "intermediaries", "poc-centers"]
+API_KEYS = {
+    "brokers": "broker",
+    "tech-contracts": "contract",
+    "venture-rounds": "venture",
+    "intermediaries": "intermediary",
+    "poc-centers": "poc",
+}
+
+
+@pytest.mark.parametrize("endpoint", API_LISTS)
+def test_api_lists_are_scoped_paginated_and_constant_in_queries(client, center_staff, endpoint):
+    client.force_login(center_staff)
+    url = f"/api/v1/{endpoint}/"
+    make_rows(API_KEYS[endpoint], 1)
+    one = count_queries(client, url)
+    make_rows(API_KEYS[endpoint], 2)
+    assert count_queries(client, url) == one
+    assert client.get(url).json()["count"] == 3
+
+
+def test_api_scoping_for_brokers_and_others(client, broker, liaison, leader):
+    mine = TechContractFactory(brokers=[(broker, 100)])
+    TechContractFactory(brokers=[(BrokerFactory(), 100)])
+    client.force_login(broker.user)
+    assert [c["id"] for c in client.get("/api/v1/tech-contracts/").json()["results"]] == [mine.pk]
+    assert [b["id"] for b in client.get("/api/v1/brokers/").json()["results"]] == [broker.pk]
+    assert client.get("/api/v1/venture-rounds/").status_code == 403
+    client.force_login(liaison)
+    assert client.get("/api/v1/tech-contracts/").json()["count"] == 0
+    assert client.get("/api/v1/poc-centers/").status_code == 403
+    client.force_login(leader)
+    assert client.get("/api/v1/tech-contracts/", {"year": 2024}).json()["count"] == 2
+
+
+def test_the_openapi_schema_is_valid():
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=StringIO())
+
+
+def test_staff_rate_an_intermediary_and_run_a_poc_center_in_the_browser(client, center_staff):
+    client.force_login(center_staff)
+    rating = IntermediaryRatingFactory()
+    intermediary = rating.intermediary
+    response = client.post(
+        reverse("brokers:intermediary_detail", args=[intermediary.pk]),
+        {
+            "year": 2025,
+            "rating": "good",
+            "score": "88",
+            "demonstration": "on",
+            "proposed_amount": "60",
+        },
+    )
+    assert response.status_code == 302
+    assert intermediary.ratings.get(year=2025).proposed_amount == wan(60)
+
+    center = PocCenterFactory()
+    url = reverse("brokers:poc_detail", args=[center.pk])
+    client.post(url, {"action": "recognise", "year": 2022, "support": "100"})
+    center.refresh_from_db()
+    assert (center.status, center.recognised_year, center.recognised_by) == (
+        PocStatus.RECOGNISED,
+        2022,
+        center_staff,
+    )
+    achievement = landed_achievement()
+    client.post(
+        url,
+        {"action": "project", "achievement": achievement.pk, "year": 2023, "contribution": "800"},
+    )
+    refused = client.post(url, {"action": "evaluate", "year": 2023, "rating": "good"})
+    assert "不是该中心的评估年度" in refused.content.decode()
+    client.post(url, {"action": "evaluate", "year": 2024, "rating": "excellent"})
+    assert center.evaluations.get().rating == "excellent"
+    assert center.projects.get().contribution == wan(800)
+    page = client.get(url).content.decode()
+    assert "800万元" in page and "优秀" in page
+
+
+def test_seed_demo_fills_the_registers_and_runs_twice(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    counts = {
+        model: model.objects.count()
+        for model in (
+            m.Broker,
+            m.TechContract,
+            m.VentureRound,
+            m.Intermediary,
+            m.IntermediaryRating,
+            m.PocCenter,
+            m.PocProject,
+            m.PocEvaluation,
+            m.SubsidisedEvent,
+            m.OutstandingIndividual,
+            m.RewardList,
+            m.RewardLine,
+            m.MajorProject,
+            m.GazelleEnterprise,
+            m.CooperationProject,
+            m.InnovationComplex,
+            m.DemonstrationTown,
+        )
+    }
+    assert all(counts.values()), counts
+    assert m.Broker.objects.get(user__username="broker_sun").status == "in_library"
+    assert m.RewardList.objects.get(year=2024).status == "approved"
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    assert {model: model.objects.count() for model in counts} == counts
