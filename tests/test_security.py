@@ -16,8 +16,9 @@ TEMPLATES_DIR = settings.BASE_DIR / "templates"
 
 
 def test_check_deploy_is_clean_under_production_settings():
+    # The browser tests relax async safety for Playwright in this process; production never does.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "PRODUCTION": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "kjcg.dg.gov.cn",
