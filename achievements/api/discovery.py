@@ -2,6 +2,7 @@
 
 import rules
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,6 +20,23 @@ from ..filters.discovery import AchievementFilter
 from ..models import Achievement
 from ..selectors.discovery import RECORD_FIELDS, contact_for, library_for
 from ..services import discovery as services
+
+
+class NullsLastOrderingFilter(OrderingFilter):
+    """Blank values sort last in both directions, on SQLite and PostgreSQL alike."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(
+            *[
+                F(name[1:]).desc(nulls_last=True)
+                if name.startswith("-")
+                else F(name).asc(nulls_last=True)
+                for name in ordering
+            ]
+        )
 
 
 class CanReadLibrary(permissions.BasePermission):
@@ -137,7 +155,7 @@ class AchievementViewSet(
 
     serializer_class = AchievementSerializer
     permission_classes = [permissions.IsAuthenticated, CanReadLibrary]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, NullsLastOrderingFilter]
     filterset_class = AchievementFilter
     ordering_fields = [
         "created_at",
