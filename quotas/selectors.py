@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from achievements.models import Achievement, AchievementCredit
+from towns.choices import UnitKind
 from towns.models import Unit
 
 from .models import CityTarget, DiscoveryTarget
@@ -31,6 +32,17 @@ class DiscoveryProgress:
     @property
     def met(self) -> bool:
         return self.target is not None and self.discovered >= self.target
+
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind.values)}
+
+
+def _units(kind: str = "") -> list[Unit]:
+    """Active units grouped as the plan lists them (bureaus, groups, … divisions), then code."""
+    units = Unit.objects.filter(is_active=True).select_related("division")
+    if kind:
+        units = units.filter(kind=kind)
+    return sorted(units, key=lambda u: (_KIND_ORDER.get(u.kind, 99), u.code))
 
 
 def discovery_target(unit: Unit, year: int) -> int | None:
@@ -77,11 +89,8 @@ def discovery_overview(year: int, *, kind: str = "") -> list[DiscoveryProgress]:
     """Every active unit with a target (or a discovery) this year: target vs discovered."""
     counts = discovered_counts(year)
     targets = {t.unit_id: t for t in DiscoveryTarget.objects.filter(year=year)}
-    units = Unit.objects.filter(is_active=True).select_related("division")
-    if kind:
-        units = units.filter(kind=kind)
     rows = []
-    for unit in units:
+    for unit in _units(kind):
         row = targets.get(unit.pk)
         target = row.target if row else unit.default_discovery_target
         if target is None and not counts.get(unit.pk):
@@ -106,7 +115,7 @@ def discovery_targets_for_edit(year: int) -> list[tuple[Unit, int | None, bool]]
     """Each active unit with this year's target (or its default) for the edit form."""
     targets = {t.unit_id: t for t in DiscoveryTarget.objects.filter(year=year)}
     rows = []
-    for unit in Unit.objects.filter(is_active=True):
+    for unit in _units():
         row = targets.get(unit.pk)
         target = row.target if row else unit.default_discovery_target
         rows.append((unit, target, bool(row and row.innovation_strong_town)))

@@ -106,7 +106,7 @@ def discovery_targets(request):
                     ),
                     widths=[36, 16, 14, 14, 10, 12],
                     totals=[
-                        "合计",
+                        _("合计"),
                         "",
                         sum(r.target or 0 for r in rows),
                         sum(r.discovered for r in rows),

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from achievements.services.discovery import achievement_import_sheet
 from towns.choices import Role
@@ -40,10 +41,10 @@ class Command(BaseCommand):
     def handle(self, *args, file, unit, user, draft, dry_run, strict, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件：{path}")
+            raise CommandError(_("找不到文件：%(path)s") % {"path": path})
         unit_obj = Unit.objects.filter(code=unit).first()
         if unit_obj is None:
-            raise CommandError(f"单位代码“{unit}”不存在。")
+            raise CommandError(_("单位代码“%(code)s”不存在。") % {"code": unit})
         acting_user = self._acting_user(user, unit_obj)
         try:
             with transaction.atomic(), path.open("rb") as handle:
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                     uploaded=handle,
                     unit=unit_obj,
                     submit=not draft,
-                    reason=f"Excel 导入（命令行）：{path.name}",
+                    reason=_("Excel 导入（命令行）：%(name)s") % {"name": path.name},
                 )
                 self._report(result, warnings)
                 if not saved:
@@ -60,23 +61,29 @@ class Command(BaseCommand):
                 if dry_run or (strict and result.issues):
                     raise _DryRun
         except _NothingValid:
-            raise CommandError("没有可以导入的行，请按上面列出的问题修改文件。") from None
+            raise CommandError(_("没有可以导入的行，请按上面列出的问题修改文件。")) from None
         except _DryRun:
-            verdict = "仅检查" if dry_run else "存在问题（--strict）"
+            verdict = _("仅检查") if dry_run else _("存在问题（--strict）")
             self.stdout.write(
                 self.style.WARNING(
-                    f"{verdict}，未导入任何数据；可导入 {len(result.valid_rows)} 行。"
+                    _("%(verdict)s，未导入任何数据；可导入 %(n)d 行。")
+                    % {"verdict": verdict, "n": len(result.valid_rows)}
                 )
             )
             return
         except WorkbookRejected as exc:
             raise CommandError(str(exc)) from exc
         except (PermissionDenied, ValidationError) as exc:
-            raise CommandError(f"不能导入：{exc}") from exc
+            raise CommandError(_("不能导入：%(reason)s") % {"reason": exc}) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"已导入 {len(saved)} 项成果到“{unit_obj.name}”"
-                f"（{'草稿' if draft else '已提交至发现库'}），跳过 {len(result.rows) - len(saved)} 行。"
+                _("已导入 %(n)d 项成果到“%(unit)s”（%(status)s），跳过 %(skipped)d 行。")
+                % {
+                    "n": len(saved),
+                    "unit": unit_obj.name,
+                    "status": _("草稿") if draft else _("已提交至发现库"),
+                    "skipped": len(result.rows) - len(saved),
+                }
             )
         )
 
@@ -84,22 +91,34 @@ class Command(BaseCommand):
         if username:
             found = User.objects.filter(username=username, is_active=True).first()
             if found is None:
-                raise CommandError(f"用户“{username}”不存在或已停用。")
+                raise CommandError(_("用户“%(name)s”不存在或已停用。") % {"name": username})
             if found.role == Role.LIAISON and found.unit_id != unit.pk:
-                raise CommandError(f"联络员“{username}”不属于“{unit.name}”。")
+                raise CommandError(
+                    _("联络员“%(name)s”不属于“%(unit)s”。") % {"name": username, "unit": unit.name}
+                )
             return found
         found = (
             User.objects.filter(role=Role.LIAISON, unit=unit, is_active=True).order_by("pk").first()
         )
         if found is None:
-            raise CommandError(f"“{unit.name}”没有成果联络员，请用 --user 指定操作人。")
+            raise CommandError(
+                _("“%(unit)s”没有成果联络员，请用 --user 指定操作人。") % {"unit": unit.name}
+            )
         return found
 
     def _report(self, result, warnings) -> None:
-        self.stdout.write(f"读取 {len(result.rows)} 行，有效 {len(result.valid_rows)} 行。")
+        self.stdout.write(
+            _("读取 %(rows)d 行，有效 %(valid)d 行。")
+            % {"rows": len(result.rows), "valid": len(result.valid_rows)}
+        )
         for issue in result.issues:
             self.stdout.write(
-                self.style.ERROR(f"  第 {issue.row} 行 · {issue.column}：{issue.message}")
+                self.style.ERROR(_("  第 %(row)d 行 · %(column)s：%(message)s") % vars(issue))
             )
         for row, column, message in warnings:
-            self.stdout.write(self.style.WARNING(f"  第 {row} 行 · {column}：{message}（提示）"))
+            self.stdout.write(
+                self.style.WARNING(
+                    _("  第 %(row)d 行 · %(column)s：%(message)s（提示）")
+                    % {"row": row, "column": column, "message": message}
+                )
+            )
