@@ -91,3 +91,51 @@ TRL_CHOICES = [
     for levels, name in TRL_STAGES
     for level in levels
 ]
+
+
+# --- Discovery library ----------------------------------------------------------------------------
+
+
+class FeedbackKind(models.TextChoices):
+    """Two ways a submitted record comes back for changes."""
+
+    SEND_BACK = "send_back", _("退回修改")
+    CORRECTION_REQUEST = "correction_request", _("更正申请")
+
+
+class FeedbackReason(models.TextChoices):
+    """Why staff sent a record back, so the liaison knows what to fix."""
+
+    INCOMPLETE = "incomplete", _("信息不完整")
+    INCORRECT = "incorrect", _("数据有误或前后矛盾")
+    DUPLICATE = "duplicate", _("疑似重复登记")
+    OUT_OF_SCOPE = "out_of_scope", _("不属于科技成果范畴")
+    ATTACHMENT = "attachment", _("附件缺失或不清晰")
+    CONTACT = "contact", _("联系方式有误")
+    OTHER = "other", _("其他")
+
+
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ADDRESSED = "addressed", _("已修改")
+    RESOLVED = "resolved", _("已处理")
+
+
+class CorrectionOutcome(models.TextChoices):
+    """How staff answered a liaison's correction request."""
+
+    CORRECTED = "corrected", _("已由服务中心更正")
+    RETURNED = "returned", _("已退回联络员修改")
+    DECLINED = "declined", _("不予更正")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("待确认")
+    IMPORTED = "imported", _("已导入")
+    CANCELLED = "cancelled", _("已取消")
+
+
+# A liaison may ask for a correction once the record has left their hands.
+CORRECTABLE_STATUSES = frozenset(
+    {AchievementStatus.SUBMITTED, AchievementStatus.SERVICE, AchievementStatus.LANDED}
+)

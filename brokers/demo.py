@@ -254,11 +254,8 @@ def _division(code: str) -> Division:
 
 
 def _demo_achievements(ctx, staff) -> list[Achievement]:
-    """Landed / service-library achievements: the demo's own when too few exist."""
-    landed = list(Achievement.objects.filter(status=AchievementStatus.LANDED).order_by("id")[:5])
-    service = list(Achievement.objects.filter(status=AchievementStatus.SERVICE).order_by("id")[:2])
-    if len(landed) >= 5 and len(service) >= 2:
-        return landed + service
+    """The demo's own landed / service-library achievements, found by title: always the same
+    records, whatever other apps' demo data added, so that a second run creates nothing."""
     unit = Unit.objects.get(code="dgut")
     result = []
     for title, field_code, status in DEMO_ACHIEVEMENTS:

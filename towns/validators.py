@@ -59,15 +59,12 @@ def validate_phone(value: str) -> None:
         )
 
 
+# Full-width ASCII (U+FF01–U+FF5E) to half-width, and the ideographic space to a space.
+_HALFWIDTH = str.maketrans(
+    {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+)
+
+
 def to_halfwidth(value: str) -> str:
     """Fold full-width ASCII (digits, letters, punctuation) and the ideographic space."""
-    out = []
-    for ch in value:
-        code = ord(ch)
-        if code == 0x3000:
-            out.append(" ")
-        elif 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return value.translate(_HALFWIDTH)

@@ -2,6 +2,9 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .discovery import AchievementViewSet
+
 router = DefaultRouter()
+router.register("achievements", AchievementViewSet, basename="achievement")
 
 urlpatterns = router.urls

@@ -1,4 +1,20 @@
 # One module per part of the achievement's life; import every model here.
 from .achievement import Achievement, AchievementQuerySet, AchievementTransition
+from .discovery import (
+    AchievementAttachment,
+    AchievementCredit,
+    AchievementFeedback,
+    AchievementImport,
+    AttachmentKind,
+)
 
-__all__ = ["Achievement", "AchievementQuerySet", "AchievementTransition"]
+__all__ = [
+    "Achievement",
+    "AchievementAttachment",
+    "AchievementCredit",
+    "AchievementFeedback",
+    "AchievementImport",
+    "AchievementQuerySet",
+    "AchievementTransition",
+    "AttachmentKind",
+]

@@ -14,12 +14,23 @@ from ..choices import (
     TRL_CHOICES,
     AchievementKind,
     AchievementStatus,
+    CooperationMode,
+    IpType,
     ServiceRoute,
     SourceChannel,
     trl_stage,
 )
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def _in_order(statuses) -> list[str]:
+    return [status for status in AchievementStatus if status in statuses]
+
+
+def _labels(choices, codes) -> list[str]:
+    lookup = dict(choices.choices)
+    return [str(lookup.get(code, code)) for code in codes or []]
 
 
 class AchievementQuerySet(models.QuerySet):
@@ -32,7 +43,13 @@ class AchievementQuerySet(models.QuerySet):
         if user.role == Role.LEADER:
             return self.exclude(status=AchievementStatus.DRAFT)
         if user.role == Role.LIAISON:
-            return self.filter(discovering_unit_id=user.unit_id)
+            # Their unit's records, and records they are credited with after a merge.
+            from .discovery import AchievementCredit
+
+            credited = AchievementCredit.objects.filter(unit_id=user.unit_id)
+            return self.filter(
+                Q(discovering_unit_id=user.unit_id) | Q(pk__in=credited.values("achievement_id"))
+            )
         # Evaluators see the achievements of their own batches (added by the evaluation app).
         return self.none()
 
@@ -170,10 +187,8 @@ class Achievement(models.Model):
                 name="achievement_merged_has_target",
             ),
             models.CheckConstraint(
-                # A fixed order (not the frozenset's, which varies per process) keeps
-                # makemigrations --check stable; these are SERVICE_LIBRARY_STATUSES.
-                condition=~Q(status__in=[AchievementStatus.SERVICE, AchievementStatus.LANDED])
-                | ~Q(service_route=""),
+                # In declaration order: a set's order changes between runs (makemigrations).
+                condition=~Q(status__in=_in_order(SERVICE_LIBRARY_STATUSES)) | ~Q(service_route=""),
                 name="achievement_service_has_route",
             ),
         ]
@@ -184,6 +199,14 @@ class Achievement(models.Model):
     @property
     def trl_stage(self) -> str:
         return trl_stage(self.trl)
+
+    @property
+    def ip_type_labels(self) -> list[str]:
+        return _labels(IpType, self.ip_types)
+
+    @property
+    def cooperation_mode_labels(self) -> list[str]:
+        return _labels(CooperationMode, self.cooperation_modes)
 
     @property
     def is_discovered(self) -> bool:

@@ -46,6 +46,7 @@ def achievement_change_status(
     for name, value in changes.items():
         setattr(locked, name, value)
     locked._change_reason = reason or f"{from_status} → {to}"
+    locked._history_user = acting_user
     locked.save()
     AchievementTransition.objects.create(
         achievement=locked,

@@ -1,3 +1,7 @@
 """URLs of the achievement's life; one module per part (discovery, service_library, …)."""
 
-urlpatterns: list = []
+from . import discovery
+
+urlpatterns: list = [
+    *discovery.urlpatterns,
+]

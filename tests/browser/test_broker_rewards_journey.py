@@ -23,7 +23,7 @@ def test_staff_register_a_contract_compute_rewards_and_download_them(page, setti
 
     login(page, "chen")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="技术合同").click()
-    page.get_by_role("link", name="登记").click()
+    page.get_by_role("main").get_by_role("link", name="登记").click()
     page.get_by_label("合同名称").fill("固态电池电解质量产工艺技术转让")
     page.get_by_label("合同类型").select_option(label="技术转让")
     page.get_by_label("登记编号").fill("2024441900000888")

@@ -1,0 +1,42 @@
+from django.utils.translation import gettext_lazy as _
+
+from towns.choices import Role
+from towns.hooks import NavItem
+
+LIBRARY_READERS = [Role.LIAISON, Role.CENTER_STAFF, Role.LEADER, Role.ADMIN]
+REGISTRARS = [Role.LIAISON, Role.CENTER_STAFF, Role.ADMIN]
+
+ITEMS = [
+    NavItem(
+        _("成果发现库"),
+        "achievement_list",
+        roles=LIBRARY_READERS,
+        section=_("成果发现"),
+        icon="collection",
+        order=100,
+    ),
+    NavItem(
+        _("登记成果"),
+        "achievement_create",
+        roles=REGISTRARS,
+        section=_("成果发现"),
+        icon="plus-square",
+        order=110,
+    ),
+    NavItem(
+        _("Excel 批量导入"),
+        "achievement_import",
+        roles=REGISTRARS,
+        section=_("成果发现"),
+        icon="file-earmark-arrow-up",
+        order=120,
+    ),
+    NavItem(
+        _("疑似重复成果"),
+        "achievement_duplicates",
+        roles=[Role.CENTER_STAFF, Role.ADMIN],
+        section=_("成果发现"),
+        icon="files",
+        order=130,
+    ),
+]
