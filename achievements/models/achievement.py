@@ -33,7 +33,11 @@ class AchievementQuerySet(models.QuerySet):
             return self.exclude(status=AchievementStatus.DRAFT)
         if user.role == Role.LIAISON:
             return self.filter(discovering_unit_id=user.unit_id)
-        # Evaluators see the achievements of their own batches (added by the evaluation app).
+        if user.role == Role.EVALUATOR:
+            # The achievements of their own evaluation batches, looked up by name through the
+            # evaluation app's relation (achievements never imports evaluation).
+            batches = self.model.objects.filter(evaluation_items__batch__evaluators=user)
+            return self.filter(pk__in=batches.values("pk"))
         return self.none()
 
     def discovered(self):
@@ -170,7 +174,12 @@ class Achievement(models.Model):
                 name="achievement_merged_has_target",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=list(SERVICE_LIBRARY_STATUSES)) | ~Q(service_route=""),
+                # In the enum's order: a frozenset's order changes between runs and would
+                # make a new migration each time.
+                condition=~Q(
+                    status__in=[s for s in AchievementStatus if s in SERVICE_LIBRARY_STATUSES]
+                )
+                | ~Q(service_route=""),
                 name="achievement_service_has_route",
             ),
         ]

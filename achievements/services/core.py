@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from towns.models import User
 from towns.validators import to_halfwidth
 
-from .choices import AchievementStatus, ServiceRoute
-from .exceptions import TransitionNotAllowed
-from .models import Achievement, AchievementTransition
+from ..choices import AchievementStatus, ServiceRoute
+from ..exceptions import TransitionNotAllowed
+from ..models import Achievement, AchievementTransition
 
 
 def normalize_title(title: str) -> str:
@@ -45,7 +45,9 @@ def achievement_change_status(
     locked.status = to
     for name, value in changes.items():
         setattr(locked, name, value)
-    locked._change_reason = reason or f"{from_status} → {to}"
+    # The history table keeps a short reason; the transition log keeps the whole text.
+    locked._change_reason = (reason or f"{from_status} → {to}")[:100]
+    locked._history_user = acting_user
     locked.save()
     AchievementTransition.objects.create(
         achievement=locked,
