@@ -6,4 +6,5 @@ from rest_framework.authtoken.views import obtain_auth_token
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("achievements.api.urls")),
+    path("", include("evaluation.api.urls")),
 ]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("towns.urls")),
     path("", include("achievements.urls")),
+    path("", include("evaluation.urls")),
     path("", include("quotas.urls")),
 ]

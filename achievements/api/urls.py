@@ -2,6 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from . import service
+
 router = DefaultRouter()
+router.register("service/cases", service.ServiceCaseViewSet, basename="service-case")
+router.register("service/follow-ups", service.FollowUpViewSet, basename="service-follow-up")
+router.register("service/escalations", service.EscalationViewSet, basename="service-escalation")
 
 urlpatterns = router.urls

@@ -1,3 +1,5 @@
 """URLs of the achievement's life; one module per part (discovery, service_library, …)."""
 
-urlpatterns: list = []
+from . import service
+
+urlpatterns: list = [*service.urlpatterns]
