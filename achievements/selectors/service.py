@@ -302,15 +302,23 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
     """Staff and leaders read the escalation list; a responsible person sees their own cases'."""
     if user is None or not user.is_authenticated:
         return Escalation.objects.none()
-    rows = Escalation.objects.select_related(
-        "achievement__field", "achievement__discovering_unit"
-    ).prefetch_related(
-        "recipients",
-        Prefetch(
-            "achievement__assignments",
-            queryset=Assignment.objects.current().select_related("assignee"),
-            to_attr="current_assignments",
-        ),
+    latest = FollowUp.objects.filter(achievement=OuterRef("achievement")).order_by("-period")
+    rows = (
+        Escalation.objects.select_related("achievement__field", "achievement__discovering_unit")
+        # The history a leader reads first: the latest follow-up, its progress and blockers.
+        .annotate(
+            last_follow_up_period=Subquery(latest.values("period")[:1]),
+            last_follow_up_progress=Subquery(latest.values("progress")[:1]),
+            last_follow_up_blockers=Subquery(latest.values("blockers")[:1]),
+        )
+        .prefetch_related(
+            "recipients",
+            Prefetch(
+                "achievement__assignments",
+                queryset=Assignment.objects.current().select_related("assignee"),
+                to_attr="current_assignments",
+            ),
+        )
     )
     if user.role in (Role.CENTER_STAFF, Role.ADMIN, Role.LEADER):
         return rows

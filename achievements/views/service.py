@@ -305,6 +305,8 @@ class EscalationListView(FilteredListView):
                     escalation.last_progress_on,
                     (today - escalation.last_progress_on).days,
                     timezone.localtime(escalation.escalated_at).date(),
+                    escalation.last_follow_up_progress or "",
+                    escalation.last_follow_up_blockers or "",
                     "、".join(u.display_name for u in escalation.recipients.all()),
                     _("已解除") if escalation.resolved_at else _("未解除"),
                 ]
@@ -321,9 +323,11 @@ class EscalationListView(FilteredListView):
                 _("最近进展日期"),
                 _("无进展天数"),
                 _("报送日期"),
+                _("最近跟踪进展"),
+                _("困难与问题"),
                 _("报送对象"),
                 _("状态"),
             ],
             rows=rows(),
-            widths=[36, 20, 16, 14, 16, 10, 12, 10, 12, 24, 8],
+            widths=[36, 20, 16, 14, 16, 10, 12, 10, 12, 40, 30, 24, 8],
         )

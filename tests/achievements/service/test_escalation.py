@@ -1,9 +1,11 @@
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from achievements.choices import EscalationTier
 from achievements.models import Escalation, FollowUp, IndustryLeader
@@ -175,9 +177,22 @@ def test_progress_resolves_the_escalation_and_the_history_stays(
     assert escalate(commits) == 0
 
 
-def test_the_escalation_list_per_tier(client, leader, center_staff, commits):
+def test_the_escalation_list_per_tier_with_the_latest_follow_up(
+    client, leader, center_staff, commits
+):
     big = stalled_case(title="五亿元项目", expected_contribution=5 * YI)
     middle = stalled_case(title="一亿元项目", expected_contribution=YI)
+    last_month = timezone.localdate() - timedelta(days=20)
+    follow_up_record(
+        achievement=big,
+        acting_user=center_staff,
+        followed_on=last_month,
+        progress="投资方仍在评估。",
+        next_step="再次约谈",
+        blockers="投资方对估值存在分歧",
+        route_status="paused",
+        has_progress=False,
+    )
     escalate(commits)
     client.force_login(leader)
     page = client.get(reverse("service_escalation_list")).content.decode()
@@ -185,6 +200,13 @@ def test_the_escalation_list_per_tier(client, leader, center_staff, commits):
     city = client.get(reverse("service_escalation_list"), {"tier": "city_leader"}).content.decode()
     assert big.title in city and middle.title not in city
     assert "90</td>" in city  # days without progress
+    assert "投资方仍在评估。" in city and "困难：投资方对估值存在分歧" in city
+    export = client.get(
+        reverse("service_escalation_list"), {"tier": "city_leader", "export": "xlsx"}
+    )
+    rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.values)
+    assert [row[0] for row in rows[1:]] == ["五亿元项目"]
+    assert rows[1][10] == "投资方对估值存在分歧"
 
 
 def test_the_leader_home_shows_the_escalations_reported_to_them(client, leader, commits):
