@@ -139,3 +139,23 @@ class ImportStatus(models.TextChoices):
 CORRECTABLE_STATUSES = frozenset(
     {AchievementStatus.SUBMITTED, AchievementStatus.SERVICE, AchievementStatus.LANDED}
 )
+# --- Service library (assignment, follow-up, escalation) ------------------------------------------
+
+
+class RouteStatus(models.TextChoices):
+    """Where the landing route of a service-library case stands (recorded with each follow-up)."""
+
+    MATCHING = "matching", _("对接洽谈中")
+    PLANNING = "planning", _("方案论证中")
+    CONTRACTING = "contracting", _("签约推进中")
+    IMPLEMENTING = "implementing", _("落地实施中")
+    LANDED = "landed", _("已落地")
+    PAUSED = "paused", _("暂缓推进")
+
+
+class EscalationTier(models.TextChoices):
+    """Who a stalled case is reported to, by its expected economic contribution (四.三)."""
+
+    CITY_LEADER = "city_leader", _("分管市领导")
+    BUREAU_LEADERS = "bureau_leaders", _("市科技局及发现单位领导")
+    RESPONSIBLE = "responsible", _("责任人")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("achievements.api.urls")),
     path("", include("brokers.api.urls")),
+    path("", include("evaluation.api.urls")),
 ]

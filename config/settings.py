@@ -169,7 +169,30 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "towns.tasks.task_purge_read_notifications",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Fast-track reviews due within FAST_TRACK_DUE_SOON_DAYS or overdue: remind every morning.
+    "evaluation-remind-fast-track-reviews": {
+        "task": "evaluation.tasks.task_remind_fast_track_reviews",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # On the 1st: flag service-library cases without a follow-up for the month before.
+    "achievements-flag-missing-follow-ups": {
+        "task": "achievements.tasks.service.task_flag_missing_follow_ups",
+        "schedule": crontab(day_of_month=1, hour=8, minute=30),
+    },
+    # Every morning: cases without progress for SERVICE_STALLED_AFTER_DAYS go on the escalation list.
+    "achievements-escalate-stalled-cases": {
+        "task": "achievements.tasks.service.task_escalate_stalled_cases",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
+
+# --- Evaluation and service library ---------------------------------------------------------------
+# A fast-track review shows as "due soon" on the staff dashboard this many days before its due date.
+FAST_TRACK_DUE_SOON_DAYS = env_int("FAST_TRACK_DUE_SOON_DAYS", 2)
+# A service-library case without progress for this many days is stalled (久推不动).
+SERVICE_STALLED_AFTER_DAYS = env_int("SERVICE_STALLED_AFTER_DAYS", 90)
+# The unit whose leaders receive the 1–5亿元 escalations together with the discovering unit's.
+ESCALATION_BUREAU_UNIT_CODE = env_str("ESCALATION_BUREAU_UNIT_CODE", "kjj")
 
 # --- Authentication -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "towns.User"
@@ -279,6 +302,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set after what it belongs to.
+    "ENUM_NAME_OVERRIDES": {
+        "AchievementStatusEnum": "achievements.choices.AchievementStatus",
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------------

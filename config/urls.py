@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("towns.urls")),
     path("", include("achievements.urls")),
     path("", include("brokers.urls")),
+    path("", include("evaluation.urls")),
     path("", include("quotas.urls")),
 ]

@@ -1,7 +1,8 @@
 """Hook modules that each portal app may provide, found by name in PORTAL_APPS order.
 
 - `<app>.reference.load_reference(reference_dir)` — loads its reference data (load_reference)
-- `<app>.demo.seed(context)` — adds its part of the demo data set (seed_demo)
+- `<app>.demo.seed(context)` — adds its part of the demo data set (seed_demo); an optional
+  `<app>.demo.finish(context)` runs after every app's `seed`
 - `<app>.navigation.ITEMS` — its entries in the role-aware navigation
 """
 

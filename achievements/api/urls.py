@@ -2,9 +2,13 @@
 
 from rest_framework.routers import DefaultRouter
 
+from . import service
 from .discovery import AchievementViewSet
 
 router = DefaultRouter()
 router.register("achievements", AchievementViewSet, basename="achievement")
+router.register("service/cases", service.ServiceCaseViewSet, basename="service-case")
+router.register("service/follow-ups", service.FollowUpViewSet, basename="service-follow-up")
+router.register("service/escalations", service.EscalationViewSet, basename="service-escalation")
 
 urlpatterns = router.urls

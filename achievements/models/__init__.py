@@ -7,6 +7,16 @@ from .discovery import (
     AchievementImport,
     AttachmentKind,
 )
+from .service import (
+    Assignment,
+    Escalation,
+    FollowUp,
+    FollowUpFlag,
+    IndustryLeader,
+    Milestone,
+    MilestoneTemplate,
+    MilestoneTemplateStep,
+)
 
 __all__ = [
     "Achievement",
@@ -16,5 +26,13 @@ __all__ = [
     "AchievementImport",
     "AchievementQuerySet",
     "AchievementTransition",
+    "Assignment",
     "AttachmentKind",
+    "Escalation",
+    "FollowUp",
+    "FollowUpFlag",
+    "IndustryLeader",
+    "Milestone",
+    "MilestoneTemplate",
+    "MilestoneTemplateStep",
 ]

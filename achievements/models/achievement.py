@@ -50,7 +50,11 @@ class AchievementQuerySet(models.QuerySet):
             return self.filter(
                 Q(discovering_unit_id=user.unit_id) | Q(pk__in=credited.values("achievement_id"))
             )
-        # Evaluators see the achievements of their own batches (added by the evaluation app).
+        if user.role == Role.EVALUATOR:
+            # The achievements of their own evaluation batches, looked up by name through the
+            # evaluation app's relation (achievements never imports evaluation).
+            batches = self.model.objects.filter(evaluation_items__batch__evaluators=user)
+            return self.filter(pk__in=batches.values("pk"))
         return self.none()
 
     def discovered(self):

@@ -45,7 +45,8 @@ def achievement_change_status(
     locked.status = to
     for name, value in changes.items():
         setattr(locked, name, value)
-    locked._change_reason = reason or f"{from_status} → {to}"
+    # The history table keeps a short reason; the transition log keeps the whole text.
+    locked._change_reason = (reason or f"{from_status} → {to}")[:100]
     locked._history_user = acting_user
     locked.save()
     AchievementTransition.objects.create(

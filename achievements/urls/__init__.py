@@ -1,7 +1,8 @@
 """URLs of the achievement's life; one module per part (discovery, service_library, …)."""
 
-from . import discovery
+from . import discovery, service
 
 urlpatterns: list = [
     *discovery.urlpatterns,
+    *service.urlpatterns,
 ]

@@ -22,6 +22,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             for module in portal_modules("demo"):
                 module.seed(ctx)
+            # A second pass for work that needs every app's records (e.g. service-library cases).
+            for module in portal_modules("demo"):
+                if hasattr(module, "finish"):
+                    module.finish(ctx)
         if not options["quiet_logins"]:
             self.print_logins(ctx)
 

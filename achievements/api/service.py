@@ -1,0 +1,137 @@
+"""REST API of the service library: cases, follow-ups (the responsible person may record one)
+and escalations; reads start from the same scoped selectors as the pages."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from rest_framework import exceptions, mixins, serializers, viewsets
+
+from ..choices import AchievementStatus
+from ..filters.service import EscalationFilter, FollowUpFilter, ServiceCaseFilter
+from ..models import Achievement, Escalation, FollowUp
+from ..selectors import service as selectors
+from ..services import service as services
+
+
+class ServiceCaseSerializer(serializers.ModelSerializer):
+    assignee = serializers.SerializerMethodField()
+    tier = serializers.CharField(read_only=True)
+    last_follow_up_period = serializers.DateField(read_only=True)
+    last_progress_on = serializers.DateField(read_only=True)
+    next_follow_up_due = serializers.SerializerMethodField()
+    is_escalated = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "id",
+            "title",
+            "status",
+            "service_route",
+            "service_entered_at",
+            "expected_contribution",
+            "assignee",
+            "tier",
+            "last_follow_up_period",
+            "last_progress_on",
+            "next_follow_up_due",
+            "is_escalated",
+        ]
+
+    def get_assignee(self, case) -> int | None:
+        assignee = selectors.case_assignee(case)
+        return assignee.pk if assignee else None
+
+    def get_next_follow_up_due(self, case) -> str | None:
+        due = selectors.next_follow_up_due(case, today=timezone.localdate())
+        return due.due_on.isoformat() if due else None
+
+
+class ServiceCaseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ServiceCaseSerializer
+    filterset_class = ServiceCaseFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no policy lookups
+            return Achievement.objects.none()
+        return selectors.service_case_list(self.request.user).order_by("-service_entered_at", "-id")
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "achievement",
+            "period",
+            "followed_on",
+            "progress",
+            "next_step",
+            "blockers",
+            "route_status",
+            "has_progress",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["period", "recorded_by", "created_at"]
+
+
+class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilter
+
+    def get_queryset(self):
+        cases = selectors.service_cases_visible_to(self.request.user)
+        return FollowUp.objects.filter(achievement__in=cases.values("pk")).order_by(
+            "-period", "-id"
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        case = (
+            selectors.service_cases_visible_to(self.request.user)
+            .filter(pk=data.pop("achievement").pk)
+            .first()
+        )
+        if case is None:
+            raise exceptions.NotFound
+        user = self.request.user
+        if case.status != AchievementStatus.SERVICE or not user.has_perm(
+            "achievements.follow_up_case", case
+        ):
+            raise exceptions.PermissionDenied
+        try:
+            serializer.instance = services.follow_up_record(
+                achievement=case, acting_user=user, **data
+            )
+        except ValidationError as error:
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    achievement_title = serializers.CharField(source="achievement.title", read_only=True)
+    recipients = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "id",
+            "achievement",
+            "achievement_title",
+            "tier",
+            "expected_contribution",
+            "last_progress_on",
+            "escalated_at",
+            "recipients",
+            "resolved_at",
+            "resolution",
+        ]
+
+
+class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EscalationSerializer
+    filterset_class = EscalationFilter
+
+    def get_queryset(self):
+        return selectors.escalations_visible_to(self.request.user).order_by("-escalated_at", "-id")

@@ -1,0 +1,333 @@
+"""Writes of the service library: assignment (包干制), milestone plans, monthly follow-ups, the
+monthly check for missing follow-ups and the escalation of stalled cases."""
+
+import logging
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from towns.models import User
+from towns.services import notification_send
+
+from ..choices import AchievementStatus, EscalationTier
+from ..exceptions import TransitionNotAllowed
+from ..models import (
+    Achievement,
+    Assignment,
+    Escalation,
+    FollowUp,
+    FollowUpFlag,
+    Milestone,
+    MilestoneTemplate,
+)
+from ..selectors.service import (
+    current_assignment,
+    eligible_assignees,
+    escalation_recipients,
+    escalation_tier,
+    first_of_month,
+    previous_month,
+    stalled_cutoff,
+    start_of_day,
+    with_case_facts,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _notify_later(**kwargs) -> None:
+    transaction.on_commit(lambda: notification_send(**kwargs))
+
+
+def _case_url(achievement: Achievement) -> str:
+    return reverse("service_case_detail", args=[achievement.pk])
+
+
+def _lock_open_case(achievement: Achievement) -> Achievement:
+    """Lock the achievement row; only a case in the service library, not yet landed, changes."""
+    locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    if locked.status != AchievementStatus.SERVICE:
+        raise TransitionNotAllowed(
+            _("成果当前状态为“%(status)s”，只有服务库中尚未落地的成果可以办理。")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+# --- Assignment ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_assign(
+    *, achievement: Achievement, assignee: User, acting_user: User, note: str = ""
+) -> Assignment:
+    """Make `assignee` the one responsible person; the previous assignment ends now."""
+    locked = _lock_open_case(achievement)
+    if not eligible_assignees(locked).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": _("责任人应为服务中心工作人员或发现单位的成果联络员。")})
+    previous = current_assignment(locked)
+    if previous is not None and previous.assignee_id == assignee.pk:
+        raise ValidationError(
+            {"assignee": _("%(name)s 已是当前责任人。") % {"name": assignee.display_name}}
+        )
+    now = timezone.now()
+    if previous is not None:
+        Assignment.objects.filter(pk=previous.pk, ended_at__isnull=True).update(ended_at=now)
+    assignment = Assignment.objects.create(
+        achievement=locked, assignee=assignee, assigned_by=acting_user, note=note, started_at=now
+    )
+    _notify_later(
+        recipients=[assignee],
+        kind="service_assigned",
+        title=_("您已成为“%(title)s”的包干责任人") % {"title": locked.title},
+        body=note,
+        url=_case_url(locked),
+    )
+    if previous is not None and previous.assignee_id != acting_user.pk:
+        _notify_later(
+            recipients=[previous.assignee],
+            kind="service_reassigned",
+            title=_("“%(title)s”已改由 %(name)s 负责")
+            % {"title": locked.title, "name": assignee.display_name},
+            url=_case_url(locked),
+        )
+    return assignment
+
+
+# --- Milestones ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_plan_apply(
+    *, achievement: Achievement, template: MilestoneTemplate, start_on: date, acting_user: User
+) -> list[Milestone]:
+    """Give a case the milestone plan of a template: each step due its offset after the start."""
+    locked = _lock_open_case(achievement)
+    if locked.milestones.exists():
+        raise ValidationError(_("该成果已有里程碑计划。"))
+    steps = list(template.steps.order_by("order"))
+    if not steps:
+        raise ValidationError({"template": _("该模板没有任何节点。")})
+    milestones = [
+        Milestone(
+            achievement=locked,
+            template=template,
+            order=step.order,
+            title=step.title,
+            due_on=start_on + timedelta(days=step.offset_days),
+            created_by=acting_user,
+        )
+        for step in steps
+    ]
+    for milestone in milestones:
+        milestone._history_user = acting_user
+        milestone.save()
+    return milestones
+
+
+@transaction.atomic
+def milestone_complete(
+    *, milestone: Milestone, acting_user: User, done_on: date | None = None
+) -> Milestone:
+    """A step is reached: it counts as progress and ends a stalled case's escalation."""
+    _lock_open_case(milestone.achievement)
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if locked.done_on is not None:
+        raise TransitionNotAllowed(_("该节点已于 %(date)s 完成。") % {"date": locked.done_on})
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("完成日期不能晚于今天。")})
+    locked.done_on, locked.done_by = done_on, acting_user
+    locked._history_user = acting_user
+    locked.save()
+    _escalation_resolve(
+        locked.achievement_id,
+        acting_user=acting_user,
+        resolution=_("里程碑“%(title)s”已完成") % {"title": locked.title},
+    )
+    return locked
+
+
+# --- Monthly follow-up --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    achievement: Achievement,
+    acting_user: User,
+    followed_on: date,
+    progress: str,
+    next_step: str,
+    route_status: str,
+    has_progress: bool,
+    blockers: str = "",
+) -> FollowUp:
+    """The month's follow-up record of a case (one per month; the date decides the month)."""
+    locked = _lock_open_case(achievement)
+    if followed_on > timezone.localdate():
+        raise ValidationError({"followed_on": _("跟踪日期不能晚于今天。")})
+    entered = (
+        timezone.localtime(locked.service_entered_at).date() if locked.service_entered_at else None
+    )
+    if entered and followed_on < first_of_month(entered):
+        raise ValidationError({"followed_on": _("跟踪日期早于成果进入服务库的月份。")})
+    period = first_of_month(followed_on)
+    follow_up = FollowUp(
+        achievement=locked,
+        period=period,
+        followed_on=followed_on,
+        progress=progress,
+        next_step=next_step,
+        blockers=blockers,
+        route_status=route_status,
+        has_progress=has_progress,
+        recorded_by=acting_user,
+    )
+    follow_up.full_clean(validate_unique=False, validate_constraints=False)
+    follow_up._history_user = acting_user
+    try:
+        with transaction.atomic():
+            follow_up.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "followed_on": _("%(month)s 已有跟踪记录，请修改该记录。")
+                % {"month": f"{period.year}年{period.month}月"}
+            }
+        ) from None
+    FollowUpFlag.objects.filter(achievement=locked, period=period, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
+    _progress_recorded(follow_up, acting_user=acting_user)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_update(
+    *,
+    follow_up: FollowUp,
+    acting_user: User,
+    progress: str,
+    next_step: str,
+    route_status: str,
+    has_progress: bool,
+    blockers: str = "",
+) -> FollowUp:
+    """Correct a follow-up record; its date (and so its month) stays."""
+    _lock_open_case(follow_up.achievement)
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    locked.progress, locked.next_step, locked.blockers = progress, next_step, blockers
+    locked.route_status, locked.has_progress = route_status, has_progress
+    locked.full_clean(validate_unique=False, validate_constraints=False)
+    locked._history_user = acting_user
+    locked.save()
+    _progress_recorded(locked, acting_user=acting_user)
+    return locked
+
+
+def _progress_recorded(follow_up: FollowUp, *, acting_user: User) -> None:
+    """A follow-up with real progress takes a stalled case off the escalation list."""
+    if follow_up.has_progress:
+        _escalation_resolve(
+            follow_up.achievement_id,
+            acting_user=acting_user,
+            resolution=_("%(date)s 跟踪记录有实质性进展") % {"date": follow_up.followed_on},
+        )
+
+
+def follow_ups_flag_missing(*, today: date | None = None) -> list[FollowUpFlag]:
+    """On the 1st: flag each case that was in the service library last month and has no
+    follow-up for it, and tell its responsible person. A re-run flags nothing twice."""
+    today = today or timezone.localdate()
+    period = previous_month(today)
+    missing = (
+        Achievement.objects.filter(
+            status=AchievementStatus.SERVICE,
+            service_entered_at__lt=start_of_day(first_of_month(today)),
+        )
+        .exclude(follow_ups__period=period)
+        .filter(~Exists(FollowUpFlag.objects.filter(achievement=OuterRef("pk"), period=period)))
+        .order_by("pk")
+    )
+    flags = []
+    for achievement in missing:
+        with transaction.atomic():
+            assignment = current_assignment(achievement)
+            responsible = assignment.assignee if assignment else None
+            try:
+                with transaction.atomic():
+                    flag = FollowUpFlag.objects.create(
+                        achievement=achievement, period=period, responsible=responsible
+                    )
+            except IntegrityError:
+                continue
+            flags.append(flag)
+            if responsible is not None:
+                _notify_later(
+                    recipients=[responsible],
+                    kind="follow_up_overdue",
+                    title=_("“%(title)s”缺少 %(month)s 的月度跟踪记录")
+                    % {"title": achievement.title, "month": f"{period.year}年{period.month}月"},
+                    body=_("请尽快补录跟踪记录（日期填该月内的实际跟踪日期）。"),
+                    url=_case_url(achievement),
+                )
+    logger.info("flagged %d cases without a follow-up for %s", len(flags), period)
+    return flags
+
+
+# --- Escalation ---------------------------------------------------------------------------------
+
+
+def _escalation_resolve(achievement_id: int, *, acting_user: User, resolution: str) -> None:
+    for escalation in (
+        Escalation.objects.open().select_for_update().filter(achievement_id=achievement_id)
+    ):
+        escalation.resolved_at = timezone.now()
+        escalation.resolution = resolution[:200]
+        escalation._history_user = acting_user
+        escalation.save()
+
+
+def escalations_refresh(*, today: date | None = None) -> list[Escalation]:
+    """Put every case without progress since the cutoff on the escalation list of its tier and
+    notify the tier. A case already on the list is not escalated again."""
+    today = today or timezone.localdate()
+    stalled = (
+        with_case_facts(Achievement.objects.filter(status=AchievementStatus.SERVICE), today=today)
+        .filter(last_progress_on__lte=stalled_cutoff(today), is_escalated=False)
+        .order_by("pk")
+    )
+    created = []
+    for case in stalled:
+        tier = escalation_tier(case.expected_contribution, year=today.year)
+        recipients = escalation_recipients(case, tier)
+        try:
+            with transaction.atomic():
+                escalation = Escalation.objects.create(
+                    achievement=case,
+                    tier=tier,
+                    expected_contribution=case.expected_contribution,
+                    last_progress_on=case.last_progress_on,
+                )
+                escalation.recipients.set(recipients)
+                days = (today - case.last_progress_on).days
+                _notify_later(
+                    recipients=recipients,
+                    kind="service_escalated",
+                    title=_("久推不动：“%(title)s”已 %(days)d 天无实质性进展")
+                    % {"title": case.title, "days": days},
+                    body=_("报送层级：%(tier)s。最近进展日期：%(date)s。")
+                    % {"tier": EscalationTier(tier).label, "date": case.last_progress_on},
+                    url=reverse("service_escalation_list") + f"?tier={tier}",
+                )
+        except IntegrityError:
+            continue
+        created.append(escalation)
+    logger.info("escalated %d stalled cases", len(created))
+    return created

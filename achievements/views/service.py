@@ -1,0 +1,333 @@
+"""Pages of the service library: the case list, my cases, one case, assignment, follow-ups,
+milestone plans and the escalation list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from towns.excel import SheetSpec
+from towns.lists import FilteredListView
+from towns.money import format_wan
+
+from ..choices import AchievementStatus, EscalationTier
+from ..filters.service import EscalationFilter, ServiceCaseFilter
+from ..forms.service import AssignForm, FollowUpForm, MilestonePlanForm
+from ..models import FollowUp, Milestone
+from ..selectors import service as selectors
+from ..services import service as services
+from .helpers import flash_service_errors, require_perm, submit_form
+
+
+def _case(request, pk):
+    """A service-library case this user may open; anyone else gets a 404."""
+    return get_object_or_404(selectors.service_case_list(request.user), pk=pk)
+
+
+def _case_url(case) -> str:
+    return reverse("service_case_detail", args=[case.pk])
+
+
+def _open_case(request, pk, perm: str):
+    case = _case(request, pk)
+    require_perm(request.user, perm, case)
+    if case.status != AchievementStatus.SERVICE:
+        raise PermissionDenied
+    return case
+
+
+class CaseRows:
+    """Decorates each case of a page with its responsible person and next follow-up."""
+
+    def decorate(self, cases):
+        today = timezone.localdate()
+        for case in cases:
+            case.assignee = selectors.case_assignee(case)
+            case.follow_up_due = selectors.next_follow_up_due(case, today=today)
+            case.stalled = selectors.is_stalled(case, today=today)
+        return cases
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.decorate(context["page_obj"].object_list)
+        context["stalled_days"] = selectors.stalled_cutoff(timezone.localdate())
+        return context
+
+
+class ServiceCaseListView(CaseRows, FilteredListView):
+    template_name = "achievements/service/case_list.html"
+    filterset_class = ServiceCaseFilter
+    export_filename = "成果服务库.xlsx"
+    sort_options = {
+        "newest": (gettext_lazy("最新入库"), ("-service_entered_at", "-id")),
+        "contribution": (gettext_lazy("预期经济贡献"), ("-expected_contribution", "-id")),
+        "progress": (gettext_lazy("最久无进展"), ("last_progress_on", "id")),
+    }
+
+    def get_scoped_queryset(self):
+        if self.request.user.role not in selectors.CASE_READER_ROLES:
+            raise Http404
+        return selectors.service_case_list(self.request.user)
+
+    def export_sheet(self, queryset):
+        tiers = dict(EscalationTier.choices)
+
+        def rows():
+            for case in self.decorate(list(queryset)):
+                yield [
+                    case.title,
+                    case.discovering_unit.short_name,
+                    case.field.name,
+                    case.get_service_route_display(),
+                    case.get_status_display(),
+                    case.assignee.display_name if case.assignee else "",
+                    format_wan(case.expected_contribution),
+                    str(tiers[case.tier]),
+                    case.last_follow_up_period.strftime("%Y-%m")
+                    if case.last_follow_up_period
+                    else "",
+                    case.last_progress_on,
+                    _("是") if case.stalled else "",
+                ]
+
+        return SheetSpec(
+            title=_("成果服务库"),
+            headers=[
+                _("成果名称"),
+                _("发现单位"),
+                _("所属领域"),
+                _("入库方式"),
+                _("状态"),
+                _("责任人"),
+                _("预期综合经济贡献（万元）"),
+                _("报送层级"),
+                _("最近跟踪月份"),
+                _("最近进展日期"),
+                _("久推不动"),
+            ],
+            rows=rows(),
+            widths=[36, 16, 14, 14, 10, 10, 16, 22, 12, 12, 10],
+        )
+
+
+class MyCasesView(CaseRows, FilteredListView):
+    template_name = "achievements/service/my_cases.html"
+    filterset_class = ServiceCaseFilter
+    sort_options = {
+        "due": (
+            gettext_lazy("待跟踪优先"),
+            (F("last_follow_up_period").asc(nulls_first=True), "id"),
+        ),
+        "newest": (gettext_lazy("最新入库"), ("-service_entered_at", "-id")),
+    }
+
+    def get_scoped_queryset(self):
+        return selectors.my_cases(self.request.user)
+
+
+@login_required
+def case_detail(request, pk):
+    case = _case(request, pk)
+    user = request.user
+    today = timezone.localdate()
+    case.assignee = selectors.case_assignee(case)
+    is_open = case.status == AchievementStatus.SERVICE
+    milestones = list(selectors.case_milestones(case))
+    return render(
+        request,
+        "achievements/service/case_detail.html",
+        {
+            "case": case,
+            "achievement": case,
+            "assignments": selectors.case_assignments(case),
+            "follow_ups": selectors.case_follow_ups(case),
+            "milestones": milestones,
+            "escalations": selectors.case_escalations(case),
+            "open_flags": selectors.case_open_flags(case),
+            "follow_up_due": selectors.next_follow_up_due(case, today=today),
+            "stalled": selectors.is_stalled(case, today=today),
+            "stalled_after_days": (today - selectors.stalled_cutoff(today)).days,
+            "today": today,
+            # Personal contact data: staff, the owning unit and the responsible person.
+            "show_contact": user.is_back_office
+            or user.unit_id == case.discovering_unit_id
+            or case.assignee == user,
+            "can_assign": is_open and user.has_perm("achievements.assign_case", case),
+            "can_follow_up": is_open and user.has_perm("achievements.follow_up_case", case),
+            "can_plan": is_open and user.has_perm("achievements.plan_case", case),
+        },
+    )
+
+
+@login_required
+def case_assign(request, pk):
+    case = _open_case(request, pk, "achievements.assign_case")
+    form = AssignForm(request.POST or None, assignees=selectors.eligible_assignees(case))
+    return submit_form(
+        request,
+        form,
+        lambda data: services.assignment_assign(achievement=case, acting_user=request.user, **data),
+        done=lambda assignment: (
+            _("已将“%(title)s”分配给 %(name)s。")
+            % {"title": case.title, "name": assignment.assignee.display_name}
+        ),
+        then=_case_url(case),
+    ) or render(
+        request,
+        "achievements/service/assign_form.html",
+        {"case": case, "form": form, "current": selectors.current_assignment(case)},
+    )
+
+
+@login_required
+def follow_up_create(request, pk):
+    case = _open_case(request, pk, "achievements.follow_up_case")
+    form = FollowUpForm(request.POST or None)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.follow_up_record(achievement=case, acting_user=request.user, **data),
+        done=_("月度跟踪记录已保存。"),
+        then=_case_url(case),
+    ) or render(request, "achievements/service/follow_up_form.html", {"case": case, "form": form})
+
+
+@login_required
+def follow_up_edit(request, pk, follow_up_pk):
+    case = _open_case(request, pk, "achievements.follow_up_case")
+    follow_up = get_object_or_404(FollowUp, achievement=case, pk=follow_up_pk)
+    form = FollowUpForm(request.POST or None, instance=follow_up)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.follow_up_update(
+            follow_up=follow_up,
+            acting_user=request.user,
+            **{name: value for name, value in data.items() if name != "followed_on"},
+        ),
+        done=_("月度跟踪记录已修改。"),
+        then=_case_url(case),
+    ) or render(
+        request,
+        "achievements/service/follow_up_form.html",
+        {"case": case, "form": form, "follow_up": follow_up},
+    )
+
+
+@login_required
+def milestone_plan(request, pk):
+    case = _open_case(request, pk, "achievements.plan_case")
+    templates = selectors.milestone_templates()
+    form = MilestonePlanForm(request.POST or None, templates=templates)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.milestone_plan_apply(
+            achievement=case, acting_user=request.user, **data
+        ),
+        done=_("里程碑计划已生成。"),
+        then=_case_url(case),
+    ) or render(
+        request,
+        "achievements/service/milestone_plan_form.html",
+        {"case": case, "form": form, "templates": templates},
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk, milestone_pk):
+    case = _open_case(request, pk, "achievements.plan_case")
+    milestone = get_object_or_404(Milestone, achievement=case, pk=milestone_pk)
+    try:
+        services.milestone_complete(milestone=milestone, acting_user=request.user)
+    except ValidationError as error:
+        flash_service_errors(request, error)
+    else:
+        messages.success(request, _("里程碑“%(title)s”已完成。") % {"title": milestone.title})
+    return redirect("service_case_detail", case.pk)
+
+
+class EscalationListView(FilteredListView):
+    template_name = "achievements/service/escalation_list.html"
+    filterset_class = EscalationFilter
+    export_filename = "久推不动报送清单.xlsx"
+    sort_options = {
+        "newest": (gettext_lazy("最新报送"), ("-escalated_at", "-id")),
+        "oldest_progress": (gettext_lazy("最久无进展"), ("last_progress_on", "id")),
+    }
+
+    def get_scoped_queryset(self):
+        if self.request.user.role not in selectors.CASE_READER_ROLES:
+            raise Http404
+        return selectors.escalations_visible_to(self.request.user)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Open escalations unless the filter asks otherwise.
+        if not self.request.GET.get("state"):
+            queryset = queryset.filter(resolved_at__isnull=True)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for escalation in context["page_obj"].object_list:
+            assignments = escalation.achievement.current_assignments
+            escalation.assignee = assignments[0].assignee if assignments else None
+            escalation.days = (today - escalation.last_progress_on).days
+        counts = selectors.escalation_counts(self.request.user)
+        context["tiers"] = [(tier, label, counts[tier]) for tier, label in EscalationTier.choices]
+        context["current_tier"] = self.request.GET.get("tier", "")
+        context["open_total"] = sum(counts.values())
+        return context
+
+    def export_sheet(self, queryset):
+        today = timezone.localdate()
+
+        def rows():
+            for escalation in queryset:
+                assignments = escalation.achievement.current_assignments
+                yield [
+                    escalation.achievement.title,
+                    escalation.get_tier_display(),
+                    escalation.achievement.discovering_unit.short_name,
+                    escalation.achievement.field.name,
+                    format_wan(escalation.expected_contribution),
+                    assignments[0].assignee.display_name if assignments else "",
+                    escalation.last_progress_on,
+                    (today - escalation.last_progress_on).days,
+                    timezone.localtime(escalation.escalated_at).date(),
+                    escalation.last_follow_up_progress or "",
+                    escalation.last_follow_up_blockers or "",
+                    "、".join(u.display_name for u in escalation.recipients.all()),
+                    _("已解除") if escalation.resolved_at else _("未解除"),
+                ]
+
+        return SheetSpec(
+            title=_("久推不动报送清单"),
+            headers=[
+                _("成果名称"),
+                _("报送层级"),
+                _("发现单位"),
+                _("所属领域"),
+                _("预期综合经济贡献（万元）"),
+                _("责任人"),
+                _("最近进展日期"),
+                _("无进展天数"),
+                _("报送日期"),
+                _("最近跟踪进展"),
+                _("困难与问题"),
+                _("报送对象"),
+                _("状态"),
+            ],
+            rows=rows(),
+            widths=[36, 20, 16, 14, 16, 10, 12, 10, 12, 40, 30, 24, 8],
+        )
