@@ -46,7 +46,8 @@ def achievement_change_status(
     for name, value in changes.items():
         setattr(locked, name, value)
     # The history table keeps a short reason; the transition log keeps the whole text.
-    locked._change_reason = (reason or f"{from_status} → {to}")[:100]
+    default_reason = f"{AchievementStatus(from_status).label} → {AchievementStatus(to).label}"
+    locked._change_reason = (reason or default_reason)[:100]
     locked._history_user = acting_user
     locked.save()
     AchievementTransition.objects.create(

@@ -23,6 +23,7 @@ from ..forms.service import AssignForm, FollowUpForm, MilestonePlanForm
 from ..models import FollowUp, Milestone
 from ..selectors import service as selectors
 from ..services import service as services
+from .cards import MAIN, DetailCard, register_card
 from .helpers import flash_service_errors, require_perm, submit_form
 
 
@@ -331,3 +332,11 @@ class EscalationListView(FilteredListView):
             rows=rows(),
             widths=[36, 20, 16, 14, 16, 10, 12, 10, 12, 40, 30, 24, 8],
         )
+
+
+def _service_card(request, achievement):
+    return {} if achievement.in_service_library else None
+
+
+# The service-library summary (responsible person, next follow-up) on the detail page.
+register_card(DetailCard("service", "achievements/service/_panel.html", 120, MAIN, _service_card))
