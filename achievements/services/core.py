@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from towns.models import User
 from towns.validators import to_halfwidth
 
-from .choices import AchievementStatus, ServiceRoute
-from .exceptions import TransitionNotAllowed
-from .models import Achievement, AchievementTransition
+from ..choices import AchievementStatus, ServiceRoute
+from ..exceptions import TransitionNotAllowed
+from ..models import Achievement, AchievementTransition
 
 
 def normalize_title(title: str) -> str:
