@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "towns.tasks.task_purge_read_notifications",
         "schedule": crontab(hour=3, minute=30),
     },
+    "achievements-sweep-match-index": {
+        "task": "achievements.tasks.demands.task_sweep_achievement_index",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------------

@@ -2,3 +2,5 @@
 
 django-rules imports this package at start-up; import every module here so its rules register.
 """
+
+from . import demands, events, showcase  # noqa: F401

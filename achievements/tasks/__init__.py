@@ -2,3 +2,5 @@
 
 Celery's autodiscovery imports this package; import every module here so its tasks register.
 """
+
+from . import demands  # noqa: F401
