@@ -2,6 +2,9 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .demands import DemandViewSet
+
 router = DefaultRouter()
+router.register("demands", DemandViewSet, basename="demand")
 
 urlpatterns = router.urls
