@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-PARTS: list[str] = []
+PARTS: list[str] = ["showcase", "demands", "events"]
 
 
 def seed(ctx) -> None:
