@@ -39,6 +39,10 @@ class EventForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].empty_label = _("请选择")
+
     def clean(self):
         cleaned = super().clean()
         deadline, held_on = cleaned.get("registration_deadline"), cleaned.get("held_on")
