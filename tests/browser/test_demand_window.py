@@ -94,6 +94,7 @@ def test_an_enterprise_posts_a_demand_staff_propose_and_it_accepts(page):
     exchange = page.get_by_test_id("contact-exchange")
     assert "林研究员" in exchange.inner_text() and "13922223333" in exchange.inner_text()
     assert "已对接" in page.inner_text("main")
+    page.evaluate("window.scrollTo(0, 0)")  # the redirect lands on the match's anchor
     screenshot(page, "enterprise-accepted-match")
     assert ContactExchange.objects.get().match.achievement_id == cooling.achievement_id
     assert page.js_errors == []
