@@ -159,3 +159,60 @@ class EscalationTier(models.TextChoices):
     CITY_LEADER = "city_leader", _("分管市领导")
     BUREAU_LEADERS = "bureau_leaders", _("市科技局及发现单位领导")
     RESPONSIBLE = "responsible", _("责任人")
+
+
+# --- Demand window, showcase and matchmaking events ----------------------------------------------
+
+
+class DemandKind(models.TextChoices):
+    TECHNOLOGY = "technology", _("技术需求")
+    ACHIEVEMENT = "achievement", _("成果需求")
+    TALENT = "talent", _("人才需求")
+
+
+class DemandStatus(models.TextChoices):
+    OPEN = "open", _("征集中")
+    MATCHED = "matched", _("已对接")
+    CLOSED = "closed", _("已关闭")
+
+
+# An enterprise may still change these demands; matching runs for them.
+DEMAND_ACTIVE_STATUSES = frozenset({DemandStatus.OPEN, DemandStatus.MATCHED})
+
+
+class MatchStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("系统推荐")
+    PROPOSED = "proposed", _("已推荐给企业")
+    REJECTED = "rejected", _("已否决")
+    ACCEPTED = "accepted", _("企业已接受")
+    DECLINED = "declined", _("企业已婉拒")
+
+
+# Matches an enterprise sees: those staff proposed, and its answers to them.
+MATCH_ENTERPRISE_STATUSES = frozenset(
+    {MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.DECLINED}
+)
+# A person decided about these; recomputing the ranking keeps them.
+MATCH_REVIEWED_STATUSES = frozenset(set(MatchStatus) - {MatchStatus.SUGGESTED})
+
+
+class InquiryStatus(models.TextChoices):
+    NEW = "new", _("待跟进")
+    FOLLOWING = "following", _("跟进中")
+    CLOSED = "closed", _("已办结")
+
+
+class ShowcaseOrigin(models.TextChoices):
+    LOCAL = "local", _("东莞成果库")
+    EXTERNAL = "external", _("外地高校院所")
+
+
+class EventStatus(models.TextChoices):
+    PLANNED = "planned", _("报名中")
+    HELD = "held", _("已举办")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class EventOutcomeKind(models.TextChoices):
+    INTENTION = "intention", _("合作意向")
+    CONTRACT = "contract", _("签约")

@@ -1,14 +1,24 @@
-"""Reference data of the achievements app: the default milestone templates (idempotent; a
-template an admin already has is left as it is)."""
+"""Reference data of the achievements app, in `achievements/reference_data/`:
+
+- `milestone_templates.json` — the default milestone plans of the service library;
+- `matching_concepts.csv` — the starting vocabulary of demand matching.
+
+Both only fill in what is missing: a template or concept that staff already edited is left as it
+is, so loading twice leaves the same rows.
+"""
 
 import json
 from pathlib import Path
 
 from django.db import transaction
 
-from .models import MilestoneTemplate, MilestoneTemplateStep
+from towns.reference import read_csv
 
-MILESTONE_TEMPLATES = Path(__file__).resolve().parent / "milestone_templates.json"
+from .models import MilestoneTemplate, MilestoneTemplateStep, SynonymGroup
+
+DATA = Path(__file__).resolve().parent / "reference_data"
+MILESTONE_TEMPLATES = DATA / "milestone_templates.json"
+CONCEPTS = DATA / "matching_concepts.csv"
 
 
 @transaction.atomic
@@ -23,4 +33,16 @@ def load_reference(reference_dir: Path) -> dict[str, int]:
                 MilestoneTemplateStep(template=template, order=order, title=title, offset_days=days)
                 for order, (title, days) in enumerate(row["steps"], start=1)
             )
-    return {"里程碑模板": MilestoneTemplate.objects.count()}
+
+    existing = set(SynonymGroup.objects.values_list("name", flat=True))
+    SynonymGroup.objects.bulk_create(
+        [
+            SynonymGroup(name=row["name"], terms=row["terms"], note=row["note"])
+            for row in read_csv(CONCEPTS)
+            if row["name"] not in existing
+        ]
+    )
+    return {
+        "里程碑模板": MilestoneTemplate.objects.count(),
+        "匹配词库概念": SynonymGroup.objects.count(),
+    }

@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "achievements.tasks.service.task_escalate_stalled_cases",
         "schedule": crontab(hour=7, minute=30),
     },
+    "achievements-sweep-match-index": {
+        "task": "achievements.tasks.demands.task_sweep_achievement_index",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Evaluation and service library ---------------------------------------------------------------

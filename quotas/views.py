@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
+from achievements.selectors.demands import enterprise_overview
 from achievements.selectors.discovery import (
     duplicate_group_count,
     open_corrections_count,
     status_counts,
 )
+from achievements.views.showcase import showcase_list
 from brokers import selectors as broker_selectors
 from towns.choices import Role, UnitKind
 from towns.excel import SheetSpec, xlsx_response
@@ -24,9 +26,9 @@ RECENT_ON_HOME = 6
 
 
 def home(request):
-    """Each role lands on its own work page; the public lands on the login page."""
+    """Each role lands on its own work page; the public lands on the showcase."""
     if not request.user.is_authenticated:
-        return redirect("login")
+        return showcase_list(request)
     user = request.user
     year = timezone.localdate().year
     context = {"year": year}
@@ -49,6 +51,8 @@ def home(request):
         context["broker"] = broker
         context["deals"] = broker_selectors.broker_deals(broker)[:5] if broker else []
         context["by_year"] = broker_selectors.broker_facilitated_by_year(broker) if broker else []
+    elif user.role == Role.ENTERPRISE:
+        context.update(enterprise_overview(user))
     if user.role == Role.CENTER_STAFF:
         overview = selectors.discovery_overview(year)
         context.update(

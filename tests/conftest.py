@@ -1,6 +1,9 @@
+import os
 from io import StringIO
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -9,6 +12,21 @@ from towns.choices import Role
 from towns.models import Division
 
 from .factories import UserFactory, unit
+
+
+def _private_redis_cache() -> None:
+    """Each test process gets its own Redis database for the cache: `cache.clear()` flushes the
+    whole database, which must not touch the broker's queues nor another xdist worker's cache."""
+    cache_settings = settings.CACHES["default"]
+    if "Redis" not in cache_settings["BACKEND"]:
+        return
+    url = urlsplit(cache_settings["LOCATION"])
+    base = int(url.path.strip("/") or 0)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    cache_settings["LOCATION"] = urlunsplit(url._replace(path=f"/{(base + 1 + worker) % 16}"))
+
+
+_private_redis_cache()
 
 # Tests run tasks inline even when REDIS_URL points at a real broker; the tests that need a real
 # worker (marked `services`) switch this off themselves.

@@ -8,10 +8,12 @@ from .factories import TEST_PASSWORD, UserFactory, unit
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_home_goes_to_login(client):
+def test_anonymous_home_shows_the_public_showcase(client):
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("login")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "成果展示区" in content
+    assert reverse("login") in content and reverse("enterprise_register") in content
 
 
 def test_login_page_is_in_chinese(client):
@@ -79,7 +81,7 @@ ROLE_HOME_MARKERS = {
     Role.LEADER: "全市工作目标",
     Role.ADMIN: "进入系统管理",
     Role.EVALUATOR: "暂无待办事项",
-    Role.ENTERPRISE: "暂无待办事项",
+    Role.ENTERPRISE: "待答复的推荐成果",
     Role.BROKER: "尚未建立技术经纪人档案",
 }
 

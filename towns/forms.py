@@ -3,11 +3,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from .models import Division, Enterprise, Industry, User
 from .parsing import WAN, ParseError, parse_amount
+from .validators import normalize_phone, normalize_uscc, validate_phone, validate_uscc
 
 
 def _widget_css(widget: forms.Widget) -> str:
@@ -67,3 +71,89 @@ class MoneyField(forms.Field):
             return parse_amount(text)
         except ParseError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class PhoneField(forms.CharField):
+    """A mobile or landline number as people type it (full-width digits, spaces, brackets),
+    kept normalised (`0769-22222222`, `13800138000`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "tel")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        phone = normalize_phone(value)
+        validate_phone(phone)
+        return phone
+
+
+class EnterpriseRegistrationForm(forms.Form):
+    """Self-registration of a company: the company, its contact, and the account to sign in."""
+
+    name = forms.CharField(label=_("企业名称"), max_length=100)
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=24,
+        help_text=_("18位，见营业执照。"),
+    )
+    division = forms.ModelChoiceField(
+        label=_("所在镇街（园区）"), queryset=None, empty_label=_("请选择")
+    )
+    industry = forms.ModelChoiceField(
+        label=_("所属领域"), queryset=None, required=False, empty_label=_("请选择")
+    )
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("联系人"), max_length=50)
+    contact_phone = PhoneField(label=_("联系电话"))
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    username = forms.CharField(
+        label=_("登录用户名"),
+        max_length=30,
+        help_text=_("字母、数字或下划线，用于登录。"),
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_]{3,30}$", _("用户名应为3–30位字母、数字或下划线。"))
+        ],
+    )
+    password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = Division.objects.all()
+        self.fields["industry"].queryset = Industry.objects.all()
+
+    def clean_credit_code(self):
+        code = normalize_uscc(self.cleaned_data["credit_code"])
+        validate_uscc(code)
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise forms.ValidationError(
+                _("该统一社会信用代码已注册。如需为本企业增加账号，请联系服务中心。")
+            )
+        return code
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该用户名已被使用，请换一个。"))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif password1:
+            probe = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+            try:
+                validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class EnterpriseReviewForm(forms.Form):
+    note = forms.CharField(label=_("审核意见"), max_length=300, required=False)

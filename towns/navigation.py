@@ -7,6 +7,14 @@ ITEMS = [
     NavItem(_("工作台"), "home", section=_("首页"), icon="house", order=0),
     NavItem(_("消息通知"), "notification_list", section=_("首页"), icon="bell", order=1),
     NavItem(
+        _("企业注册审核"),
+        "enterprise_review_list",
+        roles=[Role.CENTER_STAFF, Role.ADMIN],
+        section=_("系统"),
+        icon="building-check",
+        order=890,
+    ),
+    NavItem(
         _("系统管理"),
         "admin:index",
         roles=[Role.ADMIN],

@@ -1,6 +1,7 @@
 """Role predicates (django-rules) that every app composes into its object permissions."""
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from .choices import Role
 
@@ -28,3 +29,15 @@ reads_everything = is_back_office | is_leader
 
 rules.add_perm("towns.view_notifications", rules.is_authenticated)
 rules.add_perm("towns.review_enterprise", is_back_office)
+
+
+def require(user, perm: str, obj=None) -> None:
+    """`can`, or a 403."""
+    if not can(user, perm, obj):
+        raise PermissionDenied
+
+
+def can(user, perm: str, obj=None) -> bool:
+    """The rule itself, without Django's superuser shortcut: an admin acts as an admin, not as
+    an enterprise or an evaluator. Views and templates of business actions use this."""
+    return rules.has_perm(perm, user, obj)

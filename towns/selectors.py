@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from .choices import Role
 from .models import Division, Industry, Notification, Unit, User
 
 
@@ -21,3 +22,12 @@ def units() -> QuerySet[Unit]:
 
 def industries() -> QuerySet[Industry]:
     return Industry.objects.all()
+
+
+def center_staff() -> QuerySet[User]:
+    """The service-center staff: they review registrations, demands, inquiries and events."""
+    return User.objects.filter(role=Role.CENTER_STAFF, is_active=True)
+
+
+def enterprise_users(enterprise) -> QuerySet[User]:
+    return User.objects.filter(enterprise=enterprise, role=Role.ENTERPRISE, is_active=True)

@@ -1,10 +1,14 @@
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .choices import Role
-from .models import Notification, User
+from .choices import EnterpriseStatus, Role
+from .models import Enterprise, Notification, User
+from .selectors import center_staff
 from .tasks import task_email_notifications
 
 
@@ -67,3 +71,82 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    name: str,
+    credit_code: str,
+    division,
+    industry=None,
+    address: str = "",
+    contact_name: str,
+    contact_phone: str,
+    email: str = "",
+    username: str,
+    password: str,
+) -> User:
+    """A company registers itself (the new account is the acting user); staff then review it.
+
+    The account can sign in at once, but posts demands only after approval.
+    """
+    enterprise = Enterprise(
+        name=name.strip(),
+        credit_code=credit_code,
+        division=division,
+        industry=industry,
+        address=address.strip(),
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone,
+        status=EnterpriseStatus.PENDING,
+    )
+    enterprise.full_clean()
+    enterprise.save()
+    user = user_create(
+        username=username,
+        password=password,
+        role=Role.ENTERPRISE,
+        name=contact_name.strip(),
+        enterprise=enterprise,
+        email=email,
+        phone=contact_phone,
+    )
+    notification_send(
+        recipients=center_staff(),
+        kind="enterprise_registered",
+        title=_("新企业注册待审核：%(name)s") % {"name": enterprise.name},
+        body=_("统一社会信用代码：%(code)s") % {"code": enterprise.credit_code},
+        url=reverse("enterprise_review_list"),
+    )
+    return user
+
+
+@transaction.atomic
+def enterprise_review(
+    enterprise: Enterprise, *, acting_user: User, approve: bool, note: str = ""
+) -> Enterprise:
+    """Staff approve or reject a pending registration (a rejection says why)."""
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if locked.status != EnterpriseStatus.PENDING:
+        raise ValidationError(
+            _("该企业已审核（%(status)s），不能重复审核。")
+            % {"status": locked.get_status_display()}
+        )
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("不通过时请填写审核意见，告诉企业原因。")})
+    locked.status = EnterpriseStatus.APPROVED if approve else EnterpriseStatus.REJECTED
+    locked.reviewed_by = acting_user
+    locked.reviewed_at = timezone.now()
+    locked.review_note = note
+    locked._history_user = acting_user
+    locked.save()
+    notification_send(
+        recipients=locked.users.filter(is_active=True),
+        kind="enterprise_reviewed",
+        title=_("企业注册审核已通过") if approve else _("企业注册审核未通过"),
+        body=note or _("现在可以发布需求、表达合作意向和报名对接会了。"),
+        url=reverse("home"),
+    )
+    return locked

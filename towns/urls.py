@@ -16,6 +16,13 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/register/", views.enterprise_register, name="enterprise_register"),
+    path(
+        "enterprises/review/",
+        views.EnterpriseReviewListView.as_view(),
+        name="enterprise_review_list",
+    ),
+    path("enterprises/<int:pk>/review/", views.enterprise_review, name="enterprise_review"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),

@@ -1,14 +1,25 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from .choices import EnterpriseStatus
+from .filters import EnterpriseFilter
+from .forms import EnterpriseRegistrationForm, EnterpriseReviewForm
+from .lists import FilteredListView
+from .models import Enterprise
 from .selectors import notifications_for
+from .services import enterprise_register as enterprise_register_service
+from .services import enterprise_review as enterprise_review_service
 from .services import notification_mark_read
 
 NOTIFICATIONS_PER_PAGE = 20
@@ -58,3 +69,76 @@ def notification_read_all(request):
     count = notification_mark_read(user=request.user)
     messages.success(request, _("已将 %(n)d 条通知标记为已读。") % {"n": count})
     return redirect("notification_list")
+
+
+def enterprise_register(request):
+    """A company registers itself; it can sign in at once and waits for staff approval."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = EnterpriseRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = enterprise_register_service(
+            name=data["name"],
+            credit_code=data["credit_code"],
+            division=data["division"],
+            industry=data["industry"],
+            address=data["address"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            email=data["email"],
+            username=data["username"],
+            password=data["password1"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("注册成功！服务中心审核通过后，即可发布需求、表达合作意向和报名对接会。")
+        )
+        return redirect("home")
+    return render(request, "towns/enterprise_register.html", {"form": form})
+
+
+class EnterpriseReviewListView(PermissionRequiredMixin, FilteredListView):
+    permission_required = "towns.review_enterprise"
+    template_name = "towns/enterprise_review_list.html"
+    filterset_class = EnterpriseFilter
+    sort_options = {
+        "new": (_("最近注册"), ("-created_at", "-pk")),
+        "name": (_("企业名称"), ("name", "pk")),
+    }
+
+    def get_scoped_queryset(self):
+        return Enterprise.objects.select_related("division", "industry", "reviewed_by").annotate(
+            user_count=Count("users")
+        )
+
+    def get_queryset(self):
+        # Without a filter, the list opens on the registrations waiting for review.
+        if not self.request.GET:
+            return super().get_queryset().filter(status=EnterpriseStatus.PENDING)
+        return super().get_queryset()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review_form=EnterpriseReviewForm(), **kwargs)
+
+
+@login_required
+@require_POST
+def enterprise_review(request, pk: int):
+    if not request.user.has_perm("towns.review_enterprise"):
+        raise PermissionDenied
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    form = EnterpriseReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    approve = request.POST.get("decision") == "approve"
+    try:
+        enterprise_review_service(enterprise, acting_user=request.user, approve=approve, note=note)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(
+            request,
+            (_("已通过：%(name)s") if approve else _("已退回：%(name)s"))
+            % {"name": enterprise.name},
+        )
+    return redirect("enterprise_review_list")

@@ -3,10 +3,12 @@
 from rest_framework.routers import DefaultRouter
 
 from . import service
+from .demands import DemandViewSet
 from .discovery import AchievementViewSet
 
 router = DefaultRouter()
 router.register("achievements", AchievementViewSet, basename="achievement")
+router.register("demands", DemandViewSet, basename="demand")
 router.register("service/cases", service.ServiceCaseViewSet, basename="service-case")
 router.register("service/follow-ups", service.FollowUpViewSet, basename="service-follow-up")
 router.register("service/escalations", service.EscalationViewSet, basename="service-escalation")

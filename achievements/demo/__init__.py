@@ -4,7 +4,7 @@ from importlib import import_module
 
 from .service import seed_cases
 
-PARTS: list[str] = ["discovery"]
+PARTS: list[str] = ["discovery", "showcase", "demands", "events"]
 
 
 def seed(ctx) -> None:

@@ -1,5 +1,16 @@
 # One module per part of the achievement's life; import every model here.
 from .achievement import Achievement, AchievementQuerySet, AchievementTransition
+from .demands import (
+    ContactExchange,
+    Demand,
+    DemandTransition,
+    Inquiry,
+    Match,
+    MatchDocument,
+    MatchPosting,
+    MatchTerm,
+    SynonymGroup,
+)
 from .discovery import (
     AchievementAttachment,
     AchievementCredit,
@@ -7,6 +18,7 @@ from .discovery import (
     AchievementImport,
     AttachmentKind,
 )
+from .events import EventOutcome, EventRegistration, MatchmakingEvent
 from .service import (
     Assignment,
     Escalation,
@@ -17,6 +29,7 @@ from .service import (
     MilestoneTemplate,
     MilestoneTemplateStep,
 )
+from .showcase import ExternalAchievement, ShowcaseEntry
 
 __all__ = [
     "Achievement",
@@ -28,11 +41,25 @@ __all__ = [
     "AchievementTransition",
     "Assignment",
     "AttachmentKind",
+    "ContactExchange",
+    "Demand",
+    "DemandTransition",
     "Escalation",
+    "EventOutcome",
+    "EventRegistration",
+    "ExternalAchievement",
     "FollowUp",
     "FollowUpFlag",
     "IndustryLeader",
+    "Inquiry",
+    "Match",
+    "MatchDocument",
+    "MatchPosting",
+    "MatchTerm",
+    "MatchmakingEvent",
     "Milestone",
     "MilestoneTemplate",
     "MilestoneTemplateStep",
+    "ShowcaseEntry",
+    "SynonymGroup",
 ]

@@ -1,8 +1,11 @@
 """URLs of the achievement's life; one module per part (discovery, service_library, …)."""
 
-from . import discovery, service
+from . import demands, discovery, events, service, showcase
 
 urlpatterns: list = [
     *discovery.urlpatterns,
     *service.urlpatterns,
+    *demands.urlpatterns,
+    *showcase.urlpatterns,
+    *events.urlpatterns,
 ]

@@ -1,0 +1,149 @@
+"""REST API of the demand window: demands (list, retrieve, create, update) and their matches."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from towns.models import Division, Industry
+from towns.validators import normalize_phone, validate_phone
+
+from .. import matching
+from ..filters.demands import DemandFilter
+from ..models import Demand, Match
+from ..selectors.demands import demands_for
+from ..services import demands as services
+
+MAX_MATCHES = services.MATCHES_KEPT
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    field = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
+    division = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.all())
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = Demand
+        fields = [
+            "id",
+            *services.DEMAND_FIELDS,
+            "status",
+            "enterprise",
+            "enterprise_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "enterprise", "created_at", "updated_at"]
+
+    def validate_contact_phone(self, value):
+        phone = normalize_phone(value)
+        try:
+            validate_phone(phone)
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from error
+        return phone
+
+    def validate(self, attrs):
+        low = attrs.get("budget_min", getattr(self.instance, "budget_min", None))
+        high = attrs.get("budget_max", getattr(self.instance, "budget_max", None))
+        if low is not None and high is not None and high < low:
+            raise ValidationError({"budget_max": "预算上限不能低于下限。"})
+        return attrs
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    achievement = serializers.IntegerField(source="achievement_id", read_only=True)
+    title = serializers.CharField(source="achievement.title", read_only=True)
+    explanation = serializers.SerializerMethodField()
+    reasons = serializers.JSONField(source="explanation", read_only=True)
+
+    class Meta:
+        model = Match
+        fields = ["achievement", "title", "score", "status", "explanation", "reasons"]
+
+    def get_explanation(self, match) -> str:
+        return matching.explanation_text(match.explanation)
+
+
+class DemandMatchesSerializer(serializers.Serializer):
+    demand = serializers.IntegerField()
+    results = MatchSerializer(many=True)
+
+
+def _as_drf(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+class DemandViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Enterprise demands. An enterprise sees and changes only its own; staff see all."""
+
+    serializer_class = DemandSerializer
+    filterset_class = DemandFilter
+    ordering_fields = ["created_at", "deadline"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        return demands_for(self.request.user).order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        user = self.request.user
+        if not user.has_perm("achievements.add_demand"):
+            raise PermissionDenied
+        try:
+            serializer.instance = services.demand_create(
+                acting_user=user, enterprise=user.enterprise, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_drf(error) from error
+
+    def perform_update(self, serializer):
+        demand = serializer.instance
+        if not self.request.user.has_perm("achievements.change_demand", demand):
+            raise PermissionDenied
+        try:
+            serializer.instance = services.demand_update(
+                demand, acting_user=self.request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_drf(error) from error
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                OpenApiTypes.INT,
+                description=f"how many matches, best first (1–{MAX_MATCHES}, default 10)",
+            )
+        ],
+        responses=DemandMatchesSerializer,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def matches(self, request, pk=None):
+        """The ranked achievements of a demand, with scores and explanations.
+
+        Staff see every ranked achievement; an enterprise sees those staff proposed to it.
+        """
+        demand = self.get_object()
+        try:
+            limit = int(request.query_params.get("limit", 10))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_MATCHES:
+            raise ValidationError({"limit": f"limit 应为 1 到 {MAX_MATCHES} 之间的整数。"})
+        matches = (
+            Match.objects.visible_to(request.user)
+            .filter(demand=demand)
+            .select_related("achievement")
+            .ranked()[:limit]
+        )
+        return Response({"demand": demand.pk, "results": MatchSerializer(matches, many=True).data})

@@ -1,0 +1,247 @@
+"""Rank achievements for a demand.
+
+One SQL aggregate over the postings of the demand's (at most MAX_QUERY_FEATURES) features gives
+the best text candidates; field and division then adjust their order. The same score function
+serves incremental matching when a single achievement changes (`score_indexed`).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from ..models import Achievement, MatchDocument, MatchPosting, MatchTerm
+from .index import Indexed, document_count
+from .scoring import (
+    TITLE_BOOST,
+    Explanation,
+    final_score,
+    ideal_text_score,
+    is_concept,
+    query_weights,
+    weighted_query,
+)
+from .text import Vocabulary
+
+CANDIDATES = 100
+POSTINGS_PER_FEATURE = 3000
+MAX_TERMS_SHOWN = 6
+MAX_CONCEPTS_SHOWN = 3
+MAX_SURFACES_SHOWN = 3
+
+
+@dataclass
+class DemandQuery:
+    """A demand as matching sees it. Stored as JSON on the demand (`as_json`/`from_json`)."""
+
+    weights: dict[str, float]
+    concepts: dict[str, list[str]]
+    field_id: int | None
+    division_id: int | None
+    field_name: str = ""
+    division_name: str = ""
+
+    @classmethod
+    def build(cls, vocabulary: Vocabulary, *, title, description, field, division):
+        analysis = vocabulary.analyse((title, TITLE_BOOST), (description, 1.0))
+        return cls(
+            weights=query_weights(analysis),
+            concepts=analysis.concept_surfaces(),
+            field_id=field.pk if field else None,
+            division_id=division.pk if division else None,
+            field_name=field.name if field else "",
+            division_name=division.name if division else "",
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "weights": self.weights,
+            "concepts": self.concepts,
+            "field": [self.field_id, self.field_name],
+            "division": [self.division_id, self.division_name],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DemandQuery":
+        field_id, field_name = data.get("field") or (None, "")
+        division_id, division_name = data.get("division") or (None, "")
+        return cls(
+            weights=data.get("weights", {}),
+            concepts=data.get("concepts", {}),
+            field_id=field_id,
+            division_id=division_id,
+            field_name=field_name,
+            division_name=division_name,
+        )
+
+
+@dataclass
+class Ranked:
+    achievement_id: int
+    score: float
+    explanation: dict = field(default_factory=dict)
+
+
+def _frequencies(features) -> dict[str, tuple[int, int]]:
+    """feature → (term id, document frequency) for the features present in the index."""
+    rows = MatchTerm.objects.filter(text__in=list(features)).values_list("text", "id", "df")
+    return {text: (pk, df) for text, pk, df in rows}
+
+
+def explain(
+    vocabulary: Vocabulary,
+    query: DemandQuery,
+    weighted: dict[str, float],
+    document: dict[str, float],
+    document_concepts: dict[str, list[str]],
+    *,
+    same_field: bool,
+    same_division: bool,
+) -> Explanation:
+    """The shared words, the concepts that bridged different words, the field and division."""
+    shared = sorted(
+        (feature for feature in document if feature in weighted),
+        key=lambda feature: (-weighted[feature] * document[feature], feature),
+    )
+    words = [feature for feature in shared if not is_concept(feature)]
+    explanation = Explanation(
+        field=query.field_name if same_field else "",
+        division=query.division_name if same_division else "",
+    )
+    # A word inside a longer shared word (注塑 in 注塑件) adds nothing for the reader.
+    explanation.terms = [
+        word for word in words if not any(word != other and word in other for other in words)
+    ][:MAX_TERMS_SHOWN]
+    for feature in shared:
+        if not is_concept(feature):
+            continue
+        concept_id = feature[1:]
+        demand_words = query.concepts.get(concept_id, [])[:MAX_SURFACES_SHOWN]
+        achievement_words = document_concepts.get(concept_id, [])[:MAX_SURFACES_SHOWN]
+        if not set(achievement_words) - set(demand_words):
+            continue  # the same words: already listed as shared terms
+        explanation.concepts.append(
+            (vocabulary.concept_name(feature), demand_words, achievement_words)
+        )
+        if len(explanation.concepts) == MAX_CONCEPTS_SHOWN:
+            break
+    return explanation
+
+
+def _candidates(weights: dict[int, float], count: int) -> list[tuple[int, float]]:
+    """The `count` best achievements by text score: Σ over features of weight × posting weight.
+
+    Each feature contributes at most its POSTINGS_PER_FEATURE strongest postings (those where
+    the feature is prominent: in the title, or in a short text). A very common feature — a
+    concept half the library mentions once — then costs a bounded index scan instead of tens of
+    thousands of rows; an achievement it alone would have found scores too low to rank anyway.
+    """
+    table = connection.ops.quote_name(MatchPosting._meta.db_table)
+    parts, params = [], []
+    for position, (term_id, weight) in enumerate(weights.items()):
+        parts.append(
+            f"SELECT * FROM (SELECT achievement_id, weight * %s AS score FROM {table} "
+            f"WHERE term_id = %s ORDER BY weight DESC LIMIT %s) AS feature{position}"
+        )
+        params += [weight, term_id, POSTINGS_PER_FEATURE]
+    sql = (
+        f"SELECT achievement_id, SUM(score) AS text FROM ({' UNION ALL '.join(parts)}) AS found "
+        "GROUP BY achievement_id ORDER BY text DESC, achievement_id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, count])
+        return cursor.fetchall()
+
+
+def rank(
+    vocabulary: Vocabulary, query: DemandQuery, *, limit: int, exclude: frozenset = frozenset()
+) -> list[Ranked]:
+    frequencies = _frequencies(query.weights)
+    documents = document_count()
+    weighted = weighted_query(
+        query.weights, {text: df for text, (_, df) in frequencies.items()}, documents
+    )
+    if not weighted:
+        return []
+    ideal = ideal_text_score(weighted)
+    by_term = {frequencies[text][0]: weight for text, weight in weighted.items()}
+    feature_of = {frequencies[text][0]: text for text in weighted}
+    found = _candidates(by_term, max(CANDIDATES, limit * 3) + len(exclude))
+    candidate_ids = [pk for pk, _ in found if pk not in exclude]
+    # Exact scores of the candidates from all their postings (the candidate search may have
+    # left out a common feature's weakest postings).
+    shared: dict[int, dict[str, float]] = {pk: {} for pk in candidate_ids}
+    for pk, term_id, weight in MatchPosting.objects.filter(
+        achievement_id__in=candidate_ids, term_id__in=list(by_term)
+    ).values_list("achievement_id", "term_id", "weight"):
+        shared[pk][feature_of[term_id]] = weight
+    places = {
+        pk: (field_id, division_id)
+        for pk, field_id, division_id in Achievement.objects.filter(
+            pk__in=candidate_ids
+        ).values_list("pk", "field_id", "landing_division_id")
+    }
+    scored = []
+    for pk in candidate_ids:
+        if pk not in places:
+            continue
+        field_id, division_id = places[pk]
+        same_field = query.field_id is not None and field_id == query.field_id
+        same_division = query.division_id is not None and division_id == query.division_id
+        text = sum(weighted[feature] * weight for feature, weight in shared[pk].items())
+        score = final_score(text, ideal, same_field=same_field, same_division=same_division)
+        scored.append((score, pk, same_field, same_division))
+    scored.sort(key=lambda row: (-row[0], row[1]))
+    top = scored[:limit]
+    if not top:
+        return []
+
+    top_ids = [pk for _, pk, _, _ in top]
+    concepts = dict(MatchDocument.objects.filter(pk__in=top_ids).values_list("pk", "concepts"))
+    return [
+        Ranked(
+            achievement_id=pk,
+            score=score,
+            explanation=explain(
+                vocabulary,
+                query,
+                weighted,
+                shared[pk],
+                concepts.get(pk, {}),
+                same_field=same_field,
+                same_division=same_division,
+            ).as_json(),
+        )
+        for score, pk, same_field, same_division in top
+    ]
+
+
+def score_indexed(
+    vocabulary: Vocabulary,
+    query: DemandQuery,
+    indexed: Indexed,
+    frequencies: dict[str, int],
+    documents: int,
+) -> Ranked | None:
+    """Score one freshly indexed achievement for one demand, exactly as `rank` would."""
+    weighted = weighted_query(query.weights, frequencies, documents)
+    shared = {feature: weight for feature, weight in indexed.weights.items() if feature in weighted}
+    if not shared:
+        return None
+    text = sum(weighted[feature] * weight for feature, weight in shared.items())
+    same_field = query.field_id is not None and indexed.field_id == query.field_id
+    same_division = query.division_id is not None and indexed.division_id == query.division_id
+    score = final_score(
+        text, ideal_text_score(weighted), same_field=same_field, same_division=same_division
+    )
+    explanation = explain(
+        vocabulary,
+        query,
+        weighted,
+        shared,
+        indexed.concepts,
+        same_field=same_field,
+        same_division=same_division,
+    )
+    return Ranked(
+        achievement_id=indexed.achievement_id, score=score, explanation=explanation.as_json()
+    )

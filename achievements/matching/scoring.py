@@ -1,0 +1,138 @@
+"""How a demand and an achievement score: BM25 over words and concepts, plus field and division.
+
+    text  = Σ over shared features f of  idf(f) · q(f) · d(f)
+    score = TEXT_SHARE · (1 − e^(−SATURATION · text / ideal)) + FIELD_SHARE · same field
+            + DIVISION_SHARE · same division
+
+q(f) is the demand's weight of f (1 + ln count; concepts count CONCEPT_WEIGHT as much as words),
+d(f) the achievement's BM25 term weight (stored in the index), and `ideal` what an achievement
+containing every feature of the demand once would get — so the score reads as a share in [0, 1].
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .text import CONCEPT_PREFIX, Analysis
+
+TITLE_BOOST = 2.0
+K1 = 1.0
+B = 0.6
+PIVOT_LENGTH = 60.0  # a typical achievement's word count (title counted twice)
+CONCEPT_WEIGHT = 0.8
+PART_WEIGHT = 0.4
+MAX_DOCUMENT_FEATURES = 96
+MAX_QUERY_FEATURES = 32
+
+TEXT_SHARE = 0.82
+FIELD_SHARE = 0.12
+DIVISION_SHARE = 0.06
+SATURATION = 2.5
+
+
+def is_concept(feature: str) -> bool:
+    return feature.startswith(CONCEPT_PREFIX)
+
+
+def document_weights(analysis: Analysis) -> dict[str, float]:
+    """BM25 term weights of an achievement, the strongest MAX_DOCUMENT_FEATURES kept."""
+    length_norm = 1 - B + B * analysis.length / PIVOT_LENGTH
+    weights = {
+        feature: count * (K1 + 1) / (count + K1 * length_norm)
+        for feature, count in analysis.features().items()
+    }
+    strongest = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return dict(strongest[:MAX_DOCUMENT_FEATURES])
+
+
+def query_weights(analysis: Analysis) -> dict[str, float]:
+    """A demand's feature weights (before idf).
+
+    Search-mode segmentation yields a compound and its parts (塑胶件, 塑胶, 胶件); the parts let
+    a demand meet an achievement that uses only 塑胶, but count less, so that one word of the
+    demand is not counted three times.
+    """
+    words = list(analysis.words)
+    weights = {}
+    for feature, count in analysis.features().items():
+        if count < 1:
+            continue
+        weight = 1 + math.log(count)
+        if is_concept(feature):
+            weight *= CONCEPT_WEIGHT
+        elif any(feature != other and feature in other for other in words):
+            weight *= PART_WEIGHT
+        weights[feature] = weight
+    return weights
+
+
+def idf(document_frequency: int, documents: int) -> float:
+    return math.log(1 + (documents - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def weighted_query(
+    weights: dict[str, float], frequencies: dict[str, int], documents: int
+) -> dict[str, float]:
+    """idf-weighted demand features that occur in the index, strongest first, capped."""
+    weighted = {
+        feature: weight * idf(frequencies[feature], documents)
+        for feature, weight in weights.items()
+        if frequencies.get(feature)
+    }
+    strongest = sorted(weighted.items(), key=lambda item: (-item[1], item[0]))
+    return dict(strongest[:MAX_QUERY_FEATURES])
+
+
+def ideal_text_score(weighted: dict[str, float]) -> float:
+    # An achievement containing each feature once at the pivot length gets weight 1 per feature.
+    return sum(weighted.values()) or 1.0
+
+
+def final_score(text: float, ideal: float, *, same_field: bool, same_division: bool) -> float:
+    share = 1 - math.exp(-SATURATION * text / ideal)
+    score = TEXT_SHARE * share + FIELD_SHARE * same_field + DIVISION_SHARE * same_division
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+@dataclass
+class Explanation:
+    """Why an achievement matched a demand, in terms a person can check."""
+
+    terms: list[str] = field(default_factory=list)
+    # (concept name, the demand's words, the achievement's words)
+    concepts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    field: str = ""
+    division: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "terms": self.terms,
+            "concepts": [
+                {"name": name, "demand": demand, "achievement": achievement}
+                for name, demand, achievement in self.concepts
+            ],
+            "field": self.field,
+            "division": self.division,
+        }
+
+
+def explanation_text(data: dict) -> str:
+    """One readable sentence from a stored explanation."""
+    parts = []
+    if data.get("terms"):
+        parts.append(_("共同关键词：%(terms)s") % {"terms": "、".join(data["terms"])})
+    for concept in data.get("concepts", []):
+        parts.append(
+            _("需求中的“%(demand)s”与成果中的“%(achievement)s”同属“%(name)s”")
+            % {
+                "demand": "、".join(concept["demand"]),
+                "achievement": "、".join(concept["achievement"]),
+                "name": concept["name"],
+            }
+        )
+    if data.get("field"):
+        parts.append(_("同属%(field)s领域") % {"field": data["field"]})
+    if data.get("division"):
+        parts.append(_("拟落地%(division)s，与企业同在一地") % {"division": data["division"]})
+    return "；".join(parts) + ("。" if parts else "")

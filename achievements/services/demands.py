@@ -1,0 +1,567 @@
+"""Every write of the demand window: demands, matches, the matching vocabulary, inquiries."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from towns.choices import EnterpriseStatus, Role
+from towns.models import Enterprise, User
+from towns.selectors import center_staff, enterprise_users
+from towns.services import notification_send
+
+from .. import matching
+from ..choices import (
+    DEMAND_ACTIVE_STATUSES,
+    MATCH_REVIEWED_STATUSES,
+    DemandStatus,
+    InquiryStatus,
+    MatchStatus,
+)
+from ..exceptions import TransitionNotAllowed
+from ..models import (
+    Achievement,
+    ContactExchange,
+    Demand,
+    DemandTransition,
+    Inquiry,
+    Match,
+    MatchDocument,
+    ShowcaseEntry,
+    SynonymGroup,
+)
+from ..models.demands import split_terms
+
+# How many unreviewed suggestions each demand keeps, and the least score worth a person's look
+# (below it an achievement shares no more than a stray word with the demand).
+MATCHES_KEPT = 20
+MIN_SCORE = 0.15
+DEMAND_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "field",
+    "division",
+    "budget_min",
+    "budget_max",
+    "deadline",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def _queue(task, **kwargs) -> None:
+    transaction.on_commit(lambda: task.delay(**kwargs))
+
+
+def require_approved_enterprise(enterprise: Enterprise | None) -> None:
+    if enterprise is None or enterprise.status != EnterpriseStatus.APPROVED:
+        raise PermissionDenied(_("企业注册审核通过后才能办理此业务。"))
+
+
+# --- Demands ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demand_create(*, acting_user: User, enterprise: Enterprise, **fields) -> Demand:
+    """An enterprise posts a demand; staff are told and matching runs."""
+    from ..tasks.demands import task_match_demand
+
+    require_approved_enterprise(enterprise)
+    demand = Demand(enterprise=enterprise, created_by=acting_user, **_demand_fields(fields))
+    demand.full_clean()
+    demand.save()
+    _queue(task_match_demand, demand_id=demand.pk)
+    notification_send(
+        recipients=center_staff(),
+        kind="demand_new",
+        title=_("新的企业需求：%(title)s") % {"title": demand.title},
+        body=_("%(enterprise)s 发布了%(kind)s，请查看系统推荐的成果并审核。")
+        % {"enterprise": enterprise.name, "kind": demand.get_kind_display()},
+        url=reverse("demand_detail", args=[demand.pk]),
+    )
+    return demand
+
+
+def _demand_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(DEMAND_FIELDS)
+    if unknown:
+        raise TypeError(f"not demand fields: {sorted(unknown)}")
+    return fields
+
+
+@transaction.atomic
+def demand_update(demand: Demand, *, acting_user: User, **changes) -> Demand:
+    """Change a demand that is still active; its matches are recomputed."""
+    from ..tasks.demands import task_match_demand
+
+    locked = Demand.objects.select_for_update().get(pk=demand.pk)
+    if locked.status not in DEMAND_ACTIVE_STATUSES:
+        raise TransitionNotAllowed(_("需求已关闭，不能再修改。"))
+    for name, value in _demand_fields(changes).items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked._history_user = acting_user
+    locked.save()
+    _queue(task_match_demand, demand_id=locked.pk)
+    return locked
+
+
+@transaction.atomic
+def demand_change_status(
+    demand: Demand, *, to: str, allowed_from: Iterable[str], acting_user: User, reason: str = ""
+) -> Demand:
+    """The one place a demand's status changes: row lock, allowed-from check, log."""
+    locked = Demand.objects.select_for_update().get(pk=demand.pk)
+    if locked.status not in set(allowed_from):
+        raise TransitionNotAllowed(
+            _("需求当前状态为“%(current)s”，不能变更为“%(target)s”。")
+            % {"current": locked.get_status_display(), "target": DemandStatus(to).label}
+        )
+    DemandTransition.objects.create(
+        demand=locked, from_status=locked.status, to_status=to, actor=acting_user, reason=reason
+    )
+    locked.status = to
+    locked._history_user = acting_user
+    locked._change_reason = reason
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def demand_close(demand: Demand, *, acting_user: User, reason: str = "") -> Demand:
+    return demand_change_status(
+        demand,
+        to=DemandStatus.CLOSED,
+        allowed_from=DEMAND_ACTIVE_STATUSES,
+        acting_user=acting_user,
+        reason=reason,
+    )
+
+
+# --- Matching -----------------------------------------------------------------------------------
+
+
+def matches_recompute(*, demand_id: int) -> int:
+    """Rank the achievements for one demand and keep the best MATCHES_KEPT as suggestions.
+
+    Matches a person already decided about stay as they are. Running it twice changes nothing.
+    """
+    demand = Demand.objects.select_related("field", "division").filter(pk=demand_id).first()
+    if demand is None or demand.status not in DEMAND_ACTIVE_STATUSES:
+        return 0
+    vocabulary = matching.vocabulary()
+    query = matching.DemandQuery.build(
+        vocabulary,
+        title=demand.title,
+        description=demand.description,
+        field=demand.field,
+        division=demand.division,
+    )
+    reviewed = frozenset(
+        demand.matches.filter(status__in=MATCH_REVIEWED_STATUSES).values_list(
+            "achievement_id", flat=True
+        )
+    )
+    ranked = [
+        r
+        for r in matching.rank(vocabulary, query, limit=MATCHES_KEPT, exclude=reviewed)
+        if r.score >= MIN_SCORE
+    ]
+    now = timezone.now()
+    with transaction.atomic():
+        Demand.objects.filter(pk=demand_id).update(match_profile=query.as_json(), matched_at=now)
+        suggested = {
+            m.achievement_id: m for m in demand.matches.filter(status=MatchStatus.SUGGESTED)
+        }
+        keep = {r.achievement_id: r for r in ranked}
+        Match.objects.filter(
+            demand_id=demand_id,
+            status=MatchStatus.SUGGESTED,
+            achievement_id__in=suggested.keys() - keep.keys(),
+        ).delete()
+        changed = []
+        for achievement_id, match in suggested.items():
+            if achievement_id in keep:
+                match.score = keep[achievement_id].score
+                match.explanation = keep[achievement_id].explanation
+                match.computed_at = now
+                changed.append(match)
+        Match.objects.bulk_update(changed, ["score", "explanation", "computed_at"])
+        Match.objects.bulk_create(
+            [
+                Match(
+                    demand_id=demand_id,
+                    achievement_id=r.achievement_id,
+                    score=r.score,
+                    explanation=r.explanation,
+                    computed_at=now,
+                )
+                for r in ranked
+                if r.achievement_id not in suggested
+            ],
+            ignore_conflicts=True,
+        )
+    return len(ranked)
+
+
+def matches_refresh_for_achievement(*, achievement_id: int) -> int:
+    """Re-index one changed achievement and update the suggestions of every active demand.
+
+    Scores the one achievement against each demand (no re-ranking of whole demands), so an
+    import of thousands of achievements stays cheap. Returns how many suggestions it touched.
+    """
+    vocabulary = matching.vocabulary()
+    indexed = matching.index_achievement(vocabulary, achievement_id)
+    if indexed is None:
+        if not MatchDocument.objects.filter(pk=achievement_id).exists():
+            # No longer offered to enterprises: unreviewed suggestions of it go.
+            deleted = Match.objects.filter(
+                achievement_id=achievement_id, status=MatchStatus.SUGGESTED
+            ).delete()[0]
+            return deleted
+        return 0
+    demands = list(
+        Demand.objects.active()
+        .exclude(match_profile={})
+        .values_list("pk", "match_profile")
+        .order_by("pk")
+    )
+    if not demands:
+        return 0
+    queries = {pk: matching.DemandQuery.from_json(profile) for pk, profile in demands}
+    # Every feature of the demands, not only the shared ones: the score is a share of what an
+    # ideal achievement would get, exactly as in a full ranking.
+    frequencies = matching.document_frequencies({f for q in queries.values() for f in q.weights})
+    documents = matching.index.document_count()
+    scored = {}
+    for pk, query in queries.items():
+        ranked = matching.score_indexed(vocabulary, query, indexed, frequencies, documents)
+        if ranked is not None and ranked.score >= MIN_SCORE:
+            scored[pk] = ranked
+    return _merge_suggestions(achievement_id, scored, active=queries.keys())
+
+
+@transaction.atomic
+def _merge_suggestions(achievement_id: int, scored: dict, *, active) -> int:
+    now = timezone.now()
+    existing = dict(
+        Match.objects.filter(achievement_id=achievement_id).values_list("demand_id", "status")
+    )
+    touched = Match.objects.filter(
+        achievement_id=achievement_id,
+        status=MatchStatus.SUGGESTED,
+        demand_id__in=[pk for pk in existing if pk in active and pk not in scored],
+    ).delete()[0]
+    stats = {
+        row["demand_id"]: (row["n"], row["low"])
+        for row in Match.objects.filter(demand_id__in=list(scored), status=MatchStatus.SUGGESTED)
+        .values("demand_id")
+        .annotate(n=Count("pk"), low=Min("score"))
+    }
+    for demand_id, ranked in scored.items():
+        status = existing.get(demand_id)
+        if status is not None and status != MatchStatus.SUGGESTED:
+            continue  # decided by a person: left alone
+        if status == MatchStatus.SUGGESTED:
+            Match.objects.filter(
+                demand_id=demand_id, achievement_id=achievement_id, status=MatchStatus.SUGGESTED
+            ).update(score=ranked.score, explanation=ranked.explanation, computed_at=now)
+            touched += 1
+            continue
+        count, lowest = stats.get(demand_id, (0, None))
+        if count >= MATCHES_KEPT and ranked.score <= lowest:
+            continue
+        Match.objects.get_or_create(
+            demand_id=demand_id,
+            achievement_id=achievement_id,
+            defaults={
+                "score": ranked.score,
+                "explanation": ranked.explanation,
+                "computed_at": now,
+            },
+        )
+        touched += 1
+        if count >= MATCHES_KEPT:
+            weakest = (
+                Match.objects.filter(demand_id=demand_id, status=MatchStatus.SUGGESTED)
+                .order_by("score", "-achievement_id")
+                .values_list("pk", flat=True)[: count + 1 - MATCHES_KEPT]
+            )
+            Match.objects.filter(pk__in=list(weakest)).delete()
+    return touched
+
+
+def match_index_rebuild(*, progress=None) -> tuple[int, int]:
+    """Index every achievement again and re-rank every active demand (after bulk changes)."""
+    indexed = matching.rebuild_index(matching.vocabulary(), progress=progress)
+    demands = list(Demand.objects.active().values_list("pk", flat=True))
+    for pk in demands:
+        matches_recompute(demand_id=pk)
+    return indexed, len(demands)
+
+
+@transaction.atomic
+def match_change_status(
+    match: Match, *, to: str, allowed_from: Iterable[str], acting_user: User, **changes
+) -> Match:
+    """The one place a match's status changes: row lock, allowed-from check, history."""
+    locked = Match.objects.select_for_update().select_related("demand").get(pk=match.pk)
+    if locked.status not in set(allowed_from):
+        raise TransitionNotAllowed(
+            _("该推荐当前状态为“%(current)s”，不能变更为“%(target)s”。")
+            % {"current": locked.get_status_display(), "target": MatchStatus(to).label}
+        )
+    if locked.demand.status not in DEMAND_ACTIVE_STATUSES:
+        raise TransitionNotAllowed(_("需求已关闭，不能再处理推荐。"))
+    locked.status = to
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked._history_user = acting_user
+    locked.full_clean(exclude=["demand", "achievement"])
+    locked.save()
+    return locked
+
+
+def match_propose(match: Match, *, acting_user: User, note: str = "") -> Match:
+    """Staff recommend a suggested achievement to the enterprise."""
+    match = match_change_status(
+        match,
+        to=MatchStatus.PROPOSED,
+        allowed_from=[MatchStatus.SUGGESTED],
+        acting_user=acting_user,
+        note=note.strip(),
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+    )
+    demand = match.demand
+    notification_send(
+        recipients=enterprise_users(demand.enterprise),
+        kind="match_proposed",
+        title=_("服务中心为您的需求推荐了成果"),
+        body=_("需求“%(demand)s”有新的推荐成果：%(achievement)s。请查看并答复。")
+        % {"demand": demand.title, "achievement": match.achievement.title},
+        url=reverse("demand_detail", args=[demand.pk]),
+    )
+    return match
+
+
+def match_reject(match: Match, *, acting_user: User, reason: str) -> Match:
+    """Staff set a suggestion (or a proposal not yet answered) aside, saying why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写否决原因。")})
+    return match_change_status(
+        match,
+        to=MatchStatus.REJECTED,
+        allowed_from=[MatchStatus.SUGGESTED, MatchStatus.PROPOSED],
+        acting_user=acting_user,
+        reject_reason=reason,
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def match_accept(match: Match, *, acting_user: User) -> Match:
+    """The enterprise accepts a proposal: contacts are exchanged and the demand is matched."""
+    match = match_change_status(
+        match,
+        to=MatchStatus.ACCEPTED,
+        allowed_from=[MatchStatus.PROPOSED],
+        acting_user=acting_user,
+        responded_by=acting_user,
+        responded_at=timezone.now(),
+    )
+    demand, achievement = match.demand, match.achievement
+    ContactExchange.objects.create(
+        match=match,
+        enterprise_contact_name=demand.contact_name,
+        enterprise_contact_phone=demand.contact_phone,
+        enterprise_contact_email=demand.contact_email,
+        holder=achievement.holder,
+        holder_contact_name=achievement.contact_name,
+        holder_contact_phone=achievement.contact_phone,
+        holder_contact_email=achievement.contact_email,
+        created_by=acting_user,
+    )
+    if demand.status == DemandStatus.OPEN:
+        demand_change_status(
+            demand,
+            to=DemandStatus.MATCHED,
+            allowed_from=[DemandStatus.OPEN],
+            acting_user=acting_user,
+            reason=_("接受推荐成果：%(title)s") % {"title": achievement.title},
+        )
+    owners = [achievement.liaison] if achievement.liaison else []
+    notification_send(
+        recipients=[*owners, match.reviewed_by],
+        kind="match_accepted",
+        title=_("企业接受了成果对接：%(title)s") % {"title": achievement.title},
+        body=_("%(enterprise)s 接受了对接。企业联系人：%(name)s，电话：%(phone)s。")
+        % {
+            "enterprise": demand.enterprise.name,
+            "name": demand.contact_name,
+            "phone": demand.contact_phone,
+        },
+        url=reverse("demand_detail", args=[demand.pk]),
+    )
+    return match
+
+
+def match_decline(match: Match, *, acting_user: User, reason: str = "") -> Match:
+    match = match_change_status(
+        match,
+        to=MatchStatus.DECLINED,
+        allowed_from=[MatchStatus.PROPOSED],
+        acting_user=acting_user,
+        decline_reason=(reason or "").strip(),
+        responded_by=acting_user,
+        responded_at=timezone.now(),
+    )
+    notification_send(
+        recipients=[match.reviewed_by],
+        kind="match_declined",
+        title=_("企业婉拒了推荐成果：%(title)s") % {"title": match.achievement.title},
+        body=match.decline_reason,
+        url=reverse("demand_detail", args=[match.demand_id]),
+    )
+    return match
+
+
+# --- The matching vocabulary --------------------------------------------------------------------
+
+
+@transaction.atomic
+def synonym_group_save(
+    group: SynonymGroup | None,
+    *,
+    acting_user: User,
+    name: str,
+    terms: str,
+    note: str = "",
+    is_active: bool = True,
+) -> SynonymGroup:
+    """Create or change a concept; the achievements using its words are re-indexed."""
+    from ..tasks.demands import task_vocabulary_changed
+
+    if group is None:
+        group, before = SynonymGroup(), []
+    else:
+        group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
+        before = group.term_list
+    group.name, group.terms, group.note, group.is_active = name, terms, note, is_active
+    group.updated_by = acting_user
+    group._history_user = acting_user
+    group.full_clean()
+    if not group.term_list:
+        raise ValidationError({"terms": _("请至少填写一个词条。")})
+    group.save()
+    changed = sorted(set(before) | set(group.term_list))
+    _queue(task_vocabulary_changed, terms=changed)
+    return group
+
+
+def vocabulary_apply(*, terms: list[str]) -> int:
+    """Re-index achievements whose text holds any of `terms`, then re-rank active demands."""
+    terms = split_terms("、".join(terms))
+    if terms:
+        condition = Q()
+        for term in terms:
+            condition |= Q(title__icontains=term) | Q(summary__icontains=term)
+        for pk in Achievement.objects.filter(condition).values_list("pk", flat=True).iterator():
+            matching.index_achievement(matching.vocabulary(), pk)
+    demands = list(Demand.objects.active().values_list("pk", flat=True))
+    for pk in demands:
+        matches_recompute(demand_id=pk)
+    return len(demands)
+
+
+# --- Inquiries ("我有意向") -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def inquiry_create(
+    *,
+    acting_user: User,
+    entry: ShowcaseEntry,
+    contact_name: str,
+    contact_phone: str,
+    message: str = "",
+) -> tuple[Inquiry, bool]:
+    """An enterprise is interested in a showcase item. Pressing twice keeps one open inquiry."""
+    enterprise = acting_user.enterprise if acting_user.role == Role.ENTERPRISE else None
+    require_approved_enterprise(enterprise)
+    subject = (
+        {"achievement_id": entry.achievement_id}
+        if entry.achievement_id
+        else {"external_id": entry.external_id}
+    )
+    open_inquiry = (
+        Inquiry.objects.select_for_update()
+        .filter(enterprise=enterprise, **subject)
+        .exclude(status=InquiryStatus.CLOSED)
+        .first()
+    )
+    if open_inquiry is not None:
+        return open_inquiry, False
+    inquiry = Inquiry(
+        enterprise=enterprise,
+        title=entry.title,
+        message=message.strip(),
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        created_by=acting_user,
+        **subject,
+    )
+    inquiry.full_clean()
+    inquiry.save()
+    notification_send(
+        recipients=center_staff(),
+        kind="inquiry_new",
+        title=_("新的合作意向：%(title)s") % {"title": entry.title},
+        body=_("%(enterprise)s 对该成果有合作意向，请跟进。") % {"enterprise": enterprise.name},
+        url=reverse("inquiry_detail", args=[inquiry.pk]),
+    )
+    return inquiry, True
+
+
+INQUIRY_STEPS = {
+    InquiryStatus.FOLLOWING: [InquiryStatus.NEW, InquiryStatus.FOLLOWING],
+    InquiryStatus.CLOSED: [InquiryStatus.NEW, InquiryStatus.FOLLOWING],
+}
+
+
+@transaction.atomic
+def inquiry_follow_up(inquiry: Inquiry, *, acting_user: User, status: str, note: str) -> Inquiry:
+    """Staff record how they followed an inquiry up (following, or done)."""
+    locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    allowed = INQUIRY_STEPS.get(status, [])
+    if locked.status not in allowed:
+        raise TransitionNotAllowed(
+            _("该意向当前状态为“%(current)s”，不能变更为“%(target)s”。")
+            % {"current": locked.get_status_display(), "target": InquiryStatus(status).label}
+        )
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请填写跟进情况。")})
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    entry = f"[{stamp} {acting_user.display_name}] {note}"
+    locked.follow_up_note = f"{locked.follow_up_note}\n{entry}".strip()
+    locked.status = status
+    locked.handled_by = acting_user
+    locked.followed_up_at = timezone.now()
+    locked._history_user = acting_user
+    locked.save()
+    notification_send(
+        recipients=[locked.created_by],
+        kind="inquiry_followed",
+        title=_("您的合作意向有新进展：%(title)s") % {"title": locked.title},
+        body=note,
+        url=reverse("inquiry_detail", args=[locked.pk]),
+    )
+    return locked

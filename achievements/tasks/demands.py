@@ -1,0 +1,53 @@
+"""Matching runs in the background: a demand or an achievement changed, or the vocabulary did."""
+
+import logging
+
+from celery import shared_task
+from django.db.models import F, Q
+
+from ..choices import DISCOVERED_STATUSES
+from ..models import Achievement
+from ..services.demands import (
+    matches_recompute,
+    matches_refresh_for_achievement,
+    vocabulary_apply,
+)
+from ..services.showcase import showcase_sync_achievement
+
+logger = logging.getLogger(__name__)
+SWEEP_LIMIT = 5000
+
+
+@shared_task
+def task_match_demand(*, demand_id: int) -> int:
+    """Rank achievements for a demand that was posted or changed (idempotent)."""
+    return matches_recompute(demand_id=demand_id)
+
+
+@shared_task
+def task_achievement_changed(*, achievement_id: int) -> int:
+    """Bring the showcase entry, the match index and the demands' suggestions up to date."""
+    showcase_sync_achievement(achievement_id=achievement_id)
+    return matches_refresh_for_achievement(achievement_id=achievement_id)
+
+
+@shared_task
+def task_vocabulary_changed(*, terms: list[str]) -> int:
+    return vocabulary_apply(terms=terms)
+
+
+@shared_task
+def task_sweep_achievement_index() -> int:
+    """Catch changes no task saw (bulk updates, a lost worker): re-index what is stale."""
+    stale = Achievement.objects.filter(
+        Q(status__in=DISCOVERED_STATUSES, match_document__isnull=True)
+        | Q(match_document__indexed_at__lt=F("updated_at"))
+        | (~Q(status__in=DISCOVERED_STATUSES) & Q(match_document__isnull=False))
+    ).values_list("pk", flat=True)[:SWEEP_LIMIT]
+    done = 0
+    for pk in stale:
+        task_achievement_changed(achievement_id=pk)
+        done += 1
+    if done:
+        logger.info("re-indexed %d stale achievements", done)
+    return done

@@ -1,0 +1,336 @@
+"""Pages of the demand window: demands, their matches, the matching vocabulary, inquiries."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from towns.excel import SheetSpec
+from towns.lists import FilteredListView
+from towns.rules import can, require
+
+from .. import matching
+from ..choices import MatchStatus
+from ..filters.demands import DemandFilter, InquiryFilter, SynonymGroupFilter
+from ..forms.demands import (
+    DemandForm,
+    InquiryFollowUpForm,
+    ProposeForm,
+    ReasonForm,
+    SynonymGroupForm,
+)
+from ..models import Demand, Match, SynonymGroup
+from ..selectors.demands import (
+    demand_matches,
+    demand_with_history,
+    demands_for,
+    inquiries_for,
+    synonym_groups,
+)
+from ..services import demands as services
+from ..tasks.demands import task_match_demand
+
+
+def _fail(request, error: ValidationError) -> None:
+    messages.error(request, "；".join(error.messages))
+
+
+class DemandListView(PermissionRequiredMixin, FilteredListView):
+    permission_required = "achievements.view_demand_window"
+    template_name = "achievements/demands/demand_list.html"
+    filterset_class = DemandFilter
+    sort_options = {
+        "new": (_("最新发布"), ("-created_at", "-pk")),
+        "deadline": (_("期望解决时间"), ("deadline", "pk")),
+        "review": (_("待审核推荐最多"), ("-suggested_count", "-created_at", "-pk")),
+    }
+    export_filename = "企业需求.xlsx"
+
+    def get_scoped_queryset(self):
+        return demands_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_add=can(user, "achievements.add_demand"),
+            can_review=can(user, "achievements.review_matches"),
+            **kwargs,
+        )
+
+    def export_sheet(self, queryset):
+        return SheetSpec(
+            title=_("企业需求"),
+            headers=[
+                _("需求标题"),
+                _("企业"),
+                _("需求类型"),
+                _("所属领域"),
+                _("镇街（园区）"),
+                _("预算下限（元）"),
+                _("预算上限（元）"),
+                _("期望解决时间"),
+                _("状态"),
+                _("发布时间"),
+            ],
+            rows=(
+                [
+                    d.title,
+                    d.enterprise.name,
+                    d.get_kind_display(),
+                    d.field.name,
+                    d.division.name,
+                    d.budget_min,
+                    d.budget_max,
+                    d.deadline,
+                    d.get_status_display(),
+                    timezone.localtime(d.created_at).replace(tzinfo=None),
+                ]
+                for d in queryset.iterator(chunk_size=500)
+            ),
+            widths=[36, 28, 10, 16, 14, 14, 14, 14, 10, 18],
+        )
+
+
+@login_required
+def demand_create(request):
+    require(request.user, "achievements.add_demand")
+    enterprise = request.user.enterprise
+    initial = {
+        "division": enterprise.division_id,
+        "field": enterprise.industry_id,
+        "contact_name": enterprise.contact_name or request.user.display_name,
+        "contact_phone": enterprise.contact_phone or request.user.phone,
+        "contact_email": request.user.email,
+    }
+    form = DemandForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        demand = services.demand_create(
+            acting_user=request.user, enterprise=enterprise, **form.cleaned_data
+        )
+        messages.success(request, _("需求已发布。平台正在为您匹配成果，服务中心审核后会推荐给您。"))
+        return redirect("demand_detail", pk=demand.pk)
+    return render(request, "achievements/demands/demand_form.html", {"form": form})
+
+
+@login_required
+def demand_update(request, pk: int):
+    demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+    require(request.user, "achievements.change_demand", demand)
+    form = DemandForm(request.POST or None, instance=demand)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.demand_update(demand, acting_user=request.user, **changes)
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("需求已修改，推荐成果将重新计算。"))
+            return redirect("demand_detail", pk=demand.pk)
+    return render(
+        request, "achievements/demands/demand_form.html", {"form": form, "demand": demand}
+    )
+
+
+@login_required
+def demand_detail(request, pk: int):
+    require(request.user, "achievements.view_demand_window")
+    demand = demand_with_history(pk, request.user)
+    matches = list(demand_matches(demand, request.user))
+    for match in matches:
+        match.explanation_text = matching.explanation_text(match.explanation)
+        # One small form per match: ids must stay unique on the page.
+        auto_id = f"id_m{match.pk}_%s"
+        match.propose_form = ProposeForm(auto_id=auto_id)
+        match.reject_form = ReasonForm(auto_id=auto_id, label=_("否决原因"))
+        match.decline_form = ReasonForm(
+            auto_id=auto_id, required=False, label=_("婉拒原因（可不填）")
+        )
+    suggested = [m for m in matches if m.status == MatchStatus.SUGGESTED]
+    decided = [m for m in matches if m.status != MatchStatus.SUGGESTED]
+    return render(
+        request,
+        "achievements/demands/demand_detail.html",
+        {
+            "demand": demand,
+            "suggested": suggested,
+            "decided": decided,
+            "can_review": can(request.user, "achievements.review_matches"),
+            "can_change": can(request.user, "achievements.change_demand", demand),
+            "can_close": can(request.user, "achievements.close_demand", demand),
+        },
+    )
+
+
+@login_required
+@require_POST
+def demand_close(request, pk: int):
+    demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+    require(request.user, "achievements.close_demand", demand)
+    form = ReasonForm(request.POST, required=False)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.demand_close(demand, acting_user=request.user, reason=reason)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("需求已关闭。"))
+    return redirect("demand_detail", pk=demand.pk)
+
+
+@login_required
+@require_POST
+def demand_rematch(request, pk: int):
+    demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+    require(request.user, "achievements.review_matches")
+    task_match_demand.delay(demand_id=demand.pk)
+    messages.success(request, _("已重新计算推荐成果。"))
+    return redirect("demand_detail", pk=demand.pk)
+
+
+def _visible_match(request, pk: int) -> Match:
+    return get_object_or_404(
+        Match.objects.visible_to(request.user).select_related("demand", "achievement"), pk=pk
+    )
+
+
+def _match_action(request, pk: int, perm: str, action, form=None, success: str = ""):
+    match = _visible_match(request, pk)
+    require(request.user, perm, match)
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect("demand_detail", pk=match.demand_id)
+    try:
+        action(match, form.cleaned_data if form is not None else {})
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(f"{reverse('demand_detail', args=[match.demand_id])}#match-{match.pk}")
+
+
+@login_required
+@require_POST
+def match_propose(request, pk: int):
+    return _match_action(
+        request,
+        pk,
+        "achievements.review_match",
+        lambda m, data: services.match_propose(m, acting_user=request.user, note=data["note"]),
+        form=ProposeForm(request.POST),
+        success=_("已推荐给企业。"),
+    )
+
+
+@login_required
+@require_POST
+def match_reject(request, pk: int):
+    return _match_action(
+        request,
+        pk,
+        "achievements.review_match",
+        lambda m, data: services.match_reject(m, acting_user=request.user, reason=data["reason"]),
+        form=ReasonForm(request.POST, label=_("否决原因")),
+        success=_("已否决该推荐。"),
+    )
+
+
+@login_required
+@require_POST
+def match_accept(request, pk: int):
+    return _match_action(
+        request,
+        pk,
+        "achievements.respond_match",
+        lambda m, data: services.match_accept(m, acting_user=request.user),
+        success=_("已接受对接，双方联系方式已交换，服务中心将协助跟进。"),
+    )
+
+
+@login_required
+@require_POST
+def match_decline(request, pk: int):
+    return _match_action(
+        request,
+        pk,
+        "achievements.respond_match",
+        lambda m, data: services.match_decline(m, acting_user=request.user, reason=data["reason"]),
+        form=ReasonForm(request.POST, required=False),
+        success=_("已婉拒该推荐。"),
+    )
+
+
+# --- The matching vocabulary --------------------------------------------------------------------
+
+
+class SynonymGroupListView(PermissionRequiredMixin, FilteredListView):
+    permission_required = "achievements.manage_synonyms"
+    template_name = "achievements/demands/synonym_list.html"
+    filterset_class = SynonymGroupFilter
+    paginate_by = 30
+    sort_options = {
+        "name": (_("概念名称"), ("name",)),
+        "updated": (_("最近修改"), ("-updated_at", "name")),
+    }
+
+    def get_scoped_queryset(self):
+        return synonym_groups()
+
+
+@login_required
+def synonym_group_edit(request, pk: int | None = None):
+    require(request.user, "achievements.manage_synonyms")
+    group = get_object_or_404(SynonymGroup, pk=pk) if pk else None
+    form = SynonymGroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.synonym_group_save(group, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("词库已保存，相关成果和需求将重新匹配。"))
+            return redirect("synonym_list")
+    return render(request, "achievements/demands/synonym_form.html", {"form": form, "group": group})
+
+
+# --- Inquiries ----------------------------------------------------------------------------------
+
+
+class InquiryListView(PermissionRequiredMixin, FilteredListView):
+    permission_required = "achievements.view_inquiries"
+    template_name = "achievements/demands/inquiry_list.html"
+    filterset_class = InquiryFilter
+    sort_options = {"new": (_("最新提交"), ("-created_at", "-pk"))}
+
+    def get_scoped_queryset(self):
+        return inquiries_for(self.request.user)
+
+
+@login_required
+def inquiry_detail(request, pk: int):
+    inquiry = get_object_or_404(inquiries_for(request.user), pk=pk)
+    can_follow = can(request.user, "achievements.follow_up_inquiry", inquiry)
+    form = InquiryFollowUpForm(request.POST or None) if can_follow else None
+    if request.method == "POST":
+        require(request.user, "achievements.follow_up_inquiry", inquiry)
+        if form.is_valid():
+            try:
+                services.inquiry_follow_up(inquiry, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _fail(request, error)
+            else:
+                messages.success(request, _("跟进情况已记录。"))
+                return redirect("inquiry_detail", pk=inquiry.pk)
+    # A reverse one-to-one that is missing raises an AttributeError subclass.
+    entry = getattr(inquiry.achievement or inquiry.external, "showcase_entry", None)
+    return render(
+        request,
+        "achievements/demands/inquiry_detail.html",
+        {"inquiry": inquiry, "form": form, "entry": entry},
+    )
