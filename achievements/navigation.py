@@ -65,4 +65,12 @@ ITEMS = [
         icon="exclamation-triangle",
         order=420,
     ),
+    NavItem(
+        _("成果落地"),
+        "landing_list",
+        roles=[Role.CENTER_STAFF, Role.ADMIN, Role.LEADER],
+        section=SERVICE,
+        icon="geo-alt",
+        order=430,
+    ),
 ]

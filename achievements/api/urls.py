@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import service
+from . import landing, service
 from .discovery import AchievementViewSet
 
 router = DefaultRouter()
@@ -10,5 +10,6 @@ router.register("achievements", AchievementViewSet, basename="achievement")
 router.register("service/cases", service.ServiceCaseViewSet, basename="service-case")
 router.register("service/follow-ups", service.FollowUpViewSet, basename="service-follow-up")
 router.register("service/escalations", service.EscalationViewSet, basename="service-escalation")
+router.register("landings", landing.LandingViewSet, basename="landing")
 
 urlpatterns = router.urls

@@ -7,6 +7,7 @@ from .discovery import (
     AchievementImport,
     AttachmentKind,
 )
+from .landing import Landing, LandingEvidence, LandingEvidenceQuerySet, LandingQuerySet
 from .service import (
     Assignment,
     Escalation,
@@ -32,6 +33,10 @@ __all__ = [
     "FollowUp",
     "FollowUpFlag",
     "IndustryLeader",
+    "Landing",
+    "LandingEvidence",
+    "LandingEvidenceQuerySet",
+    "LandingQuerySet",
     "Milestone",
     "MilestoneTemplate",
     "MilestoneTemplateStep",

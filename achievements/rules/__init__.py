@@ -3,4 +3,4 @@
 django-rules imports this package at start-up; import every module here so its rules register.
 """
 
-from . import discovery, service  # noqa: F401
+from . import discovery, landing, service  # noqa: F401

@@ -1,8 +1,9 @@
 """URLs of the achievement's life; one module per part (discovery, service_library, …)."""
 
-from . import discovery, service
+from . import discovery, landing, service
 
 urlpatterns: list = [
     *discovery.urlpatterns,
     *service.urlpatterns,
+    *landing.urlpatterns,
 ]
