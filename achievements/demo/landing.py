@@ -32,7 +32,7 @@ from ..choices import (
 from ..models import Achievement, Assignment, LandingEvidence
 from ..selectors.landing import check_achievement
 from ..services.core import achievement_enter_service_library
-from ..services.landing import landing_evidence_record, landing_verify
+from ..services.landing import landing_check, landing_evidence_record, landing_verify
 
 SEED = "achievements.landing.demo.v1"
 WAN = Decimal(10_000)
@@ -417,7 +417,8 @@ def _open_cases(rng: Random, staff, today: date) -> None:
             },
             acting_user=staff,
         )
-    for case in by_kind.get(AchievementKind.ENTERPRISE, [])[:1]:
+    enterprises = by_kind.get(AchievementKind.ENTERPRISE, [])[:1]
+    for case in enterprises:
         landing_evidence_record(
             achievement=case,
             kind=EvidenceKind.ENTERPRISE_REGISTRATION,
@@ -431,6 +432,10 @@ def _open_cases(rng: Random, staff, today: date) -> None:
             },
             acting_user=staff,
         )
+
+    # The check the task would run after the commit, now: the demo reads its result at once.
+    for case in [*by_kind.get(AchievementKind.PROJECT, [])[:4], *platforms, *enterprises]:
+        landing_check(achievement_id=case.pk)
 
 
 def _spread_service_entries(rng: Random, today: date) -> None:

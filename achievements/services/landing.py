@@ -353,7 +353,7 @@ def landing_verify(
             kind="landing_verified",
             title=_("“%(title)s”已认定落地") % {"title": locked.title},
             body=_("%(rule)s；落地日期 %(date)s；计入%(unit)s。")
-            % {"rule": LandingRule(rule).label, "date": landed_on, "unit": credited_unit},
+            % {"rule": LandingRule(rule).label, "date": landed_on, "unit": credited_unit.name},
             url=_detail_url(locked.pk),
         )
     )

@@ -239,7 +239,7 @@ def landing_verify(request, pk: int):
         lambda data: services.landing_verify(
             achievement=achievement, acting_user=request.user, **data
         ),
-        done=lambda landing: _("已认定落地，计入%(unit)s。") % {"unit": landing.credited_unit},
+        done=lambda landing: _("已认定落地，计入%(unit)s。") % {"unit": landing.credited_unit.name},
         then=_landing_url(achievement),
     )
     if response:

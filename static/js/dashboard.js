@@ -105,7 +105,7 @@
         return {
           name: s.name,
           type: i === 2 ? "bar" : "line",
-          smooth: true,
+          smooth: false,
           barMaxWidth: 18,
           data: s.data
         };
