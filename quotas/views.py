@@ -20,7 +20,7 @@ from achievements.selectors.discovery import (
     open_corrections_count,
     status_counts,
 )
-from achievements.selectors.landing import landing_list
+from achievements.selectors.landing import awaiting_verification_count, landing_list
 from achievements.selectors.service import escalation_counts, escalations_visible_to
 from achievements.views.helpers import add_service_errors, require_perm
 from brokers import selectors as broker_selectors
@@ -68,6 +68,7 @@ def home(request):
     elif user.role in (Role.LEADER, Role.CENTER_STAFF, Role.ADMIN):
         context["city_targets"] = selectors.city_targets(year)
         context["discovered_total"] = Achievement.objects.discovered().count()
+        context["landing_totals"] = selectors.quota_totals(selectors.quota_progress(year))
         if user.role == Role.LEADER:
             context["kpis"] = broker_selectors.transfer_kpis(year)
     elif user.role == Role.BROKER:
@@ -84,6 +85,7 @@ def home(request):
             discovered_this_year=selectors.discovered_in(year).count(),
             units_met=sum(1 for row in overview if row.met),
             units_with_target=sum(1 for row in overview if row.target),
+            landings_awaiting=awaiting_verification_count(),
         )
     template = f"home/{user.role}.html"
     return render(request, template, context)

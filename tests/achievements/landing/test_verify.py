@@ -20,10 +20,11 @@ from achievements.choices import (
 from achievements.exceptions import TransitionNotAllowed
 from achievements.models import AchievementTransition, Escalation, Landing
 from achievements.services.landing import (
+    landing_check,
     landing_contribution_record,
     landing_verify,
 )
-from achievements.services.service import escalations_refresh
+from achievements.services.service import assignment_assign, escalations_refresh
 from towns.models import Notification, PolicyValue
 from towns.policy import clear_policy_cache
 
@@ -235,3 +236,41 @@ def test_an_achievement_landed_before_the_portal_recorded_landings_gets_its_reco
     assert case.status == AchievementStatus.LANDED
     assert (landing.state, landing.credited_unit) == (LandingState.LANDED, unit("441900401"))
     assert not AchievementTransition.objects.filter(achievement=case).exists()
+
+
+def test_the_verify_form_previews_the_credited_unit_as_the_division_changes(client, center_staff):
+    case = service_case(kind=AchievementKind.PROJECT, discovering_unit=unit("kjj"))
+    record(case, EvidenceKind.TEAM_SETTLED, center_staff, on=date(2024, 6, 1))
+    client.force_login(center_staff)
+    url = reverse("landing_credit_preview", args=[case.pk])
+    in_2024 = client.get(url, {"landed_on": "2024-06-02", "division": division("441900401").pk})
+    assert "将计入<strong>东莞市科学技术局</strong> 2024 年落地任务" in in_2024.content.decode()
+    assert "发现单位承担当年落地任务" in in_2024.content.decode()
+    # 2025 has no quotas loaded: the landing would count where it landed.
+    in_2025 = client.get(url, {"landed_on": "2025-06-02", "division": division("441900401").pk})
+    assert "将计入<strong>东莞松山湖高新技术产业开发区</strong> 2025 年落地任务" in (
+        in_2025.content.decode()
+    )
+    assert client.get(url, {"landed_on": "不是日期"}).content.decode().strip() == ""
+
+
+def test_staff_and_leaders_see_landing_progress_on_their_home_pages(client, center_staff, leader):
+    case = service_case(kind=AchievementKind.PROJECT)
+    record(case, EvidenceKind.TEAM_SETTLED, center_staff)
+    landing_check(achievement_id=case.pk)
+    client.force_login(center_staff)
+    home = client.get(reverse("home")).content.decode()
+    assert (
+        'data-testid="landings-awaiting"' in home and 'data-testid="home-landing-progress"' in home
+    )
+    client.force_login(leader)
+    assert 'data-testid="home-landing-progress"' in client.get(reverse("home")).content.decode()
+
+
+def test_a_landed_case_leaves_the_responsible_persons_work_list(client, center_staff):
+    case = service_case(kind=AchievementKind.PROJECT, title="已落地不再跟踪的项目")
+    assignment_assign(achievement=case, assignee=center_staff, acting_user=center_staff)
+    client.force_login(center_staff)
+    assert case.title in client.get(reverse("service_my_cases")).content.decode()
+    land(case, center_staff, on=timezone.localdate())
+    assert case.title not in client.get(reverse("service_my_cases")).content.decode()
