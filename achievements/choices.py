@@ -216,3 +216,72 @@ class EventStatus(models.TextChoices):
 class EventOutcomeKind(models.TextChoices):
     INTENTION = "intention", _("合作意向")
     CONTRACT = "contract", _("签约")
+
+
+# --- Landing (落地: evidence, the landing-standard check, verification) ----------------------------
+
+
+class EvidenceKind(models.TextChoices):
+    """One fact that proves part of a landing standard (三.一机制.3 二), with its documents."""
+
+    ENTERPRISE_REGISTRATION = "enterprise_registration", _("在莞新注册或迁入")
+    TAX_PAID = "tax_paid", _("实缴税收")
+    OPERATING_ENTITY = "operating_entity", _("在莞运营主体")
+    SERVICE_REVENUE = "service_revenue", _("平台服务收入")
+    AUTHORITY_APPROVAL = "authority_approval", _("主管部门立项或资质认定")
+    LICENSE = "license", _("特定许可")
+    TRANSACTION = "transaction", _("与东莞主体交易")
+    EQUITY = "equity", _("作价入股东莞企业")
+    LOCAL_REVENUE = "local_revenue", _("在莞实现部分营收")
+    TEAM_SETTLED = "team_settled", _("团队落户东莞")
+
+
+class LandingRule(models.TextChoices):
+    """The clause of the landing standards an achievement meets (recorded on verification)."""
+
+    ENTERPRISE = "enterprise", _("企业类：在莞新注册或迁入东莞，并有实缴税收")
+    PLATFORM_REVENUE = "platform_revenue", _("平台类：在莞有运营主体，服务收入达标")
+    PLATFORM_APPROVAL = "platform_approval", _("平台类：在莞有运营主体，取得主管部门立项或特定资质")
+    PROJECT_LICENSE = "project_license", _("项目类（一）：取得特定许可，或许可东莞主体实施")
+    PROJECT_TRANSACTION = "project_transaction", _("项目类（二）：与东莞主体完成交易")
+    PROJECT_EQUITY = "project_equity", _("项目类（三）：作价入股东莞企业")
+    PROJECT_LOCAL_REVENUE = "project_local_revenue", _("项目类（四）：部分在莞实现，营收达标")
+    PROJECT_TEAM = "project_team", _("项目类（五）：团队落户东莞")
+
+
+class RegistrationMode(models.TextChoices):
+    NEW = "new", _("在莞新注册")
+    MOVED = "moved", _("迁入东莞")
+
+
+class LicenseDirection(models.TextChoices):
+    OBTAINED = "obtained", _("东莞项目取得特定许可")
+    GRANTED = "granted", _("市外项目许可东莞主体实施")
+
+
+class EvidenceSource(models.TextChoices):
+    MANUAL = "manual", _("人工录入")
+    TECH_CONTRACT = "tech_contract", _("已登记技术合同")
+
+
+class LandingState(models.TextChoices):
+    """Where the landing of a service-library achievement stands."""
+
+    COLLECTING = "collecting", _("收集证据中")
+    PROPOSED = "proposed", _("符合标准，待核验")
+    LANDED = "landed", _("已认定落地")
+
+
+class CreditBasis(models.TextChoices):
+    """Why a landing counts toward the unit it is credited to (see selectors.landing)."""
+
+    DISCOVERING_UNIT_QUOTA = "discovering_unit_quota", _("发现单位承担当年落地任务")
+    LANDING_DIVISION = "landing_division", _("落地所在镇街（园区）")
+
+
+class Landmark(models.TextChoices):
+    """标杆性成果 by economic contribution (policy: landmarks.significant / landmarks.major)."""
+
+    NONE = "", _("未达标杆")
+    SIGNIFICANT = "significant", _("标杆性成果")
+    MAJOR = "major", _("重大标杆性成果")

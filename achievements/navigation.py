@@ -70,6 +70,14 @@ ITEMS = [
         order=420,
     ),
     NavItem(
+        _("成果落地"),
+        "landing_list",
+        roles=[Role.CENTER_STAFF, Role.ADMIN, Role.LEADER],
+        section=SERVICE,
+        icon="geo-alt",
+        order=430,
+    ),
+    NavItem(
         _("我的需求"),
         "demand_list",
         roles=[Role.ENTERPRISE],

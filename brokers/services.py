@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements.choices import AchievementStatus
+from achievements.choices import AchievementStatus, EvidenceKind, EvidenceSource
+from achievements.models import Achievement, LandingEvidence
+from achievements.services.landing import landing_evidence_record
 from towns.choices import Role
 from towns.models import User
 from towns.money import format_yuan
@@ -32,6 +34,7 @@ from .models import (
     TechContract,
 )
 from .rewards import compute_rewards, is_review_year
+from .selectors import achievement_dongguan_contracts
 from .shares import check_broker_shares
 
 # A broker's certificate facts: changing any of them sends the record back for verification.
@@ -416,3 +419,35 @@ def _notify_rewarded_brokers(reward_list: RewardList) -> None:
             % {"year": reward_list.year, "amount": format_yuan(row["total"])},
             url=reverse("brokers:broker_me"),
         )
+
+
+# --- Landing evidence from a registered contract --------------------------------------------------
+
+
+def contract_as_landing_evidence(
+    *, contract: TechContract, achievement: Achievement, acting_user: User
+) -> LandingEvidence:
+    """Use a registered contract with a Dongguan party as the evidence of project clause (二)
+    (transacted with a Dongguan entity), through the achievements landing service."""
+    if not achievement_dongguan_contracts(achievement).filter(pk=contract.pk).exists():
+        raise ActionRefused(_("该合同不是此成果与东莞主体的技术合同。"))
+    # The Dongguan party: the buyer (委托方) where it is in Dongguan, else the seller.
+    if contract.buyer_division_id:
+        name, division = contract.buyer_name, contract.buyer_division
+    else:
+        name, division = contract.seller_name, contract.seller_division
+    return landing_evidence_record(
+        achievement=achievement,
+        kind=EvidenceKind.TRANSACTION,
+        data={
+            "entity_name": name,
+            "division": division,
+            "amount": contract.amount,
+            "reference_number": contract.registration_number,
+            "occurred_on": contract.registered_on,
+            "subject": contract.title,
+        },
+        acting_user=acting_user,
+        source=EvidenceSource.TECH_CONTRACT,
+        source_reference=contract.registration_number,
+    )

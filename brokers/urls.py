@@ -58,6 +58,11 @@ urlpatterns = [
     ),
     path("tech-contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("tech-contracts/<int:pk>/edit/", views.contract_update, name="contract_update"),
+    path(
+        "tech-contracts/<int:pk>/landing-evidence/<int:achievement_pk>/",
+        views.contract_landing_evidence,
+        name="contract_landing_evidence",
+    ),
     path("intermediaries/<int:pk>/", views.intermediary_detail, name="intermediary_detail"),
     path("poc-centers/<int:pk>/", views.poc_detail, name="poc_detail"),
     path("rewards/", views.reward_index, name="reward_index"),

@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from achievements.choices import AchievementStatus, EvidenceSource
+from achievements.models import Achievement
+from achievements.views.cards import MAIN, DetailCard, register_card
 from towns.excel import SheetSpec, WorkbookRejected, xlsx_response
 from towns.lists import FilteredListView
 from towns.uploads import protected_file_response
@@ -816,3 +819,60 @@ def programme_overview(request):
             "rows": [(p, registers[p.programme].url("list")) for p in progress],
         },
     )
+
+
+# --- The achievement page: contracts with a Dongguan party, usable as landing evidence ------------
+
+
+def _dongguan_contracts_card(request, achievement):
+    user = request.user
+    if not user.has_perm("achievements.view_landing", achievement):
+        return None
+    contracts = list(selectors.achievement_dongguan_contracts(achievement))
+    if not contracts:
+        return None
+    used = set(
+        achievement.landing_evidence.filter(source=EvidenceSource.TECH_CONTRACT).values_list(
+            "source_reference", flat=True
+        )
+    )
+    return {
+        "contracts": contracts,
+        "used": used,
+        "can_use": achievement.status == AchievementStatus.SERVICE
+        and user.has_perm("achievements.record_landing_evidence", achievement),
+    }
+
+
+register_card(
+    DetailCard(
+        "dongguan_contracts",
+        "brokers/contracts/_landing_card.html",
+        135,
+        MAIN,
+        _dongguan_contracts_card,
+    )
+)
+
+
+@login_required
+@require_POST
+def contract_landing_evidence(request, pk, achievement_pk):
+    """Staff use a registered contract as evidence of project clause (二)."""
+    achievement = get_object_or_404(Achievement.objects.visible_to(request.user), pk=achievement_pk)
+    require_perm(request.user, "achievements.record_landing_evidence", achievement)
+    contract = get_object_or_404(selectors.achievement_dongguan_contracts(achievement), pk=pk)
+    try:
+        services.contract_as_landing_evidence(
+            contract=contract, achievement=achievement, acting_user=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("已将技术合同 %(number)s 作为落地证据（与东莞主体交易）。")
+            % {"number": contract.registration_number},
+        )
+    return redirect(reverse("achievement_detail", args=[achievement.pk]) + "#landing")

@@ -6,6 +6,7 @@ broker. `PRODUCTION=1` turns on the hardened defaults and demands a real `SECRET
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -188,6 +189,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "achievements.tasks.demands.task_sweep_achievement_index",
         "schedule": crontab(minute="*/15"),
     },
+    # Nightly: every landing not yet verified is checked against the landing standards again.
+    "achievements-check-open-landings": {
+        "task": "achievements.tasks.landing.task_check_open_landings",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # 每两周一报: runs every Monday 09:00; reports on the Mondays BIWEEKLY_REPORT_ANCHOR + 14k.
+    "quotas-biweekly-report": {
+        "task": "quotas.tasks.task_biweekly_reports",
+        "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+    },
+    # The quarter's report for the city government, on the first day of the next quarter.
+    "quotas-quarterly-report": {
+        "task": "quotas.tasks.task_quarterly_reports",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=9, minute=0),
+    },
 }
 
 # --- Evaluation and service library ---------------------------------------------------------------
@@ -197,6 +213,15 @@ FAST_TRACK_DUE_SOON_DAYS = env_int("FAST_TRACK_DUE_SOON_DAYS", 2)
 SERVICE_STALLED_AFTER_DAYS = env_int("SERVICE_STALLED_AFTER_DAYS", 90)
 # The unit whose leaders receive the 1–5亿元 escalations together with the discovering unit's.
 ESCALATION_BUREAU_UNIT_CODE = env_str("ESCALATION_BUREAU_UNIT_CODE", "kjj")
+
+# --- Reports --------------------------------------------------------------------------------------
+# 每两周一报: a Monday; reports are made on it + 14, + 28 … days, each for the 14 days before.
+# Quarterly reports start with the quarter that contains it.
+BIWEEKLY_REPORT_ANCHOR = date.fromisoformat(env_str("BIWEEKLY_REPORT_ANCHOR", "2024-01-01"))
+if BIWEEKLY_REPORT_ANCHOR.weekday() != 0:
+    raise ImproperlyConfigured("BIWEEKLY_REPORT_ANCHOR must be a Monday (YYYY-MM-DD).")
+# How many missed reports of each kind a run makes at most (the latest ones).
+REPORT_CATCH_UP_LIMIT = env_int("REPORT_CATCH_UP_LIMIT", 6)
 
 # --- Authentication -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "towns.User"

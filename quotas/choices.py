@@ -29,3 +29,9 @@ class MetricUnit(models.TextChoices):
 class Comparison(models.TextChoices):
     AT_LEAST = ">=", _("不少于")
     MORE_THAN = ">", _("超过")
+
+
+class ReportKind(models.TextChoices):
+    BIWEEKLY = "biweekly", _("每两周一报")
+    QUARTERLY = "quarterly", _("季度报告")
+    CUSTOM = "custom", _("专项报告")

@@ -3,7 +3,33 @@ from django.utils.translation import gettext_lazy as _
 from towns.choices import Role
 from towns.hooks import NavItem
 
+READERS = [Role.CENTER_STAFF, Role.LEADER, Role.ADMIN]
+
 ITEMS = [
+    NavItem(
+        _("领导驾驶舱"),
+        "dashboard",
+        roles=READERS,
+        section=_("目标任务"),
+        icon="speedometer2",
+        order=490,
+    ),
+    NavItem(
+        _("落地任务进度"),
+        "landing_quotas",
+        roles=READERS,
+        section=_("目标任务"),
+        icon="flag",
+        order=510,
+    ),
+    NavItem(
+        _("工作报告"),
+        "report_list",
+        roles=READERS,
+        section=_("目标任务"),
+        icon="file-earmark-bar-graph",
+        order=520,
+    ),
     NavItem(
         _("发现任务进度"),
         "discovery_targets",

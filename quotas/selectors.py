@@ -1,14 +1,31 @@
 """Read-only figures for home pages, the dashboard and reports."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext as _
 
-from achievements.models import Achievement, AchievementCredit
+from achievements.choices import Landmark
+from achievements.models import Achievement, AchievementCredit, Landing, MatchmakingEvent
+from achievements.selectors.events import events_held_count
+from achievements.selectors.service import start_of_day
+from brokers import selectors as broker_selectors
+from brokers.choices import Programme
+from brokers.models import VentureRound
+from evaluation.choices import Decision
+from evaluation.models import BatchItem
 from towns.choices import UnitKind
 from towns.models import Unit
+from towns.money import format_yuan
 
-from .models import CityTarget, DiscoveryTarget
+from .choices import CityMetric
+from .models import CityTarget, DiscoveryTarget, LandingQuota, LandmarkRequirement
+
+# A batch decision that counts as an evaluation (the pending ones are still being decided).
+DECIDED = [Decision.SELECTED, Decision.NOT_SELECTED]
 
 
 @dataclass(frozen=True)
@@ -124,3 +141,451 @@ def discovery_targets_for_edit(year: int) -> list[tuple[Unit, int | None, bool]]
 
 def city_targets(year: int) -> list[CityTarget]:
     return list(CityTarget.objects.filter(year=year))
+
+
+# --- Landing quotas: progress per unit, offsets (抵扣), surpluses ---------------------------------
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def landings_between(start: date, end: date) -> QuerySet[Landing]:
+    """Verified landings dated within [start, end]: what every figure of landings counts."""
+    return Landing.objects.landed_between(start, end)
+
+
+def credited_counts(start: date, end: date) -> dict[int, int]:
+    """unit id -> landings credited to it within [start, end]."""
+    rows = (
+        landings_between(start, end)
+        .order_by()
+        .values("credited_unit")
+        .annotate(n=Count("pk"))
+        .values_list("credited_unit", "n")
+    )
+    return dict(rows)
+
+
+def first_quota_year() -> int | None:
+    return LandingQuota.objects.aggregate(first=Min("year"))["first"]
+
+
+def offsets_into(year: int) -> dict[int, int]:
+    """unit id -> landings that offset (抵扣) the unit's `year` quota.
+
+    A division without a quota in a year offsets its next quota with that year's landings; if
+    the next year has no quota either, the landings carry on until a year that has one. Counted
+    from the first year with quotas (the 2024 annex)."""
+    first = first_quota_year()
+    if first is None or year <= first:
+        return {}
+    holders: dict[int, set[int]] = {}
+    for quota_year, unit_id in LandingQuota.objects.filter(
+        year__gte=first, year__lt=year
+    ).values_list("year", "unit_id"):
+        holders.setdefault(quota_year, set()).add(unit_id)
+    counts: dict[int, dict[int, int]] = {}
+    rows = (
+        Landing.objects.landed()
+        .filter(landed_on__year__gte=first, landed_on__year__lt=year)
+        .filter(credited_unit__kind=UnitKind.DIVISION)
+        .order_by()
+        .values_list(ExtractYear("landed_on"), "credited_unit")
+        .annotate(n=Count("pk"))
+    )
+    for landed_year, unit_id, n in rows:
+        counts.setdefault(landed_year, {})[unit_id] = n
+    carried: dict[int, int] = {}
+    for past in range(first, year):
+        landed = counts.get(past, {})
+        carried = {
+            unit_id: landed.get(unit_id, 0) + carried.get(unit_id, 0)
+            for unit_id in set(landed) | set(carried)
+            if unit_id not in holders.get(past, set())
+        }
+        carried = {unit_id: n for unit_id, n in carried.items() if n}
+    return carried
+
+
+@dataclass(frozen=True)
+class LandmarkProgress:
+    requirement: LandmarkRequirement
+    achieved: int
+
+    @property
+    def met(self) -> bool:
+        return self.achieved >= self.requirement.count
+
+    @property
+    def label(self) -> str:
+        field = self.requirement.field.name if self.requirement.field_id else _("不限领域")
+        return _("%(field)s %(count)d个（不少于%(amount)s）") % {
+            "field": field,
+            "count": self.requirement.count,
+            "amount": format_yuan(self.requirement.min_contribution),
+        }
+
+
+@dataclass(frozen=True)
+class QuotaProgress:
+    unit: Unit
+    year: int
+    quota_row: LandingQuota | None
+    landed: int
+    offset: int = 0
+    landmarks: tuple[LandmarkProgress, ...] = ()
+
+    @property
+    def quota(self) -> int | None:
+        return self.quota_row.quota if self.quota_row else None
+
+    @property
+    def counted(self) -> int:
+        """Landings of the year plus the offset carried in from quota-less years."""
+        return self.landed + self.offset
+
+    @property
+    def percent(self) -> int:
+        if not self.quota:
+            return 0
+        return min(100, round(100 * self.counted / self.quota))
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.quota is None else max(0, self.quota - self.counted)
+
+    @property
+    def surplus(self) -> int:
+        return 0 if self.quota is None else max(0, self.counted - self.quota)
+
+    @property
+    def met(self) -> bool:
+        return self.quota is not None and self.counted >= self.quota
+
+    @property
+    def carries_forward(self) -> int:
+        """A division without a quota this year: what offsets its next year's quota."""
+        return self.counted if self.quota is None and self.unit.is_division else 0
+
+    @property
+    def landmarks_met(self) -> bool | None:
+        if not self.landmarks:
+            return None
+        return all(item.met for item in self.landmarks)
+
+
+def _landmark_progress(quotas, start: date, end: date) -> dict[int, tuple[LandmarkProgress, ...]]:
+    requirements = [r for quota in quotas for r in quota.landmark_requirements.all()]
+    if not requirements:
+        return {}
+    rows = list(
+        landings_between(start, end)
+        .filter(
+            credited_unit__in={r.quota.unit_id for r in requirements},
+            economic_contribution__isnull=False,
+        )
+        .values_list("credited_unit", "achievement__field", "economic_contribution")
+    )
+    progress: dict[int, list[LandmarkProgress]] = {}
+    for requirement in requirements:
+        unit_id = requirement.quota.unit_id
+        achieved = sum(
+            1
+            for credited, field_id, amount in rows
+            if credited == unit_id
+            and amount >= requirement.min_contribution
+            and (requirement.field_id is None or requirement.field_id == field_id)
+        )
+        progress.setdefault(unit_id, []).append(LandmarkProgress(requirement, achieved))
+    return {unit_id: tuple(items) for unit_id, items in progress.items()}
+
+
+def quota_progress(year: int, *, until: date | None = None) -> list[QuotaProgress]:
+    """Every unit with a landing quota this year, or landings, or an offset carried in — in the
+    order of the quota table (the annex), then the others by code. `until` stops the count at
+    a date within the year (reports: progress as of the period's end)."""
+    start, end = year_bounds(year)
+    if until is not None:
+        end = min(end, until)
+    quotas = list(
+        LandingQuota.objects.filter(year=year)
+        .select_related("unit__division")
+        .prefetch_related("landmark_requirements__field", "landmark_requirements__quota")
+    )
+    by_unit = {quota.unit_id: quota for quota in quotas}
+    counts = credited_counts(start, end)
+    offsets = offsets_into(year)
+    landmarks = _landmark_progress(quotas, start, end)
+    others = Unit.objects.filter(pk__in=(set(counts) | set(offsets)) - set(by_unit)).select_related(
+        "division"
+    )
+    rows = [
+        QuotaProgress(
+            unit=quota.unit,
+            year=year,
+            quota_row=quota,
+            landed=counts.get(quota.unit_id, 0),
+            offset=offsets.get(quota.unit_id, 0),
+            landmarks=landmarks.get(quota.unit_id, ()),
+        )
+        for quota in quotas
+    ]
+    rows += [
+        QuotaProgress(
+            unit=unit,
+            year=year,
+            quota_row=None,
+            landed=counts.get(unit.pk, 0),
+            offset=offsets.get(unit.pk, 0),
+        )
+        for unit in sorted(others, key=lambda u: u.code)
+    ]
+    return rows
+
+
+def quota_progress_of(unit: Unit, year: int) -> QuotaProgress | None:
+    return next((row for row in quota_progress(year) if row.unit.pk == unit.pk), None)
+
+
+def ranked(rows: list[QuotaProgress]) -> list[QuotaProgress]:
+    """Units with a quota, best completion first (then most landings); the chart's order."""
+    with_quota = [row for row in rows if row.quota]
+    return sorted(with_quota, key=lambda r: (-r.percent, -r.counted, r.unit.code))
+
+
+@dataclass(frozen=True)
+class QuotaTotals:
+    quota: int
+    landed: int
+    offset: int
+    counted: int
+    surplus: int
+    remaining: int
+    units_met: int
+    units_with_quota: int
+
+
+def quota_totals(rows: list[QuotaProgress]) -> QuotaTotals:
+    with_quota = [row for row in rows if row.quota is not None]
+    return QuotaTotals(
+        quota=sum(row.quota for row in with_quota),
+        landed=sum(row.landed for row in rows),
+        offset=sum(row.offset for row in rows),
+        counted=sum(row.counted for row in rows),
+        surplus=sum(row.surplus for row in rows),
+        remaining=sum(row.remaining for row in with_quota),
+        units_met=sum(1 for row in with_quota if row.met),
+        units_with_quota=len(with_quota),
+    )
+
+
+def landing_quota_years() -> list[int]:
+    return sorted(set(LandingQuota.objects.values_list("year", flat=True).distinct()))
+
+
+def landing_quotas_for_edit(year: int) -> list[tuple[Unit, LandingQuota | None]]:
+    """Units that may hold a landing quota (市科技局 and every division) with this year's row."""
+    rows = {q.unit_id: q for q in LandingQuota.objects.filter(year=year)}
+    holders = Unit.objects.filter(is_active=True).filter(
+        Q(kind=UnitKind.DIVISION) | Q(pk__in=LandingQuota.objects.values("unit"))
+    )
+    units = sorted(
+        holders.select_related("division"),
+        key=lambda u: (u.pk not in rows, rows[u.pk].sort_order if u.pk in rows else 0, u.code),
+    )
+    return [(unit, rows.get(unit.pk)) for unit in units]
+
+
+# --- City KPIs against the targets ---------------------------------------------------------------
+
+
+def matchmaking_events_held(year: int) -> int | None:
+    """成果转化对接活动 held in `year`; None (“暂无记录”) while the events register is empty."""
+    if not MatchmakingEvent.objects.exists():
+        return None
+    return events_held_count(year)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    metric: str
+    label: str
+    actual: Decimal | int | None
+    target: CityTarget | None
+    is_money: bool
+    year: int
+
+    @property
+    def recorded(self) -> bool:
+        return self.actual is not None
+
+    @property
+    def met(self) -> bool | None:
+        if self.actual is None or self.target is None:
+            return None
+        return self.target.is_met(self.actual)
+
+    @property
+    def percent(self) -> int:
+        if self.actual is None or self.target is None or not self.target.target:
+            return 0
+        return min(100, round(100 * Decimal(self.actual) / self.target.target))
+
+    @property
+    def target_is_later(self) -> bool:
+        """A cumulative figure shown against the plan's later (three-year) target."""
+        return self.target is not None and self.target.year != self.year
+
+
+def _target_for(metric: str, year: int, targets: list[CityTarget]) -> CityTarget | None:
+    """The year's own target; for a cumulative figure without one, the next later target."""
+    same = [t for t in targets if t.metric == metric and t.year == year]
+    if same:
+        return same[0]
+    if metric.endswith("_cumulative"):
+        later = sorted((t for t in targets if t.metric == metric and t.year > year), key=_year)
+        return later[0] if later else None
+    return None
+
+
+def _year(target: CityTarget) -> int:
+    return target.year
+
+
+def discovered_until(end: date) -> int:
+    return Achievement.objects.discovered().filter(discovered_on__lte=end).count()
+
+
+def landmark_counts(end: date) -> tuple[int | None, int | None]:
+    """(≥ 1亿元, ≥ 5亿元) landed landmarks up to `end`; None while no contribution is recorded."""
+    landed = Landing.objects.landed().filter(landed_on__lte=end)
+    if not landed.filter(economic_contribution__isnull=False).exists():
+        return None, None
+    significant = landed.filter(landmark__in=[Landmark.SIGNIFICANT, Landmark.MAJOR]).count()
+    return significant, landed.filter(landmark=Landmark.MAJOR).count()
+
+
+def city_kpis(year: int) -> list[Kpi]:
+    """The city figures of section 二 for `year` against CityTarget. A figure whose source has
+    no record yet (no contract registered that year, no venture round, no event register) is
+    None — shown as “暂无记录”, never as a misleading zero."""
+    start, end = year_bounds(year)
+    targets = list(CityTarget.objects.filter(year__gte=year))
+    contracts = broker_selectors.tech_contract_count(year)
+    venture_recorded = VentureRound.objects.filter(invested_on__year__lte=year).exists()
+    complexes = broker_selectors.programme_count(Programme.INNOVATION_COMPLEXES, year)
+    significant, major = landmark_counts(end)
+    actuals = {
+        CityMetric.ACHIEVEMENTS_DISCOVERED_CUMULATIVE: discovered_until(end),
+        CityMetric.ACHIEVEMENTS_LANDED: landings_between(start, end).count(),
+        CityMetric.MATCHMAKING_EVENTS: matchmaking_events_held(year),
+        CityMetric.VENTURE_CAPITAL_RAISED_CUMULATIVE: (
+            broker_selectors.venture_capital_raised_cumulative(year) if venture_recorded else None
+        ),
+        CityMetric.TECH_CONTRACT_AMOUNT: (
+            broker_selectors.tech_contract_amount(year) if contracts else None
+        ),
+        CityMetric.LANDMARKS_100M_CUMULATIVE: significant,
+        CityMetric.LANDMARKS_500M_CUMULATIVE: major,
+        CityMetric.INNOVATION_COMPLEXES_CUMULATIVE: complexes or None,
+    }
+    money = {CityMetric.VENTURE_CAPITAL_RAISED_CUMULATIVE, CityMetric.TECH_CONTRACT_AMOUNT}
+    return [
+        Kpi(
+            metric=metric.value,
+            label=str(metric.label),
+            actual=actuals[metric],
+            target=_target_for(metric.value, year, targets),
+            is_money=metric in money,
+            year=year,
+        )
+        for metric in CityMetric
+    ]
+
+
+# --- Funnel, monthly trend -----------------------------------------------------------------------
+
+
+def before_day_after(day: date) -> datetime:
+    """The moment `day` ends (Asia/Shanghai): filter datetimes with `< before_day_after(day)`."""
+    return start_of_day(day + timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    key: str
+    label: str
+    count: int
+
+
+def funnel(year: int) -> list[FunnelStage]:
+    """Discovered → evaluated → service library → landed, cumulative to the end of `year`:
+    each stage a subset of the one before (a landed achievement was in the service library;
+    entering the service library is the outcome of an evaluation or a key recommendation)."""
+    end = year_bounds(year)[1]
+    before = before_day_after(end)
+    discovered = Achievement.objects.discovered().filter(discovered_on__lte=end)
+    landed = Exists(Landing.objects.landed().filter(achievement=OuterRef("pk"), landed_on__lte=end))
+    decided = Exists(
+        BatchItem.objects.filter(
+            achievement=OuterRef("pk"), decided_at__lt=before, decision__in=DECIDED
+        )
+    )
+    in_service = Q(service_entered_at__lt=before) | Q(landed)
+    return [
+        FunnelStage("discovered", str(_("发现库")), discovered.count()),
+        FunnelStage(
+            "evaluated", str(_("完成评价")), discovered.filter(Q(decided) | in_service).count()
+        ),
+        FunnelStage("service", str(_("进入服务库")), discovered.filter(in_service).count()),
+        FunnelStage("landed", str(_("认定落地")), discovered.filter(landed).count()),
+    ]
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    month: int
+    discovered: int
+    service: int
+    landed: int
+
+
+def monthly_trend(year: int) -> list[MonthTrend]:
+    """Per month of `year`: achievements discovered, entering the service library, landed."""
+    start, end = year_bounds(year)
+    discovered = dict(
+        Achievement.objects.discovered()
+        .filter(discovered_on__gte=start, discovered_on__lte=end)
+        .order_by()
+        .values_list(ExtractMonth("discovered_on"))
+        .annotate(n=Count("pk"))
+    )
+    service = dict(
+        service_entries_between(start, end)
+        .order_by()
+        .values_list(ExtractMonth("service_entered_at"))
+        .annotate(n=Count("pk"))
+    )
+    landed = dict(
+        landings_between(start, end)
+        .order_by()
+        .values_list(ExtractMonth("landed_on"))
+        .annotate(n=Count("pk"))
+    )
+    return [
+        MonthTrend(m, discovered.get(m, 0), service.get(m, 0), landed.get(m, 0))
+        for m in range(1, 13)
+    ]
+
+
+def service_entries_between(start: date, end: date) -> QuerySet[Achievement]:
+    """Achievements that entered the service library within [start, end] (and are in it, or
+    landed, now)."""
+    return Achievement.objects.in_service_library().filter(
+        service_entered_at__gte=start_of_day(start), service_entered_at__lt=before_day_after(end)
+    )
+
+
+def discoveries_between(start: date, end: date) -> QuerySet[Achievement]:
+    return Achievement.objects.discovered().filter(discovered_on__gte=start, discovered_on__lte=end)

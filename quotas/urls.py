@@ -6,4 +6,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("targets/discovery/", views.discovery_targets, name="discovery_targets"),
     path("targets/discovery/edit/", views.discovery_targets_edit, name="discovery_targets_edit"),
+    path("targets/landing/", views.landing_quotas, name="landing_quotas"),
+    path("targets/landing/edit/", views.landing_quotas_edit, name="landing_quotas_edit"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/units/<str:code>/", views.dashboard_unit, name="dashboard_unit"),
+    path("reports/", views.ReportListView.as_view(), name="report_list"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("reports/<int:pk>/regenerate/", views.report_regenerate, name="report_regenerate"),
 ]

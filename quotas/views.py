@@ -1,12 +1,19 @@
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from achievements.choices import AchievementStatus
+from achievements.choices import AchievementStatus, EscalationTier, LandingState
 from achievements.models import Achievement
 from achievements.selectors.demands import enterprise_overview
 from achievements.selectors.discovery import (
@@ -14,13 +21,32 @@ from achievements.selectors.discovery import (
     open_corrections_count,
     status_counts,
 )
+from achievements.selectors.landing import awaiting_verification_count, landing_list
+from achievements.selectors.service import escalation_counts, escalations_visible_to
+from achievements.views.helpers import add_service_errors, require_perm
 from achievements.views.showcase import showcase_list
 from brokers import selectors as broker_selectors
 from towns.choices import Role, UnitKind
 from towns.excel import SheetSpec, xlsx_response
+from towns.lists import FilteredListView
+from towns.models import Unit
+from towns.uploads import protected_file_response
 
 from . import selectors, services
-from .forms import DiscoveryTargetsForm
+from .choices import ReportKind
+from .filters import ReportFilter
+from .forms import DiscoveryTargetsForm, LandingQuotasForm, ReportRequestForm
+from .models import CityTarget, Report
+from .reports import PeriodReport, quota_sheet
+
+DASHBOARD_ESCALATIONS = 8
+# The escalation list reads from the top tier down.
+TIER_SEVERITY = Case(
+    When(tier=EscalationTier.CITY_LEADER, then=Value(0)),
+    When(tier=EscalationTier.BUREAU_LEADERS, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 RECENT_ON_HOME = 6
 
@@ -44,6 +70,7 @@ def home(request):
     elif user.role in (Role.LEADER, Role.CENTER_STAFF, Role.ADMIN):
         context["city_targets"] = selectors.city_targets(year)
         context["discovered_total"] = Achievement.objects.discovered().count()
+        context["landing_totals"] = selectors.quota_totals(selectors.quota_progress(year))
         if user.role == Role.LEADER:
             context["kpis"] = broker_selectors.transfer_kpis(year)
     elif user.role == Role.BROKER:
@@ -62,6 +89,7 @@ def home(request):
             discovered_this_year=selectors.discovered_in(year).count(),
             units_met=sum(1 for row in overview if row.met),
             units_with_target=sum(1 for row in overview if row.target),
+            landings_awaiting=awaiting_verification_count(),
         )
     template = f"home/{user.role}.html"
     return render(request, template, context)
@@ -172,3 +200,299 @@ def discovery_targets_edit(request):
         "quotas/discovery_targets_edit.html",
         {"form": form, "year": year, "years": _year_choices(year)},
     )
+
+
+# --- Landing quotas -------------------------------------------------------------------------------
+
+
+def _landing_years(year: int) -> list[int]:
+    plan = set(CityTarget.objects.values_list("year", flat=True).distinct())
+    return sorted({*plan, *selectors.landing_quota_years(), timezone.localdate().year, year})
+
+
+def _drill_down_url(unit: Unit, year: int) -> str:
+    return f"{reverse('dashboard_unit', args=[unit.code])}?year={year}"
+
+
+@login_required
+def landing_quotas(request):
+    """The yearly quota table as the annex lays it out, with each unit's progress beside it."""
+    require_perm(request.user, "quotas.view_dashboard")
+    year = _year(request)
+    rows = selectors.quota_progress(year)
+    totals = selectors.quota_totals(rows)
+    if request.GET.get("export") == "xlsx":
+        report = PeriodReport(start=date(year, 1, 1), end=date(year, 12, 31), quota_rows=rows)
+        return xlsx_response(f"{year}年成果落地任务完成情况.xlsx", [quota_sheet(report)])
+    return render(
+        request,
+        "quotas/landing_quotas.html",
+        {
+            "year": year,
+            "years": _landing_years(year),
+            "with_quota": [row for row in rows if row.quota is not None],
+            "without_quota": [row for row in rows if row.quota is None],
+            "totals": totals,
+            "can_edit": request.user.has_perm("quotas.edit_landing_quotas"),
+        },
+    )
+
+
+@login_required
+def landing_quotas_edit(request):
+    """Back office: a year's landing quota per unit (or copy another year's as a start)."""
+    require_perm(request.user, "quotas.edit_landing_quotas")
+    year = _year(request)
+    if request.method == "POST" and "copy_from" in request.POST:
+        source = request.POST.get("copy_from", "")
+        try:
+            created = services.landing_quotas_copy(
+                from_year=int(source) if source.isdigit() else 0,
+                to_year=year,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("已按 %(source)s 年任务生成 %(year)d 年落地任务 %(n)d 项，请核对修改。")
+                % {"source": source, "year": year, "n": created},
+            )
+        return redirect(f"{reverse('landing_quotas_edit')}?year={year}")
+    form = LandingQuotasForm(request.POST or None, rows=selectors.landing_quotas_for_edit(year))
+    if request.method == "POST" and form.is_valid():
+        changed = services.landing_quotas_set(
+            year=year, quotas=form.quotas(), acting_user=request.user
+        )
+        messages.success(
+            request,
+            _("已保存 %(year)d 年落地任务（%(n)d 项修改）。") % {"year": year, "n": changed},
+        )
+        return redirect(f"{reverse('landing_quotas')}?year={year}")
+    years_with_quota = [y for y in selectors.landing_quota_years() if y != year]
+    return render(
+        request,
+        "quotas/landing_quotas_edit.html",
+        {
+            "form": form,
+            "year": year,
+            "years": _landing_years(year),
+            "has_quotas": any(quota for _unit, quota, _q, _d in form.rows),
+            "copy_years": years_with_quota,
+        },
+    )
+
+
+# --- The leaders' dashboard -----------------------------------------------------------------------
+
+
+def _chart_data(year: int, ranked, funnel, trend) -> dict:
+    months = trend if year < timezone.localdate().year else trend[: timezone.localdate().month]
+    return {
+        "quota": {
+            "units": [row.unit.short_name for row in ranked],
+            "counted": [row.counted for row in ranked],
+            "quota": [row.quota for row in ranked],
+            "percent": [row.percent for row in ranked],
+            "urls": [_drill_down_url(row.unit, year) for row in ranked],
+            "labels": {
+                "counted": _("已完成"),
+                "remaining": _("尚差"),
+                "hint": _("点击查看该单位落地成果"),
+            },
+        },
+        "funnel": {
+            "stages": [{"name": stage.label, "value": stage.count} for stage in funnel],
+        },
+        "trend": {
+            "months": [f"{item.month}月" for item in months],
+            "series": [
+                {"name": _("新发现"), "data": [item.discovered for item in months]},
+                {"name": _("进入服务库"), "data": [item.service for item in months]},
+                {"name": _("认定落地"), "data": [item.landed for item in months]},
+            ],
+        },
+    }
+
+
+@login_required
+def dashboard(request):
+    """领导驾驶舱: the city KPIs of the chosen year against the targets, quota progress per unit,
+    the funnel, the monthly trend and the escalation list."""
+    require_perm(request.user, "quotas.view_dashboard")
+    year = _year(request)
+    rows = selectors.quota_progress(year)
+    ranked = selectors.ranked(rows)
+    funnel = selectors.funnel(year)
+    trend = selectors.monthly_trend(year)
+    escalations = list(
+        escalations_visible_to(request.user)
+        .open()
+        .order_by(TIER_SEVERITY, "last_progress_on", "pk")[:DASHBOARD_ESCALATIONS]
+    )
+    today = timezone.localdate()
+    for escalation in escalations:
+        assignments = escalation.achievement.current_assignments
+        escalation.assignee = assignments[0].assignee if assignments else None
+        escalation.days = (today - escalation.last_progress_on).days
+    counts = escalation_counts(request.user)
+    return render(
+        request,
+        "quotas/dashboard.html",
+        {
+            "year": year,
+            "years": _landing_years(year),
+            "kpis": selectors.city_kpis(year),
+            "totals": selectors.quota_totals(rows),
+            "ranked": ranked,
+            "without_quota": [row for row in rows if row.quota is None],
+            "funnel": funnel,
+            "escalations": escalations,
+            "escalation_tiers": [
+                (tier, label, counts[tier]) for tier, label in EscalationTier.choices
+            ],
+            "escalations_open": sum(counts.values()),
+            "chart_data": _chart_data(year, ranked, funnel, trend),
+            "trend": trend,
+        },
+    )
+
+
+@login_required
+def dashboard_unit(request, code: str):
+    """Drill-down from the quota chart: one unit's progress and the landings credited to it."""
+    require_perm(request.user, "quotas.view_dashboard")
+    unit = get_object_or_404(Unit.objects.select_related("division"), code=code)
+    year = _year(request)
+    progress = selectors.quota_progress_of(unit, year)
+    landings = (
+        landing_list(request.user)
+        .filter(credited_unit=unit, landed_on__year=year)
+        .filter(state=LandingState.LANDED, achievement__status=AchievementStatus.LANDED)
+        .order_by("-landed_on", "-pk")
+    )
+    # Landings waiting for verification that may come to this unit: discovered by it, or
+    # with evidence in its division.
+    nearby = Q(achievement__discovering_unit=unit)
+    if unit.is_division:
+        nearby |= Q(achievement__landing_evidence__division=unit.division_id)
+    awaiting = landing_list(request.user).filter(nearby, state=LandingState.PROPOSED).distinct()
+    return render(
+        request,
+        "quotas/dashboard_unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": _landing_years(year),
+            "progress": progress,
+            "landings": landings,
+            "awaiting": awaiting.order_by("-proposed_at", "-pk")[:20],
+            "service_cases": Achievement.objects.filter(
+                status=AchievementStatus.SERVICE, discovering_unit=unit
+            ).count(),
+        },
+    )
+
+
+# --- Reports --------------------------------------------------------------------------------------
+
+
+class ReportListView(FilteredListView):
+    template_name = "quotas/report_list.html"
+    filterset_class = ReportFilter
+    sort_options = {"newest": (gettext_lazy("最新"), ("-period_end", "kind", "-pk"))}
+
+    def get_scoped_queryset(self):
+        require_perm(self.request.user, "quotas.view_reports")
+        return Report.objects.select_related("generated_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["request_form"] = getattr(self, "request_form", None) or ReportRequestForm(
+            initial={"end": timezone.localdate()}
+        )
+        context["can_generate"] = self.request.user.has_perm("quotas.generate_report")
+        context["anchor"] = settings.BIWEEKLY_REPORT_ANCHOR
+        return context
+
+    def post(self, request, *args, **kwargs):
+        require_perm(request.user, "quotas.generate_report")
+        form = ReportRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                report = services.report_generate(
+                    kind=ReportKind.CUSTOM,
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("报告已生成。"))
+                return redirect("report_detail", report.pk)
+        self.request_form = form
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data())
+
+
+def _report(request, pk) -> Report:
+    require_perm(request.user, "quotas.view_reports")
+    return get_object_or_404(Report.objects.select_related("generated_by"), pk=pk)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _report(request, pk)
+    totals = report.totals
+    figures = [
+        (_("新发现成果"), totals.get("discoveries", 0)),
+        (_("完成评价"), totals.get("evaluations", 0)),
+        (_("进入服务库"), totals.get("service_entries", 0)),
+        (_("认定落地"), totals.get("landings", 0)),
+        (_("其中标杆性成果"), totals.get("landmarks", 0)),
+        (
+            _("%(year)s年落地任务完成") % {"year": totals.get("quota_year", "")},
+            f"{totals.get('quota_counted', 0)} / {totals.get('quota_total', 0)}",
+        ),
+        (_("久推不动报送（期末未解除）"), totals.get("escalations_open", 0)),
+        (_("久推不动成果"), totals.get("stalled", 0)),
+    ]
+    return render(
+        request,
+        "quotas/report_detail.html",
+        {
+            "report": report,
+            "figures": figures,
+            "can_regenerate": request.user.has_perm("quotas.regenerate_report"),
+        },
+    )
+
+
+@login_required
+def report_download(request, pk: int):
+    report = _report(request, pk)
+    if not report.file:
+        raise Http404
+    return protected_file_response(report.file, download_name=f"{report.title}.xlsx")
+
+
+@login_required
+@require_POST
+def report_regenerate(request, pk: int):
+    report = _report(request, pk)
+    require_perm(request.user, "quotas.regenerate_report")
+    try:
+        services.report_generate(
+            kind=report.kind,
+            start=report.period_start,
+            end=report.period_end,
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("报告已按最新数据重新生成（替换原报告）。"))
+    return redirect("report_detail", report.pk)

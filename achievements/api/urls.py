@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import service
+from . import landing, service
 from .demands import DemandViewSet
 from .discovery import AchievementViewSet
 
@@ -12,5 +12,6 @@ router.register("demands", DemandViewSet, basename="demand")
 router.register("service/cases", service.ServiceCaseViewSet, basename="service-case")
 router.register("service/follow-ups", service.FollowUpViewSet, basename="service-follow-up")
 router.register("service/escalations", service.EscalationViewSet, basename="service-escalation")
+router.register("landings", landing.LandingViewSet, basename="landing")
 
 urlpatterns = router.urls

@@ -4,15 +4,23 @@ from importlib import import_module
 
 from .service import seed_cases
 
-PARTS: list[str] = ["discovery", "showcase", "demands", "events"]
+PARTS: list[str] = ["discovery", "showcase", "demands", "events", "landing"]
 
 
 def seed(ctx) -> None:
     for part in PARTS:
-        import_module(f"{__name__}.{part}").seed(ctx)
+        module = import_module(f"{__name__}.{part}")
+        if hasattr(module, "seed"):
+            module.seed(ctx)
 
 
 def finish(ctx) -> None:
-    """After every app seeded: the service-library cases that any of them produced get their
-    responsible person, milestones and follow-ups, so a second run finds nothing to add."""
+    """After every app seeded: the parts that need every app's records (landings of the
+    achievements other apps brought into the service library), then the service-library cases
+    that any of them produced get their responsible person, milestones and follow-ups, so a
+    second run finds nothing to add."""
+    for part in PARTS:
+        module = import_module(f"{__name__}.{part}")
+        if hasattr(module, "finish"):
+            module.finish(ctx)
     seed_cases(ctx)

@@ -19,6 +19,7 @@ from .discovery import (
     AttachmentKind,
 )
 from .events import EventOutcome, EventRegistration, MatchmakingEvent
+from .landing import Landing, LandingEvidence, LandingEvidenceQuerySet, LandingQuerySet
 from .service import (
     Assignment,
     Escalation,
@@ -57,6 +58,10 @@ __all__ = [
     "MatchPosting",
     "MatchTerm",
     "MatchmakingEvent",
+    "Landing",
+    "LandingEvidence",
+    "LandingEvidenceQuerySet",
+    "LandingQuerySet",
     "Milestone",
     "MilestoneTemplate",
     "MilestoneTemplateStep",

@@ -3,4 +3,4 @@
 django-rules imports this package at start-up; import every module here so its rules register.
 """
 
-from . import demands, discovery, events, service, showcase  # noqa: F401
+from . import demands, discovery, events, landing, service, showcase  # noqa: F401

@@ -221,9 +221,11 @@ def service_case_list(user, *, today: date | None = None) -> QuerySet[Achievemen
 
 
 def my_cases(user, *, today: date | None = None) -> QuerySet[Achievement]:
-    """The cases this person is responsible for now."""
+    """The cases this person is responsible for now; a landed case needs no more work."""
     return service_case_list(user, today=today).filter(
-        assignments__assignee=user, assignments__ended_at__isnull=True
+        status=AchievementStatus.SERVICE,
+        assignments__assignee=user,
+        assignments__ended_at__isnull=True,
     )
 
 

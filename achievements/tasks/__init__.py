@@ -3,4 +3,4 @@
 Celery's autodiscovery imports this package; import every module here so its tasks register.
 """
 
-from . import demands, service  # noqa: F401
+from . import demands, landing, service  # noqa: F401

@@ -1,6 +1,6 @@
 """URLs of the achievement's life; one module per part (discovery, service_library, …)."""
 
-from . import demands, discovery, events, service, showcase
+from . import demands, discovery, events, landing, service, showcase
 
 urlpatterns: list = [
     *discovery.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns: list = [
     *demands.urlpatterns,
     *showcase.urlpatterns,
     *events.urlpatterns,
+    *landing.urlpatterns,
 ]
