@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from towns.choices import Role
 
@@ -48,8 +49,7 @@ def test_staff_register_a_contract_compute_rewards_and_download_them(page, setti
     assert page.get_by_test_id("reward-total").inner_text() == "50万元"
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="审定").click()
-    page.wait_for_load_state()
-    assert page.get_by_test_id("reward-status").inner_text() == "已审定"
+    expect(page.get_by_test_id("reward-status")).to_have_text("已审定")
     assert page.get_by_role("button", name="重新计算").count() == 0
     screenshot(page, "brokers-rewards-2024")
 

@@ -2,6 +2,7 @@
 staff propose a matched achievement, the enterprise accepts it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from achievements.models import ContactExchange, Demand
 from towns.choices import EnterpriseStatus, Role
@@ -80,8 +81,7 @@ def test_an_enterprise_posts_a_demand_staff_propose_and_it_accepts(page):
     item.get_by_role("button", name="推荐给企业").click()
     item.get_by_label("推荐说明").fill("随形冷却可消除厚壁处凹陷，建议约团队交流。")
     item.get_by_role("button", name="确认推荐").click()
-    page.wait_for_load_state()
-    assert "已推荐给企业" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("已推荐给企业")
     logout(page)
 
     # The enterprise accepts; contacts are exchanged.
@@ -90,8 +90,8 @@ def test_an_enterprise_posts_a_demand_staff_propose_and_it_accepts(page):
     page.goto(f"/demands/{demand.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="接受对接").click()
-    page.wait_for_load_state()
     exchange = page.get_by_test_id("contact-exchange")
+    expect(exchange).to_contain_text("13922223333")
     assert "林研究员" in exchange.inner_text() and "13922223333" in exchange.inner_text()
     assert "已对接" in page.inner_text("main")
     page.evaluate("window.scrollTo(0, 0)")  # the redirect lands on the match's anchor

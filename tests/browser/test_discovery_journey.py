@@ -1,6 +1,7 @@
 """Browser journeys of the discovery library (headless chromium, 1366 px, zh-CN)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
@@ -43,8 +44,7 @@ def test_liaison_registers_submits_and_finds_it_in_the_list(page, officer):
     assert "草稿" in page.get_by_test_id("card-status").inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("submit-achievement").click()
-    page.wait_for_load_state()
-    assert "已提交至成果发现库。" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("已提交至成果发现库。")
     assert "发现库" in page.get_by_test_id("card-status").inner_text()
     assert "5,000万元" in page.get_by_test_id("card-overview").inner_text()
     assert "提交至成果发现库" in page.get_by_test_id("card-transitions").inner_text()

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from achievements.models import Assignment, FollowUp
 from evaluation.models import Batch
@@ -73,7 +74,7 @@ def test_evaluator_scores_staff_select_and_assign_the_assignee_follows_up(page):
     assert "综合得分未达到本批次入选分数线" in reason.input_value()
     screenshot(page, "evaluation-04-confirm")
     page.get_by_test_id("confirm-selection").click()
-    assert "1 项成果进入服务库" in page.locator(".portal-messages").inner_text()
+    expect(page.locator(".portal-messages")).to_contain_text("1 项成果进入服务库")
     assert Batch.objects.get().status == "confirmed"
 
     # 3. Staff assign the case to the liaison of the discovering unit.
@@ -83,7 +84,7 @@ def test_evaluator_scores_staff_select_and_assign_the_assignee_follows_up(page):
     page.get_by_label("责任人").select_option(label="李明轩（成果联络员 · 东莞理工）")
     page.get_by_label("分配说明").fill("请对接团队，推进落地松山湖")
     page.get_by_test_id("save-assignment").click()
-    assert page.get_by_test_id("current-assignee").inner_text() == "李明轩"
+    expect(page.get_by_test_id("current-assignee")).to_have_text("李明轩")
     screenshot(page, "evaluation-05-assigned")
     sign_out(page)
 
@@ -99,6 +100,7 @@ def test_evaluator_scores_staff_select_and_assign_the_assignee_follows_up(page):
     page.get_by_label("下一步计划").fill("组织企业赴实验室考察。")
     screenshot(page, "evaluation-06-follow-up-form")
     page.get_by_test_id("save-follow-up").click()
+    expect(page.get_by_test_id("follow-up").first).to_contain_text("与两家松山湖企业完成技术对接")
     record = page.get_by_test_id("follow-up").first.inner_text()
     assert "与两家松山湖企业完成技术对接" in record and "有实质性进展" in record
     screenshot(page, "evaluation-07-case-with-follow-up")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from achievements.choices import AchievementKind, LandingState
 from achievements.models import Landing
@@ -81,7 +82,7 @@ def test_staff_verify_a_landing_and_the_leader_sees_the_progress(page, tmp_path,
     page.get_by_label("核验意见").fill("已核对合同原件及付款凭证。")
     screenshot(page, "landing-04-verify")
     page.get_by_test_id("confirm-landing").click()
-    assert "已认定落地，计入长安镇。" in page.locator(".portal-messages").inner_text()
+    expect(page.locator(".portal-messages")).to_contain_text("已认定落地，计入长安镇。")
     verified = page.get_by_test_id("landing-verified").inner_text()
     assert "长安镇" in verified and "1亿元以上标杆性成果" in verified
     screenshot(page, "landing-05-landed")
