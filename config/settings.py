@@ -150,7 +150,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker of the eager default names a host, or kombu warns that none was supplied.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without Redis every task runs inline, inside the request that queued it.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -48,7 +48,7 @@ def test_defaults_are_sqlite_and_eager_celery_in_shanghai_and_chinese():
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"].endswith("db.sqlite3")
     assert values["eager"] is True
-    assert values["broker"] == "memory://"
+    assert values["broker"] == "memory://localhost/"
     assert values["cache"].endswith("LocMemCache")
     assert (values["tz"], values["lang"]) == ("Asia/Shanghai", "zh-hans")
     assert values["debug"] is False
