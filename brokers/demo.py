@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from achievements.choices import AchievementKind, AchievementStatus, ServiceRoute
 from achievements.models import Achievement
@@ -329,7 +330,13 @@ def _brokers(ctx, staff) -> list[m.Broker]:
 def _contracts(ctx, staff, brokers, achievements) -> None:
     types = list(ContractType)
     number = 0
-    for year, count in ((2024, 14), (2025, 10)):
+    today = timezone.localdate()
+    # The current year gets contracts too (registered before today), so the year's figures are
+    # not empty on the dashboards whatever year the demo is loaded in.
+    years = [(2024, 14, 12), (2025, 10, 12)]
+    if today.year > 2025:
+        years.append((today.year, 8, today.month))
+    for year, count, months in years:
         for index in range(count):
             number += 1
             registration_number = f"{year}4419{number:06d}"
@@ -346,7 +353,7 @@ def _contracts(ctx, staff, brokers, achievements) -> None:
                 title=CONTRACT_TITLES[index % len(CONTRACT_TITLES)],
                 contract_type=types[index % len(types)],
                 registration_number=registration_number,
-                registered_on=date(year, 1 + (index * 5) % 12, 3 + index),
+                registered_on=min(date(year, 1 + (index * 5) % months, 3 + index), today),
                 amount=amount,
                 seller_name=seller,
                 seller_division=_division(seller_code) if seller_code else None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from achievements.choices import AchievementStatus
 from towns.money import format_yuan
@@ -337,20 +338,20 @@ def poc_performance(year: int) -> list[ComputedReward]:
 
 # The policy numbers the rules read, as the reward page lists them: (key, label, kind).
 POLICY_PARAMETERS = (
-    ("broker_commission_rate", _("技术经纪人奖励比例"), "rate"),
-    ("broker_commission_cap", _("技术经纪人奖励上限"), "money"),
-    ("outstanding_individual_max_count", _("优秀个人每年名额"), "count"),
-    ("outstanding_individual_cap", _("优秀个人奖励上限"), "money"),
-    ("intermediary_first_above_scale_award", _("科技中介首次上规奖励"), "money"),
-    ("demonstration_intermediary_max_count", _("示范机构每年名额"), "count"),
-    ("demonstration_intermediary_cap", _("示范机构资助上限"), "money"),
-    ("event_subsidy_rate_max", _("活动资助比例上限"), "rate"),
-    ("event_subsidy_cap", _("活动资助上限"), "money"),
-    ("poc_center_max_per_year", _("概念验证中心每年认定数"), "count"),
-    ("poc_center_recognition_cap", _("认定一次性支持上限"), "money"),
-    ("poc_center_review_every_years", _("绩效评估周期（年）"), "count"),
-    ("poc_center_performance_rate", _("绩效奖励比例"), "rate"),
-    ("poc_center_performance_cap", _("绩效奖励上限"), "money"),
+    ("broker_commission_rate", gettext_lazy("技术经纪人奖励比例"), "rate"),
+    ("broker_commission_cap", gettext_lazy("技术经纪人奖励上限"), "money"),
+    ("outstanding_individual_max_count", gettext_lazy("优秀个人每年名额"), "count"),
+    ("outstanding_individual_cap", gettext_lazy("优秀个人奖励上限"), "money"),
+    ("intermediary_first_above_scale_award", gettext_lazy("科技中介首次上规奖励"), "money"),
+    ("demonstration_intermediary_max_count", gettext_lazy("示范机构每年名额"), "count"),
+    ("demonstration_intermediary_cap", gettext_lazy("示范机构资助上限"), "money"),
+    ("event_subsidy_rate_max", gettext_lazy("活动资助比例上限"), "rate"),
+    ("event_subsidy_cap", gettext_lazy("活动资助上限"), "money"),
+    ("poc_center_max_per_year", gettext_lazy("概念验证中心每年认定数"), "count"),
+    ("poc_center_recognition_cap", gettext_lazy("认定一次性支持上限"), "money"),
+    ("poc_center_review_every_years", gettext_lazy("绩效评估周期（年）"), "count"),
+    ("poc_center_performance_rate", gettext_lazy("绩效奖励比例"), "rate"),
+    ("poc_center_performance_cap", gettext_lazy("绩效奖励上限"), "money"),
 )
 
 

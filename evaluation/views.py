@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from achievements.choices import AchievementStatus
@@ -68,8 +69,8 @@ class BatchListView(FilteredListView):
     template_name = "evaluation/batch_list.html"
     filterset_class = BatchFilter
     sort_options = {
-        "newest": (_("最新创建"), ("-created_at", "-id")),
-        "year": (_("年度"), ("-year", "name")),
+        "newest": (gettext_lazy("最新创建"), ("-created_at", "-id")),
+        "year": (gettext_lazy("年度"), ("-year", "name")),
     }
 
     def get_scoped_queryset(self):
@@ -333,8 +334,8 @@ class RecommendationListView(FilteredListView):
     template_name = "evaluation/recommendation_list.html"
     filterset_class = RecommendationFilter
     sort_options = {
-        "newest": (_("最新登记"), ("-created_at", "-id")),
-        "letter": (_("推荐函日期"), ("-letter_date", "-id")),
+        "newest": (gettext_lazy("最新登记"), ("-created_at", "-id")),
+        "letter": (gettext_lazy("推荐函日期"), ("-letter_date", "-id")),
     }
 
     def get_scoped_queryset(self):
@@ -398,8 +399,8 @@ class ReviewListView(FilteredListView):
     template_name = "evaluation/review_list.html"
     filterset_class = FastTrackReviewFilter
     sort_options = {
-        "due": (_("应完成日期"), ("-status", "due_on", "id")),
-        "newest": (_("最新启动"), ("-opened_on", "-id")),
+        "due": (gettext_lazy("应完成日期"), ("-status", "due_on", "id")),
+        "newest": (gettext_lazy("最新启动"), ("-opened_on", "-id")),
     }
 
     def get_scoped_queryset(self):
@@ -465,8 +466,8 @@ class ValuationListView(FilteredListView):
     template_name = "evaluation/valuation_list.html"
     filterset_class = ValuationFilter
     sort_options = {
-        "newest": (_("最新委托"), ("-requested_on", "-id")),
-        "value": (_("评估价值"), (F("value").desc(nulls_last=True), "-id")),
+        "newest": (gettext_lazy("最新委托"), ("-requested_on", "-id")),
+        "value": (gettext_lazy("评估价值"), (F("value").desc(nulls_last=True), "-id")),
     }
 
     def get_scoped_queryset(self):

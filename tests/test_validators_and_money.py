@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from towns.money import format_wan, format_yuan
 from towns.validators import is_valid_uscc, normalize_phone, validate_phone, validate_uscc
@@ -67,6 +68,20 @@ def test_bad_phone(bad):
 )
 def test_money_is_shown_in_wan_and_yi(yuan, shown):
     assert format_yuan(yuan) == shown
+
+
+@pytest.mark.parametrize(
+    ("yuan", "shown"),
+    [
+        (Decimal("800"), "800 yuan"),
+        (Decimal("15000"), "15,000 yuan"),
+        (Decimal("1500000"), "1.5 million yuan"),
+        (Decimal("250000000"), "250 million yuan"),
+    ],
+)
+def test_money_in_english_is_counted_in_millions(yuan, shown):
+    with translation.override("en"):
+        assert format_yuan(yuan) == shown
 
 
 def test_money_in_wan_column():

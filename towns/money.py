@@ -1,9 +1,12 @@
-"""Money is kept in yuan as Decimal and shown in 万元 / 亿元."""
+"""Money is kept in yuan as Decimal and shown in 万元 / 亿元 (in millions of yuan in English)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import get_language
+
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
+MILLION = Decimal(1_000_000)
 
 
 def _fmt(amount: Decimal, places: int = 2) -> str:
@@ -20,6 +23,11 @@ def format_yuan(value) -> str:
         return ""
     amount = Decimal(value)
     magnitude = abs(amount)
+    if (get_language() or "").startswith("en"):
+        # 万 and 亿 have no English word: English readers count in millions.
+        if magnitude >= MILLION:
+            return f"{_fmt(amount / MILLION, 2)} million yuan"
+        return f"{_fmt(amount, 2)} yuan"
     if magnitude >= YI:
         return f"{_fmt(amount / YI, 2)}亿元"
     if magnitude >= WAN:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -40,7 +41,7 @@ class NullsLastOrderingFilter(OrderingFilter):
 
 
 class CanReadLibrary(permissions.BasePermission):
-    message = _("您的角色无权查看成果发现库。")
+    message = gettext_lazy("您的角色无权查看成果发现库。")
 
     def has_permission(self, request, view) -> bool:
         return rules.has_perm("achievements.view_library", request.user)
@@ -48,20 +49,22 @@ class CanReadLibrary(permissions.BasePermission):
 
 class AchievementSerializer(serializers.ModelSerializer):
     field = serializers.SlugRelatedField(
-        slug_field="code", queryset=Industry.objects.all(), help_text=_("产业领域代码，如 S04")
+        slug_field="code",
+        queryset=Industry.objects.all(),
+        help_text=gettext_lazy("产业领域代码，如 S04"),
     )
     discovering_unit = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Unit.objects.filter(is_active=True),
         required=False,
-        help_text=_("发现单位代码；联络员登记时固定为本单位，服务中心登记时必填。"),
+        help_text=gettext_lazy("发现单位代码；联络员登记时固定为本单位，服务中心登记时必填。"),
     )
     landing_division = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Division.objects.all(),
         required=False,
         allow_null=True,
-        help_text=_("拟落地镇街（园区）的统计用区划代码"),
+        help_text=gettext_lazy("拟落地镇街（园区）的统计用区划代码"),
     )
     ip_types = serializers.ListField(
         child=serializers.ChoiceField(choices=IpType.choices), required=False

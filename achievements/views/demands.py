@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from towns.excel import SheetSpec
@@ -45,9 +46,9 @@ class DemandListView(PermissionRequiredMixin, FilteredListView):
     template_name = "achievements/demands/demand_list.html"
     filterset_class = DemandFilter
     sort_options = {
-        "new": (_("最新发布"), ("-created_at", "-pk")),
-        "deadline": (_("期望解决时间"), ("deadline", "pk")),
-        "review": (_("待审核推荐最多"), ("-suggested_count", "-created_at", "-pk")),
+        "new": (gettext_lazy("最新发布"), ("-created_at", "-pk")),
+        "deadline": (gettext_lazy("期望解决时间"), ("deadline", "pk")),
+        "review": (gettext_lazy("待审核推荐最多"), ("-suggested_count", "-created_at", "-pk")),
     }
     export_filename = "企业需求.xlsx"
 
@@ -274,8 +275,8 @@ class SynonymGroupListView(PermissionRequiredMixin, FilteredListView):
     filterset_class = SynonymGroupFilter
     paginate_by = 30
     sort_options = {
-        "name": (_("概念名称"), ("name",)),
-        "updated": (_("最近修改"), ("-updated_at", "name")),
+        "name": (gettext_lazy("概念名称"), ("name",)),
+        "updated": (gettext_lazy("最近修改"), ("-updated_at", "name")),
     }
 
     def get_scoped_queryset(self):
@@ -306,7 +307,7 @@ class InquiryListView(PermissionRequiredMixin, FilteredListView):
     permission_required = "achievements.view_inquiries"
     template_name = "achievements/demands/inquiry_list.html"
     filterset_class = InquiryFilter
-    sort_options = {"new": (_("最新提交"), ("-created_at", "-pk"))}
+    sort_options = {"new": (gettext_lazy("最新提交"), ("-created_at", "-pk"))}
 
     def get_scoped_queryset(self):
         return inquiries_for(self.request.user)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from towns.lists import FilteredListView
@@ -34,8 +35,8 @@ class EventListView(PermissionRequiredMixin, FilteredListView):
     template_name = "achievements/events/event_list.html"
     filterset_class = EventFilter
     sort_options = {
-        "date": (_("举办日期（近→远）"), ("-held_on", "-pk")),
-        "upcoming": (_("举办日期（早→晚）"), ("held_on", "pk")),
+        "date": (gettext_lazy("举办日期（近→远）"), ("-held_on", "-pk")),
+        "upcoming": (gettext_lazy("举办日期（早→晚）"), ("held_on", "pk")),
     }
 
     def get_scoped_queryset(self):

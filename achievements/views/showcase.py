@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from towns.excel import SheetSpec, WorkbookRejected, xlsx_response
@@ -153,8 +154,8 @@ class ExternalAchievementListView(PermissionRequiredMixin, FilteredListView):
     template_name = "achievements/showcase/external_list.html"
     filterset_class = ExternalAchievementFilter
     sort_options = {
-        "new": (_("最近导入"), ("-created_at", "-pk")),
-        "holder": (_("完成单位"), ("holder", "title")),
+        "new": (gettext_lazy("最近导入"), ("-created_at", "-pk")),
+        "holder": (gettext_lazy("完成单位"), ("holder", "title")),
     }
 
     def get_scoped_queryset(self):
