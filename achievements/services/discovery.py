@@ -635,3 +635,42 @@ def achievement_import_cancel(batch: AchievementImport, *, acting_user: User) ->
     AchievementImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
         status=ImportStatus.CANCELLED
     )
+
+
+# --- Soft delete ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def achievement_soft_delete(
+    achievement: Achievement, *, acting_user: User, reason: str
+) -> Achievement:
+    """Delete a record without losing it: it leaves every list, page, API, count, the showcase
+    and matching (the post-save task withdraws it), and `achievement_restore` brings it back."""
+    _require("achievements.soft_delete_achievement", acting_user, achievement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写删除原因。"))
+    locked = Achievement.all_objects.select_for_update().get(pk=achievement.pk)
+    if locked.deleted_at is not None:
+        raise ValidationError(_("该成果已被删除。"))
+    locked.deleted_at = timezone.now()
+    locked.deleted_by = acting_user
+    locked.deletion_reason = reason[:500]
+    locked._history_user = acting_user
+    locked._change_reason = _("删除成果：%(reason)s") % {"reason": locked.deletion_reason}
+    locked.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def achievement_restore(achievement: Achievement, *, acting_user: User) -> Achievement:
+    """Bring a deleted record back, exactly as it was (status, credits, history)."""
+    _require("achievements.restore_achievement", acting_user, achievement)
+    locked = Achievement.all_objects.select_for_update().get(pk=achievement.pk)
+    if locked.deleted_at is None:
+        raise ValidationError(_("该成果未被删除，无需恢复。"))
+    locked.deleted_at, locked.deleted_by, locked.deletion_reason = None, None, ""
+    locked._history_user = acting_user
+    locked._change_reason = _("恢复已删除的成果")
+    locked.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+    return locked
