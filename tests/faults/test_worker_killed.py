@@ -166,7 +166,7 @@ def test_a_worker_killed_mid_task_redoes_it_without_duplicates(
 
     database.collect()
     demand = Demand.objects.get(pk=demand.pk)
-    assert demand.matched_at is not None
+    assert demand.matched_at is not None, (tmp_path / "worker.log").read_text()
     matched = list(Match.objects.filter(demand=demand).values_list("achievement_id", flat=True))
     assert achievement.pk in matched
     assert len(matched) == len(set(matched)), "no match twice"
