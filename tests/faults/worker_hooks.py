@@ -30,11 +30,3 @@ def _record_and_hang_once(sender=None, task_id=None, **kwargs):
         hung.write_text(str(os.getpid()))
         time.sleep(120)
 
-
-@task_postrun.connect
-def _record_database(sender=None, **kwargs):
-    if STATE and sender is not None and sender.name == HANG_TASK:
-        from django.db import connection
-
-        with (Path(STATE) / "database").open("a") as out:
-            out.write(f"{connection.settings_dict['NAME']}\n")
