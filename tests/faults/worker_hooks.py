@@ -29,4 +29,3 @@ def _record_and_hang_once(sender=None, task_id=None, **kwargs):
     if not hung.exists():
         hung.write_text(str(os.getpid()))
         time.sleep(120)
-
