@@ -100,3 +100,14 @@ def audit_page(model, *, object_id=None, page_number=1):
                 changes.append(FieldChange(str(field.verbose_name), before, after))
         entries.append(AuditEntry(record, KIND_LABELS.get(record.history_type, ""), changes))
     return page, entries
+
+
+def record_updates(model, pks, *, user=None, reason: str = "") -> int:
+    """History rows for rows changed by a queryset `update()`, which sends no signals and so
+    would otherwise leave no trace in the audit trail. Returns how many were recorded."""
+    objs = list(model._base_manager.filter(pk__in=list(pks)))
+    if objs:
+        model.history.bulk_history_create(
+            objs, update=True, default_user=user, default_change_reason=reason
+        )
+    return len(objs)

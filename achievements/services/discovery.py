@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from towns.audit import record_updates
 from towns.choices import Role
 from towns.excel import ImportResult
 from towns.models import Unit, User
@@ -613,6 +614,7 @@ def achievement_import_confirm(batch: AchievementImport, *, acting_user: User) -
     )
     if not claimed:
         raise ValidationError(_("该文件已导入或已取消，请勿重复操作。"))
+    record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("确认导入"))
     with batch.file.open("rb") as handle:
         _result, _warnings, saved = achievement_import_sheet(
             acting_user=acting_user,
@@ -624,6 +626,7 @@ def achievement_import_confirm(batch: AchievementImport, *, acting_user: User) -
     if not saved:
         raise ValidationError(_("没有可以导入的行，请按问题清单修改文件后重新上传。"))
     AchievementImport.objects.filter(pk=batch.pk).update(imported_count=len(saved))
+    record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("导入完成"))
     batch.refresh_from_db()
     return len(saved)
 
@@ -632,9 +635,10 @@ def achievement_import_confirm(batch: AchievementImport, *, acting_user: User) -
 def achievement_import_cancel(batch: AchievementImport, *, acting_user: User) -> None:
     if batch.uploaded_by_id != acting_user.pk:
         raise PermissionDenied(_("只能取消本人上传的文件。"))
-    AchievementImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
+    if AchievementImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
         status=ImportStatus.CANCELLED
-    )
+    ):
+        record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("取消导入"))
 
 
 # --- Soft delete ----------------------------------------------------------------------------------

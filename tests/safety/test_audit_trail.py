@@ -98,3 +98,17 @@ def test_the_audit_page_has_a_bounded_query_count(
     # One query per entry for its previous version, at most a page (25) of them.
     with django_assert_max_num_queries(45):
         assert client.get(reverse("audit_trail")).status_code == 200
+
+
+def test_conditional_updates_leave_a_history_row_too(center_staff):
+    """Services that claim a row with `update()` (no signals) record the change explicitly."""
+    from towns.audit import record_updates
+
+    achievement = AchievementFactory(holder="甲")
+    before = Achievement.history.filter(id=achievement.pk).count()
+    Achievement.objects.filter(pk=achievement.pk).update(holder="乙")
+    assert record_updates(Achievement, [achievement.pk], user=center_staff, reason="批量更正") == 1
+    latest = Achievement.history.filter(id=achievement.pk).latest("history_date", "history_id")
+    assert Achievement.history.filter(id=achievement.pk).count() == before + 1
+    assert (latest.holder, latest.history_user, latest.history_type) == ("乙", center_staff, "~")
+    assert latest.history_change_reason == "批量更正"
