@@ -177,3 +177,21 @@ def test_the_trash_list_has_a_constant_query_count(
     with django_assert_max_num_queries(12):
         assert client.get(reverse("achievement_trash")).status_code == 200
     assert Demand.objects.count() == 0
+
+
+def test_a_deleted_landed_achievement_leaves_the_landing_counts(center_staff):
+    from datetime import date
+
+    from achievements.models import Landing
+
+    from ..achievements.landing.factories import landed_case
+
+    landed_case(center_staff, on=date(2026, 3, 2))
+    landing = Landing.objects.landed().get()
+    achievement = landing.achievement
+    assert list(Landing.objects.visible_to(center_staff)) == [landing]
+    achievement_soft_delete(achievement, acting_user=center_staff, reason="误录")
+    assert not Landing.objects.landed().exists()
+    assert not Landing.objects.visible_to(center_staff).exists()
+    achievement_restore(achievement, acting_user=center_staff)
+    assert list(Landing.objects.landed()) == [landing]
