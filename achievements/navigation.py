@@ -46,6 +46,14 @@ ITEMS = [
         order=130,
     ),
     NavItem(
+        _("已删除成果"),
+        "achievement_trash",
+        roles=[Role.CENTER_STAFF, Role.ADMIN],
+        section=_("成果发现"),
+        icon="trash",
+        order=140,
+    ),
+    NavItem(
         _("服务库成果"),
         "service_case_list",
         roles=[Role.CENTER_STAFF, Role.ADMIN, Role.LEADER, Role.LIAISON],

@@ -2,12 +2,13 @@
 
 Achievements are written by several parts of the app (registration, import, review, merging).
 The showcase and the match index must follow every one of those writes, so they are queued here
-once, after the transaction commits. `task_sweep_achievement_index` catches bulk updates.
+once, through the transactional outbox (published after the commit). `task_sweep_achievement_index` catches bulk updates.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from towns.outbox import outbox_enqueue
 
 from .models import Achievement
 
@@ -18,5 +19,4 @@ def _queue_achievement_changed(sender, instance, raw=False, **kwargs):
         return
     from .tasks.demands import task_achievement_changed
 
-    pk = instance.pk
-    transaction.on_commit(lambda: task_achievement_changed.delay(achievement_id=pk))
+    outbox_enqueue(task_achievement_changed, achievement_id=instance.pk)

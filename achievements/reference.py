@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from towns.reference import read_csv
 
@@ -29,9 +30,14 @@ def load_reference(reference_dir: Path) -> dict[str, int]:
             code=row["code"], defaults={"name": row["name"], "description": row["description"]}
         )
         if created:
-            MilestoneTemplateStep.objects.bulk_create(
-                MilestoneTemplateStep(template=template, order=order, title=title, offset_days=days)
-                for order, (title, days) in enumerate(row["steps"], start=1)
+            bulk_create_with_history(
+                [
+                    MilestoneTemplateStep(
+                        template=template, order=order, title=title, offset_days=days
+                    )
+                    for order, (title, days) in enumerate(row["steps"], start=1)
+                ],
+                MilestoneTemplateStep,
             )
 
     existing = set(SynonymGroup.objects.values_list("name", flat=True))

@@ -63,6 +63,8 @@ class CertificateLevel(models.Model):
     eligible_for_library = models.BooleanField(_("可入库"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("技术经纪人证书等级")
         verbose_name_plural = _("技术经纪人证书等级")
@@ -306,6 +308,8 @@ class ContractImport(models.Model):
     uploaded_by = models.ForeignKey(USER, verbose_name=_("上传人"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("技术合同导入")
@@ -682,6 +686,8 @@ class RewardLine(models.Model):
     inputs = models.JSONField(_("计算依据"), default=list)
     basis = models.CharField(_("计算说明"), max_length=500)
     amount = models.DecimalField(_("奖励金额（元）"), **MONEY)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("奖励明细")

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from achievements.choices import AchievementStatus, EvidenceKind, EvidenceSource
 from achievements.models import Achievement, LandingEvidence
@@ -198,8 +199,9 @@ def broker_reject(*, broker: Broker, acting_user: User, note: str) -> Broker:
 def _contract_links(contract, *, achievements, shares) -> None:
     contract.achievements.set(achievements)
     contract.broker_shares.all().delete()
-    ContractBroker.objects.bulk_create(
-        ContractBroker(contract=contract, broker=broker, share=share) for broker, share in shares
+    bulk_create_with_history(
+        [ContractBroker(contract=contract, broker=broker, share=share) for broker, share in shares],
+        ContractBroker,
     )
 
 
@@ -368,18 +370,21 @@ def reward_list_compute(*, year: int, acting_user: User) -> RewardList:
         )
     computed = compute_rewards(year)
     reward_list.lines.all().delete()
-    RewardLine.objects.bulk_create(
-        RewardLine(
-            reward_list=reward_list,
-            position=position,
-            rule=line.rule,
-            beneficiary=line.beneficiary[:200],
-            broker_id=line.broker_id,
-            inputs=[list(pair) for pair in line.inputs],
-            basis=line.basis[:500],
-            amount=line.amount,
-        )
-        for position, line in enumerate(computed, start=1)
+    bulk_create_with_history(
+        [
+            RewardLine(
+                reward_list=reward_list,
+                position=position,
+                rule=line.rule,
+                beneficiary=line.beneficiary[:200],
+                broker_id=line.broker_id,
+                inputs=[list(pair) for pair in line.inputs],
+                basis=line.basis[:500],
+                amount=line.amount,
+            )
+            for position, line in enumerate(computed, start=1)
+        ],
+        RewardLine,
     )
     reward_list.total = sum((line.amount for line in computed), Decimal(0))
     reward_list.computed_by = acting_user

@@ -141,10 +141,12 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage makes cache reads misses, not server errors (towns/cache.py).
+            "BACKEND": "towns.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -162,11 +164,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A message taken by a worker that dies without acknowledging it is delivered again after this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; django-celery-beat copies these into its tables, where admins can pause them.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Work queued while the broker was down (towns/outbox.py) goes out once it is back.
+    "towns-relay-outbox": {
+        "task": "towns.tasks.task_relay_outbox",
+        "schedule": crontab(minute="*"),
+    },
+    "towns-purge-sent-outbox": {
+        "task": "towns.tasks.task_purge_sent_outbox",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "towns-purge-old-notifications": {
         "task": "towns.tasks.task_purge_read_notifications",
         "schedule": crontab(hour=3, minute=30),

@@ -135,6 +135,8 @@ class BatchCriterion(models.Model):
     order = models.PositiveSmallIntegerField(_("序号"))
     weight = models.DecimalField(_("权重"), validators=[MinValueValidator(0)], **WEIGHT)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("评价维度")
         verbose_name_plural = _("评价维度")
@@ -157,6 +159,8 @@ class ScoringItem(models.Model):
     order = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("评分子项"), max_length=60)
     weight = models.DecimalField(_("权重"), validators=[MinValueValidator(0)], **WEIGHT)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评分子项")
@@ -316,6 +320,8 @@ class SubScore(models.Model):
         ScoringItem, verbose_name=_("评分子项"), on_delete=models.CASCADE, related_name="+"
     )
     value = models.DecimalField(_("得分"), validators=SCORE_RANGE, **SCORE)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("子项得分")

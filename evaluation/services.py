@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from achievements.choices import AchievementStatus, ServiceRoute
 from achievements.exceptions import TransitionNotAllowed
@@ -24,6 +25,7 @@ from achievements.models import Achievement
 from achievements.services.core import achievement_enter_service_library
 from towns.choices import Role
 from towns.models import User
+from towns.outbox import outbox_enqueue
 from towns.policy import policy_int
 from towns.services import notification_send
 
@@ -194,7 +196,7 @@ def batch_update(
     if threshold_changed and locked.status == BatchStatus.PROPOSED:
         # The proposal depends on the threshold: recompute it.
         locked.status = BatchStatus.SELECTING
-        transaction.on_commit(lambda: _queue_selection(locked.pk))
+        _queue_selection(locked.pk)
     _save(locked, acting_user)
     locked.evaluators.set(evaluators)
     _notify_evaluators(locked, [u for u in evaluators if u.pk not in before])
@@ -234,9 +236,12 @@ def batch_set_criteria(
         criterion.weight = weights[code]
         criterion.save(update_fields=["weight"])
         criterion.items.all().delete()
-        ScoringItem.objects.bulk_create(
-            ScoringItem(criterion=criterion, order=order, name=name, weight=weight)
-            for order, (name, weight) in enumerate(rows, start=1)
+        bulk_create_with_history(
+            [
+                ScoringItem(criterion=criterion, order=order, name=name, weight=weight)
+                for order, (name, weight) in enumerate(rows, start=1)
+            ],
+            ScoringItem,
         )
     _save(locked, acting_user, reason=_("修改评分细则"))
     return locked
@@ -277,7 +282,7 @@ def batch_add_achievements(
         for pk in wanted
         if pk not in present
     ]
-    BatchItem.objects.bulk_create(new)
+    bulk_create_with_history(new, BatchItem)
     return len(new)
 
 
@@ -347,9 +352,12 @@ def score_submit(
     score.comment = comment.strip()
     _save(score, acting_user)
     score.sub_scores.all().delete()
-    SubScore.objects.bulk_create(
-        SubScore(score=score, scoring_item=scoring_item, value=value)
-        for scoring_item, value in sub_scores
+    bulk_create_with_history(
+        [
+            SubScore(score=score, scoring_item=scoring_item, value=value)
+            for scoring_item, value in sub_scores
+        ],
+        SubScore,
     )
     return score
 
@@ -360,7 +368,7 @@ def score_submit(
 def _queue_selection(batch_id: int) -> None:
     from .tasks import task_batch_select
 
-    task_batch_select.delay(batch_id=batch_id)
+    outbox_enqueue(task_batch_select, batch_id=batch_id)
 
 
 @transaction.atomic
@@ -374,7 +382,7 @@ def batch_request_selection(*, batch: Batch, acting_user: User) -> Batch:
     locked.status = BatchStatus.SELECTING
     locked.selection_requested_by = acting_user
     _save(locked, acting_user, reason=_("发起遴选"))
-    transaction.on_commit(lambda: _queue_selection(locked.pk))
+    _queue_selection(locked.pk)
     return locked
 
 
@@ -451,7 +459,7 @@ def batch_compute_selection(*, batch: Batch) -> Batch | None:
         item.proposed = item.mean_total is not None and (
             item.has_all_three and item.mean_total >= locked.threshold
         )
-    BatchItem.objects.bulk_update(items, RESULT_FIELDS)
+    bulk_update_with_history(items, BatchItem, RESULT_FIELDS)
     first_run = locked.status == BatchStatus.SELECTING
     locked.status = BatchStatus.PROPOSED
     locked.selection_computed_at = timezone.now()

@@ -165,6 +165,8 @@ class Report(models.Model):
     generation_count = models.PositiveIntegerField(_("生成次数"), default=1)
     announced_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("工作报告")
         verbose_name_plural = _("工作报告")

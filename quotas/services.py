@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from towns.audit import record_updates
 from towns.choices import Role
 from towns.excel import write_workbook
 from towns.models import Unit, User
@@ -222,6 +223,7 @@ def _report_store(*, kind, start, end, title, totals, content, acting_user) -> R
         announced_at=timezone.now()
     )
     if announced:
+        record_updates(Report, [report.pk], reason=_("报告已发布"))
         leaders = _leaders()
         url = reverse("report_detail", args=[report.pk])
         transaction.on_commit(

@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Division, Enterprise, Industry, Notification, PolicyValue, Unit, User
+from .models import (
+    Division,
+    Enterprise,
+    Industry,
+    Notification,
+    OutboxMessage,
+    PolicyValue,
+    Unit,
+    User,
+)
 
 
 @admin.register(Division)
@@ -64,3 +73,15 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "recipient__username"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Queued background work; pending rows are published by the relay every minute."""
+
+    list_display = ["id", "task", "created_at", "sent_at", "attempts"]
+    list_filter = ["task", ("sent_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["task", "kwargs", "created_at", "sent_at", "attempts", "last_error"]
+
+    def has_add_permission(self, request):
+        return False

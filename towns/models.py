@@ -92,6 +92,8 @@ class Industry(models.Model):
     category = models.CharField(_("产业类别"), max_length=20, choices=IndustryCategory.choices)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("产业领域")
         verbose_name_plural = _("产业领域")
@@ -288,3 +290,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to run, written in the same transaction as the business write that asks
+    for it (transactional outbox). `towns.outbox` publishes it after the commit and, should the
+    broker be down then, the relay run by beat every minute publishes it once Redis is back."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("投递失败次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待投递任务")
+        verbose_name_plural = _("待投递任务")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=Q(sent_at__isnull=True),
+                name="towns_outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"

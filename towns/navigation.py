@@ -15,6 +15,14 @@ ITEMS = [
         order=890,
     ),
     NavItem(
+        _("修改记录（审计）"),
+        "audit_trail",
+        roles=[Role.ADMIN],
+        section=_("系统"),
+        icon="clock-history",
+        order=895,
+    ),
+    NavItem(
         _("系统管理"),
         "admin:index",
         roles=[Role.ADMIN],

@@ -28,6 +28,7 @@ is_back_office = is_center_staff | is_portal_admin
 reads_everything = is_back_office | is_leader
 
 rules.add_perm("towns.view_notifications", rules.is_authenticated)
+rules.add_perm("towns.view_audit_trail", is_portal_admin)
 rules.add_perm("towns.review_enterprise", is_back_office)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .choices import EnterpriseStatus, Role
 from .models import Enterprise, Notification, User
+from .outbox import outbox_enqueue
 from .selectors import center_staff
 from .tasks import task_email_notifications
 
@@ -61,7 +62,7 @@ def notification_send(
     )
     ids = [n.pk for n in notifications if n.pk]
     if ids:
-        transaction.on_commit(lambda: task_email_notifications.delay(notification_ids=ids))
+        outbox_enqueue(task_email_notifications, notification_ids=ids)
     return notifications
 
 

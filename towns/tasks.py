@@ -51,3 +51,18 @@ def task_purge_read_notifications() -> int:
     deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
     logger.info("purged %d read notifications", deleted)
     return deleted
+
+
+@shared_task
+def task_relay_outbox() -> int:
+    """Beat, every minute: publish the queued work that the broker could not take at the time."""
+    from .outbox import outbox_relay
+
+    return outbox_relay()
+
+
+@shared_task
+def task_purge_sent_outbox() -> int:
+    from .outbox import outbox_purge_sent
+
+    return outbox_purge_sent()

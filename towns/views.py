@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -6,12 +7,14 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from . import audit
 from .choices import EnterpriseStatus
 from .filters import EnterpriseFilter
 from .forms import EnterpriseRegistrationForm, EnterpriseReviewForm
@@ -142,3 +145,39 @@ def enterprise_review(request, pk: int):
             % {"name": enterprise.name},
         )
     return redirect("enterprise_review_list")
+
+
+@login_required
+def audit_trail(request):
+    """Admins: who changed which record when, each field before and after (all business models)."""
+    if not rules.has_perm("towns.view_audit_trail", request.user):
+        raise PermissionDenied
+    models_by_label = audit.audited_models()
+    label = request.GET.get("model") or "achievements.achievement"
+    model = models_by_label.get(label)
+    if model is None:
+        raise Http404
+    object_id = request.GET.get("object", "").strip()
+    object_id = int(object_id) if object_id.isdigit() else None
+    page, entries = audit.audit_page(
+        model, object_id=object_id, page_number=request.GET.get("page", 1)
+    )
+    choices = sorted(
+        (
+            (key, f"{m._meta.app_config.verbose_name} · {m._meta.verbose_name}")
+            for key, m in models_by_label.items()
+        ),
+        key=lambda item: item[1],
+    )
+    return render(
+        request,
+        "towns/audit_trail.html",
+        {
+            "model_choices": choices,
+            "current_model": label,
+            "model_name": model._meta.verbose_name,
+            "object_id": object_id,
+            "page_obj": page,
+            "entries": entries,
+        },
+    )

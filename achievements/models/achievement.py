@@ -68,6 +68,14 @@ class AchievementQuerySet(models.QuerySet):
         return self.filter(cooperation_modes__icontains=f'"{code}"')
 
 
+class AchievementManager(models.Manager.from_queryset(AchievementQuerySet)):
+    """The achievements not deleted: every page, list, API, count, showcase and match starts here.
+    `Achievement.all_objects` includes the deleted ones (recycle bin, admin, export)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Achievement(models.Model):
     """A research result (科技成果) in the discovery library, and later the service library."""
 
@@ -157,8 +165,20 @@ class Achievement(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Soft delete: a deleted record disappears everywhere but stays restorable, with its history.
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("删除人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deletion_reason = models.CharField(_("删除原因"), max_length=500, blank=True)
 
-    objects = AchievementQuerySet.as_manager()
+    objects = AchievementManager()
+    all_objects = AchievementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["title_normalized", "updated_at"])
 
     class Meta:
@@ -191,6 +211,10 @@ class Achievement(models.Model):
                 name="achievement_merged_has_target",
             ),
             models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(deleted_by__isnull=False),
+                name="achievement_deleted_has_who",
+            ),
+            models.CheckConstraint(
                 # In declaration order: a set's order changes between runs (makemigrations).
                 condition=~Q(status__in=_in_order(SERVICE_LIBRARY_STATUSES)) | ~Q(service_route=""),
                 name="achievement_service_has_route",
@@ -211,6 +235,10 @@ class Achievement(models.Model):
     @property
     def cooperation_mode_labels(self) -> list[str]:
         return _labels(CooperationMode, self.cooperation_modes)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_discovered(self) -> bool:

@@ -297,6 +297,8 @@ class ContactExchange(models.Model):
     )
     created_at = models.DateTimeField(_("交换时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("联系方式交换记录")
         verbose_name_plural = _("联系方式交换记录")

@@ -170,6 +170,8 @@ class AchievementCredit(models.Model):
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("共同发现单位")
         verbose_name_plural = _("共同发现单位")
@@ -211,6 +213,8 @@ class AchievementImport(models.Model):
     sample = models.JSONField(_("预览"), default=list, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("成果导入批次")

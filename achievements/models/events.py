@@ -118,6 +118,8 @@ class EventRegistration(models.Model):
     )
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("对接会报名")
         verbose_name_plural = _("对接会报名")

@@ -116,12 +116,17 @@ class LandingQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         if user.role in READ_ALL_ROLES:
-            return self
+            return self.filter(achievement__deleted_at__isnull=True)
         return self.filter(achievement__in=Achievement.objects.visible_to(user).values("pk"))
 
     def landed(self):
-        """Verified landings of achievements that are (still) landed: what quotas count."""
-        return self.filter(state=LandingState.LANDED, achievement__status=AchievementStatus.LANDED)
+        """Verified landings of achievements that are (still) landed and not deleted: what
+        quotas count."""
+        return self.filter(
+            state=LandingState.LANDED,
+            achievement__status=AchievementStatus.LANDED,
+            achievement__deleted_at__isnull=True,
+        )
 
     def landed_between(self, start, end):
         return self.landed().filter(landed_on__gte=start, landed_on__lte=end)

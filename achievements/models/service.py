@@ -43,6 +43,8 @@ class Assignment(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -79,6 +81,8 @@ class MilestoneTemplate(models.Model):
     description = models.CharField(_("适用情形"), max_length=300, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("里程碑模板")
         verbose_name_plural = _("里程碑模板")
@@ -100,6 +104,8 @@ class MilestoneTemplateStep(models.Model):
     offset_days = models.PositiveSmallIntegerField(
         _("计划完成（开始后天数）"), help_text=_("从计划开始日期起算的日历天数。")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("模板节点")
@@ -240,6 +246,8 @@ class FollowUpFlag(models.Model):
     flagged_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("补录时间"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("逾期未跟踪")
         verbose_name_plural = _("逾期未跟踪")
@@ -271,6 +279,8 @@ class IndustryLeader(models.Model):
         related_name="industries_in_charge",
         limit_choices_to={"role": "leader"},
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("分管市领导")

@@ -90,6 +90,7 @@ class ShowcaseEntryQuerySet(models.QuerySet):
                 origin=ShowcaseOrigin.LOCAL,
                 achievement__is_public=True,
                 achievement__status__in=DISCOVERED_STATUSES,
+                achievement__deleted_at__isnull=True,
             )
         )
 

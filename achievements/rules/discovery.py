@@ -60,4 +60,7 @@ rules.add_perm("achievements.request_correction", is_owning_liaison & correctabl
 rules.add_perm("achievements.send_back_achievement", is_back_office & in_discovery_library)
 rules.add_perm("achievements.resolve_correction", is_back_office)
 rules.add_perm("achievements.merge_achievement", is_back_office & mergeable)
+# Soft delete and restore: the service center and admins (a liaison withdraws instead).
+rules.add_perm("achievements.soft_delete_achievement", is_back_office)
+rules.add_perm("achievements.restore_achievement", is_back_office)
 rules.add_perm("achievements.view_contact", is_back_office | is_owning_liaison)

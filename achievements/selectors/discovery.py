@@ -486,3 +486,10 @@ def achievement_history(
             )
         )
     return entries
+
+
+def deleted_achievements() -> QuerySet[Achievement]:
+    """The recycle bin: soft-deleted achievements, with who deleted them."""
+    return Achievement.all_objects.filter(deleted_at__isnull=False).select_related(
+        "discovering_unit", "deleted_by", "field"
+    )

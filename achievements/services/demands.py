@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from towns.choices import EnterpriseStatus, Role
 from towns.models import Enterprise, User
+from towns.outbox import outbox_enqueue
 from towns.selectors import center_staff, enterprise_users
 from towns.services import notification_send
 
@@ -56,7 +57,7 @@ DEMAND_FIELDS = (
 
 
 def _queue(task, **kwargs) -> None:
-    transaction.on_commit(lambda: task.delay(**kwargs))
+    outbox_enqueue(task, **kwargs)
 
 
 def require_approved_enterprise(enterprise: Enterprise | None) -> None:
@@ -144,6 +145,14 @@ def demand_close(demand: Demand, *, acting_user: User, reason: str = "") -> Dema
 
 
 # --- Matching -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demand_request_rematch(demand: Demand) -> None:
+    """Queue the demand's matches to be computed again (the rematch button)."""
+    from ..tasks.demands import task_match_demand
+
+    _queue(task_match_demand, demand_id=demand.pk)
 
 
 def matches_recompute(*, demand_id: int) -> int:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from towns.audit import record_updates
 from towns.choices import Role
 from towns.excel import ImportResult
 from towns.models import Unit, User
@@ -613,6 +614,7 @@ def achievement_import_confirm(batch: AchievementImport, *, acting_user: User) -
     )
     if not claimed:
         raise ValidationError(_("该文件已导入或已取消，请勿重复操作。"))
+    record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("确认导入"))
     with batch.file.open("rb") as handle:
         _result, _warnings, saved = achievement_import_sheet(
             acting_user=acting_user,
@@ -624,6 +626,7 @@ def achievement_import_confirm(batch: AchievementImport, *, acting_user: User) -
     if not saved:
         raise ValidationError(_("没有可以导入的行，请按问题清单修改文件后重新上传。"))
     AchievementImport.objects.filter(pk=batch.pk).update(imported_count=len(saved))
+    record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("导入完成"))
     batch.refresh_from_db()
     return len(saved)
 
@@ -632,6 +635,46 @@ def achievement_import_confirm(batch: AchievementImport, *, acting_user: User) -
 def achievement_import_cancel(batch: AchievementImport, *, acting_user: User) -> None:
     if batch.uploaded_by_id != acting_user.pk:
         raise PermissionDenied(_("只能取消本人上传的文件。"))
-    AchievementImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
+    if AchievementImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
         status=ImportStatus.CANCELLED
-    )
+    ):
+        record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("取消导入"))
+
+
+# --- Soft delete ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def achievement_soft_delete(
+    achievement: Achievement, *, acting_user: User, reason: str
+) -> Achievement:
+    """Delete a record without losing it: it leaves every list, page, API, count, the showcase
+    and matching (the post-save task withdraws it), and `achievement_restore` brings it back."""
+    _require("achievements.soft_delete_achievement", acting_user, achievement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写删除原因。"))
+    locked = Achievement.all_objects.select_for_update().get(pk=achievement.pk)
+    if locked.deleted_at is not None:
+        raise ValidationError(_("该成果已被删除。"))
+    locked.deleted_at = timezone.now()
+    locked.deleted_by = acting_user
+    locked.deletion_reason = reason[:500]
+    locked._history_user = acting_user
+    locked._change_reason = _("删除成果：%(reason)s") % {"reason": locked.deletion_reason}
+    locked.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def achievement_restore(achievement: Achievement, *, acting_user: User) -> Achievement:
+    """Bring a deleted record back, exactly as it was (status, credits, history)."""
+    _require("achievements.restore_achievement", acting_user, achievement)
+    locked = Achievement.all_objects.select_for_update().get(pk=achievement.pk)
+    if locked.deleted_at is None:
+        raise ValidationError(_("该成果未被删除，无需恢复。"))
+    locked.deleted_at, locked.deleted_by, locked.deletion_reason = None, None, ""
+    locked._history_user = acting_user
+    locked._change_reason = _("恢复已删除的成果")
+    locked.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+    return locked

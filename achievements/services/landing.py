@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from towns.choices import Role
 from towns.models import Division, User
+from towns.outbox import outbox_enqueue
 from towns.services import notification_send
 from towns.uploads import validate_document
 
@@ -54,7 +55,7 @@ def _detail_url(achievement_id: int) -> str:
 def _queue_check(achievement_id: int) -> None:
     from ..tasks.landing import task_landing_check
 
-    transaction.on_commit(lambda: task_landing_check.delay(achievement_id=achievement_id))
+    outbox_enqueue(task_landing_check, achievement_id=achievement_id)
 
 
 def _lock_for_evidence(achievement: Achievement) -> Achievement:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from towns.audit import record_updates
 from towns.models import User
 from towns.services import notification_send
 
@@ -76,8 +77,11 @@ def assignment_assign(
             {"assignee": _("%(name)s 已是当前责任人。") % {"name": assignee.display_name}}
         )
     now = timezone.now()
-    if previous is not None:
+    ended = previous is not None and (
         Assignment.objects.filter(pk=previous.pk, ended_at__isnull=True).update(ended_at=now)
+    )
+    if ended:
+        record_updates(Assignment, [previous.pk], user=acting_user, reason=_("更换责任人"))
     assignment = Assignment.objects.create(
         achievement=locked, assignee=assignee, assigned_by=acting_user, note=note, started_at=now
     )
@@ -201,9 +205,11 @@ def follow_up_record(
                 % {"month": f"{period.year}年{period.month}月"}
             }
         ) from None
-    FollowUpFlag.objects.filter(achievement=locked, period=period, resolved_at__isnull=True).update(
-        resolved_at=timezone.now()
-    )
+    flags = FollowUpFlag.objects.filter(achievement=locked, period=period, resolved_at__isnull=True)
+    flag_pks = list(flags.values_list("pk", flat=True))
+    if flag_pks:
+        FollowUpFlag.objects.filter(pk__in=flag_pks).update(resolved_at=timezone.now())
+        record_updates(FollowUpFlag, flag_pks, user=acting_user, reason=_("已补录跟踪"))
     _progress_recorded(follow_up, acting_user=acting_user)
     return follow_up
 

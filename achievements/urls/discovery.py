@@ -12,6 +12,13 @@ urlpatterns = [
     ),
     path("achievements/duplicates/", views.achievement_duplicates, name="achievement_duplicates"),
     path("achievements/<int:pk>/", views.achievement_detail, name="achievement_detail"),
+    path("achievements/<int:pk>/delete/", views.achievement_delete, name="achievement_delete"),
+    path("achievements/deleted/", views.AchievementTrashView.as_view(), name="achievement_trash"),
+    path(
+        "achievements/deleted/<int:pk>/restore/",
+        views.achievement_restore,
+        name="achievement_restore",
+    ),
     path("achievements/<int:pk>/edit/", views.achievement_edit, name="achievement_edit"),
     path("achievements/<int:pk>/submit/", views.achievement_submit, name="achievement_submit"),
     path(

@@ -34,7 +34,6 @@ from ..selectors.demands import (
     synonym_groups,
 )
 from ..services import demands as services
-from ..tasks.demands import task_match_demand
 
 
 def _fail(request, error: ValidationError) -> None:
@@ -188,7 +187,7 @@ def demand_close(request, pk: int):
 def demand_rematch(request, pk: int):
     demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
     require(request.user, "achievements.review_matches")
-    task_match_demand.delay(demand_id=demand.pk)
+    services.demand_request_rematch(demand)
     messages.success(request, _("已重新计算推荐成果。"))
     return redirect("demand_detail", pk=demand.pk)
 

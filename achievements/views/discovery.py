@@ -46,6 +46,7 @@ ACTIONS = {
     "send_back": "achievements.send_back_achievement",
     "resolve_correction": "achievements.resolve_correction",
     "merge": "achievements.merge_achievement",
+    "delete": "achievements.soft_delete_achievement",
 }
 
 
@@ -674,3 +675,47 @@ def achievement_import_template(request):
         filename="科技成果登记模板.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+# --- Soft delete and the recycle bin --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def achievement_delete(request, pk: int):
+    achievement = _visible(request, pk)
+    _require(request.user, "achievements.soft_delete_achievement", achievement)
+    try:
+        services.achievement_soft_delete(
+            achievement, acting_user=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return _detail(achievement, "")
+    messages.success(request, _("成果已删除，可在“已删除成果”中恢复。"))
+    return redirect("achievement_trash")
+
+
+class AchievementTrashView(FilteredListView):
+    """The deleted achievements (newest deletion first), each with a restore button."""
+
+    template_name = "achievements/discovery/trash.html"
+    sort_options = {"deleted": (gettext_lazy("删除时间"), ("-deleted_at", "-pk"))}
+
+    def get_scoped_queryset(self):
+        _require(self.request.user, "achievements.restore_achievement")
+        return selectors.deleted_achievements()
+
+
+@login_required
+@require_POST
+def achievement_restore(request, pk: int):
+    achievement = get_object_or_404(selectors.deleted_achievements(), pk=pk)
+    _require(request.user, "achievements.restore_achievement", achievement)
+    try:
+        services.achievement_restore(achievement, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("achievement_trash")
+    messages.success(request, _("成果已恢复。"))
+    return _detail(achievement, "")
