@@ -6,10 +6,12 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from .choices import EnterpriseStatus
@@ -142,3 +144,10 @@ def enterprise_review(request, pk: int):
             % {"name": enterprise.name},
         )
     return redirect("enterprise_review_list")
+
+
+def not_found(request, exception):
+    """The 404 page; under /api/ a JSON body like every other API error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    return defaults.page_not_found(request, exception)
