@@ -1,9 +1,9 @@
 """OpenAPI post-processing: every operation documents the errors the API really returns.
 
 drf-spectacular documents the success response of each operation; the portal's API also answers
-400 (a field or filter the user got wrong), 401/403 (not signed in, or the role may not), 404
-(outside the user's scope, or a page past the end) and, for writes, 409-free validation bodies.
-Clients — and the schemathesis fuzzing test — rely on the schema listing them.
+400 (a field or filter the user got wrong), 401/403 (not signed in, or the role may not) and 404
+(outside the user's scope, a page past the end, or no such address). Clients — and the
+schemathesis fuzzing test (tests/test_api_fuzzing.py) — rely on the schema listing them.
 """
 
 ERROR_SCHEMA = {
