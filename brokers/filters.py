@@ -46,7 +46,10 @@ def field_filter(field_name="fields", label=None):
 
 
 def year_filter(field_name="year", label=None):
-    return django_filters.NumberFilter(field_name=field_name, label=label or _("年度"))
+    # Bounded: a year outside 1900–9999 overflowed the date lookup (a 500 found by the fuzzing).
+    return django_filters.NumberFilter(
+        field_name=field_name, label=label or _("年度"), min_value=1900, max_value=9999
+    )
 
 
 class BrokerFilter(SearchFilterSet):

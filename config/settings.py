@@ -346,6 +346,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status`; name each choice set after what it belongs to.
+    # Every operation also documents the 400/401/403/404 bodies it can answer with.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "towns.openapi.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AchievementStatusEnum": "achievements.choices.AchievementStatus",
     },

@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("quotas.urls")),
 ]
+
+# Under /api/ a client always gets JSON, also for an address no route matches (`/api/v1/brokers/x/`).
+handler404 = "towns.views.not_found"

@@ -12,7 +12,7 @@ class ReportFilter(django_filters.FilterSet):
         label=_("报告类型"), empty_label=_("全部"), choices=ReportKind.choices
     )
     year = django_filters.NumberFilter(
-        label=_("年度"), field_name="period_end", lookup_expr="year", min_value=2000
+        label=_("年度"), field_name="period_end", lookup_expr="year", min_value=2000, max_value=9999
     )
 
     class Meta:

@@ -95,6 +95,13 @@ class DemandViewSet(
     def get_queryset(self):
         return demands_for(self.request.user).order_by("-created_at", "-pk")
 
+    def create(self, request, *args, **kwargs):
+        # The role is checked before the body: a liaison posting an empty demand hears "403",
+        # not what the form lacks.
+        if not request.user.has_perm("achievements.add_demand"):
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         user = self.request.user
         if not user.has_perm("achievements.add_demand"):

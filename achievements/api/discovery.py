@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -178,6 +178,12 @@ class AchievementViewSet(
             return call()
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
+
+    def create(self, request, *args, **kwargs):
+        # The role is checked before the body, as on the registration page.
+        if not rules.has_perm("achievements.add_achievement", request.user):
+            raise exceptions.PermissionDenied(_("您的角色不能登记成果。"))
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

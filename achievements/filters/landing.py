@@ -16,7 +16,11 @@ class LandingFilter(django_filters.FilterSet):
         label=_("落地状态"), empty_label=_("全部"), choices=LandingState.choices
     )
     year = django_filters.NumberFilter(
-        label=_("落地年度"), field_name="landed_on", lookup_expr="year", min_value=2000
+        label=_("落地年度"),
+        field_name="landed_on",
+        lookup_expr="year",
+        min_value=2000,
+        max_value=9999,
     )
     credited_unit = django_filters.ModelChoiceFilter(
         label=_("计入单位"),

@@ -1,0 +1,186 @@
+"""Hostile input: script in every free-text field comes back escaped, spreadsheet formulas come
+back as text, SQL-looking searches are only text, unreadable and over-long input is refused in
+Chinese. (File type by content and the import's broken-file messages: test_uploads_and_forms and
+achievements/test_discovery_import.)"""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from achievements.models import Achievement
+from towns.services import notification_send
+
+from .achievements.demands.factories import DemandFactory
+from .achievements.service.factories import service_case
+from .factories import AchievementFactory, unit
+
+pytestmark = pytest.mark.django_db
+
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+ESCAPED = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"
+SHORT_XSS = "<script>alert(2)</script>"  # for the 50-character name fields
+
+
+def assert_escaped(html: str) -> None:
+    assert "<script>alert(" not in html
+    assert SHORT_XSS not in html
+    assert "<img src=x onerror" not in html
+    assert ESCAPED in html
+
+
+@pytest.fixture
+def hostile_achievement(liaison, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return AchievementFactory(
+            title=f"固态电池{XSS}",
+            summary=f"简介{XSS}",
+            holder=f"单位{XSS}",
+            contact_name=f"陈{SHORT_XSS}",
+            team=f"团队{XSS}",
+            notes=f"备注{XSS}",
+            discovering_unit=unit("dgut"),
+            created_by=liaison,
+            is_public=True,
+        )
+
+
+def test_achievement_free_text_is_escaped_on_every_page(
+    client, center_staff, liaison, hostile_achievement
+):
+    client.force_login(center_staff)
+    detail = client.get(reverse("achievement_detail", args=[hostile_achievement.pk]))
+    html = detail.content.decode()
+    assert_escaped(html)
+    for text in ("简介", "单位", "团队", "备注"):
+        assert f"{text}{ESCAPED}" in html, text
+    assert_escaped(client.get(reverse("achievement_list")).content.decode())
+    client.logout()
+    entry = hostile_achievement.showcase_entry
+    assert_escaped(client.get(entry.get_absolute_url()).content.decode())
+
+
+def test_demand_free_text_is_escaped(client, center_staff):
+    demand = DemandFactory(
+        title=f"缩痕{XSS}", description=f"描述{XSS}", contact_name=f"赵{SHORT_XSS}"
+    )
+    client.force_login(center_staff)
+    html = client.get(reverse("demand_detail", args=[demand.pk])).content.decode()
+    assert_escaped(html)
+    assert f"描述{ESCAPED}" in html
+    client.force_login(demand.created_by)
+    assert_escaped(client.get(reverse("demand_list")).content.decode())
+
+
+def test_notifications_are_escaped_in_the_bell_and_the_list(client, liaison):
+    notification_send(recipients=[liaison], kind="info", title=f"通知{XSS}", body=f"正文{XSS}")
+    client.force_login(liaison)
+    assert_escaped(client.get(reverse("notification_list")).content.decode())
+    home = client.get(reverse("home")).content.decode()
+    assert "<script>alert(" not in home and "<img src=x onerror" not in home
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)"]
+
+
+def formula_cells(content: bytes) -> list[str]:
+    workbook = load_workbook(io.BytesIO(content))
+    found = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or (
+                    isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@"))
+                ):
+                    found.append(f"{sheet.title}!{cell.coordinate}={cell.value!r}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "achievement_list",
+        "service_case_list",
+        "demand_list",
+    ],
+)
+def test_every_export_writes_formulas_as_text(client, center_staff, url_name):
+    for formula in FORMULAS:
+        AchievementFactory(
+            title=f"{formula}", holder=formula, contact_name=formula, summary=formula
+        )
+        service_case(title=formula, holder=formula)
+        DemandFactory(title=formula, contact_name=formula)
+    client.force_login(center_staff)
+    response = client.get(reverse(url_name), {"export": "xlsx"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert formula_cells(content) == []
+    texts = {
+        cell.value
+        for sheet in load_workbook(io.BytesIO(content)).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    }
+    assert texts & {f"'{f}" for f in FORMULAS}, "the hostile rows are in the export, as text"
+
+
+@pytest.mark.parametrize(
+    "q", ["' OR '1'='1", "1; DROP TABLE achievements_achievement; --", '" UNION SELECT 1--', "%_\\"]
+)
+def test_sql_looking_searches_are_only_text(client, center_staff, q):
+    AchievementFactory(title="高导热氮化铝陶瓷基板")
+    client.force_login(center_staff)
+    for name in ("achievement_list", "demand_list", "service_case_list", "showcase_list"):
+        response = client.get(reverse(name), {"q": q})
+        assert response.status_code == 200, name
+    api = client.get("/api/v1/achievements/", {"q": q})
+    assert api.status_code == 200
+    assert api.json()["count"] == 0
+    assert Achievement.objects.filter(title="高导热氮化铝陶瓷基板").exists()
+
+
+def test_an_over_long_title_is_refused_with_a_message_and_nothing_saved(client, liaison):
+    client.force_login(liaison)
+    before = Achievement.objects.count()
+    response = client.post(reverse("achievement_create"), {"title": "长" * 1000, "summary": "x"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["title"]
+    assert any("超过" in e for e in errors), errors
+    assert Achievement.objects.count() == before
+
+
+def test_an_over_long_demand_is_refused_by_the_api(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/api/v1/demands/",
+        {"kind": "technology", "title": "长" * 1000, "description": "描" * 20000},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert "超过 120 个字符" in body["title"][0]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [("brokers:contract_import", "file"), ("external_import", "file")],
+)
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04" + b"garbage" * 50, "已损坏"),
+        (b"MZ\x90\x00 an exe renamed", "不是 Excel"),
+        (b"", "空"),
+    ],
+)
+def test_every_excel_import_refuses_broken_files_in_chinese(
+    client, center_staff, url_name, field, content, message, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(center_staff)
+    upload = SimpleUploadedFile("合同.xlsx", content)
+    response = client.post(reverse(url_name), {field: upload})
+    assert message in response.content.decode()

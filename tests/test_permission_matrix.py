@@ -1,0 +1,588 @@
+"""The permission matrix: every page and API endpoint × every role × GET and the main POSTs.
+
+MATRIX below is the one table. Each line is `url-name METHOD` and one outcome per role, in the
+order of ROLES (tests/permission_world.py):
+
+    anon  liaison  liaison_other  staff  evaluator_in  evaluator_out  leader
+    enterprise  enterprise_other  broker  admin
+
+Outcomes — allowed: A (2xx), R (redirect elsewhere than the login page: done, or sent on),
+V (400: past the permission check, the empty form is refused); denied: L (anonymous sent to the
+login page), F (403: the role may not), N (404: the record is outside the user's scope — the
+portal's convention where existence itself is private); M (405: the method is not offered).
+
+Every named URL of the project must have a GET line (a new view without one fails
+`test_every_url_has_a_row`); only Django's admin internals are exempt (the admin has its own test).
+Each cell runs in a savepoint, so one POST never changes what the next cell sees.
+"""
+
+import copy
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .permission_world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+# URL namespaces exempt from the matrix, with the reason.
+EXEMPT_NAMESPACES = {
+    "admin": "Django admin internals: access is tested in test_security (admins only)",
+}
+
+# Which record of the world a URL's `pk` is.
+PK = {
+    "enterprise_review": "pending_enterprise",
+    "notification_read": "notification",
+    "achievement_import_preview": "import",
+    "achievement_import_confirm": "import",
+    "achievement_import_cancel": "import",
+    "achievement_import_problems": "import",
+    "achievement_attachment_download": "attachment",
+    "achievement_attachment_delete": "attachment",
+    "service_case_detail": "case",
+    "service_case_assign": "case",
+    "service_follow_up_create": "case",
+    "service_follow_up_edit": "case",
+    "service_milestone_plan": "case",
+    "service_milestone_done": "case",
+    "demand_detail": "demand",
+    "demand_update": "demand",
+    "demand_close": "demand",
+    "demand_rematch": "demand",
+    "match_propose": "match",
+    "match_reject": "match",
+    "match_accept": "match",
+    "match_decline": "match",
+    "synonym_update": "synonym",
+    "inquiry_detail": "inquiry",
+    "external_set_published": "external",
+    "event_detail": "event",
+    "event_update": "event",
+    "event_register": "event",
+    "event_registration_cancel": "event",
+    "event_mark_held": "event",
+    "event_cancel": "event",
+    "event_outcome_add": "held_event",
+    "event_outcome_delete": "outcome",
+    "landing_evidence_create": "case",
+    "landing_evidence_edit": "case",
+    "landing_evidence_delete": "case",
+    "landing_check": "case",
+    "landing_verify": "case",
+    "landing_credit_preview": "case",
+    "landing_contribution": "landed",
+    "landing_revoke": "landed",
+    "brokers:broker_detail": "broker",
+    "brokers:broker_update": "broker",
+    "brokers:broker_verify": "broker",
+    "brokers:broker_reject": "broker",
+    "brokers:broker_certificate": "broker",
+    "brokers:contract_import_confirm": "contract_import",
+    "brokers:contract_detail": "contract",
+    "brokers:contract_update": "contract",
+    "brokers:contract_landing_evidence": "contract",
+    "brokers:intermediary_detail": "register_intermediary",
+    "brokers:poc_detail": "register_poc",
+    "brokers:venture_update": "register_venture",
+    "brokers:intermediary_update": "register_intermediary",
+    "brokers:poc_update": "register_poc",
+    "brokers:event_update": "register_event",
+    "brokers:outstanding_update": "register_outstanding",
+    "brokers:major_project_update": "register_major_project",
+    "brokers:gazelle_update": "register_gazelle",
+    "brokers:cooperation_update": "register_cooperation",
+    "brokers:complex_update": "register_complex",
+    "brokers:demo_town_update": "register_demo_town",
+    "evaluation:batch_detail": "batch",
+    "evaluation:batch_edit": "batch",
+    "evaluation:batch_criteria": "batch",
+    "evaluation:batch_add_items": "batch",
+    "evaluation:batch_select": "batch",
+    "evaluation:batch_reopen": "batch",
+    "evaluation:batch_confirm": "batch",
+    "evaluation:batch_item_detail": "batch",
+    "evaluation:score_item": "batch",
+    "evaluation:batch_item_remove": "batch",
+    "evaluation:recommendation_letter": "recommendation",
+    "evaluation:review_detail": "review",
+    "evaluation:valuation_detail": "valuation",
+    "evaluation:valuation_report": "valuation",
+    "report_detail": "report",
+    "report_download": "report",
+    "report_regenerate": "report",
+    # API
+    "demand-detail": "demand",
+    "demand-matches": "demand",
+    "service-case-detail": "case",
+    "service-follow-up-detail": "follow_up",
+    "service-escalation-detail": "case",
+    "landing-detail": "landing",
+    "broker-detail": "broker",
+    "tech-contract-detail": "contract",
+    "venture-round-detail": "register_venture",
+    "intermediary-detail": "register_intermediary",
+    "poc-center-detail": "register_poc",
+    "reward-list-detail": "reward_list",
+    "reward-list-approve": "reward_list",
+    "evaluation-batch-detail": "batch",
+    "evaluation-batch-select": "batch",
+    "evaluation-item-detail": "batch_item",
+    "evaluation-score-detail": "score",
+    "evaluation-recommendation-detail": "recommendation",
+    "evaluation-review-detail": "review",
+    "evaluation-valuation-detail": "valuation",
+}
+# The other URL arguments, by name.
+OTHER_KWARGS = {
+    "feedback_pk": "feedback",
+    "follow_up_pk": "follow_up",
+    "milestone_pk": "milestone",
+    "evidence_pk": "evidence",
+    "kind": "evidence_kind",
+    "achievement_pk": "case",
+    "year": "year",
+    "item_pk": "batch_item",
+    "code": "unit_code",
+    "key": "showcase_key",
+}
+
+MATRIX = """
+#  url name                                  verb an li lo st ei eo le en eo br ad
+achievement-detail                           GET  F A N A F F A F F F A
+achievement-detail                           POST F M M M F F M F F F M
+achievement-list                             GET  F A A A F F A F F F A
+achievement-list                             POST F V V V F F F F F F V
+achievement-submit                           GET  F M M M F F M F F F M
+achievement-submit                           POST F F N F F F F F F F F
+achievement-withdraw                         GET  F M M M F F M F F F M
+achievement-withdraw                         POST F A N F F F F F F F F
+achievement_attachment_delete                GET  L M M M M M M M M M M
+achievement_attachment_delete                POST L F N R F N F N N N R
+achievement_attachment_download              GET  L A N A A N A N N N A
+achievement_attachment_upload                GET  L M M M M M M M M M M
+achievement_attachment_upload                POST L F N V F N F N N N V
+achievement_correction_request               GET  L A N F F N F N N N F
+achievement_correction_request               POST L A N F F N F N N N F
+achievement_correction_resolve               GET  L M M M M M M M M M M
+achievement_correction_resolve               POST L F N R F N F N N N R
+achievement_create                           GET  L A A A F F F F F F A
+achievement_create                           POST L A A A F F F F F F A
+achievement_detail                           GET  L A N A A N A N N N A
+achievement_duplicate_hint                   GET  L A A A F F A F F F A
+achievement_duplicates                       GET  L F F A F F F F F F A
+achievement_edit                             GET  L F N A F N F N N N A
+achievement_edit                             POST L F N A F N F N N N A
+achievement_import                           GET  L A A A F F F F F F A
+achievement_import                           POST L A A A F F F F F F A
+achievement_import_cancel                    GET  L M M M M M M M M M M
+achievement_import_cancel                    POST L R N N N N N N N N N
+achievement_import_confirm                   GET  L M M M M M M M M M M
+achievement_import_confirm                   POST L R N N N N N N N N N
+achievement_import_preview                   GET  L A N N N N N N N N N
+achievement_import_preview                   POST L A N N N N N N N N N
+achievement_import_problems                  GET  L A N N N N N N N N N
+achievement_import_template                  GET  L A A A F F F F F F A
+achievement_list                             GET  L A A A F F A F F F A
+achievement_list                             POST L M M M F F M F F F M
+achievement_merge                            GET  L F N A F N F N N N A
+achievement_merge                            POST L F N A F N F N N N A
+achievement_reopen                           GET  L M M M M M M M M M M
+achievement_reopen                           POST L F N F F N F N N N F
+achievement_send_back                        GET  L F N A F N F N N N A
+achievement_send_back                        POST L F N A F N F N N N A
+achievement_submit                           GET  L M M M M M M M M M M
+achievement_submit                           POST L F N F F N F N N N F
+achievement_withdraw                         GET  L M M M M M M M M M M
+achievement_withdraw                         POST L R N F F N F N N N F
+api-docs                                     GET  A A A A A A A A A A A
+api-root                                     GET  F A A A A A A A A A A
+api-schema                                   GET  A A A A A A A A A A A
+api-token                                    GET  M M M M M M M M M M M
+api-token                                    POST V V V V V V V V V V V
+broker-detail                                GET  F N N A N N A N N A A
+broker-list                                  GET  F A A A A A A A A A A
+brokers:broker_certificate                   GET  L N N A N N F N N A A
+brokers:broker_create                        GET  L F F A F F F F F R A
+brokers:broker_create                        POST L F F A F F F F F R A
+brokers:broker_detail                        GET  L N N A N N A N N A A
+brokers:broker_list                          GET  L F F A F F A F F F A
+brokers:broker_me                            GET  L F F F F F F F F A R
+brokers:broker_reject                        GET  L M M M M M M M M M M
+brokers:broker_reject                        POST L N N R N N F N N F R
+brokers:broker_update                        GET  L N N A N N F N N A A
+brokers:broker_update                        POST L N N A N N F N N A A
+brokers:broker_verify                        GET  L M M M M M M M M M M
+brokers:broker_verify                        POST L N N R N N F N N F R
+brokers:complex_create                       GET  L F F A F F F F F F A
+brokers:complex_create                       POST L F F A F F F F F F A
+brokers:complex_list                         GET  L F F A F F A F F F A
+brokers:complex_update                       GET  L F F A F F F F F F A
+brokers:complex_update                       POST L F F A F F F F F F A
+brokers:contract_create                      GET  L F F A F F F F F F A
+brokers:contract_create                      POST L F F A F F F F F F A
+brokers:contract_detail                      GET  L N N A N N A N N A A
+brokers:contract_import                      GET  L F F A F F F F F F A
+brokers:contract_import                      POST L F F A F F F F F F A
+brokers:contract_import_confirm              GET  L M M M M M M M M M M
+brokers:contract_import_confirm              POST L F F R F F F F F F N
+brokers:contract_import_template             GET  L F F A F F F F F F A
+brokers:contract_import_template             POST L F F A F F F F F F A
+brokers:contract_landing_evidence            GET  L M M M M M M M M M M
+brokers:contract_landing_evidence            POST L F N R N N F N N N R
+brokers:contract_list                        GET  L F F A F F A F F A A
+brokers:contract_update                      GET  L N N A N N F N N F A
+brokers:contract_update                      POST L N N A N N F N N F A
+brokers:cooperation_create                   GET  L F F A F F F F F F A
+brokers:cooperation_create                   POST L F F A F F F F F F A
+brokers:cooperation_list                     GET  L F F A F F A F F F A
+brokers:cooperation_update                   GET  L F F A F F F F F F A
+brokers:cooperation_update                   POST L F F A F F F F F F A
+brokers:demo_town_create                     GET  L F F A F F F F F F A
+brokers:demo_town_create                     POST L F F A F F F F F F A
+brokers:demo_town_list                       GET  L F F A F F A F F F A
+brokers:demo_town_update                     GET  L F F A F F F F F F A
+brokers:demo_town_update                     POST L F F A F F F F F F A
+brokers:event_create                         GET  L F F A F F F F F F A
+brokers:event_create                         POST L F F A F F F F F F A
+brokers:event_list                           GET  L F F A F F A F F F A
+brokers:event_update                         GET  L F F A F F F F F F A
+brokers:event_update                         POST L F F A F F F F F F A
+brokers:gazelle_create                       GET  L F F A F F F F F F A
+brokers:gazelle_create                       POST L F F A F F F F F F A
+brokers:gazelle_list                         GET  L F F A F F A F F F A
+brokers:gazelle_update                       GET  L F F A F F F F F F A
+brokers:gazelle_update                       POST L F F A F F F F F F A
+brokers:intermediary_create                  GET  L F F A F F F F F F A
+brokers:intermediary_create                  POST L F F A F F F F F F A
+brokers:intermediary_detail                  GET  L N N A N N A N N N A
+brokers:intermediary_detail                  POST L N N A N N F N N N A
+brokers:intermediary_list                    GET  L F F A F F A F F F A
+brokers:intermediary_update                  GET  L F F A F F F F F F A
+brokers:intermediary_update                  POST L F F A F F F F F F A
+brokers:major_project_create                 GET  L F F A F F F F F F A
+brokers:major_project_create                 POST L F F A F F F F F F A
+brokers:major_project_list                   GET  L F F A F F A F F F A
+brokers:major_project_update                 GET  L F F A F F F F F F A
+brokers:major_project_update                 POST L F F A F F F F F F A
+brokers:outstanding_create                   GET  L F F A F F F F F F A
+brokers:outstanding_create                   POST L F F A F F F F F F A
+brokers:outstanding_list                     GET  L F F A F F A F F F A
+brokers:outstanding_update                   GET  L F F A F F F F F F A
+brokers:outstanding_update                   POST L F F A F F F F F F A
+brokers:poc_create                           GET  L F F A F F F F F F A
+brokers:poc_create                           POST L F F A F F F F F F A
+brokers:poc_detail                           GET  L N N A N N A N N N A
+brokers:poc_detail                           POST L N N N N N F N N N N
+brokers:poc_list                             GET  L F F A F F A F F F A
+brokers:poc_update                           GET  L F F A F F F F F F A
+brokers:poc_update                           POST L F F A F F F F F F A
+brokers:programme_overview                   GET  L F F A F F A F F F A
+brokers:reward_approve                       GET  L M M M M M M M M M M
+brokers:reward_approve                       POST L F F R F F F F F F R
+brokers:reward_compute                       GET  L M M M M M M M M M M
+brokers:reward_compute                       POST L F F R F F F F F F R
+brokers:reward_index                         GET  L F F R F F R F F F R
+brokers:reward_list                          GET  L F F A F F A F F F A
+brokers:venture_create                       GET  L F F A F F F F F F A
+brokers:venture_create                       POST L F F A F F F F F F A
+brokers:venture_list                         GET  L F F A F F A F F F A
+brokers:venture_update                       GET  L F F A F F F F F F A
+brokers:venture_update                       POST L F F A F F F F F F A
+dashboard                                    GET  L F F A F F A F F F A
+dashboard_unit                               GET  L F F A F F A F F F A
+demand-detail                                GET  F N N A N N A A N N A
+demand-list                                  GET  F A A A A A A A A A A
+demand-list                                  POST F F F F F F F V V F V
+demand-matches                               GET  F N N A N N A A N N A
+demand_close                                 GET  L M M M M M M M M M M
+demand_close                                 POST L N N R N N F R N N R
+demand_create                                GET  L F F F F F F A A F F
+demand_create                                POST L F F F F F F A A F F
+demand_detail                                GET  L F F A F F A A N F A
+demand_list                                  GET  L F F A F F A A A F A
+demand_list                                  POST L F F M F F M M M F M
+demand_rematch                               GET  L M M M M M M M M M M
+demand_rematch                               POST L N N R N N F F N N R
+demand_update                                GET  L N N F N N F A N N F
+demand_update                                POST L N N F N N F A N N F
+discovery_targets                            GET  L F F A F F A F F F A
+discovery_targets_edit                       GET  L F F A F F F F F F A
+discovery_targets_edit                       POST L F F A F F F F F F A
+enterprise_register                          GET  A R R R R R R R R R R
+enterprise_register                          POST A R R R R R R R R R R
+enterprise_review                            GET  L M M M M M M M M M M
+enterprise_review                            POST L F F R F F F F F F R
+enterprise_review_list                       GET  L F F A F F F F F F A
+enterprise_review_list                       POST L F F M F F F F F F M
+evaluation-batch-detail                      GET  F N N A A N A N N N A
+evaluation-batch-list                        GET  F A A A A A A A A A A
+evaluation-batch-select                      GET  F M M M M M M M M M M
+evaluation-batch-select                      POST F N N A F N F N N N A
+evaluation-item-detail                       GET  F N N A A N A N N N A
+evaluation-item-list                         GET  F A A A A A A A A A A
+evaluation-recommendation-detail             GET  F A N A N N A N N N A
+evaluation-recommendation-list               GET  F A A A A A A A A A A
+evaluation-review-detail                     GET  F A N A N N A N N N A
+evaluation-review-list                       GET  F A A A A A A A A A A
+evaluation-score-detail                      GET  F N N A A N A N N N A
+evaluation-score-list                        GET  F A A A A A A A A A A
+evaluation-valuation-detail                  GET  F A N A A N A N N N A
+evaluation-valuation-list                    GET  F A A A A A A A A A A
+evaluation:achievement_evaluation            GET  L A N A A N A N N N A
+evaluation:batch_add_items                   GET  L N N A F N F N N N A
+evaluation:batch_add_items                   POST L N N A F N F N N N A
+evaluation:batch_confirm                     GET  L N N R F N F N N N R
+evaluation:batch_create                      GET  L F F A F F F F F F A
+evaluation:batch_create                      POST L F F A F F F F F F A
+evaluation:batch_criteria                    GET  L N N A F N F N N N A
+evaluation:batch_criteria                    POST L N N A F N F N N N A
+evaluation:batch_detail                      GET  L N N A A N A N N N A
+evaluation:batch_edit                        GET  L N N A F N F N N N A
+evaluation:batch_edit                        POST L N N A F N F N N N A
+evaluation:batch_item_detail                 GET  L N N A A N A N N N A
+evaluation:batch_item_remove                 GET  L M M M M M M M M M M
+evaluation:batch_item_remove                 POST L N N R F N F N N N R
+evaluation:batch_list                        GET  L A A A A A A A A A A
+evaluation:batch_reopen                      GET  L M M M M M M M M M M
+evaluation:batch_reopen                      POST L N N R F N F N N N R
+evaluation:batch_select                      GET  L M M M M M M M M M M
+evaluation:batch_select                      POST L N N R F N F N N N R
+evaluation:recommendation_create             GET  L F F A F F F F F F A
+evaluation:recommendation_create             POST L F F A F F F F F F A
+evaluation:recommendation_letter             GET  L A N A N N A N N N A
+evaluation:recommendation_list               GET  L A A A A A A A A A A
+evaluation:review_create                     GET  L F F A F F F F F F A
+evaluation:review_create                     POST L F F A F F F F F F A
+evaluation:review_detail                     GET  L A N A N N A N N N A
+evaluation:review_detail                     POST L F N A N N F N N N A
+evaluation:review_list                       GET  L A A A A A A A A A A
+evaluation:score_item                        GET  L N N F A N F N N N A
+evaluation:score_item                        POST L N N F A N F N N N A
+evaluation:valuation_create                  GET  L F F A F F F F F F A
+evaluation:valuation_create                  POST L F F A F F F F F F A
+evaluation:valuation_detail                  GET  L A N A A N A N N N A
+evaluation:valuation_detail                  POST L F N A F N F N N N A
+evaluation:valuation_list                    GET  L A A A A A A A A A A
+evaluation:valuation_report                  GET  L N N N N N N N N N N
+event_cancel                                 GET  L M M M M M M M M M M
+event_cancel                                 POST L F F R F F F F F F R
+event_create                                 GET  L F F A F F F F F F A
+event_create                                 POST L F F A F F F F F F A
+event_detail                                 GET  L A A A A A A A A A A
+event_list                                   GET  L A A A A A A A A A A
+event_mark_held                              GET  L M M M M M M M M M M
+event_mark_held                              POST L F F R F F F F F F R
+event_outcome_add                            GET  L M M M M M M M M M M
+event_outcome_add                            POST L F F R F F F F F F R
+event_outcome_delete                         GET  L M M M M M M M M M M
+event_outcome_delete                         POST L F F R F F F F F F R
+event_register                               GET  L F F F F F F A A F F
+event_register                               POST L F F F F F F A A F F
+event_registration_cancel                    GET  L M M M M M M M M M M
+event_registration_cancel                    POST L N N N N N N R N N N
+event_update                                 GET  L F F A F F F F F F A
+event_update                                 POST L F F A F F F F F F A
+external_import                              GET  L F F A F F F F F F A
+external_import                              POST L F F A F F F F F F A
+external_list                                GET  L F F A F F F F F F A
+external_list                                POST L F F M F F F F F F M
+external_set_published                       GET  L M M M M M M M M M M
+external_set_published                       POST L F F R F F F F F F R
+external_template                            GET  L F F A F F F F F F A
+home                                         GET  A A A A A A A A A A A
+inquiry_detail                               GET  L A N A N N A A N N A
+inquiry_detail                               POST L F N A N N F F N N A
+inquiry_list                                 GET  L A A A F F A A A F A
+inquiry_list                                 POST L M M M F F M M M F M
+intermediary-detail                          GET  F F F A F F A F F F A
+intermediary-list                            GET  F F F A F F A F F F A
+landing-detail                               GET  F A N A N N A N N N A
+landing-list                                 GET  F A A A A A A A A A A
+landing_check                                GET  L M M M M M M M M M M
+landing_check                                POST L F N R N N F N N N R
+landing_contribution                         GET  L F N A N N F N N N A
+landing_contribution                         POST L F N A N N F N N N A
+landing_credit_preview                       GET  L F N A N N F N N N A
+landing_evidence_create                      GET  L F N A N N F N N N A
+landing_evidence_create                      POST L F N A N N F N N N A
+landing_evidence_delete                      GET  L M M M M M M M M M M
+landing_evidence_delete                      POST L F N R N N F N N N R
+landing_evidence_document                    GET  L A N A N N A N N N A
+landing_evidence_edit                        GET  L F N A N N F N N N A
+landing_evidence_edit                        POST L F N A N N F N N N A
+landing_list                                 GET  L N N A N N A N N N A
+landing_quotas                               GET  L F F A F F A F F F A
+landing_quotas_edit                          GET  L F F A F F F F F F A
+landing_quotas_edit                          POST L F F A F F F F F F A
+landing_revoke                               GET  L F N A N N F N N N A
+landing_revoke                               POST L F N A N N F N N N A
+landing_verify                               GET  L F N A N N F N N N A
+landing_verify                               POST L F N A N N F N N N A
+login                                        GET  A R R R R R R R R R R
+login                                        POST A R R R R R R R R R R
+logout                                       GET  M M M M M M M M M M M
+logout                                       POST L L L L L L L L L L L
+match_accept                                 GET  L M M M M M M M M M M
+match_accept                                 POST L N N F N N F N N N F
+match_decline                                GET  L M M M M M M M M M M
+match_decline                                POST L N N F N N F N N N F
+match_propose                                GET  L M M M M M M M M M M
+match_propose                                POST L N N R N N F N N N R
+match_reject                                 GET  L M M M M M M M M M M
+match_reject                                 POST L N N R N N F N N N R
+notification_list                            GET  L A A A A A A A A A A
+notification_read                            GET  L M M M M M M M M M M
+notification_read                            POST L R R R R R R R R R R
+notification_read_all                        GET  L M M M M M M M M M M
+notification_read_all                        POST L R R R R R R R R R R
+password_change                              GET  L A A A A A A A A A A
+password_change                              POST L A A A A A A A A A A
+password_change_done                         GET  L A A A A A A A A A A
+poc-center-detail                            GET  F F F A F F A F F F A
+poc-center-list                              GET  F F F A F F A F F F A
+report_detail                                GET  L F F A F F A F F F A
+report_download                              GET  L F F A F F A F F F A
+report_list                                  GET  L F F A F F A F F F A
+report_regenerate                            GET  L M M M M M M M M M M
+report_regenerate                            POST L F F R F F F F F F R
+reward-list-approve                          GET  F M M M M M M M M M M
+reward-list-approve                          POST F F F A F F F F F F A
+reward-list-detail                           GET  F F F A F F A F F F A
+reward-list-list                             GET  F F F A F F A F F F A
+service-case-detail                          GET  F A N A N N A N N N A
+service-case-list                            GET  F A A A A A A A A A A
+service-escalation-detail                    GET  F N N N N N N N N N N
+service-escalation-list                      GET  F A A A A A A A A A A
+service-follow-up-detail                     GET  F A N A N N A N N N A
+service-follow-up-list                       GET  F A A A A A A A A A A
+service-follow-up-list                       POST F V V V V V V V V V V
+service_case_assign                          GET  L F N A N N F N N N A
+service_case_assign                          POST L F N A N N F N N N A
+service_case_detail                          GET  L A N A N N A N N N A
+service_case_list                            GET  L A A A N N A N N N A
+service_escalation_list                      GET  L A A A N N A N N N A
+service_follow_up_create                     GET  L F N A N N F N N N A
+service_follow_up_create                     POST L F N A N N F N N N A
+service_follow_up_edit                       GET  L F N A N N F N N N A
+service_follow_up_edit                       POST L F N A N N F N N N A
+service_milestone_done                       GET  L M M M M M M M M M M
+service_milestone_done                       POST L F N R N N F N N N R
+service_milestone_plan                       GET  L F N A N N F N N N A
+service_milestone_plan                       POST L F N A N N F N N N A
+service_my_cases                             GET  L A A A A A A A A A A
+set_language                                 GET  R R R R R R R R R R R
+showcase_detail                              GET  A A A A A A A A A A A
+showcase_interest                            GET  L M M M M M M M M M M
+showcase_interest                            POST L F F F F F F V V F F
+showcase_list                                GET  A A A A A A A A A A A
+synonym_create                               GET  L F F A F F F F F F A
+synonym_create                               POST L F F A F F F F F F A
+synonym_list                                 GET  L F F A F F F F F F A
+synonym_list                                 POST L F F M F F F F F F M
+synonym_update                               GET  L F F A F F F F F F A
+synonym_update                               POST L F F A F F F F F F A
+tech-contract-detail                         GET  F N N A N N A N N A A
+tech-contract-list                           GET  F A A A A A A A A A A
+venture-round-detail                         GET  F F F A F F A F F F A
+venture-round-list                           GET  F F F A F F A F F F A
+"""
+
+
+def url_names() -> set[str]:
+    def walk(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+                if ns in EXEMPT_NAMESPACES:
+                    continue
+                yield from walk(pattern, full)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver()))
+
+
+def parse_matrix() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in MATRIX.strip().splitlines():
+        if line.startswith("#"):
+            continue
+        name, method, *outcomes = line.split()
+        assert len(outcomes) == len(ROLES), line
+        rows.append((name, method.lower(), "".join(outcomes)))
+    return rows
+
+
+def url_for(name: str, ids: dict) -> str:
+    if name == "showcase_detail":  # the canonical address carries the title's slug
+        return ids["showcase_url"]
+    resolver = get_resolver()
+    pattern = next(p for p, _ in _patterns_named(resolver, name))
+    kwargs = {}
+    for arg in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", pattern):
+        arg = next(a for a in arg if a)
+        if arg == "format":
+            continue
+        if arg == "slug":
+            continue
+        key = PK.get(name, "achievement") if arg == "pk" else OTHER_KWARGS[arg]
+        kwargs[arg] = ids[key]
+    return reverse(name, kwargs=kwargs)
+
+
+def _patterns_named(resolver, name: str, prefix: str = "", namespace: str = ""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _patterns_named(pattern, name, prefix + str(pattern.pattern), full)
+        elif pattern.name:
+            full = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            if full == name and "format" not in str(pattern.pattern):
+                yield prefix + str(pattern.pattern), pattern
+
+
+def outcome(response) -> str:
+    code = response.status_code
+    if 200 <= code < 300:
+        return "A"
+    if code in (301, 302, 303):
+        return "L" if "/accounts/login/" in response["Location"] else "R"
+    return {400: "V", 401: "U", 403: "F", 404: "N", 405: "M", 409: "C"}.get(code, str(code))
+
+
+def observe(client, world, role: str, name: str, method: str) -> str:
+    url = url_for(name, world.ids)
+    cookies = copy.deepcopy(client.cookies)  # a logout or password change must not stick
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return outcome(response)
+
+
+def test_every_url_has_a_row():
+    covered = {name for name, method, _ in parse_matrix() if method == "get"}
+    missing = sorted(url_names() - covered)
+    assert missing == [], f"URLs without a row in the permission matrix: {missing}"
+    stale = sorted(covered - url_names())
+    assert stale == [], f"rows for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, role, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = build_world()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    index = ROLES.index(role)
+    wrong = []
+    for name, method, expected in parse_matrix():
+        got = observe(client, world, role, name, method)
+        if got != expected[index]:
+            wrong.append(f"{name} {method.upper()}: expected {expected[index]}, got {got}")
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
