@@ -21,6 +21,7 @@ from achievements.services.discovery import (
     achievement_attachment_add,
     achievement_correction_request,
     achievement_import_prepare,
+    achievement_soft_delete,
 )
 from achievements.services.events import event_outcome_record, event_register, event_save
 from achievements.services.service import (
@@ -111,6 +112,11 @@ def build_world() -> World:
     upload = ContentFile(PDF, name="证明.pdf")
     ids["attachment"] = achievement_attachment_add(
         achievement, acting_user=staff, uploaded=upload
+    ).pk
+    ids["deleted_achievement"] = achievement_soft_delete(
+        AchievementFactory(discovering_unit=dgut, created_by=liaison),
+        acting_user=staff,
+        reason="重复登记",
     ).pk
     ids["import"] = achievement_import_prepare(
         acting_user=liaison, uploaded=xlsx_upload([sheet_row()])

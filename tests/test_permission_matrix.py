@@ -42,6 +42,7 @@ PK = {
     "achievement_import_problems": "import",
     "achievement_attachment_download": "attachment",
     "achievement_attachment_delete": "attachment",
+    "achievement_restore": "deleted_achievement",
     "service_case_detail": "case",
     "service_case_assign": "case",
     "service_follow_up_create": "case",
@@ -170,6 +171,8 @@ achievement_correction_resolve               GET  L M M M M M M M M M M
 achievement_correction_resolve               POST L F N R F N F N N N R
 achievement_create                           GET  L A A A F F F F F F A
 achievement_create                           POST L A A A F F F F F F A
+achievement_delete                           GET  L M M M M M M M M M M
+achievement_delete                           POST L F N R F N F N N N R
 achievement_detail                           GET  L A N A A N A N N N A
 achievement_duplicate_hint                   GET  L A A A F F A F F F A
 achievement_duplicates                       GET  L F F A F F F F F F A
@@ -195,6 +198,9 @@ achievement_send_back                        GET  L F N A F N F N N N A
 achievement_send_back                        POST L F N A F N F N N N A
 achievement_submit                           GET  L M M M M M M M M M M
 achievement_submit                           POST L F N F F N F N N N F
+achievement_restore                          GET  L M M M M M M M M M M
+achievement_restore                          POST L F F R F F F F F F R
+achievement_trash                            GET  L F F A F F F F F F A
 achievement_withdraw                         GET  L M M M M M M M M M M
 achievement_withdraw                         POST L R N F F N F N N N F
 api-docs                                     GET  A A A A A A A A A A A
@@ -202,6 +208,7 @@ api-root                                     GET  F A A A A A A A A A A
 api-schema                                   GET  A A A A A A A A A A A
 api-token                                    GET  M M M M M M M M M M M
 api-token                                    POST V V V V V V V V V V V
+audit_trail                                  GET  L F F F F F F F F F A
 broker-detail                                GET  F N N A N N A N N A A
 broker-list                                  GET  F A A A A A A A A A A
 brokers:broker_certificate                   GET  L N N A N N F N N A A
