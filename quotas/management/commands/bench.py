@@ -128,7 +128,10 @@ class Command(BaseCommand):
                 self.log(f"[{part}]")
                 if part == "web":
                     bench.ensure_index(self.log)
-                figures += steps[part]()
+                measured = steps[part]()
+                # Shown as soon as measured, so a long run reports as it goes.
+                self.log(table(measured))
+                figures += measured
         return figures
 
     def finish(self, figures: list[Figure], parts, options) -> None:
