@@ -73,7 +73,12 @@ class Command(BaseCommand):
         database.setdefault("TEST", {})["NAME"] = f"bench_{database['NAME']}"
         self.stdout.write(f"基准数据库：{database['TEST']['NAME']}")
         old = setup_databases(
-            verbosity=0, interactive=False, aliases={"default"}, keepdb=not options["fresh"]
+            verbosity=0,
+            interactive=False,
+            aliases={"default"},
+            # Serialising the contents (for TransactionTestCase) would read the whole data set.
+            serialized_aliases=set(),
+            keepdb=not options["fresh"],
         )
         try:
             figures = self.prepare(options["scale"]) + self.measure(parts, options)
