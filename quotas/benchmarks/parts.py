@@ -13,6 +13,7 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
+from urllib.request import urlopen
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -403,7 +404,21 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
+def drain(server: Server, limit: float = 30.0) -> None:
+    """Wait until the workers have finished the requests a previous run left queued (wrk stops
+    sending, not the server working), so that they do not slow the next run down."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urlopen(server.url("/bench/bare/"), timeout=limit) as response:
+            response.read()
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def wrk(server: Server, paths: list[str], *, cookie: str, seconds: int, connections: int) -> dict:
+    drain(server)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     try:
