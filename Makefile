@@ -66,7 +66,7 @@ format: setup
 	$(BIN)/ruff format .
 
 bench: setup
-	$(PY) manage.py bench
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
@@ -526,20 +526,27 @@ def funnel(year: int) -> list[FunnelStage]:
     end = year_bounds(year)[1]
     before = before_day_after(end)
     discovered = Achievement.objects.discovered().filter(discovered_on__lte=end)
-    landed = Exists(Landing.objects.landed().filter(achievement=OuterRef("pk"), landed_on__lte=end))
-    decided = Exists(
-        BatchItem.objects.filter(
-            achievement=OuterRef("pk"), decided_at__lt=before, decision__in=DECIDED
+    # `pk IN (subquery)` rather than a correlated EXISTS: inside an OR, PostgreSQL can hash an
+    # IN subquery once, while an EXISTS runs again for each of the library's rows.
+    landed = Q(pk__in=Landing.objects.landed().filter(landed_on__lte=end).values("achievement_id"))
+    decided = Q(
+        pk__in=BatchItem.objects.filter(decided_at__lt=before, decision__in=DECIDED).values(
+            "achievement_id"
         )
     )
-    in_service = Q(service_entered_at__lt=before) | Q(landed)
+    in_service = Q(service_entered_at__lt=before) | landed
+    # One pass over the library for the four stages.
+    counts = discovered.order_by().aggregate(
+        discovered=Count("pk"),
+        evaluated=Count("pk", filter=decided | in_service),
+        service=Count("pk", filter=in_service),
+        landed=Count("pk", filter=landed),
+    )
     return [
-        FunnelStage("discovered", str(_("发现库")), discovered.count()),
-        FunnelStage(
-            "evaluated", str(_("完成评价")), discovered.filter(Q(decided) | in_service).count()
-        ),
-        FunnelStage("service", str(_("进入服务库")), discovered.filter(in_service).count()),
-        FunnelStage("landed", str(_("认定落地")), discovered.filter(landed).count()),
+        FunnelStage("discovered", str(_("发现库")), counts["discovered"]),
+        FunnelStage("evaluated", str(_("完成评价")), counts["evaluated"]),
+        FunnelStage("service", str(_("进入服务库")), counts["service"]),
+        FunnelStage("landed", str(_("认定落地")), counts["landed"]),
     ]
 
 

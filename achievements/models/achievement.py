@@ -192,6 +192,8 @@ class Achievement(models.Model):
             models.Index(fields=["landing_division", "status"]),
             models.Index(fields=["discovered_on"]),
             models.Index(fields=["is_public", "status"]),
+            # The duplicate check of the detail page looks up records of the same holder.
+            models.Index(fields=["holder"], name="achievement_holder_idx"),
         ]
         constraints = [
             models.CheckConstraint(
