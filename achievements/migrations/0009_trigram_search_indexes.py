@@ -34,6 +34,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("achievements", "0006_achievement_holder_index")]
+    dependencies = [("achievements", "0008_achievement_holder_index")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
