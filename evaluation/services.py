@@ -61,8 +61,9 @@ def _round(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _notify_later(**kwargs) -> None:
-    transaction.on_commit(lambda: notification_send(**kwargs))
+def _notify(**kwargs) -> None:
+    # In the same transaction as the change it tells of: both are saved, or neither.
+    notification_send(**kwargs)
 
 
 def _save(obj, acting_user, *, reason: str = "", update_fields=None) -> None:
@@ -144,7 +145,7 @@ def _check_evaluators(evaluators: list[User]) -> None:
 
 def _notify_evaluators(batch: Batch, evaluators: list[User]) -> None:
     if evaluators:
-        _notify_later(
+        _notify(
             recipients=evaluators,
             kind="evaluation_batch_assigned",
             title=_("请参加评价批次“%(batch)s”的评分") % {"batch": batch},
@@ -465,7 +466,7 @@ def batch_compute_selection(*, batch: Batch) -> Batch | None:
     locked.selection_computed_at = timezone.now()
     _save(locked, locked.selection_requested_by, reason=_("遴选计算完成"))
     if first_run and locked.selection_requested_by_id:
-        _notify_later(
+        _notify(
             recipients=[locked.selection_requested_by],
             kind="evaluation_selection_ready",
             title=_("评价批次“%(batch)s”的拟入选名单已生成") % {"batch": locked},
@@ -552,7 +553,7 @@ def _notify_decision(item: BatchItem, batch: Batch) -> None:
     achievement = item.achievement
     url = reverse("evaluation:achievement_evaluation", args=[achievement.pk])
     if item.decision == Decision.SELECTED:
-        _notify_later(
+        _notify(
             recipients=liaisons_of(achievement),
             kind="evaluation_selected",
             title=_("“%(title)s”经常规入库评价进入成果服务库") % {"title": achievement.title},
@@ -560,7 +561,7 @@ def _notify_decision(item: BatchItem, batch: Batch) -> None:
             url=url,
         )
     else:
-        _notify_later(
+        _notify(
             recipients=liaisons_of(achievement),
             kind="evaluation_not_selected",
             title=_("“%(title)s”本批次未入选成果服务库") % {"title": achievement.title},
@@ -604,7 +605,7 @@ def recommendation_create(
         reason=_("%(name)s 重点推荐") % {"name": recommender_name},
     )
     _save(recommendation, acting_user)
-    _notify_later(
+    _notify(
         recipients=liaisons_of(achievement),
         kind="evaluation_recommended",
         title=_("“%(title)s”经重点推荐进入成果服务库") % {"title": achievement.title},
@@ -655,7 +656,7 @@ def fast_track_review_open(
             _save(review, acting_user)
     except IntegrityError:
         raise ValidationError(_("该成果已有进行中的快速落地评价。")) from None
-    _notify_later(
+    _notify(
         recipients=[reviewer],
         kind="fast_track_assigned",
         title=_("请在 %(due)s 前完成“%(title)s”的快速落地评价")
@@ -698,7 +699,7 @@ def fast_track_review_complete(
     locked.completed_by, locked.completed_at = acting_user, timezone.now()
     locked.full_clean()
     _save(locked, acting_user, reason=_("出具快速落地评价意见"))
-    _notify_later(
+    _notify(
         recipients=liaisons_of(locked.achievement),
         kind="fast_track_completed",
         title=_("“%(title)s”的快速落地评价意见已出具") % {"title": locked.achievement.title},
@@ -737,7 +738,7 @@ def fast_track_reviews_remind(*, today: date | None = None) -> int:
                     "title": review.achievement.title,
                 }
                 kind = "fast_track_due"
-            _notify_later(
+            _notify(
                 recipients=[review.reviewer],
                 kind=kind,
                 title=title,
@@ -798,7 +799,7 @@ def valuation_complete(
     locked.status = ValuationStatus.COMPLETED
     locked.full_clean()
     _save(locked, acting_user, reason=_("登记评估报告"))
-    _notify_later(
+    _notify(
         recipients=liaisons_of(locked.achievement),
         kind="valuation_completed",
         title=_("“%(title)s”的公允价值评估报告已出具") % {"title": locked.achievement.title},

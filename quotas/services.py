@@ -226,15 +226,13 @@ def _report_store(*, kind, start, end, title, totals, content, acting_user) -> R
         record_updates(Report, [report.pk], reason=_("报告已发布"))
         leaders = _leaders()
         url = reverse("report_detail", args=[report.pk])
-        transaction.on_commit(
-            lambda: notification_send(
-                recipients=leaders,
-                kind=f"report_{kind}",
-                title=title,
-                body=_("新发现 %(d)d 项，认定落地 %(l)d 项，久推不动 %(s)d 项。")
-                % {"d": totals["discoveries"], "l": totals["landings"], "s": totals["stalled"]},
-                url=url,
-            )
+        notification_send(
+            recipients=leaders,
+            kind=f"report_{kind}",
+            title=title,
+            body=_("新发现 %(d)d 项，认定落地 %(l)d 项，久推不动 %(s)d 项。")
+            % {"d": totals["discoveries"], "l": totals["landings"], "s": totals["stalled"]},
+            url=url,
         )
     return report
 

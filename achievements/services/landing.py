@@ -239,14 +239,12 @@ def landing_check(*, achievement_id: int, today: date | None = None) -> Landing 
     if newly_proposed:
         rules = "、".join(str(LandingRule(rule).label) for rule in check.met_rules)
         recipients = _proposal_recipients(achievement)
-        transaction.on_commit(
-            lambda: notification_send(
-                recipients=recipients,
-                kind="landing_proposed",
-                title=_("“%(title)s”已满足落地标准，请核验认定") % {"title": achievement.title},
-                body=_("满足条款：%(rules)s。") % {"rules": rules},
-                url=_detail_url(achievement.pk),
-            )
+        notification_send(
+            recipients=recipients,
+            kind="landing_proposed",
+            title=_("“%(title)s”已满足落地标准，请核验认定") % {"title": achievement.title},
+            body=_("满足条款：%(rules)s。") % {"rules": rules},
+            url=_detail_url(achievement.pk),
         )
     return landing
 
@@ -348,15 +346,13 @@ def landing_verify(
         role=Role.LIAISON, unit_id=locked.discovering_unit_id, is_active=True
     )
     recipients = [*liaisons, *_proposal_recipients(locked)]
-    transaction.on_commit(
-        lambda: notification_send(
-            recipients=recipients,
-            kind="landing_verified",
-            title=_("“%(title)s”已认定落地") % {"title": locked.title},
-            body=_("%(rule)s；落地日期 %(date)s；计入%(unit)s。")
-            % {"rule": LandingRule(rule).label, "date": landed_on, "unit": credited_unit.name},
-            url=_detail_url(locked.pk),
-        )
+    notification_send(
+        recipients=recipients,
+        kind="landing_verified",
+        title=_("“%(title)s”已认定落地") % {"title": locked.title},
+        body=_("%(rule)s；落地日期 %(date)s；计入%(unit)s。")
+        % {"rule": LandingRule(rule).label, "date": landed_on, "unit": credited_unit.name},
+        url=_detail_url(locked.pk),
     )
     return landing
 

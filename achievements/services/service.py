@@ -41,8 +41,9 @@ from ..selectors.service import (
 logger = logging.getLogger(__name__)
 
 
-def _notify_later(**kwargs) -> None:
-    transaction.on_commit(lambda: notification_send(**kwargs))
+def _notify(**kwargs) -> None:
+    # In the same transaction as the change it tells of: both are saved, or neither.
+    notification_send(**kwargs)
 
 
 def _case_url(achievement: Achievement) -> str:
@@ -85,7 +86,7 @@ def assignment_assign(
     assignment = Assignment.objects.create(
         achievement=locked, assignee=assignee, assigned_by=acting_user, note=note, started_at=now
     )
-    _notify_later(
+    _notify(
         recipients=[assignee],
         kind="service_assigned",
         title=_("您已成为“%(title)s”的包干责任人") % {"title": locked.title},
@@ -93,7 +94,7 @@ def assignment_assign(
         url=_case_url(locked),
     )
     if previous is not None and previous.assignee_id != acting_user.pk:
-        _notify_later(
+        _notify(
             recipients=[previous.assignee],
             kind="service_reassigned",
             title=_("“%(title)s”已改由 %(name)s 负责")
@@ -275,7 +276,7 @@ def follow_ups_flag_missing(*, today: date | None = None) -> list[FollowUpFlag]:
                 continue
             flags.append(flag)
             if responsible is not None:
-                _notify_later(
+                _notify(
                     recipients=[responsible],
                     kind="follow_up_overdue",
                     title=_("“%(title)s”缺少 %(month)s 的月度跟踪记录")
@@ -323,7 +324,7 @@ def escalations_refresh(*, today: date | None = None) -> list[Escalation]:
                 )
                 escalation.recipients.set(recipients)
                 days = (today - case.last_progress_on).days
-                _notify_later(
+                _notify(
                     recipients=recipients,
                     kind="service_escalated",
                     title=_("久推不动：“%(title)s”已 %(days)d 天无实质性进展")
