@@ -194,6 +194,12 @@ class Achievement(models.Model):
             models.Index(fields=["is_public", "status"]),
             # The duplicate check of the detail page looks up records of the same holder.
             models.Index(fields=["holder"], name="achievement_holder_idx"),
+            # Lists open on the newest first: walk this index instead of sorting the library.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="achievement_recent_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
