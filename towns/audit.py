@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # label -> why it keeps no history of its own.
 NOT_AUDITED = {
@@ -61,7 +62,7 @@ class AuditEntry:
     changes: list[FieldChange]
 
 
-KIND_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
+KIND_LABELS = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
 
 def _fields(model) -> list:
@@ -77,6 +78,35 @@ def _value(record, field):
     return getattr(record, field.attname)
 
 
+def _related_labels(records, fields) -> dict:
+    """(field attname, pk) -> the related record's name, one query per related model."""
+    wanted: dict[type[models.Model], set] = {}
+    for field in fields:
+        if field.is_relation and field.related_model is not None:
+            ids = {getattr(r, field.attname) for r in records if r is not None}
+            wanted.setdefault(field.related_model, set()).update(ids - {None})
+    names = {model: model._base_manager.in_bulk(ids) for model, ids in wanted.items() if ids}
+    return {
+        (field.attname, pk): str(obj)
+        for field in fields
+        if field.is_relation and field.related_model in names
+        for pk, obj in names[field.related_model].items()
+    }
+
+
+def _shown(field, value, labels: dict):
+    """What an official reads: choice labels, names of related records, 是/否."""
+    if value is None or value == "":
+        return None
+    if field.is_relation:
+        return labels.get((field.attname, value), value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return value
+
+
 def audit_page(model, *, object_id=None, page_number=1):
     """One page of the model's history, newest first, each entry with its field changes."""
     history = model.history.model
@@ -87,9 +117,13 @@ def audit_page(model, *, object_id=None, page_number=1):
         queryset = queryset.filter(id=object_id)
     page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
     fields = [f for f in _fields(history) if f.attname in {g.attname for g in _fields(model)}]
+    pairs = [
+        (record, record.prev_record if record.history_type != "+" else None)
+        for record in page.object_list
+    ]
+    labels = _related_labels([r for pair in pairs for r in pair], fields)
     entries = []
-    for record in page.object_list:
-        previous = record.prev_record if record.history_type != "+" else None
+    for record, previous in pairs:
         changes = []
         for field in fields:
             after = _value(record, field)
@@ -97,7 +131,13 @@ def audit_page(model, *, object_id=None, page_number=1):
             if record.history_type == "-":
                 before, after = after, None
             if previous is None or before != after:
-                changes.append(FieldChange(str(field.verbose_name), before, after))
+                changes.append(
+                    FieldChange(
+                        str(field.verbose_name),
+                        _shown(field, before, labels),
+                        _shown(field, after, labels),
+                    )
+                )
         entries.append(AuditEntry(record, KIND_LABELS.get(record.history_type, ""), changes))
     return page, entries
 

@@ -70,6 +70,20 @@ def test_a_soft_delete_shows_its_reason_and_both_values(client, center_staff, po
     ).content.decode()
     assert "删除成果：重复录入" in html
     assert '<ins class="text-success">重复录入</ins>' in html
+    # Officials read names and labels, not database ids and codes.
+    assert f'<ins class="text-success">{center_staff}</ins>' in html
+
+
+def test_choices_show_their_labels(client, center_staff, portal_admin):
+    achievement = AchievementFactory(status="draft")
+    achievement.status = "submitted"
+    achievement.save()
+    client.force_login(portal_admin)
+    html = client.get(
+        reverse("audit_trail"), {"model": "achievements.achievement", "object": achievement.pk}
+    ).content.decode()
+    assert '<del class="text-danger">草稿</del>' in html
+    assert ">draft<" not in html
 
 
 @pytest.mark.parametrize("label", sorted(audit.audited_models()))
