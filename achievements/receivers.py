@@ -5,12 +5,14 @@ The showcase and the match index must follow every one of those writes, so they 
 once, through the transactional outbox (published after the commit). `task_sweep_achievement_index` catches bulk updates.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from towns.outbox import outbox_enqueue
 
 from .models import Achievement
+from .selectors.discovery import library_changed
 
 
 @receiver(post_save, sender=Achievement, dispatch_uid="achievements.queue_achievement_changed")
@@ -20,3 +22,6 @@ def _queue_achievement_changed(sender, instance, raw=False, **kwargs):
     from .tasks.demands import task_achievement_changed
 
     outbox_enqueue(task_achievement_changed, achievement_id=instance.pk)
+    # After the commit, so that no request caches a duplicate scan of the old library under
+    # the new version.
+    transaction.on_commit(library_changed)

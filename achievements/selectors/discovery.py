@@ -1,5 +1,6 @@
 """Reads of the discovery library: the scoped list, search, duplicates, history, contact masking."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -7,8 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import rules
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from towns.models import Division, Industry, Unit, User
 from towns.money import format_yuan
@@ -164,6 +167,71 @@ class DuplicateCandidate:
     visible: bool = False
 
 
+# The duplicate scan reads every record of the field; its result is kept until the library
+# changes (any achievement saved bumps the version) or for a few minutes at most.
+DUPLICATES_CACHE_SECONDS = 300
+LIBRARY_VERSION_KEY = "achievements:library-version"
+DUPLICATE_REASONS = {
+    "same_title": gettext_lazy("成果名称相同"),
+    "holder_title": gettext_lazy("同一持有单位，名称相近"),
+    "holder_summary": gettext_lazy("同一持有单位，简介相近"),
+    "field_title": gettext_lazy("同一领域，名称相近"),
+}
+
+
+def library_version() -> int:
+    return cache.get_or_set(LIBRARY_VERSION_KEY, 1, timeout=None) or 1
+
+
+def library_changed() -> None:
+    """Forget cached duplicate scans: called whenever an achievement is written."""
+    try:
+        cache.incr(LIBRARY_VERSION_KEY)
+    except ValueError:
+        cache.set(LIBRARY_VERSION_KEY, 2, timeout=None)
+
+
+def _duplicate_scores(
+    *, user: User, normalized: str, holder: str, field_id, summary: str, exclude_pk
+) -> dict[int, tuple[str, float]]:
+    """pk -> (reason code, similarity) of the records that look like the same achievement."""
+    base = Achievement.objects.exclude(status=AchievementStatus.MERGED)
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    if not user.is_back_office:
+        base = base.exclude(~Q(discovering_unit_id=user.unit_id), status=AchievementStatus.DRAFT)
+
+    found: dict[int, tuple[str, float]] = {}
+    for pk in base.filter(title_normalized=normalized).values_list("pk", flat=True)[:20]:
+        found[pk] = ("same_title", 1.0)
+
+    title_bigrams = _bigrams(normalized)
+    summary_bigrams = _bigrams(clean_text(summary))
+    holder = clean_text(holder)
+    if holder:
+        rows = base.filter(holder=holder).values_list("pk", "title_normalized", "summary")
+        for pk, other_title, other_summary in rows[:2000]:
+            if pk in found:
+                continue
+            title_score = _dice(title_bigrams, other_title)
+            if title_score >= SAME_HOLDER_TITLE_SIMILARITY:
+                found[pk] = ("holder_title", title_score)
+                continue
+            if summary:
+                summary_score = _dice(summary_bigrams, clean_text(other_summary))
+                if summary_score >= SAME_HOLDER_SUMMARY_SIMILARITY:
+                    found[pk] = ("holder_summary", summary_score)
+    if field_id:
+        rows = base.filter(field_id=field_id).values_list("pk", "title_normalized")
+        for pk, other_title in rows.iterator(chunk_size=2000):
+            if pk in found:
+                continue
+            score = _dice(title_bigrams, other_title)
+            if score >= SAME_FIELD_TITLE_SIMILARITY:
+                found[pk] = ("field_title", score)
+    return found
+
+
 def likely_duplicates(
     *,
     user: User,
@@ -182,42 +250,23 @@ def likely_duplicates(
     normalized = normalize_title(title)
     if not normalized:
         return []
-    base = Achievement.objects.exclude(status=AchievementStatus.MERGED)
-    if exclude_pk:
-        base = base.exclude(pk=exclude_pk)
-    if not user.is_back_office:
-        base = base.exclude(~Q(discovering_unit_id=user.unit_id), status=AchievementStatus.DRAFT)
-
-    found: dict[int, tuple[str, float]] = {}
-    for pk in base.filter(title_normalized=normalized).values_list("pk", flat=True)[:20]:
-        found[pk] = (_("成果名称相同"), 1.0)
-
-    title_bigrams = _bigrams(normalized)
-    summary_bigrams = _bigrams(clean_text(summary))
-    holder = clean_text(holder)
-    if holder:
-        rows = base.filter(holder=holder).values_list("pk", "title_normalized", "summary")
-        for pk, other_title, other_summary in rows[:2000]:
-            if pk in found:
-                continue
-            title_score = _dice(title_bigrams, other_title)
-            if title_score >= SAME_HOLDER_TITLE_SIMILARITY:
-                found[pk] = (_("同一持有单位，名称相近"), title_score)
-                continue
-            if summary:
-                summary_score = _dice(summary_bigrams, clean_text(other_summary))
-                if summary_score >= SAME_HOLDER_SUMMARY_SIMILARITY:
-                    found[pk] = (_("同一持有单位，简介相近"), summary_score)
-    if field_id:
-        rows = base.filter(field_id=field_id).values_list("pk", "title_normalized")
-        for pk, other_title in rows.iterator(chunk_size=2000):
-            if pk in found:
-                continue
-            score = _dice(title_bigrams, other_title)
-            if score >= SAME_FIELD_TITLE_SIMILARITY:
-                found[pk] = (_("同一领域，名称相近"), score)
+    scope = "all" if user.is_back_office else f"unit-{user.unit_id}"
+    parts = (library_version(), scope, normalized, holder, field_id, summary, exclude_pk)
+    key = "duplicates:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _duplicate_scores(
+            user=user,
+            normalized=normalized,
+            holder=holder,
+            field_id=field_id,
+            summary=summary,
+            exclude_pk=exclude_pk,
+        )
+        cache.set(key, found, DUPLICATES_CACHE_SECONDS)
     if not found:
         return []
+    found = {pk: (DUPLICATE_REASONS[reason], score) for pk, (reason, score) in found.items()}
 
     best = sorted(found.items(), key=lambda item: -item[1][1])[:MAX_DUPLICATES_SHOWN]
     records = {

@@ -38,7 +38,7 @@ from ..models import (
     AchievementImport,
     AchievementTransition,
 )
-from ..selectors.discovery import RECORD_FIELDS
+from ..selectors.discovery import RECORD_FIELDS, library_changed
 from .core import achievement_change_status, normalize_title
 
 MAX_ATTACHMENTS = 20
@@ -566,6 +566,7 @@ def achievements_import_rows(
         default_user=acting_user,
         default_change_reason=reason,
     )
+    transaction.on_commit(library_changed)  # bulk inserts send no post_save
     AchievementTransition.objects.bulk_create(
         [
             AchievementTransition(

@@ -1,6 +1,8 @@
 """Duplicates: warned about before saving; staff merge two records keeping both units' credit."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,3 +186,26 @@ def test_staff_see_likely_duplicates_on_the_detail_page(client, center_staff, pa
     content = client.get(reverse("achievement_detail", args=[kept.pk])).content.decode()
     assert 'data-testid="card-duplicates"' in content
     assert f"{reverse('achievement_merge', args=[kept.pk])}?into={duplicate.pk}" in content
+
+
+def test_the_duplicate_scan_is_kept_until_the_library_changes(
+    client, center_staff, pair, django_capture_on_commit_callbacks
+):
+    kept, duplicate = pair
+    client.force_login(center_staff)
+    url = reverse("achievement_detail", args=[kept.pk])
+    first = client.get(url).content.decode()
+    assert f"?into={duplicate.pk}" in first
+
+    # A record registered since is found on the next view, not after the cache expires.
+    with django_capture_on_commit_callbacks(execute=True):
+        later = LibraryAchievementFactory(
+            title="高导热氮化铝陶瓷基板", discovering_unit=unit("kjj")
+        )
+    with CaptureQueriesContext(connection) as scanned:
+        assert f"?into={later.pk}" in client.get(url).content.decode()
+
+    # Unchanged library: the same page without the scan's reads.
+    with CaptureQueriesContext(connection) as cached:
+        assert f"?into={later.pk}" in client.get(url).content.decode()
+    assert len(cached) <= len(scanned) - 2
