@@ -726,7 +726,7 @@ def reward_index(request):
     require_perm(request.user, "brokers.view_registers")
     year = request.GET.get("year", "")
     return redirect(
-        "brokers:reward_list", year=int(year) if year.isdigit() else timezone.localdate().year
+        "brokers:reward_list", year=int(year) if year.isdecimal() else timezone.localdate().year
     )
 
 

@@ -128,20 +128,26 @@ def pickable_achievements(user, *, statuses, query: str = "", selected=None, lim
 
 
 def recommendation_list(user) -> QuerySet[Recommendation]:
-    return Recommendation.objects.visible_to(user).select_related(
-        "achievement__discovering_unit", "achievement__field", "created_by"
+    return (
+        Recommendation.objects.visible_to(user)
+        .filter(achievement__deleted_at__isnull=True)
+        .select_related("achievement__discovering_unit", "achievement__field", "created_by")
     )
 
 
 def review_list(user) -> QuerySet[FastTrackReview]:
-    return FastTrackReview.objects.visible_to(user).select_related(
-        "achievement__discovering_unit", "reviewer"
+    return (
+        FastTrackReview.objects.visible_to(user)
+        .filter(achievement__deleted_at__isnull=True)
+        .select_related("achievement__discovering_unit", "reviewer")
     )
 
 
 def valuation_list(user) -> QuerySet[Valuation]:
-    return Valuation.objects.visible_to(user).select_related(
-        "achievement__discovering_unit", "created_by"
+    return (
+        Valuation.objects.visible_to(user)
+        .filter(achievement__deleted_at__isnull=True)
+        .select_related("achievement__discovering_unit", "created_by")
     )
 
 

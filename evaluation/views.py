@@ -21,6 +21,7 @@ from achievements.views.helpers import (
     submit_form,
 )
 from towns.lists import FilteredListView
+from towns.parsing import parse_id
 from towns.uploads import protected_file_response
 
 from . import selectors, services
@@ -347,7 +348,7 @@ def _pick_page(request, form_class, *, statuses, action, done, then, page, initi
     fast-track review, valuation)."""
     query = request.GET.get("q", "").strip()
     selected = request.GET.get("achievement") or request.POST.get("achievement")
-    selected = int(selected) if selected and selected.isdigit() else None
+    selected = parse_id(selected)
     form = form_class(
         request.POST or None,
         request.FILES or None,

@@ -98,7 +98,7 @@ def home(request):
 def _year(request) -> int:
     value = request.GET.get("year") or request.POST.get("year") or ""
     year = timezone.localdate().year
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else year
+    return int(value) if value.isdecimal() and 2000 <= int(value) <= 2100 else year
 
 
 def _year_choices(year: int) -> list[int]:
@@ -247,7 +247,7 @@ def landing_quotas_edit(request):
         source = request.POST.get("copy_from", "")
         try:
             created = services.landing_quotas_copy(
-                from_year=int(source) if source.isdigit() else 0,
+                from_year=int(source) if source.isdecimal() else 0,
                 to_year=year,
                 acting_user=request.user,
             )

@@ -184,3 +184,19 @@ def test_every_excel_import_refuses_broken_files_in_chinese(
     upload = SimpleUploadedFile("合同.xlsx", content)
     response = client.post(reverse(url_name), {field: upload})
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("digits", ["²", "①", "٣", "9" * 30])
+def test_unicode_digits_in_id_parameters_are_not_server_errors(
+    client, center_staff, portal_admin, digits
+):
+    """`"²".isdigit()` is true but `int("²")` fails: ids are read with `isdecimal`."""
+    client.force_login(center_staff)
+    hint = client.get(
+        reverse("achievement_duplicate_hint"),
+        {"title": "钠离子电池正极材料", "field": digits, "exclude": digits},
+    )
+    assert hint.status_code == 200
+    assert client.get(reverse("dashboard"), {"year": digits}).status_code == 200
+    client.force_login(portal_admin)
+    assert client.get(reverse("audit_trail"), {"object": digits}).status_code == 200

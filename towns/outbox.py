@@ -33,7 +33,8 @@ def outbox_enqueue(task, /, **kwargs) -> OutboxMessage:
     name = task if isinstance(task, str) else task.name
     message = OutboxMessage.objects.create(task=name, kwargs=kwargs)
     pk = message.pk
-    transaction.on_commit(lambda: outbox_relay(ids=[pk]))
+    # robust: the write has committed; if publishing fails, beat's relay publishes it later.
+    transaction.on_commit(lambda: outbox_relay(ids=[pk]), robust=True)
     return message
 
 

@@ -140,6 +140,18 @@ def parse_int(value) -> int | None:
     return int(text)
 
 
+# The largest id a database integer column holds; a bigger "id" in a URL names nothing.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value) -> int | None:
+    """A record id from a query string, or None for anything else (², 1e3, 10**30)."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdecimal() or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
 _LIST_SEPARATORS = re.compile(r"[、,，;；/\n]+")
 
 

@@ -21,6 +21,7 @@ from .filters import EnterpriseFilter
 from .forms import EnterpriseRegistrationForm, EnterpriseReviewForm
 from .lists import FilteredListView
 from .models import Enterprise
+from .parsing import parse_id
 from .selectors import notifications_for
 from .services import enterprise_register as enterprise_register_service
 from .services import enterprise_review as enterprise_review_service
@@ -158,8 +159,7 @@ def audit_trail(request):
     model = models_by_label.get(label)
     if model is None:
         raise Http404
-    object_id = request.GET.get("object", "").strip()
-    object_id = int(object_id) if object_id.isdigit() else None
+    object_id = parse_id(request.GET.get("object"))
     page, entries = audit.audit_page(
         model, object_id=object_id, page_number=request.GET.get("page", 1)
     )

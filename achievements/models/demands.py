@@ -203,10 +203,11 @@ class MatchQuerySet(models.QuerySet):
         """Staff and leaders see every ranked match; an enterprise only what staff proposed."""
         if user is None or not user.is_authenticated:
             return self.none()
+        live = self.filter(achievement__deleted_at__isnull=True)
         if user.role in READ_ALL:
-            return self
+            return live
         if user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(
+            return live.filter(
                 demand__enterprise_id=user.enterprise_id,
                 status__in=MATCH_ENTERPRISE_STATUSES,
             )

@@ -306,7 +306,8 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
         return Escalation.objects.none()
     latest = FollowUp.objects.filter(achievement=OuterRef("achievement")).order_by("-period")
     rows = (
-        Escalation.objects.select_related("achievement__field", "achievement__discovering_unit")
+        Escalation.objects.filter(achievement__deleted_at__isnull=True)
+        .select_related("achievement__field", "achievement__discovering_unit")
         # The history a leader reads first: the latest follow-up, its progress and blockers.
         .annotate(
             last_follow_up_period=Subquery(latest.values("period")[:1]),

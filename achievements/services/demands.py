@@ -129,7 +129,7 @@ def demand_change_status(
     )
     locked.status = to
     locked._history_user = acting_user
-    locked._change_reason = reason
+    locked._change_reason = reason[:100]  # simple-history's column holds 100 characters
     locked.save(update_fields=["status", "updated_at"])
     return locked
 
@@ -336,8 +336,15 @@ def match_change_status(
     return locked
 
 
+def _require_live_achievement(match: Match) -> None:
+    # A deleted achievement is offered to no one, and its contacts are handed to no one.
+    if Achievement.all_objects.filter(pk=match.achievement_id, deleted_at__isnull=False).exists():
+        raise ValidationError(_("该成果已被删除。"))
+
+
 def match_propose(match: Match, *, acting_user: User, note: str = "") -> Match:
     """Staff recommend a suggested achievement to the enterprise."""
+    _require_live_achievement(match)
     match = match_change_status(
         match,
         to=MatchStatus.PROPOSED,
@@ -378,6 +385,7 @@ def match_reject(match: Match, *, acting_user: User, reason: str) -> Match:
 @transaction.atomic
 def match_accept(match: Match, *, acting_user: User) -> Match:
     """The enterprise accepts a proposal: contacts are exchanged and the demand is matched."""
+    _require_live_achievement(match)
     match = match_change_status(
         match,
         to=MatchStatus.ACCEPTED,

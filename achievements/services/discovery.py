@@ -662,7 +662,8 @@ def achievement_soft_delete(
     locked.deleted_by = acting_user
     locked.deletion_reason = reason[:500]
     locked._history_user = acting_user
-    locked._change_reason = _("删除成果：%(reason)s") % {"reason": locked.deletion_reason}
+    # simple-history keeps at most 100 characters of a change reason.
+    locked._change_reason = (_("删除成果：%(reason)s") % {"reason": locked.deletion_reason})[:100]
     locked.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
     return locked
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from towns.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
 from towns.lists import FilteredListView
+from towns.parsing import parse_id
 from towns.uploads import protected_file_response
 
 from ..choices import AchievementStatus, FeedbackKind, ImportStatus
@@ -284,14 +285,12 @@ def achievement_edit(request, pk: int):
 def achievement_duplicate_hint(request):
     """The live duplicate warning under the title field (htmx)."""
     _require(request.user, "achievements.view_library")
-    field = request.GET.get("field") or None
-    exclude = request.GET.get("exclude") or None
     duplicates = selectors.likely_duplicates(
         user=request.user,
         title=request.GET.get("title", "")[:200],
         holder=request.GET.get("holder", "")[:200],
-        field_id=int(field) if field and field.isdigit() else None,
-        exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
+        field_id=parse_id(request.GET.get("field")),
+        exclude_pk=parse_id(request.GET.get("exclude")),
     )
     return render(
         request,
@@ -456,7 +455,7 @@ def achievement_merge(request, pk: int):
     form = MergeForm(request.POST or None, initial={"into": request.GET.get("into")})
     target = None
     into = request.POST.get("into") or request.GET.get("into")
-    if into and str(into).isdigit():
+    if into and str(into).isdecimal():
         target = (
             Achievement.objects.visible_to(request.user)
             .select_related("discovering_unit", "field")

@@ -261,7 +261,9 @@ def _credit_preview(achievement, data) -> dict:
     """Which unit the landing will count for, with the chosen date and division."""
     division = data.get("division")
     if division and not isinstance(division, Division):
-        division = Division.objects.filter(pk=division).first() if str(division).isdigit() else None
+        division = (
+            Division.objects.filter(pk=division).first() if str(division).isdecimal() else None
+        )
     landed_on = data.get("landed_on")
     if landed_on and not isinstance(landed_on, date):
         landed_on = parse_date(str(landed_on))

@@ -2,6 +2,7 @@
 pages, the API, the showcase, matching and counts; restoring brings it all back."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from achievements.models import Achievement, Demand, Match, ShowcaseEntry
@@ -195,3 +196,33 @@ def test_a_deleted_landed_achievement_leaves_the_landing_counts(center_staff):
     assert not Landing.objects.visible_to(center_staff).exists()
     achievement_restore(achievement, acting_user=center_staff)
     assert list(Landing.objects.landed()) == [landing]
+
+
+def test_a_long_reason_is_kept_whole_and_the_history_row_still_fits(center_staff, moulding):
+    reason = "与东莞理工学院登记的同一成果重复，" * 20  # 360 characters
+    achievement_soft_delete(moulding, acting_user=center_staff, reason=reason)
+    deleted = Achievement.all_objects.get(pk=moulding.pk)
+    assert deleted.deletion_reason == reason
+    latest = Achievement.history.filter(id=moulding.pk).latest("history_date", "history_id")
+    assert len(latest.history_change_reason) <= 100
+
+
+def test_a_proposal_of_a_deleted_achievement_is_withdrawn_from_the_enterprise(
+    client, center_staff, enterprise_user, moulding, demand
+):
+    from achievements.choices import MatchStatus
+    from achievements.models import ContactExchange
+    from achievements.services.demands import match_accept, match_propose
+
+    match = Match.objects.get(demand=demand, achievement=moulding)
+    match_propose(match, acting_user=center_staff, note="")
+    achievement_soft_delete(moulding, acting_user=center_staff, reason="重复登记")
+
+    assert not Match.objects.visible_to(enterprise_user).filter(pk=match.pk).exists()
+    client.force_login(enterprise_user)
+    response = client.post(reverse("match_accept", args=[match.pk]))
+    assert response.status_code == 404
+    with pytest.raises(ValidationError):
+        match_accept(Match.objects.get(pk=match.pk), acting_user=enterprise_user)
+    assert Match.objects.get(pk=match.pk).status == MatchStatus.PROPOSED
+    assert not ContactExchange.objects.exists()

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, scale, **options):
         if scale <= 0:
             raise CommandError("--scale 应大于 0。")
-        if Achievement.objects.exists():
+        if Achievement.all_objects.exists():
             raise CommandError(
                 "数据库中已有科技成果：基准数据只写入空数据库（manage.py bench 会自建临时库）。"
             )
