@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from towns.outbox import outbox_enqueue
 
 from .models import Achievement
-from .selectors.discovery import library_changed
+from .services.core import library_changed
 
 
 @receiver(post_save, sender=Achievement, dispatch_uid="achievements.queue_achievement_changed")

@@ -39,15 +39,24 @@ def _achievements_of_evaluator(user):
     return Achievement.objects.filter(evaluation_items__batch__evaluators=user).values("pk")
 
 
-class BatchQuerySet(models.QuerySet):
+class BatchScopedQuerySet(models.QuerySet):
+    """Staff and leaders read everything; an evaluator only what belongs to their batches."""
+
+    # The lookup from this model to the batch's evaluators.
+    evaluators_path = "evaluators"
+
     def visible_to(self, user):
         if not _signed_in(user):
             return self.none()
         if user.role in READ_ALL_ROLES:
             return self
         if user.role == Role.EVALUATOR:
-            return self.filter(evaluators=user)
+            return self.filter(**{self.evaluators_path: user})
         return self.none()
+
+
+class BatchQuerySet(BatchScopedQuerySet):
+    pass
 
 
 class Batch(models.Model):
@@ -175,16 +184,10 @@ class ScoringItem(models.Model):
         return self.name
 
 
-class BatchItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Rows carry combined scores and ranks: staff, leaders and the batch's evaluators."""
-        if not _signed_in(user):
-            return self.none()
-        if user.role in READ_ALL_ROLES:
-            return self
-        if user.role == Role.EVALUATOR:
-            return self.filter(batch__evaluators=user)
-        return self.none()
+class BatchItemQuerySet(BatchScopedQuerySet):
+    """Rows carry combined scores and ranks: staff, leaders and the batch's evaluators."""
+
+    evaluators_path = "batch__evaluators"
 
 
 class BatchItem(models.Model):
@@ -259,16 +262,10 @@ class BatchItem(models.Model):
         )
 
 
-class ScoreQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Scores and comments: staff, leaders and the evaluators of the batch, never others."""
-        if not _signed_in(user):
-            return self.none()
-        if user.role in READ_ALL_ROLES:
-            return self
-        if user.role == Role.EVALUATOR:
-            return self.filter(item__batch__evaluators=user)
-        return self.none()
+class ScoreQuerySet(BatchScopedQuerySet):
+    """Scores and comments: staff, leaders and the evaluators of the batch, never others."""
+
+    evaluators_path = "item__batch__evaluators"
 
 
 class Score(models.Model):

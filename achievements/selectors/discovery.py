@@ -32,7 +32,7 @@ from ..models import (
     AchievementFeedback,
     AchievementTransition,
 )
-from ..services.core import normalize_title
+from ..services.core import LIBRARY_VERSION_KEY, normalize_title
 
 # --- The library list ---------------------------------------------------------------------------
 
@@ -170,7 +170,6 @@ class DuplicateCandidate:
 # The duplicate scan reads every record of the field; its result is kept until the library
 # changes (any achievement saved bumps the version) or for a few minutes at most.
 DUPLICATES_CACHE_SECONDS = 300
-LIBRARY_VERSION_KEY = "achievements:library-version"
 DUPLICATE_REASONS = {
     "same_title": gettext_lazy("成果名称相同"),
     "holder_title": gettext_lazy("同一持有单位，名称相近"),
@@ -181,14 +180,6 @@ DUPLICATE_REASONS = {
 
 def library_version() -> int:
     return cache.get_or_set(LIBRARY_VERSION_KEY, 1, timeout=None) or 1
-
-
-def library_changed() -> None:
-    """Forget cached duplicate scans: called whenever an achievement is written."""
-    try:
-        cache.incr(LIBRARY_VERSION_KEY)
-    except ValueError:
-        cache.set(LIBRARY_VERSION_KEY, 2, timeout=None)
 
 
 def _duplicate_scores(

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,3 +75,15 @@ def achievement_enter_service_library(
         service_route=route,
         service_entered_at=timezone.now(),
     )
+
+
+# Bumped after every write to the library; the cached duplicate scans are keyed on it.
+LIBRARY_VERSION_KEY = "achievements:library-version"
+
+
+def library_changed() -> None:
+    """Forget cached duplicate scans: called after every write to the library."""
+    try:
+        cache.incr(LIBRARY_VERSION_KEY)
+    except ValueError:
+        cache.set(LIBRARY_VERSION_KEY, 2, timeout=None)

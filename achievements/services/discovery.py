@@ -38,8 +38,8 @@ from ..models import (
     AchievementImport,
     AchievementTransition,
 )
-from ..selectors.discovery import RECORD_FIELDS, library_changed
-from .core import achievement_change_status, normalize_title
+from ..selectors.discovery import RECORD_FIELDS
+from .core import achievement_change_status, library_changed, normalize_title
 
 MAX_ATTACHMENTS = 20
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
