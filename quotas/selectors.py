@@ -4,8 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from achievements.choices import Landmark
@@ -17,6 +20,7 @@ from brokers.choices import Programme
 from brokers.models import VentureRound
 from evaluation.choices import Decision
 from evaluation.models import BatchItem
+from towns.cache import data_generation
 from towns.choices import UnitKind
 from towns.models import Unit
 from towns.money import format_yuan
@@ -596,3 +600,41 @@ def service_entries_between(start: date, end: date) -> QuerySet[Achievement]:
 
 def discoveries_between(start: date, end: date) -> QuerySet[Achievement]:
     return Achievement.objects.discovered().filter(discovered_on__gte=start, discovered_on__lte=end)
+
+
+# --- The dashboard's city-wide figures, cached ----------------------------------------------------
+
+OVERVIEW_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class CityOverview:
+    quota_rows: list[QuotaProgress]
+    kpis: list[Kpi]
+    funnel: list[FunnelStage]
+    trend: list[MonthTrend]
+    years: list[int]
+
+
+def dashboard_years(year: int) -> list[int]:
+    """The years the dashboard offers: the plan's, the quotas', this one and the one shown."""
+    plan = set(CityTarget.objects.values_list("year", flat=True).distinct())
+    return sorted({*plan, *landing_quota_years(), timezone.localdate().year, year})
+
+
+def city_overview(year: int) -> CityOverview:
+    """The dashboard's figures of `year` that are the same for every leader: aggregates over the
+    whole library, so computed once and cached until business data changes (any save, delete or
+    import bumps the data generation), the day turns or another language is asked for."""
+    key = f"quotas:overview:{data_generation()}:{year}:{timezone.localdate()}:{get_language()}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = CityOverview(
+            quota_rows=quota_progress(year),
+            kpis=city_kpis(year),
+            funnel=funnel(year),
+            trend=monthly_trend(year),
+            years=dashboard_years(year),
+        )
+        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+    return overview

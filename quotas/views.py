@@ -36,7 +36,7 @@ from . import selectors, services
 from .choices import ReportKind
 from .filters import ReportFilter
 from .forms import DiscoveryTargetsForm, LandingQuotasForm, ReportRequestForm
-from .models import CityTarget, Report
+from .models import Report
 from .reports import PeriodReport, quota_sheet
 
 DASHBOARD_ESCALATIONS = 8
@@ -205,11 +205,6 @@ def discovery_targets_edit(request):
 # --- Landing quotas -------------------------------------------------------------------------------
 
 
-def _landing_years(year: int) -> list[int]:
-    plan = set(CityTarget.objects.values_list("year", flat=True).distinct())
-    return sorted({*plan, *selectors.landing_quota_years(), timezone.localdate().year, year})
-
-
 def _drill_down_url(unit: Unit, year: int) -> str:
     return f"{reverse('dashboard_unit', args=[unit.code])}?year={year}"
 
@@ -229,7 +224,7 @@ def landing_quotas(request):
         "quotas/landing_quotas.html",
         {
             "year": year,
-            "years": _landing_years(year),
+            "years": selectors.dashboard_years(year),
             "with_quota": [row for row in rows if row.quota is not None],
             "without_quota": [row for row in rows if row.quota is None],
             "totals": totals,
@@ -277,7 +272,7 @@ def landing_quotas_edit(request):
         {
             "form": form,
             "year": year,
-            "years": _landing_years(year),
+            "years": selectors.dashboard_years(year),
             "has_quotas": any(quota for _unit, quota, _q, _d in form.rows),
             "copy_years": years_with_quota,
         },
@@ -322,10 +317,11 @@ def dashboard(request):
     the funnel, the monthly trend and the escalation list."""
     require_perm(request.user, "quotas.view_dashboard")
     year = _year(request)
-    rows = selectors.quota_progress(year)
+    overview = selectors.city_overview(year)
+    rows = overview.quota_rows
     ranked = selectors.ranked(rows)
-    funnel = selectors.funnel(year)
-    trend = selectors.monthly_trend(year)
+    funnel = overview.funnel
+    trend = overview.trend
     escalations = list(
         escalations_visible_to(request.user)
         .open()
@@ -342,8 +338,8 @@ def dashboard(request):
         "quotas/dashboard.html",
         {
             "year": year,
-            "years": _landing_years(year),
-            "kpis": selectors.city_kpis(year),
+            "years": overview.years,
+            "kpis": overview.kpis,
             "totals": selectors.quota_totals(rows),
             "ranked": ranked,
             "without_quota": [row for row in rows if row.quota is None],
@@ -384,7 +380,7 @@ def dashboard_unit(request, code: str):
         {
             "unit": unit,
             "year": year,
-            "years": _landing_years(year),
+            "years": selectors.dashboard_years(year),
             "progress": progress,
             "landings": landings,
             "awaiting": awaiting.order_by("-proposed_at", "-pk")[:20],

@@ -1,11 +1,42 @@
 """The list page every app uses: a scoped queryset, a django-filter FilterSet (the same one the
 API uses), whitelisted sorting, pagination, and an .xlsx export of the filtered rows."""
 
+import hashlib
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.views.generic import ListView
 
+from .cache import data_generation, follows_data_generation
 from .excel import SheetSpec, xlsx_response
+
+COUNT_CACHE_SECONDS = 600
+
+
+class CachedCountPaginator(Paginator):
+    """Remembers the number of filtered rows until the data changes: at 100,000 achievements the
+    COUNT behind "共 n 条" and the page links costs more than reading the page itself.
+
+    The key is the count's own SQL, so each user's scope and each filter has its own entry; only
+    for models whose every write bumps the data generation (`follows_data_generation`)."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        try:
+            sql, params = queryset.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        digest = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
+        key = f"lists:count:{data_generation()}:{digest}"
+        count = cache.get(key)
+        if count is None:
+            count = queryset.count()
+            cache.set(key, count, COUNT_CACHE_SECONDS)
+        return count
 
 
 class FilteredListView(LoginRequiredMixin, ListView):
@@ -18,6 +49,11 @@ class FilteredListView(LoginRequiredMixin, ListView):
     def get_scoped_queryset(self):
         """The rows this user may see (`Model.objects.visible_to(user)`), before filters."""
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_scoped_queryset()")
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        if follows_data_generation(queryset.model):
+            return CachedCountPaginator(queryset, *args, **kwargs)
+        return super().get_paginator(queryset, *args, **kwargs)
 
     def get_queryset(self):
         queryset = self.get_scoped_queryset()

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from .cache import bump_generation, generation
 from .models import PolicyValue
 
 _GENERATION_KEY = "towns:policy:generation"
@@ -62,8 +63,7 @@ def policy_keys_from_json(data: dict) -> dict[str, tuple[Decimal, str]]:
 
 
 def _year_values(year: int) -> dict[str, Decimal]:
-    generation = cache.get_or_set(_GENERATION_KEY, 1, None)
-    key = f"towns:policy:{generation}:{year}"
+    key = f"towns:policy:{generation(_GENERATION_KEY)}:{year}"
     values = cache.get(key)
     if values is None:
         values = {}
@@ -92,7 +92,4 @@ def policy_int(key: str, *, year: int | None = None) -> int:
 
 def clear_policy_cache() -> None:
     """Called whenever a policy value changes; older cached years simply expire."""
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:
-        cache.set(_GENERATION_KEY, 2, None)
+    bump_generation(_GENERATION_KEY)

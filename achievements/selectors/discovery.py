@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from towns.cache import generation
 from towns.models import Division, Industry, Unit, User
 from towns.money import format_yuan
 from towns.parsing import clean_text
@@ -179,7 +180,7 @@ DUPLICATE_REASONS = {
 
 
 def library_version() -> int:
-    return cache.get_or_set(LIBRARY_VERSION_KEY, 1, timeout=None) or 1
+    return generation(LIBRARY_VERSION_KEY)
 
 
 def _duplicate_scores(

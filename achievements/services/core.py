@@ -2,11 +2,11 @@
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from towns.cache import bump_generation
 from towns.models import User
 from towns.validators import to_halfwidth
 
@@ -83,7 +83,4 @@ LIBRARY_VERSION_KEY = "achievements:library-version"
 
 def library_changed() -> None:
     """Forget cached duplicate scans: called after every write to the library."""
-    try:
-        cache.incr(LIBRARY_VERSION_KEY)
-    except ValueError:
-        cache.set(LIBRARY_VERSION_KEY, 2, timeout=None)
+    bump_generation(LIBRARY_VERSION_KEY)

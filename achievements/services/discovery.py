@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from towns.audit import record_updates
+from towns.cache import data_changed
 from towns.choices import Role
 from towns.excel import ImportResult
 from towns.models import Unit, User
@@ -566,7 +567,9 @@ def achievements_import_rows(
         default_user=acting_user,
         default_change_reason=reason,
     )
-    transaction.on_commit(library_changed)  # bulk inserts send no post_save
+    # Bulk inserts send no post_save: tell the caches that follow the library ourselves.
+    transaction.on_commit(library_changed)
+    data_changed()
     AchievementTransition.objects.bulk_create(
         [
             AchievementTransition(

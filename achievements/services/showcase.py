@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from towns.cache import bump_generation_on_commit, generation
 from towns.excel import Column, SheetImporter
 from towns.models import Industry, User
 from towns.parsing import clean_text, parse_int, split_list
@@ -20,14 +20,8 @@ GENERATION_KEY = "achievements:showcase:generation"
 
 def showcase_generation() -> int:
     """Changes whenever a public entry changes; cached pages and searches are keyed by it."""
-    return cache.get_or_set(GENERATION_KEY, 1, None)
+    return generation(GENERATION_KEY)
 
-
-def _showcase_changed() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
 
 
 def _search_text(*parts: str) -> str:
@@ -45,13 +39,13 @@ def _save_entry(lookup: dict, values: dict) -> ShowcaseEntry:
             changed = True
     if changed:
         entry.save()
-        transaction.on_commit(_showcase_changed)
+        bump_generation_on_commit(GENERATION_KEY)
     return entry
 
 
 def _withdraw_entry(**lookup) -> None:
     if ShowcaseEntry.objects.filter(**lookup).delete()[0]:
-        transaction.on_commit(_showcase_changed)
+        bump_generation_on_commit(GENERATION_KEY)
 
 
 @transaction.atomic

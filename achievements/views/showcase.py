@@ -1,5 +1,6 @@
 """The public showcase (no login), the "我有意向" button, and staff's external-achievement import."""
 
+import functools
 import uuid
 from urllib.parse import unquote
 
@@ -12,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -54,6 +56,8 @@ def showcase_list(request):
     params = [(key, values) for key, values in request.GET.lists() if key != "page"]
     ids = cached_ranked_ids(queryset, query, params)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read only when the template's cached results are missing.
+    entries = SimpleLazyObject(functools.partial(entries_in_order, list(page.object_list)))
     return render(
         request,
         "achievements/showcase/showcase_list.html",
@@ -61,7 +65,8 @@ def showcase_list(request):
             "filterset": filterset,
             "query": query,
             "page_obj": page,
-            "entries": entries_in_order(list(page.object_list)),
+            "entries": entries,
+            "generation": showcase_generation(),
             "fields": Industry.objects.all(),
             "searching": filterset.is_bound,
             "can_post_demand": can(request.user, "achievements.add_demand"),

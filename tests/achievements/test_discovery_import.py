@@ -505,3 +505,15 @@ def test_command_for_a_unit_as_staff(sheet_file, center_staff):
     )
     achievement = Achievement.objects.get()
     assert (achievement.discovering_unit.code, achievement.status) == ("441900119", "draft")
+
+
+def test_the_list_counts_imported_rows_at_once(liaison_client):
+    """The list's total is cached until the data changes; a bulk import (no post_save) must
+    make it stale too."""
+    assert liaison_client.get(reverse("achievement_list")).context["paginator"].count == 0
+    rows = [sheet_row(成果名称=f"氮化铝陶瓷基板第{n}代制备技术") for n in range(3)]
+    upload(liaison_client, xlsx_upload(rows))
+    liaison_client.post(
+        reverse("achievement_import_confirm", args=[AchievementImport.objects.get().pk])
+    )
+    assert liaison_client.get(reverse("achievement_list")).context["paginator"].count == 3

@@ -7,6 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,3 +204,37 @@ def test_matchmaking_events_held_feed_the_event_kpi(client, leader, center_staff
     client.force_login(leader)
     page = client.get(reverse("dashboard"), {"year": 2025}).content.decode()
     assert 'data-testid="kpi-matchmaking_events"' in page or "成果转化对接活动" in page
+
+
+def test_the_city_figures_are_cached_until_business_data_changes(client, leader, center_staff):
+    """The KPIs, quota progress, funnel and trend are aggregates over the whole library: the
+    dashboard computes them once, then serves them from the cache until a record changes."""
+    year = timezone.localdate().year
+    url = f"{reverse('dashboard')}?year={year}"
+    client.force_login(leader)
+    client.get(url)
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)  # same data: served from the cache
+    cache.clear()
+    with CaptureQueriesContext(connection) as computed:
+        client.get(url)
+    assert len(cold) < len(computed) - 5
+
+    before = chart_data(client.get(url).content.decode())["funnel"]["stages"][0]["value"]
+    AchievementFactory(discovered_on=timezone.localdate())
+    after = chart_data(client.get(url).content.decode())["funnel"]["stages"][0]["value"]
+    assert after == before + 1
+
+    landed_case(center_staff, on=timezone.localdate())
+    stages = chart_data(client.get(url).content.decode())["funnel"]["stages"]
+    assert stages[0]["value"] == before + 2 and stages[-1]["value"] >= 1
+
+
+def test_the_cached_figures_follow_the_language(client, leader):
+    year = timezone.localdate().year
+    client.force_login(leader)
+    chinese = chart_data(client.get(reverse("dashboard"), {"year": year}).content.decode())
+    client.cookies["django_language"] = "en"
+    english = chart_data(client.get(reverse("dashboard"), {"year": year}).content.decode())
+    assert chinese["funnel"]["stages"][0]["name"] == "发现库"
+    assert english["funnel"]["stages"][0]["name"] != "发现库"

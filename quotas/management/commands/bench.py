@@ -103,6 +103,7 @@ class Command(BaseCommand):
         call_command("load_reference", verbosity=0, stdout=StringIO())
         self.log(f"生成基准数据（规模 {scale}）…")
         generated = Generator(scale, log=self.log).run()
+        bench.settle()
         return [
             Figure(
                 "数据",

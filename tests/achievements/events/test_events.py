@@ -247,11 +247,12 @@ def test_the_event_list_costs_the_same_queries_for_one_or_many(
     make_event(center_staff)
     client.force_login(center_staff)
     client.get(reverse("event_list"))
-    with django_assert_num_queries(9) as one:
+    with django_assert_num_queries(8) as one:
         client.get(reverse("event_list"))
     expected = len(one)
     for n in range(5):
         make_event(center_staff, title=f"对接会{n}")
+    client.get(reverse("event_list"))  # the new rows made the cached count stale
     with django_assert_num_queries(expected):
         response = client.get(reverse("event_list"))
     assert response.context["page_obj"].paginator.count == 6

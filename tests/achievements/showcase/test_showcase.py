@@ -382,3 +382,23 @@ def test_only_staff_manage_external_achievements(client, users_by_role, role):
     assert client.get(reverse("external_list")).status_code == 403
     assert client.get(reverse("external_import")).status_code == 403
     assert client.get(reverse("external_template")).status_code == 403
+
+
+def test_the_cached_results_follow_every_change_of_the_showcase(
+    client, publish, electrolyte, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    url = reverse("showcase_list")
+    client.get(url, {"q": "固态"})
+    with django_assert_max_num_queries(2):  # ranking and rendered results both cached
+        page = client.get(url, {"q": "固态"}).content.decode()
+    assert "高性能硫化物固态电解质材料" in page and "全固态锂电池" not in page
+    publish(title="全固态锂电池电芯制造工艺", is_public=True)
+    page = client.get(url, {"q": "固态"}).content.decode()
+    assert "全固态锂电池电芯制造工艺" in page
+    electrolyte.is_public = False
+    with django_capture_on_commit_callbacks(execute=True):
+        electrolyte.save()
+    page = client.get(url, {"q": "固态"}).content.decode()
+    assert "高性能硫化物固态电解质材料" not in page
+    english = client.get(url, {"q": "固态"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "全固态锂电池电芯制造工艺" in english
