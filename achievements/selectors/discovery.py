@@ -214,8 +214,10 @@ def _duplicate_scores(
                 if summary_score >= SAME_HOLDER_SUMMARY_SIMILARITY:
                     found[pk] = ("holder_summary", summary_score)
     if field_id:
-        rows = base.filter(field_id=field_id).values_list("pk", "title_normalized")
-        for pk, other_title in rows.iterator(chunk_size=2000):
+        # One plain fetch of short strings: on PostgreSQL `.iterator()` would read through a
+        # server-side cursor held across the transaction, four times slower for one field.
+        rows = base.filter(field_id=field_id).order_by().values_list("pk", "title_normalized")
+        for pk, other_title in rows:
             if pk in found:
                 continue
             score = _dice(title_bigrams, other_title)
