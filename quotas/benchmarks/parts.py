@@ -476,6 +476,8 @@ def web_targets() -> list[tuple[str, list[str], str, float | None]]:
     )
     for pk in demands:
         matches_recompute(demand_id=pk)
+    # The second page where there is one (a small data set may have a single page).
+    page = 2 if Achievement.objects.filter(field=field, trl=7).count() > 20 else 1
     year = (
         Achievement.objects.order_by("-discovered_on")
         .values_list("discovered_on", flat=True)
@@ -494,7 +496,7 @@ def web_targets() -> list[tuple[str, list[str], str, float | None]]:
             [
                 f"/achievements/?status=submitted&field={field.code}&sort=contribution",
                 "/achievements/?status=service&kind=project",
-                f"/achievements/?field={field.code}&trl=7&page=2",
+                f"/achievements/?field={field.code}&trl=7&page={page}",
             ],
             staff,
             WEB_RATIO_PAGES,

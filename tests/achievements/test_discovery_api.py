@@ -176,15 +176,17 @@ API_QUERIES = {"center_staff": 5, "liaison": 5}
 
 @pytest.mark.parametrize("role", list(API_QUERIES))
 def test_api_list_query_count_does_not_grow_with_rows(
-    client, request, django_assert_num_queries, role
+    client, request, django_assert_num_queries, django_assert_max_num_queries, role
 ):
     client.force_login(request.getfixturevalue(role))
     make_rows(1)
     client.get(URL)
-    with django_assert_num_queries(API_QUERIES[role]):
+    # At most: with Redis the session is read from the cache, one query fewer.
+    with django_assert_max_num_queries(API_QUERIES[role]) as one:
         client.get(URL, {"ordering": "-trl"})
+    expected = len(one)
     make_rows(30)
-    with django_assert_num_queries(API_QUERIES[role]):
+    with django_assert_num_queries(expected):
         response = client.get(URL, {"ordering": "-trl"})
     assert len(response.json()["results"]) >= 10
 

@@ -196,15 +196,19 @@ LIST_QUERIES = {"center_staff": 11, "leader": 11, "liaison": 10}
 
 
 @pytest.mark.parametrize("role", list(LIST_QUERIES))
-def test_list_query_count_does_not_grow_with_rows(client, request, django_assert_num_queries, role):
+def test_list_query_count_does_not_grow_with_rows(
+    client, request, django_assert_num_queries, django_assert_max_num_queries, role
+):
     client.force_login(request.getfixturevalue(role))
     url = reverse("achievement_list")
     params = {"sort": "contribution", "q": "电解质", "division": "441900119"}
     make_rows(1)
     client.get(url)  # the session's first touch is not part of the page
-    with django_assert_num_queries(LIST_QUERIES[role]):
+    # At most: with Redis the session is read from the cache, one query fewer.
+    with django_assert_max_num_queries(LIST_QUERIES[role]) as one:
         client.get(url, params)
+    expected = len(one)
     make_rows(30)
-    with django_assert_num_queries(LIST_QUERIES[role]):
+    with django_assert_num_queries(expected):
         response = client.get(url, params)
     assert len(response.context["page_obj"].object_list) >= 10
