@@ -92,5 +92,9 @@ class FilteredListView(LoginRequiredMixin, ListView):
             sort_key=sort_key,
             sort_options=[(key, label) for key, (label, _) in self.sort_options.items()],
             can_export=bool(self.export_filename),
+            # The rendered filter bar is cached under it (includes/filter_form.html).
+            filters_generation=(
+                data_generation() if follows_data_generation(self.object_list.model) else None
+            ),
         )
         return context

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from achievements.models import Achievement, MatchPosting
 from towns.cache import data_generation, follows_data_generation
-from towns.models import Notification, PolicyValue, User
+from towns.models import Industry, Notification, PolicyValue, User
 
 from ..factories import AchievementFactory, unit
 
@@ -78,3 +78,17 @@ def test_the_sidebar_and_bell_are_worked_out_once_per_request(client, center_sta
         client.get(url)
     bell = [q for q in queries.captured_queries if "towns_notification" in q["sql"]]
     assert len(bell) == 1
+
+
+def test_the_filter_bar_is_cached_per_user_and_follows_new_choices(client, liaison, center_staff):
+    url = reverse("achievement_list")
+    client.force_login(center_staff)
+    assert 'name="unit"' in client.get(url).content.decode()
+    client.get(url)  # served from the cache
+    client.force_login(liaison)
+    # A liaison's list is their own unit's: no unit filter, whoever rendered the bar before.
+    assert 'name="unit"' not in client.get(url).content.decode()
+
+    client.force_login(center_staff)
+    Industry.objects.create(code="Z99", name="低空经济测试领域", category="新兴", sort_order=999)
+    assert "低空经济测试领域" in client.get(url).content.decode()
