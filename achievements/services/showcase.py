@@ -23,7 +23,6 @@ def showcase_generation() -> int:
     return generation(GENERATION_KEY)
 
 
-
 def _search_text(*parts: str) -> str:
     return matching.normalize(" ".join(p for p in parts if p))
 
