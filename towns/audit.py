@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # label -> why it keeps no history of its own.
@@ -151,3 +152,35 @@ def record_updates(model, pks, *, user=None, reason: str = "") -> int:
             objs, update=True, default_user=user, default_change_reason=reason
         )
     return len(objs)
+
+
+HISTORY_COPY_CHUNK = 900  # ids per statement: under SQLite's limit of bound parameters
+
+
+def record_inserts(model, pks, *, user=None, reason: str = "") -> int:
+    """ "Created" history rows for rows just written by `bulk_create`, copied inside the database
+    by INSERT … SELECT. The same rows as simple-history's `bulk_history_create` (every tracked
+    column, the time, the user, the reason), without building each row again in Python and
+    sending it back: for a 10,000-row import that was a third of the time it took to save."""
+    history = model.history.model
+    columns = [connection.ops.quote_name(field.column) for field in history.tracked_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    ops = connection.ops
+    values = [
+        ops.adapt_datetimefield_value(timezone.now()),
+        reason[:100],
+        "+",
+        getattr(user, "pk", None),
+    ]
+    pks = list(pks)
+    sql = (
+        f"INSERT INTO {ops.quote_name(history._meta.db_table)} "
+        f"({', '.join(columns + [ops.quote_name(name) for name in extra])}) "
+        f"SELECT {', '.join(columns)}, %s, %s, %s, %s "
+        f"FROM {ops.quote_name(model._meta.db_table)} WHERE {ops.quote_name(model._meta.pk.column)} IN "
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), HISTORY_COPY_CHUNK):
+            chunk = pks[start : start + HISTORY_COPY_CHUNK]
+            cursor.execute(sql + f"({', '.join(['%s'] * len(chunk))})", [*values, *chunk])
+    return len(pks)

@@ -13,9 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from towns.audit import record_updates
+from towns.audit import record_inserts, record_updates
 from towns.cache import data_changed
 from towns.choices import Role
 from towns.excel import ImportResult
@@ -560,13 +559,8 @@ def achievements_import_rows(
             record.submitted_at = now
             record.discovered_on = record.discovered_on or today
         records.append(record)
-    saved = bulk_create_with_history(
-        records,
-        Achievement,
-        batch_size=IMPORT_BATCH_SIZE,
-        default_user=acting_user,
-        default_change_reason=reason,
-    )
+    saved = Achievement.objects.bulk_create(records, batch_size=IMPORT_BATCH_SIZE)
+    record_inserts(Achievement, [record.pk for record in saved], user=acting_user, reason=reason)
     # Bulk inserts send no post_save: tell the caches that follow the library ourselves.
     transaction.on_commit(library_changed)
     data_changed()

@@ -174,7 +174,14 @@ def test_real_world_sheet_imports_every_format(liaison_client, liaison):
     assert first.status == AchievementStatus.SUBMITTED and first.liaison == liaison
     assert first.title_normalized == "全角数字成果ab12"
     assert AchievementTransition.objects.filter(to_status="submitted").count() == 4
-    assert first.history.get().history_change_reason == "Excel 导入：成果登记表.xlsx"
+    created = first.history.get()
+    assert created.history_change_reason == "Excel 导入：成果登记表.xlsx"
+    # Copied inside the database: every tracked value, who and when, as a save would record.
+    assert (created.history_type, created.history_user) == ("+", liaison)
+    assert abs((created.history_date - first.created_at).total_seconds()) < 60
+    for field in type(created).tracked_fields:
+        assert getattr(created, field.attname) == getattr(first, field.attname), field.name
+    assert Achievement.history.count() == 4
 
 
 def test_preview_lists_every_problem_by_row_column_and_reason(liaison_client):
