@@ -29,7 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from .parsing import ParseError, clean_text
+from .parsing import ParseError, clean_text, is_blank
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -185,7 +185,7 @@ class SheetImporter:
         result = ImportResult()
         data_rows = chain(head[header_row_number:], rows)
         for offset, values in enumerate(data_rows, start=header_row_number + 1):
-            if all(clean_text(v) == "" for v in values):
+            if all(is_blank(v) for v in values):
                 continue
             if len(result.rows) >= MAX_DATA_ROWS:
                 raise WorkbookRejected(_("数据超过 %(n)d 行，请分批上传。") % {"n": MAX_DATA_ROWS})
@@ -228,8 +228,7 @@ class SheetImporter:
 
         for index, column in mapping.items():
             raw = values[index] if index < len(values) else None
-            blank = clean_text(raw) == ""
-            if blank:
+            if is_blank(raw):
                 row.data[column.field] = None
                 if column.required:
                     add_issue(column.header, _("必填项为空"))

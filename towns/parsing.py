@@ -31,12 +31,20 @@ class ParseError(ValueError):
     """A value that cannot be read; the message is for the person who typed it (Chinese)."""
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean_text(value) -> str:
     """Full-width to half-width, ideographic spaces folded, trimmed."""
     if value is None:
         return ""
-    text = to_halfwidth(str(value))
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", to_halfwidth(str(value))).strip()
+
+
+def is_blank(value) -> bool:
+    """`clean_text(value) == ""`, without building the cleaned text (an import asks it of every
+    cell)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def parse_amount(value, *, default_unit: Decimal = WAN) -> Decimal | None:

@@ -100,13 +100,17 @@ _FULLWIDTH_ALNUM = str.maketrans(
 )
 
 
+_BLANKS = re.compile(r"[ \t]+")
+_SPACES = re.compile(r"\s+")
+
+
 def clean_free_text(value, *, multiline: bool = False) -> str:
     """Free text keeps Chinese punctuation; full-width letters and digits and odd spaces fold."""
     text = str(value).translate(_FULLWIDTH_ALNUM)
     if multiline:
-        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+        lines = [_BLANKS.sub(" ", line).strip() for line in text.splitlines()]
         return "\n".join(lines).strip()
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
