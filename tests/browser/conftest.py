@@ -16,6 +16,16 @@ from ..factories import TEST_PASSWORD
 # still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Assertions wait as long as actions do: under a loaded CI machine (the other xdist worker may be
+# starting a throwaway PostgreSQL cluster) a form post can take longer than the default 5 s.
+ACTION_TIMEOUT_MS = 15_000
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser tests then skip (see `browser`)
+    pass
+else:
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -63,7 +73,7 @@ def page(browser, live_server):
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
