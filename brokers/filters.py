@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from towns.filters import YesNoFilter
 from towns.models import Division, Industry
 
 from . import models as m
@@ -75,9 +76,7 @@ class TechContractFilter(SearchFilterSet):
         queryset=m.Broker.objects.in_library(),
         distinct=True,
     )
-    dongguan_party = django_filters.BooleanFilter(
-        label=_("有东莞主体"), method="filter_dongguan_party"
-    )
+    dongguan_party = YesNoFilter(label=_("有东莞主体"), method="filter_dongguan_party")
 
     class Meta:
         model = m.TechContract
@@ -94,7 +93,7 @@ class VentureRoundFilter(SearchFilterSet):
     search_fields = ("investor", "achievement__title")
     year = year_filter("invested_on__year", _("融资年度"))
     round = django_filters.ChoiceFilter(label=_("融资轮次"), choices=InvestmentRound.choices)
-    landed = django_filters.BooleanFilter(label=_("成果已落地"), method="filter_landed")
+    landed = YesNoFilter(label=_("成果已落地"), method="filter_landed")
 
     class Meta:
         model = m.VentureRound

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import AchievementKind
 from achievements.models import Achievement
+from towns.filters import YesNoFilter
 from towns.models import Industry, Unit
 
 from .choices import BatchStatus, Decision, RecommenderKind, ReviewStatus, ValuationStatus
@@ -46,7 +47,7 @@ class BatchFilter(SearchFilterSet):
 
 class BatchItemFilter(django_filters.FilterSet):
     batch = django_filters.NumberFilter(label=_("评价批次"))
-    proposed = django_filters.BooleanFilter(label=_("拟入选"))
+    proposed = YesNoFilter(label=_("拟入选"))
     decision = django_filters.ChoiceFilter(
         label=_("确认结果"), empty_label=_("全部"), choices=Decision.choices
     )

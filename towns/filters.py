@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +7,22 @@ from .choices import EnterpriseStatus
 from .models import Division, Enterprise
 
 ALL = _("全部")
+
+
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter's drop-down: “全部” where Django says “未知” (Unknown)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", ALL), ("true", _("是")), ("false", _("否"))]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter of a list page; left at “全部” it filters nothing."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AllYesNoSelect)
+        super().__init__(*args, **kwargs)
 
 
 class EnterpriseFilter(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from towns.filters import YesNoFilter
 from towns.models import Division, Industry, Unit
 
 from ..choices import (
@@ -89,7 +90,7 @@ class AchievementFilter(django_filters.FilterSet):
         choices=SourceChannel.choices,
         empty_label=_("全部来源"),
     )
-    correction = django_filters.BooleanFilter(label=_("待处理更正申请"), method="filter_correction")
+    correction = YesNoFilter(label=_("待处理更正申请"), method="filter_correction")
 
     class Meta:
         model = Achievement

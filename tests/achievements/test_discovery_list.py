@@ -212,3 +212,13 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(expected):
         response = client.get(url, params)
     assert len(response.context["page_obj"].object_list) >= 10
+
+
+def test_yes_no_filters_offer_all_not_unknown(client, center_staff):
+    client.force_login(center_staff)
+    page = client.get(reverse("achievement_list")).content.decode()
+    select = page[
+        page.index('name="correction"') : page.index("</select>", page.index('name="correction"'))
+    ]
+    assert "全部" in select and "未知" not in select
+    assert client.get(reverse("achievement_list"), {"correction": "true"}).status_code == 200
