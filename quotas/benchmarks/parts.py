@@ -21,15 +21,14 @@ from django.test import Client, override_settings
 
 from achievements import matching
 from achievements.choices import DISCOVERED_STATUSES, AchievementStatus, DemandStatus
-from achievements.excel.discovery import AchievementImporter, export_sheet
-from achievements.management.commands.bench_discovery import bench_sheet
+from achievements.excel.discovery import export_sheet
+from achievements.management.commands.bench_discovery import bench_sheet, timed_import
 from achievements.management.commands.bench_matching import Command as MatchingBench
 from achievements.matching.evaluation import load_labelled_set, percentile
 from achievements.matching.index import document_count
 from achievements.models import Achievement, Demand
 from achievements.selectors.discovery import library_for
 from achievements.services.demands import matches_recompute
-from achievements.services.discovery import achievements_import_rows
 from achievements.services.landing import landing_check_all
 from quotas.choices import ReportKind
 from quotas.services import periods_due, report_generate
@@ -165,29 +164,17 @@ def bench_import(rows: int, log) -> list[Figure]:
     figures = []
     try:
         with transaction.atomic():
-            started = time.perf_counter()
-            result = AchievementImporter(unit=unit).parse(sheet)
-            parsed = time.perf_counter()
-            saved = achievements_import_rows(
-                acting_user=liaison,
-                unit=unit,
-                rows=[row.data for row in result.valid_rows],
-                submit=True,
-                reason="bench",
-            )
-            done = time.perf_counter()
-            if len(saved) != rows:
-                raise RuntimeError(f"导入 {len(saved)}/{rows} 行：{result.issues[:3]}")
+            timed = timed_import(unit, liaison, sheet, rows)
             figures.append(
                 Figure(
                     "批量",
                     f"Excel 导入 {rows:,} 行（含校验与查重）",
-                    rows / (done - started),
+                    rows / timed.total_s,
                     "行/秒",
                     IMPORT_ROWS_PER_S,
                     extra={
-                        "parse_and_validate_s": parsed - started,
-                        "save_s": done - parsed,
+                        "parse_and_validate_s": timed.parse_s,
+                        "save_s": timed.save_s,
                         "rows": rows,
                     },
                 )
