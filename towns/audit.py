@@ -168,7 +168,7 @@ def record_inserts(model, pks, *, user=None, reason: str = "") -> int:
     ops = connection.ops
     values = [
         ops.adapt_datetimefield_value(timezone.now()),
-        reason[:100],
+        reason[: history._meta.get_field("history_change_reason").max_length],
         "+",
         getattr(user, "pk", None),
     ]

@@ -104,15 +104,14 @@ def read_rows(uploaded, sheet_name: str | None = None) -> Iterator[tuple]:
     try:
         workbook = CalamineWorkbook.from_filelike(uploaded)
         names = workbook.sheet_names
-        if not names:
-            raise WorkbookRejected(_("工作簿中没有工作表。"))
-        sheet = workbook.get_sheet_by_name(sheet_name if sheet_name in names else names[0])
-        rows = sheet.iter_rows()
-    except WorkbookRejected:
-        raise
+        sheet = names and workbook.get_sheet_by_name(
+            sheet_name if sheet_name in names else names[0]
+        )
     except Exception as exc:  # calamine raises several kinds for damaged files
         raise WorkbookRejected(_("文件已损坏或不是有效的 Excel 工作簿，无法读取。")) from exc
-    for row in rows:
+    if not sheet:
+        raise WorkbookRejected(_("工作簿中没有工作表。"))
+    for row in sheet.iter_rows():
         yield tuple(_cell(value) for value in row)
 
 
