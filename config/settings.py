@@ -91,8 +91,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Axes goes last so it sees the outcome of authentication.
+    # Axes goes after authentication so it sees its outcome.
     "axes.middleware.AxesMiddleware",
+    # Innermost: a page it serves has been through sessions, login, CSRF and the headers above.
+    "towns.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -30,6 +30,7 @@ from towns.choices import Role, UnitKind
 from towns.excel import SheetSpec, xlsx_response
 from towns.lists import FilteredListView
 from towns.models import Unit
+from towns.pagecache import cached_page
 from towns.uploads import protected_file_response
 
 from . import selectors, services
@@ -312,6 +313,7 @@ def _chart_data(year: int, ranked, funnel, trend) -> dict:
 
 
 @login_required
+@cached_page
 def dashboard(request):
     """领导驾驶舱: the city KPIs of the chosen year against the targets, quota progress per unit,
     the funnel, the monthly trend and the escalation list."""

@@ -46,6 +46,13 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def render_afresh(client):
+    """Pages rendered by their views on every request, as on a forced reload (towns/pagecache.py):
+    for tests that count the queries of the rendering rather than of a served copy."""
+    client.defaults["HTTP_CACHE_CONTROL"] = "no-cache"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data once into the fresh test database."""

@@ -49,6 +49,7 @@ def test_mark_all_read(client, liaison):
     assert not Notification.objects.for_user(liaison).unread().exists()
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_notification_list_is_paginated_with_constant_queries(
     client, liaison, django_assert_max_num_queries
 ):

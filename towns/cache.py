@@ -6,10 +6,12 @@ write is dropped and the pages keep serving from PostgreSQL.
 
 import functools
 import logging
+import re
+import uuid
 
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import connection, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -39,8 +41,29 @@ def _default(key, default=None, *args, **kwargs):
     return default
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every operation, which costs more than the
+    operation itself (about 0.2 ms with redis-py 8); one client per connection pool serves them
+    all (it is thread-safe: each command borrows a connection from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     """`django.core.cache.backends.redis.RedisCache`, degrading to a miss while Redis is down."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get = _tolerant(_default)(RedisCache.get)
     set = _tolerant(None)(RedisCache.set)
@@ -85,36 +108,105 @@ def bump_generation_on_commit(key: str) -> None:
     transaction.on_commit(lambda: bump_generation(key))
 
 
-# Everything the dashboard and the reports aggregate: bumped after any write to business data
-# (towns/signals.py for single saves; bulk imports call `data_changed` themselves).
+# What the dashboard, the reports, the lists' counts and the page cache (towns/pagecache.py) read
+# is cached under one data generation. Every statement that writes a table bumps it: the watch
+# sits on the database connection (installed in TownsConfig.ready), so `QuerySet.update`,
+# `bulk_create` and raw SQL count as much as `save()`, and no write path can forget it.
 DATA_GENERATION_KEY = "towns:data-generation"
-# The apps whose records the dashboard, the reports and the lists' counts read, and the towns
-# models they show.
-DATA_APPS = frozenset({"achievements", "quotas", "brokers", "evaluation"})
-DATA_MODELS = frozenset({"towns.unit", "towns.division", "towns.industry", "towns.policyvalue"})
-# The matching index is rebuilt often and in bulk (and has its own invalidation).
-NOT_FOLLOWED = frozenset(
+# Writes that change nothing a page shows: sessions, login attempts, the task outbox, beat's own
+# bookkeeping, and the matching index (derived from achievements, whose writes bump anyway, and
+# rebuilt in bulk).
+UNTRACKED_TABLES = frozenset(
     {
-        "achievements.match",
-        "achievements.matchterm",
-        "achievements.matchposting",
-        "achievements.matchdocument",
+        "django_session",
+        "django_migrations",
+        "towns_outboxmessage",
+        "achievements_matchterm",
+        "achievements_matchposting",
+        "achievements_matchdocument",
     }
 )
+UNTRACKED_PREFIXES = ("axes_", "django_celery_beat_")
+_WRITTEN_TABLE = re.compile(
+    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?([\w.]+)',
+    re.IGNORECASE,
+)
+
+
+def tracks_table(table: str) -> bool:
+    return table not in UNTRACKED_TABLES and not table.startswith(UNTRACKED_PREFIXES)
 
 
 def follows_data_generation(model) -> bool:
     """Whether every write to `model` bumps the data generation (so results over it may be
     cached under that generation)."""
-    meta = model._meta
-    if meta.label_lower in NOT_FOLLOWED:
-        return False
-    return meta.app_label in DATA_APPS or meta.label_lower in DATA_MODELS
+    return tracks_table(model._meta.db_table)
 
 
-def data_generation() -> int:
-    return generation(DATA_GENERATION_KEY)
+def written_table(sql: str) -> str | None:
+    """The table a statement writes ("" when it writes one we cannot name), or None for a read."""
+    head = sql.lstrip()[:7].upper()
+    if not head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+        return None
+    found = _WRITTEN_TABLE.match(sql)
+    return found[1].rsplit(".", 1)[-1].lower() if found else ""
 
 
-def data_changed() -> None:
-    bump_generation_on_commit(DATA_GENERATION_KEY)
+class _CommitBump:
+    """What a transaction with tracked writes leaves to run on its commit (once per transaction):
+    the bump that makes every other reader see the new data. Until then it also names the
+    transaction's own generation, so that what the transaction reads (its own uncommitted writes
+    included) is cached apart, and is never served again if it rolls back."""
+
+    def __init__(self):
+        self.token = uuid.uuid4().hex[:12]
+        self.writes = 0
+
+    def __call__(self):
+        bump_generation(DATA_GENERATION_KEY)
+
+
+def _pending_bump(connection) -> _CommitBump | None:
+    if not connection.in_atomic_block:
+        return None
+    for _sids, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _CommitBump):
+            return callback
+    return None
+
+
+def watch_writes(execute, sql, params, many, context):
+    """Execute wrapper: a statement writing a tracked table bumps the data generation, at once
+    when it is committed at once, else when its transaction commits (a rollback discards it)."""
+    result = execute(sql, params, many, context)
+    table = written_table(sql)
+    if table is not None and tracks_table(table):
+        connection = context["connection"]
+        if connection.in_atomic_block:
+            pending = _pending_bump(connection)
+            if pending is None:
+                pending = _CommitBump()
+                connection.on_commit(pending)
+            pending.writes += 1
+        else:
+            bump_generation(DATA_GENERATION_KEY)
+    return result
+
+
+def install_write_watch(sender=None, connection=None, **kwargs) -> None:
+    """`connection_created` receiver: put `watch_writes` on the connection, once."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, watch_writes)
+
+
+def writing_transaction() -> bool:
+    """Whether the current transaction has written tracked tables and not yet committed."""
+    return _pending_bump(connection) is not None
+
+
+def data_generation() -> int | str:
+    """Put it in the key of anything cached over the data. Inside a transaction that has written,
+    it is that transaction's own (changing with each of its writes)."""
+    current = generation(DATA_GENERATION_KEY)
+    pending = _pending_bump(connection)
+    return f"{current}.{pending.token}.{pending.writes}" if pending else current

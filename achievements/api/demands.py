@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from towns.models import Division, Industry
+from towns.pagecache import cached_page
 from towns.validators import normalize_phone, validate_phone
 
 from .. import matching
@@ -135,6 +136,7 @@ class DemandViewSet(
         responses=DemandMatchesSerializer,
     )
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    @cached_page
     def matches(self, request, pk=None):
         """The ranked achievements of a demand, with scores and explanations.
 

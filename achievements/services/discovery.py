@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from towns.audit import record_inserts, record_updates
-from towns.cache import data_changed
 from towns.choices import Role
 from towns.excel import ImportResult
 from towns.models import Unit, User
@@ -563,7 +562,6 @@ def achievements_import_rows(
     record_inserts(Achievement, [record.pk for record in saved], user=acting_user, reason=reason)
     # Bulk inserts send no post_save: tell the caches that follow the library ourselves.
     transaction.on_commit(library_changed)
-    data_changed()
     AchievementTransition.objects.bulk_create(
         [
             AchievementTransition(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from towns.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
 from towns.lists import FilteredListView
+from towns.pagecache import cached_page
 from towns.parsing import parse_id
 from towns.uploads import protected_file_response
 
@@ -131,6 +132,7 @@ def _actions(user, achievement) -> dict[str, bool]:
 
 
 @login_required
+@cached_page
 def achievement_detail(request, pk: int):
     achievement = _visible(request, pk)
     base = {"achievement": achievement, "actions": _actions(request.user, achievement)}

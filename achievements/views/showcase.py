@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from towns.excel import SheetSpec, WorkbookRejected, xlsx_response
 from towns.lists import FilteredListView
 from towns.models import Industry
+from towns.pagecache import cached_page
 from towns.rules import can, require
 
 from ..choices import InquiryStatus
@@ -47,6 +48,7 @@ RELATED_SHOWN = 4
 IMPORT_SESSION_KEY = "external_import_file"
 
 
+@cached_page
 def showcase_list(request):
     """Search and filter the published achievements; anyone may look."""
     filterset = ShowcaseFilter(request.GET or None, queryset=public_entries())
@@ -113,6 +115,7 @@ def _interest_context(request, entry, form=None) -> dict:
     return context
 
 
+@cached_page
 def showcase_detail(request, key: str, slug: str | None = None, form=None):
     entry = public_entry(key)
     if entry is None:

@@ -188,6 +188,7 @@ def test_staff_see_likely_duplicates_on_the_detail_page(client, center_staff, pa
     assert f"{reverse('achievement_merge', args=[kept.pk])}?into={duplicate.pk}" in content
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_the_duplicate_scan_is_kept_until_the_library_changes(
     client, center_staff, pair, django_capture_on_commit_callbacks
 ):

@@ -196,6 +196,7 @@ LIST_QUERIES = {"center_staff": 11, "leader": 11, "liaison": 10}
 
 
 @pytest.mark.parametrize("role", list(LIST_QUERIES))
+@pytest.mark.usefixtures("render_afresh")
 def test_list_query_count_does_not_grow_with_rows(
     client, request, django_assert_num_queries, django_assert_max_num_queries, role
 ):

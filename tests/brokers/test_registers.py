@@ -152,6 +152,7 @@ def count_queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("key", list(REGISTERS))
+@pytest.mark.usefixtures("render_afresh")
 def test_each_list_and_its_export_use_a_constant_number_of_queries(client, center_staff, key):
     client.force_login(center_staff)
     url = reverse(f"brokers:{key}_list")

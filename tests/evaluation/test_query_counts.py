@@ -35,6 +35,7 @@ def assert_constant(client, url, add_rows):
     assert many == few, f"{url}: {few} queries with one row, {many} with many"
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_batch_list_and_detail(client, center_staff, evaluator):
     second = evaluator_user("expert_2")
     batch = make_batch(
@@ -72,6 +73,7 @@ def test_batch_list_and_detail(client, center_staff, evaluator):
     assert count_queries(client, reverse("evaluation:batch_detail", args=[batch.pk])) == few_detail
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_recommendation_review_and_valuation_lists(client, center_staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     today = timezone.localdate()

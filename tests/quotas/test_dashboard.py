@@ -153,6 +153,7 @@ def test_who_reads_the_dashboard(client, users_by_role):
     assert client.get(reverse("dashboard")).status_code == 302
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_the_dashboard_keeps_its_query_count(client, leader, center_staff, portal_admin):
     landing_quotas_copy(from_year=2024, to_year=2025, acting_user=portal_admin)
     landed_case(center_staff, on=date(2025, 5, 1), where="441900401", contribution=2 * YI)

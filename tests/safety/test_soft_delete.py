@@ -165,6 +165,7 @@ def test_the_service_refuses_twice_and_records_who(center_staff, liaison):
     assert reasons[-1][0] == "恢复已删除的成果" and reasons[-1][2] is None
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_the_trash_list_has_a_constant_query_count(
     client, center_staff, django_assert_max_num_queries
 ):

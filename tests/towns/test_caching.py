@@ -2,13 +2,21 @@
 bumps, and the sidebar worked out once per request."""
 
 import pytest
-from django.db import connection
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
 from django.db.models.signals import post_delete
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from achievements.models import Achievement, MatchPosting
-from towns.cache import data_generation, follows_data_generation
+from towns.cache import (
+    DATA_GENERATION_KEY,
+    data_generation,
+    follows_data_generation,
+    generation,
+    written_table,
+)
 from towns.models import Industry, Notification, PolicyValue, User
 
 from ..factories import AchievementFactory, unit
@@ -23,21 +31,88 @@ def counts_achievements(sql: str) -> bool:
 def test_every_business_write_bumps_the_data_generation(center_staff):
     before = data_generation()
     achievement = AchievementFactory()
-    assert data_generation() > before
+    assert data_generation() != before
     before = data_generation()
     achievement.delete()
-    assert data_generation() > before
+    assert data_generation() != before
 
 
 def test_what_follows_the_data_generation():
     assert follows_data_generation(Achievement)
     assert follows_data_generation(PolicyValue)
-    # Rebuilt in bulk with their own invalidation, or not business data.
+    assert follows_data_generation(Notification)
+    assert follows_data_generation(User)
+    # Derived and rebuilt in bulk, or bookkeeping no page shows.
     assert not follows_data_generation(MatchPosting)
-    assert not follows_data_generation(Notification)
-    assert not follows_data_generation(User)
+    assert not follows_data_generation(Session)
     # No receiver on the matching index: its bulk deletes stay single DELETE statements.
     assert not post_delete.has_listeners(MatchPosting)
+
+
+def test_writes_without_signals_bump_the_data_generation(center_staff):
+    """`QuerySet.update`, `bulk_create` and raw SQL send no post_save; the connection sees them."""
+    achievement = AchievementFactory()
+    before = data_generation()
+    Achievement.objects.filter(pk=achievement.pk).update(title="改过的标题")
+    assert data_generation() != before
+    before = data_generation()
+    Industry.objects.bulk_create([Industry(code="ZZ9", name="测试产业", category="future")])
+    assert data_generation() != before
+    before = data_generation()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE towns_user SET title = %s WHERE id = %s", ["主任", center_staff.pk])
+    assert data_generation() != before
+
+
+def test_reads_and_untracked_writes_leave_the_data_generation_alone(center_staff):
+    AchievementFactory()
+    before = data_generation()
+    list(Achievement.objects.all())
+    MatchPosting.objects.all().delete()
+    Session.objects.create(session_key="x" * 32, session_data="", expire_date=timezone.now())
+    assert data_generation() == before
+
+
+def test_a_transaction_bumps_once_on_commit_and_reads_apart_until_then(
+    django_capture_on_commit_callbacks,
+):
+    committed = generation(DATA_GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        AchievementFactory()
+        first = data_generation()
+        AchievementFactory()
+        # Its own generation, changing with each write; the shared one waits for the commit.
+        assert data_generation() not in (first, committed)
+        assert generation(DATA_GENERATION_KEY) == committed
+    # One bump for the transaction, whatever the number of its writes.
+    assert generation(DATA_GENERATION_KEY) == committed + 1
+
+
+def test_a_rolled_back_transaction_leaves_nothing_cached_for_others():
+    committed = data_generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        AchievementFactory()
+        inside = data_generation()
+        raise RuntimeError
+    assert data_generation() == committed != inside
+
+
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        (
+            'INSERT INTO "achievements_achievement" ("title") VALUES (%s)',
+            "achievements_achievement",
+        ),
+        ('  update "towns_user" SET "x" = 1', "towns_user"),
+        ('DELETE FROM "django_session" WHERE 1', "django_session"),
+        ("INSERT OR IGNORE INTO towns_unit VALUES (1)", "towns_unit"),
+        ('SELECT * FROM "towns_user"', None),
+        ("WITH x AS (SELECT 1) SELECT * FROM x", None),
+    ],
+)
+def test_written_table_names_the_table_a_statement_writes(sql, table):
+    assert written_table(sql) == table
 
 
 def test_the_list_count_is_cached_until_the_data_changes(client, center_staff):

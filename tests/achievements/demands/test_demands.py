@@ -154,6 +154,7 @@ def test_anonymous_users_are_sent_to_login(client):
     assert client.get("/api/v1/demands/").status_code in (401, 403)
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_the_demand_list_costs_the_same_queries_for_one_or_many(
     client, center_staff, django_assert_num_queries, django_assert_max_num_queries
 ):

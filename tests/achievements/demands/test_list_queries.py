@@ -54,6 +54,7 @@ def make_registration(n):
         ("enterprise_review_list", make_registration),
     ],
 )
+@pytest.mark.usefixtures("render_afresh")
 def test_list_pages_cost_the_same_for_one_row_or_many(
     client, center_staff, django_assert_num_queries, django_assert_max_num_queries, url_name, make
 ):

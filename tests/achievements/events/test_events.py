@@ -241,6 +241,7 @@ def test_who_manages_events_and_sees_registrations(client, users_by_role, center
     ) is sees
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_the_event_list_costs_the_same_queries_for_one_or_many(
     client, center_staff, django_assert_num_queries, django_assert_max_num_queries
 ):

@@ -109,6 +109,7 @@ def test_a_verified_landing_takes_no_more_evidence(client, center_staff, case):
 # --- The landings list and API ------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_the_landings_list_and_api_keep_their_query_count(client, center_staff):
     today = timezone.localdate()
     land(service_case(kind=AchievementKind.PROJECT), center_staff, on=today)

@@ -32,6 +32,7 @@ def add_cases(n, staff, leader):
     escalations_refresh()
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_case_lists_escalations_and_homes(client, center_staff, leader):
     add_cases(1, center_staff, leader)
     urls = [

@@ -158,6 +158,7 @@ def test_filters(client, electrolyte, publish):
     assert search(client, source="local", q="传感器") == []
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_searches_are_cached_until_the_showcase_changes(
     client, electrolyte, publish, django_assert_max_num_queries
 ):
@@ -169,6 +170,7 @@ def test_searches_are_cached_until_the_showcase_changes(
     assert search(client, q="电解质") == ["新型固态电解质隔膜", "高性能硫化物固态电解质材料"]
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_the_showcase_costs_the_same_queries_for_one_or_many(
     client, publish, django_assert_num_queries
 ):

@@ -1,0 +1,178 @@
+"""Whole pages kept per reader until the data changes.
+
+The busiest pages (the showcase search, the lists, a record's page, the leaders' dashboard, a
+demand's matches) are read far more often than anything on them is written. What such a page
+shows depends on
+- the data: every write to a tracked table bumps the data generation (towns/cache.py); the
+  reader's own account (role, unit, password, groups) and notifications are data too;
+- the reader: the signed-in user of the session, the language, and the CSRF secret the page's
+  forms carry (the browser's);
+- the address, and the request headers the views answer differently to;
+- the day ("n 天未进展"), and at most `PAGE_CACHE_SECONDS` of the clock.
+Keyed by these and stamped with the generation, a rendered page is served again byte for byte
+without running the view (`PageCacheMiddleware`, for views marked with `cached_page`).
+
+A served copy needs no database and one round trip to the cache (generation, page and, with Redis
+sessions, the session's data): the copy records the user it was rendered for (after the login
+and permission checks) and is served only to a session still signed in as that user, under the
+same generation, so the account has not changed since. A signed-out session has no data left
+and gets no copy. CSRF and the security headers still run on every request.
+
+Not kept: anything but a 200 answer to a GET, a response that sets cookies or forbids storing, a
+page whose rendering minted a new CSRF secret, a page read while flash messages are waiting (they
+are shown once, by a fresh rendering), API calls signed with a token, and what a transaction with
+uncommitted writes reads (it has a generation of its own).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.messages import get_messages
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .cache import DATA_GENERATION_KEY, data_generation, generation, writing_transaction
+
+PAGE_CACHE_SECONDS = 600
+# Headers the views (and DRF's content negotiation) answer differently to.
+VARY_ON = ("HTTP_ACCEPT", "HTTP_HX_REQUEST", "HTTP_HX_TARGET")
+
+
+def cached_page(view):
+    """Mark a view (function, class-based view or DRF action) for the page cache."""
+    view.cached_page = True
+    return view
+
+
+def _marked(view_func) -> bool:
+    if getattr(view_func, "cached_page", False):
+        return True
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+    actions = getattr(view_func, "actions", None)
+    if actions:  # a DRF viewset: the action that answers GET
+        return getattr(getattr(view_class, actions.get("get", ""), None), "cached_page", False)
+    return getattr(view_class, "cached_page", False)
+
+
+def _messages_waiting(request) -> bool:
+    return bool(len(get_messages(request)))
+
+
+# Session engines that keep the session's data in the cache, where it is read with the page.
+CACHE_SESSION_ENGINES = frozenset(
+    {"django.contrib.sessions.backends.cached_db", "django.contrib.sessions.backends.cache"}
+)
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    key: str
+    generation: int | str
+    csrf_secret: str | None
+
+
+def _reload(request) -> bool:
+    """A forced reload (Ctrl+F5 sends `Cache-Control: no-cache`): render afresh, keep the result."""
+    return "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "") or (
+        "no-cache" in request.META.get("HTTP_PRAGMA", "")
+    )
+
+
+def _page_key(request) -> str | None:
+    """The key of this request's page, or None when it must be rendered afresh. Per session,
+    not per user: the session stands for one user, whom each copy records and is checked
+    against."""
+    if (
+        request.method != "GET"
+        or "HTTP_AUTHORIZATION" in request.META
+        or _messages_waiting(request)
+    ):
+        return None
+    parts = [
+        request.get_full_path(),
+        request.session.session_key or "",
+        request.META.get("CSRF_COOKIE", ""),
+        getattr(request, "LANGUAGE_CODE", ""),
+        timezone.localdate().isoformat(),
+        *(request.META.get(name, "") for name in VARY_ON),
+    ]
+    return "pages:" + hashlib.sha1("\x00".join(parts).encode()).hexdigest()
+
+
+def _session_cache_key(session) -> str | None:
+    if (
+        session.session_key
+        and settings.SESSION_ENGINE in CACHE_SESSION_ENGINES
+        and settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS
+    ):
+        return session.cache_key
+    return None
+
+
+def _owner(session_data) -> tuple[str, str]:
+    """Who a session is signed in as (the user and the password hash's HMAC); "" for nobody."""
+    return str(session_data.get(SESSION_KEY, "")), str(session_data.get(HASH_SESSION_KEY, ""))
+
+
+def _replay(status: int, headers: list[tuple[str, str]], content: bytes) -> HttpResponse:
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _storable(request, response, lookup: _Lookup) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+        and request.META.get("CSRF_COOKIE") == lookup.csrf_secret
+        and not _messages_waiting(request)
+        # Rendered for the user the session names (not for a token, nor after a failed check).
+        and str(request.user.pk or "") == _owner(request.session)[0]
+    )
+
+
+class PageCacheMiddleware:
+    """Serves and keeps the pages of views marked with `cached_page`. Goes after the session,
+    authentication and message middleware, so that their work applies to served copies too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        lookup = getattr(request, "_page_cache", None)
+        if lookup is not None and _storable(request, response, lookup):
+            owner = _owner(request.session)
+            entry = (lookup.generation, owner, response.status_code, list(response.items()))
+            cache.set(lookup.key, (*entry, response.content), PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _marked(view_func):
+            return None
+        key = _page_key(request)
+        if key is None:
+            return None
+        session_key = _session_cache_key(request.session)
+        if writing_transaction():  # its own generation (towns/cache.py)
+            current, entry, session_data = data_generation(), cache.get(key), request.session
+        else:
+            # The generation, the page and the session's data in one round trip to the cache.
+            values = cache.get_many([DATA_GENERATION_KEY, key, *filter(None, [session_key])])
+            current = values.get(DATA_GENERATION_KEY) or generation(DATA_GENERATION_KEY)
+            entry = values.get(key)
+            session_data = values.get(session_key) if session_key else request.session
+        if entry is not None and session_data is not None and not _reload(request):
+            stored_generation, owner, *response = entry
+            if stored_generation == current and owner == _owner(session_data):
+                return _replay(*response)
+        # Rendered now; kept under the generation read before (a write committed meanwhile
+        # leaves it stale, never the reverse).
+        request._page_cache = _Lookup(key, current, request.META.get("CSRF_COOKIE"))
+        return None
