@@ -154,6 +154,15 @@ if REDIS_URL:
     # Sessions are read from Redis and written through to the database: a request saves a
     # query, and a Redis outage loses no login.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_DIR := env_str("CACHE_DIR"):
+    # `make run` without Redis: the server and beat (which runs the periodic jobs itself) are
+    # separate processes, and a page cached by one must follow the other's writes.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

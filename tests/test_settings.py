@@ -20,7 +20,15 @@ PROBE = (
     " 'hsts': settings.SECURE_HSTS_SECONDS, 'secure_cookie': settings.SESSION_COOKIE_SECURE}))"
 )
 
-CONFIG_VARS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "PRODUCTION", "ALLOWED_HOSTS")
+CONFIG_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "PRODUCTION",
+    "ALLOWED_HOSTS",
+    "CACHE_DIR",
+)
 
 
 def probe(**env) -> subprocess.CompletedProcess:
@@ -64,6 +72,14 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
     assert values["eager"] is False
     assert values["broker"] == "redis://cache.internal:6379/1"
     assert values["cache"].endswith("RedisCache")
+
+
+def test_a_cache_dir_gives_processes_without_redis_one_shared_cache(tmp_path):
+    """`make run`: the server and beat must see each other's writes bump the data generation."""
+    assert read(CACHE_DIR=str(tmp_path))["cache"].endswith("FileBasedCache")
+    assert read(CACHE_DIR=str(tmp_path), REDIS_URL="redis://r:6379/1")["cache"].endswith(
+        "RedisCache"
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
