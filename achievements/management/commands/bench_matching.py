@@ -26,6 +26,7 @@ from django.utils import timezone
 from achievements import matching
 from achievements.choices import AchievementKind, AchievementStatus
 from achievements.matching.evaluation import Quality, load_labelled_set, percentile
+from achievements.matching.ranking import CANDIDATES
 from achievements.models import Achievement, SynonymGroup
 from towns.choices import Role
 from towns.models import Division, Industry, Unit, User
@@ -33,6 +34,9 @@ from towns.models import Division, Industry, Unit, User
 SEED = 20260101
 HOLDER = "基准测试"
 BATCH = 5000
+# The deepest ranking drawn from the same candidates as the top 10 (`rank` widens its candidate
+# pool past CANDIDATES only for limits above a third of it).
+CONDENSED_DEPTH = CANDIDATES // 3
 
 # Generated achievements are written the way achievement summaries are: a method or material,
 # an object, a claim with figures. Words come from the vocabulary staff curate and from a list of
@@ -313,6 +317,16 @@ class Command(BaseCommand):
             f"建立索引（{label}，{total} 项）：{time.perf_counter() - started:.0f} 秒"
         )
 
+    @staticmethod
+    def _query(vocabulary, demand, field, division):
+        return matching.DemandQuery.build(
+            vocabulary,
+            title=demand.title,
+            description=demand.description,
+            field=field,
+            division=division,
+        )
+
     def _evaluate(self, demands, keys, repeat: int):
         vocabulary = matching.vocabulary()
         quality = Quality()
@@ -320,19 +334,27 @@ class Command(BaseCommand):
         for demand, field, division in demands:
             for _ in range(repeat):
                 started = time.perf_counter()
-                query = matching.DemandQuery.build(
-                    vocabulary,
-                    title=demand.title,
-                    description=demand.description,
-                    field=field,
-                    division=division,
-                )
+                query = self._query(vocabulary, demand, field, division)
                 ranked = matching.rank(vocabulary, query, limit=10)
                 latencies.append((time.perf_counter() - started) * 1000)
             quality.add(
                 demand.id, [keys.get(r.achievement_id, "") for r in ranked], demand.relevant
             )
         return quality, latencies
+
+    def _evaluate_condensed(self, demands, keys) -> Quality:
+        """Quality over the judged achievements only ("condensed lists", Sakai 2007): the
+        ranking of the same candidates as above, with the achievements nobody judged taken out.
+        Among generated achievements on the same topics many would be relevant, so counting
+        every unjudged one as a miss measures the judgements' gaps as much as the ranking."""
+        vocabulary = matching.vocabulary()
+        quality = Quality()
+        for demand, field, division in demands:
+            query = self._query(vocabulary, demand, field, division)
+            ranked = matching.rank(vocabulary, query, limit=CONDENSED_DEPTH)
+            judged = [keys[r.achievement_id] for r in ranked if r.achievement_id in keys]
+            quality.add(demand.id, judged, demand.relevant)
+        return quality
 
     def _report(self, rows, labelled) -> None:
         dev = [d.id for d in labelled.demands if d.split == "dev"]
