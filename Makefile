@@ -35,15 +35,13 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 # Without REDIS_URL, tasks run inline (eager) and beat runs the periodic jobs itself, and the
-# server and beat share a file cache (emptied at each start: the demo data may have changed);
+# server and beat share the file cache (emptied at each start: the demo data may have changed);
 # with it, a real worker and beat run beside the server. All stop with the server (Ctrl-C).
 run: demo
 	@echo ""
 	@echo "东莞科技成果转化平台: http://$(HOST):$(PORT)/   (Ctrl-C to stop)"
 	@set -e; pids=""; \
-	if [ -z "$$REDIS_URL" ]; then \
-	  export CACHE_DIR="$(CURDIR)/.cache/django"; rm -rf "$$CACHE_DIR"; \
-	fi; \
+	if [ -z "$$REDIS_URL" ]; then rm -rf "$${CACHE_DIR:-.cache/django}"; fi; \
 	trap 'kill $$pids 2>/dev/null || true' EXIT INT TERM; \
 	if [ -n "$$REDIS_URL" ]; then \
 	  $(BIN)/celery -A config worker --loglevel=WARNING & pids="$$pids $$!"; \

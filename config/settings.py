@@ -154,17 +154,17 @@ if REDIS_URL:
     # Sessions are read from Redis and written through to the database: a request saves a
     # query, and a Redis outage loses no login.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-elif CACHE_DIR := env_str("CACHE_DIR"):
-    # `make run` without Redis: the server and beat (which runs the periodic jobs itself) are
-    # separate processes, and a page cached by one must follow the other's writes.
+else:
+    # Without Redis, one cache on disk for every process of the machine: the server, beat (which
+    # runs the periodic jobs itself) and management commands must see each other's writes bump
+    # the data generation (towns/cache.py), which a per-process memory cache would hide.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": CACHE_DIR,
+            "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
+            "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The in-memory broker of the eager default names a host, or kombu warns that none was supplied.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

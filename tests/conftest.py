@@ -14,11 +14,13 @@ from towns.models import Division
 from .factories import UserFactory, unit
 
 
-def _private_redis_cache() -> None:
-    """Each test process gets its own Redis database for the cache: `cache.clear()` flushes the
-    whole database, which must not touch the broker's queues nor another xdist worker's cache."""
+def _private_cache() -> None:
+    """Each test process gets a cache of its own: `cache.clear()` runs around every test and
+    must not touch the broker's queues, another xdist worker's cache, nor the file cache of a
+    `make run` on the same checkout. With Redis, a database of its own; without, memory."""
     cache_settings = settings.CACHES["default"]
     if "Redis" not in cache_settings["BACKEND"]:
+        settings.CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         return
     url = urlsplit(cache_settings["LOCATION"])
     base = int(url.path.strip("/") or 0)
@@ -26,7 +28,7 @@ def _private_redis_cache() -> None:
     cache_settings["LOCATION"] = urlunsplit(url._replace(path=f"/{(base + 1 + worker) % 16}"))
 
 
-_private_redis_cache()
+_private_cache()
 
 # Tests run tasks inline even when REDIS_URL points at a real broker; the tests that need a real
 # worker (marked `services`) switch this off themselves.

@@ -57,7 +57,7 @@ def test_defaults_are_sqlite_and_eager_celery_in_shanghai_and_chinese():
     assert values["name"].endswith("db.sqlite3")
     assert values["eager"] is True
     assert values["broker"] == "memory://localhost/"
-    assert values["cache"].endswith("LocMemCache")
+    assert values["cache"].endswith("FileBasedCache")
     assert (values["tz"], values["lang"]) == ("Asia/Shanghai", "zh-hans")
     assert values["debug"] is False
 
@@ -74,12 +74,30 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
     assert values["cache"].endswith("RedisCache")
 
 
-def test_a_cache_dir_gives_processes_without_redis_one_shared_cache(tmp_path):
-    """`make run`: the server and beat must see each other's writes bump the data generation."""
-    assert read(CACHE_DIR=str(tmp_path))["cache"].endswith("FileBasedCache")
-    assert read(CACHE_DIR=str(tmp_path), REDIS_URL="redis://r:6379/1")["cache"].endswith(
-        "RedisCache"
+def test_without_redis_every_process_of_the_machine_shares_one_cache(tmp_path):
+    """The server, beat and commands must see each other's writes bump the data generation."""
+    probe = (
+        "import django; django.setup(); from django.core.cache import cache;"
+        "from towns.cache import bump_generation, generation;"
+        "generation('g'); bump_generation('g'); print(generation('g'))"
     )
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", CACHE_DIR=str(tmp_path))
+    seen = [
+        int(
+            subprocess.run(
+                [sys.executable, "-c", probe],
+                cwd=settings.BASE_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            ).stdout.split()[-1]
+        )
+        for _ in range(2)
+    ]
+    assert seen[1] == seen[0] + 1  # the second process went on from the first one's number
 
 
 def test_production_refuses_to_start_without_a_secret_key():

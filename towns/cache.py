@@ -7,6 +7,7 @@ write is dropped and the pages keep serving from PostgreSQL.
 import functools
 import logging
 import re
+import time
 import uuid
 
 from django.core.cache import cache
@@ -88,9 +89,15 @@ class TolerantRedisCache(RedisCache):
 # --- Generations: cached results keyed by a counter that every relevant write bumps -------------
 
 
+def _fresh_generation() -> int:
+    """A generation no earlier one can equal: when the counter is lost (evicted, or Redis was
+    away) it starts again from the clock, never from a number results are still cached under."""
+    return time.time_ns()
+
+
 def generation(key: str) -> int:
     """The current generation of a family of cached results; put it in their cache keys."""
-    return cache.get_or_set(key, 1, None) or 1
+    return cache.get_or_set(key, _fresh_generation, None) or _fresh_generation()
 
 
 def bump_generation(key: str) -> None:
@@ -98,7 +105,7 @@ def bump_generation(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 2, None)
+        cache.set(key, _fresh_generation(), None)
 
 
 def bump_generation_on_commit(key: str) -> None:
@@ -127,10 +134,23 @@ UNTRACKED_TABLES = frozenset(
     }
 )
 UNTRACKED_PREFIXES = ("axes_", "django_celery_beat_")
+_LEADING_COMMENTS = re.compile(r"^(?:\s+|/\*.*?\*/|--[^\n]*\n?)*", re.DOTALL)
+# Statements that write nothing; anything else is taken for a write (a table it cannot name
+# counts as tracked), so that no unforeseen form of write goes unseen.
+_READS = ("SELECT", "SAVEPOINT", "RELEASE", "SET", "SHOW", "EXPLAIN", "PRAGMA", "VALUES")
+_WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 _WRITTEN_TABLE = re.compile(
-    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?([\w.]+)',
+    r"^(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|TRUNCATE"
+    r'(?:\s+TABLE)?|MERGE\s+INTO)\s+(?:ONLY\s+)?[`"]?([\w.]+)',
     re.IGNORECASE,
 )
+_SAVEPOINT_ROLLBACK = re.compile(r"^ROLLBACK\s+TO\b", re.IGNORECASE)
+# Whose row count tells whether anything changed (an INSERT … RETURNING reports 0 on SQLite).
+_COUNTED = re.compile(r"^\s*(?:UPDATE|DELETE)\b(?!.*\bRETURNING\b)", re.IGNORECASE | re.DOTALL)
+
+
+def _changed_nothing(sql: str, cursor) -> bool:
+    return getattr(cursor, "rowcount", -1) == 0 and bool(_COUNTED.match(sql))
 
 
 def tracks_table(table: str) -> bool:
@@ -145,10 +165,13 @@ def follows_data_generation(model) -> bool:
 
 def written_table(sql: str) -> str | None:
     """The table a statement writes ("" when it writes one we cannot name), or None for a read."""
-    head = sql.lstrip()[:7].upper()
-    if not head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+    statement = sql[_LEADING_COMMENTS.match(sql).end() :]
+    head = statement[:9].upper()
+    if head.startswith(_READS) or (head.startswith("WITH") and not _WRITING.search(statement)):
         return None
-    found = _WRITTEN_TABLE.match(sql)
+    if head.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+        return None
+    found = _WRITTEN_TABLE.match(statement)
     return found[1].rsplit(".", 1)[-1].lower() if found else ""
 
 
@@ -179,17 +202,26 @@ def watch_writes(execute, sql, params, many, context):
     """Execute wrapper: a statement writing a tracked table bumps the data generation, at once
     when it is committed at once, else when its transaction commits (a rollback discards it)."""
     result = execute(sql, params, many, context)
+    connection = context["connection"]
     table = written_table(sql)
-    if table is not None and tracks_table(table):
-        connection = context["connection"]
-        if connection.in_atomic_block:
-            pending = _pending_bump(connection)
-            if pending is None:
-                pending = _CommitBump()
-                connection.on_commit(pending)
+    if table is None:
+        if _SAVEPOINT_ROLLBACK.match(sql) and (pending := _pending_bump(connection)):
+            # The savepoint's writes are undone: what was cached inside it is not this
+            # transaction's data any more.
             pending.writes += 1
-        else:
-            bump_generation(DATA_GENERATION_KEY)
+        return result
+    if not tracks_table(table) or _changed_nothing(sql, context["cursor"]):
+        return result
+    if connection.in_atomic_block:
+        pending = _pending_bump(connection)
+        if pending is None:
+            pending = _CommitBump()
+            connection.on_commit(pending, robust=True)
+            # First in line: a failing callback registered earlier stops those after it.
+            connection.run_on_commit.insert(0, connection.run_on_commit.pop())
+        pending.writes += 1
+    else:
+        bump_generation(DATA_GENERATION_KEY)
     return result
 
 

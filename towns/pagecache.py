@@ -28,11 +28,12 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages import get_messages
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .cache import DATA_GENERATION_KEY, data_generation, generation, writing_transaction
 
@@ -92,6 +93,8 @@ def _page_key(request) -> str | None:
     ):
         return None
     parts = [
+        # Sessions signed with another secret key fail their check: so do their copies.
+        salted_hmac("towns.pagecache", "", algorithm="sha256").hexdigest()[:16],
         request.get_full_path(),
         request.session.session_key or "",
         request.META.get("CSRF_COOKIE", ""),
@@ -115,6 +118,14 @@ def _session_cache_key(session) -> str | None:
 def _owner(session_data) -> tuple[str, str]:
     """Who a session is signed in as (the user and the password hash's HMAC); "" for nobody."""
     return str(session_data.get(SESSION_KEY, "")), str(session_data.get(HASH_SESSION_KEY, ""))
+
+
+def _still_signed_in(session_data, owner: tuple[str, str]) -> bool:
+    """Whether the session is still signed in as the copy's user, through a backend still
+    configured (Django signs out sessions of removed backends)."""
+    if _owner(session_data) != owner:
+        return False
+    return not owner[0] or session_data.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS
 
 
 def _replay(status: int, headers: list[tuple[str, str]], content: bytes) -> HttpResponse:
@@ -170,7 +181,7 @@ class PageCacheMiddleware:
             session_data = values.get(session_key) if session_key else request.session
         if entry is not None and session_data is not None and not _reload(request):
             stored_generation, owner, *response = entry
-            if stored_generation == current and owner == _owner(session_data):
+            if stored_generation == current and _still_signed_in(session_data, owner):
                 return _replay(*response)
         # Rendered now; kept under the generation read before (a write committed meanwhile
         # leaves it stale, never the reverse).

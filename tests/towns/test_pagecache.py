@@ -225,3 +225,44 @@ def test_a_forced_reload_renders_afresh(client, kept):
     assert client.get(kept).context is None
     assert client.get(kept, HTTP_CACHE_CONTROL="no-cache").context is not None
     assert client.get(kept, HTTP_PRAGMA="no-cache").context is not None
+
+
+def test_a_secret_key_rotation_signs_out_served_copies_too(client, kept, settings):
+    settings.SECRET_KEY = "rotated-after-an-incident-" + "x" * 40
+    assert client.get(kept).status_code == 302
+
+
+# --- Outside a test transaction: the shared generation, and with Redis the session read in the
+# same round trip as the page (what production runs).
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_writes_and_sign_outs_outside_a_transaction(client, center_staff, liaison):
+    record = AchievementFactory(discovering_unit=liaison.unit, title="高导热石墨烯散热膜")
+    client.force_login(center_staff)
+    url = reverse("achievement_detail", args=[record.pk])
+    visit(client, url)
+    client.get(url)
+    page, served = page_queries(client, url)
+    assert page.context is None and all("django_session" in sql for sql in served)
+
+    Achievement.objects.filter(pk=record.pk).update(title="柔性石墨烯散热膜")
+    assert "柔性石墨烯散热膜" in client.get(url).content.decode()
+
+    stolen = {name: morsel.value for name, morsel in client.cookies.items()}
+    client.post(reverse("logout"))
+    replay = Client()
+    for name, value in stolen.items():
+        replay.cookies[name] = value
+    assert replay.get(url).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivation_outside_a_transaction_ends_the_copies(client, center_staff):
+    client.force_login(center_staff)
+    url = reverse("achievement_list")
+    visit(client, url)
+    client.get(url)
+    assert client.get(url).context is None
+    type(center_staff).objects.filter(pk=center_staff.pk).update(is_active=False)
+    assert client.get(url).status_code == 302
