@@ -31,12 +31,12 @@ CONFIG_VARS = (
 )
 
 
-def probe(**env) -> subprocess.CompletedProcess:
+def probe(script: str = PROBE, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
         env=clean,
         capture_output=True,
@@ -76,27 +76,12 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
 
 def test_without_redis_every_process_of_the_machine_shares_one_cache(tmp_path):
     """The server, beat and commands must see each other's writes bump the data generation."""
-    probe = (
-        "import django; django.setup(); from django.core.cache import cache;"
+    script = (
+        "import django; django.setup();"
         "from towns.cache import bump_generation, generation;"
         "generation('g'); bump_generation('g'); print(generation('g'))"
     )
-    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", CACHE_DIR=str(tmp_path))
-    seen = [
-        int(
-            subprocess.run(
-                [sys.executable, "-c", probe],
-                cwd=settings.BASE_DIR,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            ).stdout.split()[-1]
-        )
-        for _ in range(2)
-    ]
+    seen = [int(probe(script, CACHE_DIR=str(tmp_path)).stdout.split()[-1]) for _ in range(2)]
     assert seen[1] == seen[0] + 1  # the second process went on from the first one's number
 
 
