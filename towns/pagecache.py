@@ -16,7 +16,8 @@ A served copy needs no database and one round trip to the cache (generation, pag
 sessions, the session's data): the copy records the user it was rendered for (after the login
 and permission checks) and is served only to a session still signed in as that user, under the
 same generation, so the account has not changed since. A signed-out session has no data left
-and gets no copy. CSRF and the security headers still run on every request.
+and gets no copy; copies are keyed by the secret key, so rotating it signs them out too. CSRF and
+the security headers still run on every request. A forced reload (Ctrl+F5) renders afresh.
 
 Not kept: anything but a 200 answer to a GET, a response that sets cookies or forbids storing, a
 page whose rendering minted a new CSRF secret, a page read while flash messages are waiting (they
