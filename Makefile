@@ -71,4 +71,4 @@ bench: setup
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3 .cache
