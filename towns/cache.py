@@ -121,11 +121,13 @@ def bump_generation_on_commit(key: str) -> None:
 # `bulk_create` and raw SQL count as much as `save()`, and no write path can forget it.
 DATA_GENERATION_KEY = "towns:data-generation"
 # Writes that change nothing a page shows: sessions, login attempts, the task outbox, beat's own
-# bookkeeping, and the matching index (derived from achievements, whose writes bump anyway, and
-# rebuilt in bulk).
+# bookkeeping, the matching index (derived from achievements, whose writes bump anyway, and
+# rebuilt in bulk), and a sign-in: its `last_login` (shown nowhere) and the user's history row
+# that comes with every save of a user (any other change of a user writes the user's own table).
 UNTRACKED_TABLES = frozenset(
     {
         "django_session",
+        "towns_historicaluser",
         "django_migrations",
         "towns_outboxmessage",
         "achievements_matchterm",
@@ -143,6 +145,9 @@ _WRITTEN_TABLE = re.compile(
     r"^(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|TRUNCATE"
     r'(?:\s+TABLE)?|MERGE\s+INTO)\s+(?:ONLY\s+)?[`"]?([\w.]+)',
     re.IGNORECASE,
+)
+_SIGN_IN = re.compile(
+    r'^UPDATE\s+"towns_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE\s+"towns_user"\."id"\s*=\s*%s$'
 )
 _SAVEPOINT_ROLLBACK = re.compile(r"^ROLLBACK\s+TO\b", re.IGNORECASE)
 # Whose row count tells whether anything changed (an INSERT … RETURNING reports 0 on SQLite).
@@ -210,7 +215,7 @@ def watch_writes(execute, sql, params, many, context):
             # transaction's data any more.
             pending.writes += 1
         return result
-    if not tracks_table(table) or _changed_nothing(sql, context["cursor"]):
+    if not tracks_table(table) or _changed_nothing(sql, context["cursor"]) or _SIGN_IN.match(sql):
         return result
     if connection.in_atomic_block:
         pending = _pending_bump(connection)

@@ -203,3 +203,19 @@ def test_a_write_that_changes_no_row_bumps_nothing(center_staff):
     before = data_generation()
     Achievement.objects.filter(pk=-1).update(title="无此成果")
     assert data_generation() == before
+
+
+def test_signing_in_ends_no_cached_page(client, center_staff):
+    """Officials sign in all morning: `last_login` is shown nowhere, so a sign-in must not empty
+    everyone's page cache. Any other change of the account does."""
+    center_staff.set_password("Sign-in-2026")
+    center_staff.save()
+    before = data_generation()
+    response = client.post(
+        reverse("login"), {"username": center_staff.username, "password": "Sign-in-2026"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    assert data_generation() == before
+    center_staff.title = "科长"
+    center_staff.save()
+    assert data_generation() != before
