@@ -163,9 +163,9 @@ def record_inserts(model, pks, *, user=None, reason: str = "") -> int:
     column, the time, the user, the reason), without building each row again in Python and
     sending it back: for a 10,000-row import that was a third of the time it took to save."""
     history = model.history.model
-    columns = [connection.ops.quote_name(field.column) for field in history.tracked_fields]
-    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
     ops = connection.ops
+    columns = [ops.quote_name(field.column) for field in history.tracked_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
     values = [
         ops.adapt_datetimefield_value(timezone.now()),
         reason[: history._meta.get_field("history_change_reason").max_length],

@@ -1,10 +1,10 @@
 """Excel in and out, shared by every importer and export of the portal.
 
 Reading: `check_upload` refuses what is not a sane .xlsx (wrong type, too large, a zip that
-decompresses to something huge) and `read_rows` a damaged file, with a message in Chinese; calamine
-reads the cells. `SheetImporter` finds
-the header row (below a merged title row, with stray spaces and `*` markers), ignores extra
-columns and blank rows, parses every cell and reports every problem by row, column and reason.
+decompresses to something huge) and `read_rows` a damaged file, with a message in Chinese;
+calamine reads the cells. `SheetImporter` finds the header row (below a merged title row, with
+stray spaces and `*` markers), ignores extra columns and blank rows, parses every cell and
+reports every problem by row, column and reason.
 Nothing is written until the whole sheet is clean — the importer's caller saves in one
 transaction.
 

@@ -522,13 +522,18 @@ def web_targets() -> list[tuple[str, list[str], str, float | None]]:
 def _first_visit(server: Server, path: str, cookie: str) -> str:
     """The cookies a browser holds after its first page: what it had, plus what the page set (the
     CSRF cookie of a page with forms). wrk keeps no cookie jar, so it is given them."""
+    jar = SimpleCookie()
+    for header in _get(server, path, cookie).get_all("Set-Cookie") or []:
+        jar.load(header)
+    return "; ".join(filter(None, [cookie, *(f"{k}={m.value}" for k, m in jar.items())]))
+
+
+def _get(server: Server, path: str, cookie: str):
+    """GET a page as a browser holding `cookie` would; returns the response's headers."""
     request = Request(server.url(path), headers={"Cookie": cookie} if cookie else {})
     with urlopen(request, timeout=60) as response:
         response.read()
-        jar = SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar.load(header)
-    return "; ".join(filter(None, [cookie, *(f"{k}={m.value}" for k, m in jar.items())]))
+        return response.headers
 
 
 def bench_web(log, *, seconds: int = 10, connections: int = 8) -> list[Figure]:
@@ -550,9 +555,7 @@ def bench_web(log, *, seconds: int = 10, connections: int = 8) -> list[Figure]:
         for _label, paths, user, _target in targets:
             cookie = cookies[getattr(user, "pk", None)]
             for path in paths:
-                request = Request(server.url(path), headers={"Cookie": cookie} if cookie else {})
-                with urlopen(request, timeout=60) as response:
-                    response.read()
+                _get(server, path, cookie)
         for _label, paths, user, _target in targets:
             wrk(
                 server,
