@@ -251,9 +251,11 @@ class Command(BaseCommand):
                     cursor.execute("VACUUM ANALYZE achievements_matchposting")
                     cursor.execute("VACUUM ANALYZE achievements_matchterm")
                     cursor.execute("ANALYZE achievements_achievement")
+        judged = None
         if count:
             rows.append((f"标注集 + {count} 项生成成果", *self._evaluate(demands, keys, repeat)))
-        self._report(rows, labelled)
+            judged = self._evaluate_condensed(demands, keys)
+        self._report(rows, labelled, judged)
 
     def _common(self) -> dict:
         unit = Unit.objects.get(code="dgut")
@@ -356,7 +358,7 @@ class Command(BaseCommand):
             quality.add(demand.id, judged, demand.relevant)
         return quality
 
-    def _report(self, rows, labelled) -> None:
+    def _report(self, rows, labelled, judged: Quality | None) -> None:
         dev = [d.id for d in labelled.demands if d.split == "dev"]
         holdout = [d.id for d in labelled.demands if d.split == "holdout"]
         self.stdout.write("")
@@ -375,3 +377,10 @@ class Command(BaseCommand):
             return
         worst = sorted(rows[-1][1].ndcg.items(), key=lambda item: item[1])[:5]
         self.stdout.write("最弱的需求：" + "，".join(f"{k} {v:.2f}" for k, v in worst))
+        if judged is not None:
+            worst = sorted(judged.ndcg.items(), key=lambda item: item[1])[:5]
+            self.stdout.write(
+                f"只计已标注的成果：nDCG@10 {judged.mean_ndcg():.3f}，"
+                f"留出集 {judged.mean_ndcg(holdout):.3f}，recall@10 {judged.mean_recall():.3f}；"
+                "最弱的需求：" + "，".join(f"{k} {v:.2f}" for k, v in worst)
+            )
