@@ -44,9 +44,11 @@ class Indexed:
     concepts: dict[str, list[str]]
 
 
-def _fingerprint(weights: dict[str, float], concepts: dict[str, list[str]]) -> str:
+def _fingerprint(
+    weights: dict[str, float], concepts: dict[str, list[str]], place: tuple[int, int | None]
+) -> str:
     payload = json.dumps(
-        [sorted((k, round(v, 5)) for k, v in weights.items()), sorted(concepts.items())],
+        [sorted((k, round(v, 5)) for k, v in weights.items()), sorted(concepts.items()), place],
         ensure_ascii=False,
     )
     return hashlib.sha1(payload.encode()).hexdigest()
@@ -85,7 +87,8 @@ def index_achievement(vocabulary: Vocabulary, achievement_id: int) -> Indexed | 
     analysis = analyse_achievement(vocabulary, achievement)
     weights = document_weights(analysis)
     concepts = analysis.concept_surfaces()
-    fingerprint = _fingerprint(weights, concepts)
+    place = {"field_id": achievement.field_id, "division_id": achievement.landing_division_id}
+    fingerprint = _fingerprint(weights, concepts, tuple(place.values()))
     document = MatchDocument.objects.filter(pk=achievement_id).first()
     if document is not None and document.fingerprint == fingerprint:
         MatchDocument.objects.filter(pk=achievement_id).update(indexed_at=timezone.now())
@@ -93,14 +96,15 @@ def index_achievement(vocabulary: Vocabulary, achievement_id: int) -> Indexed | 
 
     ids = term_ids(weights)
     new = {ids[text]: weight for text, weight in weights.items()}
-    old = dict(
-        MatchPosting.objects.filter(achievement_id=achievement_id).values_list("term_id", "weight")
-    )
+    postings = MatchPosting.objects.filter(achievement_id=achievement_id)
+    old = dict(postings.values_list("term_id", "weight"))
     changed = [pk for pk, weight in old.items() if new.get(pk) != weight]
-    MatchPosting.objects.filter(achievement_id=achievement_id, term_id__in=changed).delete()
+    postings.filter(term_id__in=changed).delete()
+    # The postings kept take a new field or landing division too.
+    postings.exclude(**place).update(**place)
     MatchPosting.objects.bulk_create(
         [
-            MatchPosting(achievement_id=achievement_id, term_id=pk, weight=weight)
+            MatchPosting(achievement_id=achievement_id, term_id=pk, weight=weight, **place)
             for pk, weight in new.items()
             if old.get(pk) != weight
         ]
@@ -144,7 +148,7 @@ def rebuild_index(vocabulary: Vocabulary, *, progress=None) -> int:
     queryset = (
         Achievement.objects.filter(status__in=DISCOVERED_STATUSES)
         .order_by("pk")
-        .only("pk", "title", "summary", "status")
+        .only("pk", "title", "summary", "status", "field_id", "landing_division_id")
     )
     batch: list[Achievement] = []
     for achievement in queryset.iterator(chunk_size=BATCH):
@@ -169,12 +173,19 @@ def _index_batch(vocabulary: Vocabulary, achievements: list[Achievement]) -> int
         analysis = analyse_achievement(vocabulary, achievement)
         weights = document_weights(analysis)
         concepts = analysis.concept_surfaces()
-        analysed.append((achievement.pk, weights, concepts))
-    ids = term_ids(text for _, weights, _ in analysed for text in weights)
+        place = (achievement.field_id, achievement.landing_division_id)
+        analysed.append((achievement.pk, weights, concepts, place))
+    ids = term_ids(text for _, weights, _, _ in analysed for text in weights)
     MatchPosting.objects.bulk_create(
         [
-            MatchPosting(achievement_id=pk, term_id=ids[text], weight=weight)
-            for pk, weights, _ in analysed
+            MatchPosting(
+                achievement_id=pk,
+                term_id=ids[text],
+                weight=weight,
+                field_id=field_id,
+                division_id=division_id,
+            )
+            for pk, weights, _, (field_id, division_id) in analysed
             for text, weight in weights.items()
         ],
         batch_size=BATCH * 5,
@@ -183,11 +194,11 @@ def _index_batch(vocabulary: Vocabulary, achievements: list[Achievement]) -> int
         [
             MatchDocument(
                 achievement_id=pk,
-                fingerprint=_fingerprint(weights, concepts),
+                fingerprint=_fingerprint(weights, concepts, place),
                 concepts=concepts,
                 indexed_at=now,
             )
-            for pk, weights, concepts in analysed
+            for pk, weights, concepts, place in analysed
         ],
         batch_size=BATCH,
     )

@@ -1,23 +1,30 @@
 """Rank achievements for a demand.
 
 One SQL aggregate over the postings of the demand's (at most MAX_QUERY_FEATURES) features gives
-the best text candidates; field and division then adjust their order. The same score function
-serves incremental matching when a single achievement changes (`score_indexed`).
+the best candidates by the full score (text, field, division); their exact scores then come
+from all their postings. The same score function serves incremental matching when a single
+achievement changes (`score_indexed`).
 """
 
 from dataclasses import dataclass, field
 
 from django.db import connection
 
-from ..models import Achievement, MatchDocument, MatchPosting, MatchTerm
+from ..models import MatchDocument, MatchPosting, MatchTerm
 from .index import Indexed, document_count
 from .scoring import (
+    DIVISION_SHARE,
+    FIELD_SHARE,
+    MATCHED_WEIGHT_CAP,
+    SATURATION,
+    TEXT_SHARE,
     TITLE_BOOST,
     Explanation,
     final_score,
     ideal_text_score,
     is_concept,
     query_weights,
+    text_score,
     weighted_query,
 )
 from .text import Vocabulary
@@ -127,28 +134,49 @@ def explain(
     return explanation
 
 
-def _candidates(weights: dict[int, float], count: int) -> list[tuple[int, float]]:
-    """The `count` best achievements by text score: Σ over features of weight × posting weight.
+def _candidates(
+    weights: dict[int, float], query: DemandQuery, ideal: float, count: int
+) -> list[tuple[int, int | None, int | None]]:
+    """The `count` best achievements by the full score, as (id, field, division).
 
-    Each feature contributes at most its POSTINGS_PER_FEATURE strongest postings (those where
-    the feature is prominent: in the title, or in a short text). A very common feature — a
-    concept half the library mentions once — then costs a bounded index scan instead of tens of
-    thousands of rows; an achievement it alone would have found scores too low to rank anyway.
+    The text score is Σ over features of weight × posting weight. Each feature contributes at
+    most its POSTINGS_PER_FEATURE strongest postings (those where the feature is prominent: in
+    the title, or in a short text). A very common feature — a concept half the library
+    mentions once — then costs a bounded index scan instead of tens of thousands of rows; an
+    achievement it alone would have found scores too low to rank anyway.
+
+    Field and division are on the postings, so the order is that of `final_score` over every
+    achievement found, not only the best by text: a same-field achievement a little behind on
+    words is not lost before the field counts.
     """
     table = connection.ops.quote_name(MatchPosting._meta.db_table)
     parts, params = [], []
     for position, (term_id, weight) in enumerate(weights.items()):
         parts.append(
-            f"SELECT * FROM (SELECT achievement_id, weight * %s AS score FROM {table} "
-            f"WHERE term_id = %s ORDER BY weight DESC LIMIT %s) AS feature{position}"
+            "SELECT * FROM (SELECT achievement_id, field_id, division_id, "
+            "CASE WHEN weight > %s THEN %s ELSE weight END * %s AS score "
+            f"FROM {table} WHERE term_id = %s ORDER BY weight DESC LIMIT %s) AS feature{position}"
         )
-        params += [weight, term_id, POSTINGS_PER_FEATURE]
+        params += [MATCHED_WEIGHT_CAP, MATCHED_WEIGHT_CAP, weight, term_id, POSTINGS_PER_FEATURE]
     sql = (
-        f"SELECT achievement_id, SUM(score) AS text FROM ({' UNION ALL '.join(parts)}) AS found "
-        "GROUP BY achievement_id ORDER BY text DESC, achievement_id LIMIT %s"
+        "SELECT achievement_id, field_id, division_id "
+        f"FROM ({' UNION ALL '.join(parts)}) AS found "
+        "GROUP BY achievement_id, field_id, division_id "
+        "ORDER BY %s * (1 - EXP(-%s * SUM(score))) "
+        "+ CASE WHEN field_id = %s THEN %s ELSE 0 END "
+        "+ CASE WHEN division_id = %s THEN %s ELSE 0 END DESC, achievement_id LIMIT %s"
     )
+    params += [
+        TEXT_SHARE,
+        SATURATION / ideal,
+        query.field_id,
+        FIELD_SHARE,
+        query.division_id,
+        DIVISION_SHARE,
+        count,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, count])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
@@ -165,8 +193,9 @@ def rank(
     ideal = ideal_text_score(weighted)
     by_term = {frequencies[text][0]: weight for text, weight in weighted.items()}
     feature_of = {frequencies[text][0]: text for text in weighted}
-    found = _candidates(by_term, max(CANDIDATES, limit * 3) + len(exclude))
-    candidate_ids = [pk for pk, _ in found if pk not in exclude]
+    found = _candidates(by_term, query, ideal, max(CANDIDATES, limit * 3) + len(exclude))
+    places = {pk: (field_id, division_id) for pk, field_id, division_id in found}
+    candidate_ids = [pk for pk in places if pk not in exclude]
     # Exact scores of the candidates from all their postings (the candidate search may have
     # left out a common feature's weakest postings).
     shared: dict[int, dict[str, float]] = {pk: {} for pk in candidate_ids}
@@ -174,20 +203,12 @@ def rank(
         achievement_id__in=candidate_ids, term_id__in=list(by_term)
     ).values_list("achievement_id", "term_id", "weight"):
         shared[pk][feature_of[term_id]] = weight
-    places = {
-        pk: (field_id, division_id)
-        for pk, field_id, division_id in Achievement.objects.filter(
-            pk__in=candidate_ids
-        ).values_list("pk", "field_id", "landing_division_id")
-    }
     scored = []
     for pk in candidate_ids:
-        if pk not in places:
-            continue
         field_id, division_id = places[pk]
         same_field = query.field_id is not None and field_id == query.field_id
         same_division = query.division_id is not None and division_id == query.division_id
-        text = sum(weighted[feature] * weight for feature, weight in shared[pk].items())
+        text = text_score(weighted, shared[pk])
         score = final_score(text, ideal, same_field=same_field, same_division=same_division)
         scored.append((score, pk, same_field, same_division))
     scored.sort(key=lambda row: (-row[0], row[1]))
@@ -227,7 +248,7 @@ def score_indexed(
     shared = {feature: weight for feature, weight in indexed.weights.items() if feature in weighted}
     if not shared:
         return None
-    text = sum(weighted[feature] * weight for feature, weight in shared.items())
+    text = text_score(weighted, shared)
     same_field = query.field_id is not None and indexed.field_id == query.field_id
     same_division = query.division_id is not None and indexed.division_id == query.division_id
     score = final_score(

@@ -420,19 +420,44 @@ class MatchTerm(models.Model):
 
 
 class MatchPosting(models.Model):
-    """The weight of one term in one achievement."""
+    """The weight of one term in one achievement.
+
+    The achievement's field and landing division are copied onto each of its postings, so that
+    the candidate search can rank by the full score (text, field, division) from the postings
+    alone; `index_achievement` keeps them equal to the achievement's.
+    """
 
     pk = models.CompositePrimaryKey("achievement", "term")
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="+")
     term = models.ForeignKey(MatchTerm, on_delete=models.CASCADE, related_name="+")
     weight = models.FloatField()
+    # Copies, not relations of their own: the achievement protects its field and division.
+    field = models.ForeignKey(
+        Industry,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("匹配索引项")
         verbose_name_plural = _("匹配索引项")
         # Ranking reads each term's strongest postings from this index alone.
         indexes = [
-            models.Index(fields=["term", "-weight", "achievement"], name="match_posting_term")
+            models.Index(
+                fields=["term", "-weight", "achievement", "field", "division"],
+                name="match_posting_term_place",
+            )
         ]
 
     def __str__(self):

@@ -160,6 +160,66 @@ def test_the_sweep_reindexes_changes_made_behind_the_tasks_back(posted, moulding
     assert task_sweep_achievement_index() == 0
 
 
+def test_moving_an_achievement_into_the_demands_field_rescores_its_suggestion(
+    client, center_staff, posted, moulding_achievements, django_capture_on_commit_callbacks
+):
+    foam = moulding_achievements["foam"]
+    before = Match.objects.get(demand=posted, achievement=foam)
+    assert before.explanation["field"] == ""
+
+    foam.field = industry("T08")
+    with django_capture_on_commit_callbacks(execute=True):
+        foam.save()
+
+    after = Match.objects.get(demand=posted, achievement=foam)
+    assert after.score > before.score
+    assert after.explanation["field"] == "模具"
+    # A full ranking agrees: the candidate search reads the new field from the index too.
+    Match.objects.filter(demand=posted).delete()
+    task_match_demand(demand_id=posted.pk)
+    row = next(
+        r for r in staff_matches(client, center_staff, posted) if r["achievement"] == foam.pk
+    )
+    assert row["score"] == pytest.approx(after.score, abs=0.002)
+    assert "同属模具领域" in row["explanation"]
+
+
+def test_a_same_field_achievement_behind_on_words_is_still_found(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The candidates are the best by the full score: an achievement of the demand's field that
+    more achievements of other fields beat on words alone is not cut before its field counts."""
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere = [
+            AchievementFactory(
+                title=f"注塑件表面缩痕控制技术{n}",
+                summary="消除注塑件表面缩痕。",
+                field=industry("S02"),
+            )
+            for n in range(3)
+        ]
+        same_field = AchievementFactory(
+            title="注塑件表面缩痕的保压优化",
+            summary="家电面板注塑的保压曲线优化方法。",
+            field=industry("T08"),
+        )
+    vocabulary = matching.vocabulary()
+
+    def query(field):
+        return matching.DemandQuery.build(
+            vocabulary, title="注塑件表面缩痕", description="", field=field, division=None
+        )
+
+    by_words = [r.achievement_id for r in matching.rank(vocabulary, query(None), limit=10)]
+    assert by_words[-1] == same_field.pk and set(by_words[:3]) == {a.pk for a in elsewhere}
+
+    # Three candidates only: a search by words alone would never see the same-field one.
+    monkeypatch.setattr("achievements.matching.ranking.CANDIDATES", 3)
+    best = matching.rank(vocabulary, query(industry("T08")), limit=1)
+    assert [r.achievement_id for r in best] == [same_field.pk]
+    assert best[0].explanation["field"] == "模具"
+
+
 # --- review by staff, answer by the enterprise --------------------------------------------------
 
 
