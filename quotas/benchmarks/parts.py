@@ -24,6 +24,7 @@ from achievements import matching
 from achievements.choices import DISCOVERED_STATUSES, AchievementStatus, DemandStatus
 from achievements.excel.discovery import export_sheet
 from achievements.management.commands.bench_discovery import bench_sheet, timed_import
+from achievements.management.commands.bench_matching import CANDIDATE_DEPTH
 from achievements.management.commands.bench_matching import Command as MatchingBench
 from achievements.matching.evaluation import load_labelled_set, percentile
 from achievements.matching.index import document_count
@@ -125,6 +126,7 @@ def bench_matching(log, repeat: int = 3) -> list[Figure]:
     bench = MatchingBench()
     quality, latencies = bench._evaluate(demands, keys, repeat)
     judged = bench._evaluate_condensed(demands, keys)
+    judged_near = bench._evaluate_condensed(demands, keys, CANDIDATE_DEPTH)
     holdout = [d.id for d in labelled.demands if d.split == "holdout"]
     corpus = Achievement.objects.count()
     figures = [
@@ -141,7 +143,8 @@ def bench_matching(log, repeat: int = 3) -> list[Figure]:
                 "runs": len(latencies),
             },
         ),
-        # Judged achievements only (the unjudged generated ones taken out of the ranking).
+        # Judged achievements only: the first CONDENSED_DEPTH results, the unjudged generated
+        # ones taken out.
         Figure(
             "匹配", "标注集 nDCG@10（全部成果中，只计已标注）", judged.mean_ndcg(), "", TARGET_NDCG
         ),
@@ -153,6 +156,19 @@ def bench_matching(log, repeat: int = 3) -> list[Figure]:
             TARGET_NDCG,
         ),
         Figure("匹配", "标注集 recall@10（全部成果中，只计已标注）", judged.mean_recall(), ""),
+        # The same, cut at the results drawn from the top 10's own candidates: stricter.
+        Figure(
+            "匹配",
+            f"标注集 nDCG@10（只计已标注，限前 {CANDIDATE_DEPTH} 名）",
+            judged_near.mean_ndcg(),
+            "",
+        ),
+        Figure(
+            "匹配",
+            f"标注集 nDCG@10 留出集（只计已标注，限前 {CANDIDATE_DEPTH} 名）",
+            judged_near.mean_ndcg(holdout),
+            "",
+        ),
         # Every unjudged generated achievement counted as irrelevant: a lower bound.
         Figure(
             "匹配",
