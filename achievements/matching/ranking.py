@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from ..models import MatchDocument, MatchPosting, MatchTerm
+from ..models import Achievement, MatchDocument, MatchPosting, MatchTerm
 from .index import Indexed, document_count
 from .scoring import (
     DIVISION_SHARE,
@@ -136,8 +136,8 @@ def explain(
 
 def _candidates(
     weights: dict[int, float], query: DemandQuery, ideal: float, count: int
-) -> list[tuple[int, int | None, int | None]]:
-    """The `count` best achievements by the full score, as (id, field, division).
+) -> list[int]:
+    """The ids of the `count` best achievements by the full score (text, field, division).
 
     The text score is Σ over features of weight × posting weight. Each feature contributes at
     most its POSTINGS_PER_FEATURE strongest postings (those where the feature is prominent: in
@@ -145,9 +145,10 @@ def _candidates(
     mentions once — then costs a bounded index scan instead of tens of thousands of rows; an
     achievement it alone would have found scores too low to rank anyway.
 
-    Field and division are on the postings, so the order is that of `final_score` over every
-    achievement found, not only the best by text: a same-field achievement a little behind on
-    words is not lost before the field counts.
+    Field and division are copied onto the postings, so the order is that of `final_score` over
+    every achievement found (on the postings found), not only the best by text: a same-field
+    achievement a little behind on words is not lost before the field counts. Grouped by
+    achievement alone, so that postings written before a copy caught up cannot split one.
     """
     table = connection.ops.quote_name(MatchPosting._meta.db_table)
     parts, params = [], []
@@ -159,12 +160,11 @@ def _candidates(
         )
         params += [MATCHED_WEIGHT_CAP, MATCHED_WEIGHT_CAP, weight, term_id, POSTINGS_PER_FEATURE]
     sql = (
-        "SELECT achievement_id, field_id, division_id "
-        f"FROM ({' UNION ALL '.join(parts)}) AS found "
-        "GROUP BY achievement_id, field_id, division_id "
+        f"SELECT achievement_id FROM ({' UNION ALL '.join(parts)}) AS found "
+        "GROUP BY achievement_id "
         "ORDER BY %s * (1 - EXP(-%s * SUM(score))) "
-        "+ CASE WHEN field_id = %s THEN %s ELSE 0 END "
-        "+ CASE WHEN division_id = %s THEN %s ELSE 0 END DESC, achievement_id LIMIT %s"
+        "+ CASE WHEN MAX(field_id) = %s THEN %s ELSE 0 END "
+        "+ CASE WHEN MAX(division_id) = %s THEN %s ELSE 0 END DESC, achievement_id LIMIT %s"
     )
     params += [
         TEXT_SHARE,
@@ -177,7 +177,7 @@ def _candidates(
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def rank(
@@ -194,8 +194,15 @@ def rank(
     by_term = {frequencies[text][0]: weight for text, weight in weighted.items()}
     feature_of = {frequencies[text][0]: text for text in weighted}
     found = _candidates(by_term, query, ideal, max(CANDIDATES, limit * 3) + len(exclude))
-    places = {pk: (field_id, division_id) for pk, field_id, division_id in found}
-    candidate_ids = [pk for pk in places if pk not in exclude]
+    # Field and division as the achievements have them now; a deleted achievement whose
+    # postings the index task has not removed yet drops out here.
+    places = {
+        pk: (field_id, division_id)
+        for pk, field_id, division_id in Achievement.objects.filter(pk__in=found).values_list(
+            "pk", "field_id", "landing_division_id"
+        )
+    }
+    candidate_ids = [pk for pk in found if pk in places and pk not in exclude]
     # Exact scores of the candidates from all their postings (the candidate search may have
     # left out a common feature's weakest postings).
     shared: dict[int, dict[str, float]] = {pk: {} for pk in candidate_ids}

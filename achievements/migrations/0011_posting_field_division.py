@@ -6,7 +6,10 @@ from django.db.models import OuterRef, Subquery
 
 
 def copy_field_and_division(apps, schema_editor):
-    """Existing postings take their achievement's field and landing division."""
+    """Existing postings take their achievement's field and landing division.
+
+    Stored suggestions keep their old scores until `manage.py rebuild_match_index` ranks every
+    active demand again (README, "Deploying for production")."""
     Achievement = apps.get_model("achievements", "Achievement")
     MatchPosting = apps.get_model("achievements", "MatchPosting")
     achievement = Achievement.objects.filter(pk=OuterRef("achievement_id"))

@@ -38,11 +38,16 @@ def task_vocabulary_changed(*, terms: list[str]) -> int:
 
 @shared_task
 def task_sweep_achievement_index() -> int:
-    """Catch changes no task saw (bulk updates, a lost worker): re-index what is stale."""
-    stale = Achievement.objects.filter(
+    """Catch changes no task saw (bulk updates, a lost worker): re-index what is stale, and
+    take deleted achievements out of the index."""
+    indexed = Q(match_document__isnull=False)
+    changed = (
         Q(status__in=DISCOVERED_STATUSES, match_document__isnull=True)
         | Q(match_document__indexed_at__lt=F("updated_at"))
-        | (~Q(status__in=DISCOVERED_STATUSES) & Q(match_document__isnull=False))
+        | ~Q(status__in=DISCOVERED_STATUSES) & indexed
+    )
+    stale = Achievement.all_objects.filter(
+        Q(deleted_at__isnull=True) & changed | Q(deleted_at__isnull=False) & indexed
     ).values_list("pk", flat=True)[:SWEEP_LIMIT]
     done = 0
     for pk in stale:

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from achievements import matching
 from achievements.choices import AchievementStatus, DemandStatus, MatchStatus
-from achievements.models import ContactExchange, Demand, Match, SynonymGroup
+from achievements.models import ContactExchange, Demand, Match, MatchDocument, SynonymGroup
 from achievements.services.core import achievement_change_status
+from achievements.services.discovery import achievement_soft_delete
 from achievements.tasks.demands import task_match_demand, task_sweep_achievement_index
 from towns.choices import Role
 from towns.models import Notification
@@ -182,6 +183,45 @@ def test_moving_an_achievement_into_the_demands_field_rescores_its_suggestion(
     )
     assert row["score"] == pytest.approx(after.score, abs=0.002)
     assert "同属模具领域" in row["explanation"]
+
+
+def test_a_change_of_landing_division_alone_rescores_the_suggestions(
+    posted, moulding_achievements, django_capture_on_commit_callbacks
+):
+    moldflow, cooling = moulding_achievements["moldflow"], moulding_achievements["cooling"]
+    before = {m.achievement_id: m for m in posted.matches.all()}
+    assert before[moldflow.pk].explanation["division"] == posted.division.name
+    assert before[cooling.pk].explanation["division"] == ""
+
+    moldflow.landing_division = None
+    cooling.landing_division = posted.division
+    with django_capture_on_commit_callbacks(execute=True):
+        moldflow.save()
+        cooling.save()
+
+    after = {m.achievement_id: m for m in posted.matches.all()}
+    assert after[moldflow.pk].explanation["division"] == ""
+    assert after[moldflow.pk].score < before[moldflow.pk].score
+    assert after[cooling.pk].explanation["division"] == posted.division.name
+    assert after[cooling.pk].score > before[cooling.pk].score
+
+
+def test_a_deleted_achievement_leaves_the_ranking_before_its_index_task_runs(
+    center_staff, posted, moulding_achievements
+):
+    moldflow = moulding_achievements["moldflow"]
+    # The index task is queued after the commit and has not run: the postings are still there.
+    achievement_soft_delete(moldflow, acting_user=center_staff, reason="重复录入")
+    assert MatchDocument.objects.filter(pk=moldflow.pk).exists()
+
+    Match.objects.filter(demand=posted).delete()
+    task_match_demand(demand_id=posted.pk)
+    assert posted.matches.exists()
+    assert not posted.matches.filter(achievement=moldflow).exists()
+    # Had the task been lost, the sweep takes the deleted achievement out of the index.
+    assert task_sweep_achievement_index() == 1
+    assert not MatchDocument.objects.filter(pk=moldflow.pk).exists()
+    assert task_sweep_achievement_index() == 0
 
 
 def test_a_same_field_achievement_behind_on_words_is_still_found(
