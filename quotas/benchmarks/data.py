@@ -91,13 +91,6 @@ HOLDERS = [
 ]
 ENTERPRISE_WORDS = ["精密", "智能", "新材料", "电子", "光电", "生物", "装备", "能源", "半导体"]
 ENTERPRISE_ENDS = ["科技有限公司", "实业有限公司", "技术股份有限公司", "制造有限公司"]
-DEMAND_OPENINGS = [
-    "我司生产中遇到",
-    "现有产线存在",
-    "客户反馈",
-    "公司计划升级",
-    "希望引进",
-]
 DEMAND_WANTS = [
     "希望找到成熟的解决方案，可合作开发或技术转让。",
     "寻求高校院所联合攻关，预算可面议。",
@@ -605,14 +598,13 @@ class Generator:
             rows = []
             for _ in range(min(BATCH, total - start)):
                 enterprise = rng.choice(self.enterprises)
-                title, summary = corpus.text()
+                title, problem = corpus.demand_text()
                 rows.append(
                     Demand(
                         enterprise=enterprise,
                         kind=rng.choice(kinds),
-                        title=f"寻求{title}"[:120],
-                        description=f"{rng.choice(DEMAND_OPENINGS)}{summary}"
-                        f"{rng.choice(DEMAND_WANTS)}",
+                        title=title[:120],
+                        description=f"{problem}{rng.choice(DEMAND_WANTS)}",
                         field=rng.choice(self.fields),
                         division=enterprise.division or self.divisions[0],
                         budget_min=Decimal(rng.randint(1, 50) * 10_000),

@@ -44,8 +44,9 @@ CONDENSED_DEPTH = 1000
 CANDIDATE_DEPTH = CANDIDATES // 3
 
 # Generated achievements are written the way achievement summaries are: a method or material,
-# an object, a claim with figures. Words come from the vocabulary staff curate and from a list of
-# common technical nouns, so the index has the term distribution of a real library.
+# an object, what was done with which technique, and the figures it reached. Words come from the
+# vocabulary staff curate, with the common words of claims around them, so the index has the
+# term distribution of a real library.
 METHODS = [
     "基于深度学习的",
     "一种新型",
@@ -84,72 +85,36 @@ OBJECTS = [
     "算法",
     "芯片",
 ]
-NOUNS = [
-    "温度",
-    "压力",
-    "流量",
-    "能耗",
-    "精度",
-    "寿命",
-    "效率",
-    "成本",
-    "强度",
-    "硬度",
-    "稳定性",
-    "一致性",
-    "产能",
-    "良率",
-    "噪声",
-    "功率",
-    "电压",
-    "电流",
-    "频率",
-    "带宽",
-    "分辨率",
-    "灵敏度",
-    "纯度",
-    "粒径",
-    "黏度",
-    "密度",
-    "含水率",
-    "转化率",
-    "收率",
-    "通量",
-    "模量",
-    "韧性",
-    "导热",
-    "透光率",
-    "阻抗",
-    "容量",
-    "倍率",
-    "响应时间",
-    "检出限",
-    "信噪比",
-    "数据",
-    "模型",
-    "结构",
-    "界面",
-    "工艺窗口",
-    "配方",
-    "样品",
-    "工件",
-    "零部件",
-    "整机",
-    "产线",
-    "车间",
-    "园区",
+# A summary sentence: what the work is about (a word of its topic, which may name a technique,
+# a product or a defect alike), then what it achieved.
+SENTENCES = [
+    "针对{w}，{claim}",
+    "围绕{w}开展攻关，{claim}",
+    "在{w}方面，{claim}",
+    "实现{w}的在线监测，{claim}",
+    "兼顾{w}与{v}，{claim}",
 ]
 CLAIMS = [
-    "{a}提高{n}%",
-    "{a}降低{n}%",
-    "{a}达到国际先进水平",
-    "{a}优于进口同类产品",
-    "实现{a}在线监控",
-    "解决了{a}波动大的问题",
-    "{a}缩短{n}%",
+    "良品率提高{n}%",
+    "生产成本降低{n}%",
+    "能耗降低{n}%",
+    "生产效率提升{n}%",
+    "检测时间缩短{n}%",
+    "使用寿命延长{n}%",
+    "不良率下降{n}%",
+    "关键指标达到国际先进水平",
+    "性能优于进口同类产品",
     "已在{n}家企业应用",
-    "{a}满足行业标准要求",
+    "满足行业标准要求",
 ]
+# A generated demand: an enterprise's problem in a word of one topic.
+DEMAND_PROBLEMS = [
+    "我司生产中遇到{w}方面的难题",
+    "现有产线在{w}上存在瓶颈",
+    "客户反馈{w}问题较多",
+    "公司计划在{w}方面升级改造",
+]
+DEMAND_TITLES = ["寻求{w}解决方案", "{w}方面的技术合作需求", "寻求{w}相关技术"]
 
 
 class Corpus:
@@ -177,14 +142,28 @@ class Corpus:
         return self.rng.choice(topic) if self.rng.random() < 0.7 else self._skewed(self.words)
 
     def text(self) -> tuple[str, str]:
+        """An achievement's title and summary."""
         rng = self.rng
         topic = self._skewed(self.topics)
         title = f"{rng.choice(METHODS)}{rng.choice(topic)}{rng.choice(OBJECTS)}"
         sentences = []
         for _ in range(rng.randint(2, 4)):
-            claim = rng.choice(CLAIMS).format(a=rng.choice(NOUNS), n=rng.randint(5, 90))
-            sentences.append(f"采用{self._word(topic)}与{rng.choice(NOUNS)}技术，{claim}")
-        return title, "，".join(sentences) + "。"
+            claim = rng.choice(CLAIMS).format(n=rng.randint(5, 60))
+            word, other = self._word(topic), self._word(topic)
+            sentence = rng.choice(SENTENCES[:-1] if word == other else SENTENCES)
+            sentences.append(sentence.format(w=word, v=other, claim=claim))
+        return title, "；".join(sentences) + "。"
+
+    def demand_text(self) -> tuple[str, str]:
+        """A demand's title and the problem it states."""
+        rng = self.rng
+        topic = self._skewed(self.topics)
+        word = rng.choice(topic)
+        problem = rng.choice(DEMAND_PROBLEMS).format(w=word)
+        return (
+            rng.choice(DEMAND_TITLES).format(w=word),
+            f"{problem}，涉及{self._word(topic)}等环节。",
+        )
 
     def achievement(self, **common) -> Achievement:
         title, summary = self.text()
