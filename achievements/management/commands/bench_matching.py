@@ -44,7 +44,7 @@ CONDENSED_DEPTH = 1000
 CANDIDATE_DEPTH = CANDIDATES // 3
 
 # Generated achievements are written the way achievement summaries are: a method or material,
-# an object, what was done with which technique, and the figures it reached. Words come from the
+# an object, what the work was about, and the figures it reached. Words come from the
 # vocabulary staff curate, with the common words of claims around them, so the index has the
 # term distribution of a real library.
 METHODS = [
@@ -362,12 +362,15 @@ class Command(BaseCommand):
             )
         if not rows:
             return
-        worst = sorted(rows[-1][1].ndcg.items(), key=lambda item: item[1])[:5]
-        self.stdout.write("最弱的需求：" + "，".join(f"{k} {v:.2f}" for k, v in worst))
+        self.stdout.write(_weakest(rows[-1][1]))
         for depth, quality in judged:
-            worst = sorted(quality.ndcg.items(), key=lambda item: item[1])[:5]
             self.stdout.write(
                 f"只计已标注的成果（前 {depth} 名中）：nDCG@10 {quality.mean_ndcg():.3f}，"
                 f"留出集 {quality.mean_ndcg(holdout):.3f}，recall@10 {quality.mean_recall():.3f}；"
-                "最弱的需求：" + "，".join(f"{k} {v:.2f}" for k, v in worst)
+                + _weakest(quality)
             )
+
+
+def _weakest(quality: Quality, count: int = 5) -> str:
+    worst = sorted(quality.ndcg.items(), key=lambda item: item[1])[:count]
+    return "最弱的需求：" + "，".join(f"{key} {value:.2f}" for key, value in worst)
