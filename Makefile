@@ -13,6 +13,8 @@ PYTEST_ARGS ?= -n auto
 help:
 	@echo "make run    — install everything, load reference and demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test   — run the whole test suite (browser tests where chromium is installed)"
+	@echo "make test-fast — the suite without browser, fault-injection and service tests (your own loop)"
+	@echo "make check  — make lint, then make test-fast"
 	@echo "make lint   — ruff check, ruff format --check, makemigrations --check"
 	@echo "make bench  — benchmarks on PostgreSQL (DATABASE_URL)"
 
@@ -57,6 +59,12 @@ test: setup
 	fi
 	@echo "Database: $${DATABASE_URL:-SQLite (default)}; Redis: $${REDIS_URL:-none (eager Celery)}"
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# For the inner loop: no browser, no killed workers or restarted databases, first failure stops.
+test-fast: setup
+	$(BIN)/pytest $(PYTEST_ARGS) -x -m "not browser and not services" --ignore=tests/faults --ignore=tests/browser
+
+check: lint test-fast
 
 lint: setup
 	$(BIN)/ruff check .
