@@ -29,6 +29,8 @@ class LabelledDemand:
     description: str
     relevant: dict[str, int]
     division: str = ""
+    style: str = ""
+    judge_note: str = ""
 
 
 @dataclass
@@ -38,12 +40,31 @@ class LabelledSet:
 
 
 def load_labelled_set(directory: Path = LABELLED_DIR) -> LabelledSet:
+    """The portal's own labelled set: dev demands (tuned on) and holdout ones (never)."""
+    return _load(directory, ["labelled_achievements.yaml"], "labelled_demands.yaml")
+
+
+def load_independent_set(directory: Path = LABELLED_DIR) -> LabelledSet:
+    """The independent set: demands written blind and judged afterwards against the labelled
+    corpus plus a corpus written blind too. Demands nobody could answer are left out of it."""
+    found = _load(
+        directory,
+        ["labelled_achievements.yaml", "independent_achievements.yaml"],
+        "independent_demands.yaml",
+    )
+    found.demands = [d for d in found.demands if d.relevant]
+    return found
+
+
+def _load(directory: Path, achievement_files: list[str], demand_file: str) -> LabelledSet:
     def read(name):
         return yaml.safe_load((directory / name).read_text(encoding="utf-8"))
 
-    achievements = [LabelledAchievement(**row) for row in read("labelled_achievements.yaml")]
+    achievements = [LabelledAchievement(**row) for name in achievement_files for row in read(name)]
+    if len({a.key for a in achievements}) != len(achievements):
+        raise ValueError("achievement keys repeat across the corpus files")
     demands = []
-    for row in read("labelled_demands.yaml"):
+    for row in read(demand_file):
         row["relevant"] = {key: grade for key, grade in row["relevant"].items() if grade > 0}
         demands.append(LabelledDemand(**row))
     keys = {a.key for a in achievements}

@@ -7,7 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from achievements.matching.evaluation import Quality, dcg, load_labelled_set, ndcg_at, recall_at
+from achievements.matching.evaluation import (
+    Quality,
+    dcg,
+    load_independent_set,
+    load_labelled_set,
+    ndcg_at,
+    recall_at,
+)
 from towns.choices import Role
 
 from ...factories import AchievementFactory, UserFactory, division, industry, unit
@@ -85,3 +92,14 @@ def test_the_labelled_demands_meet_the_quality_target(client, django_capture_on_
     assert quality.mean_ndcg() >= TARGET_NDCG, worst
     assert quality.mean_ndcg(holdout) >= TARGET_NDCG, worst
     assert quality.mean_recall() >= 0.8
+
+
+def test_the_independent_set_is_judged_over_both_corpora():
+    """The blind set (issue 17): every judged key exists in the labelled or the blind corpus,
+    and it holds the kinds of demand the targets name."""
+    independent = load_independent_set()
+    assert len(independent.achievements) == 320
+    assert len(independent.demands) >= 40
+    styles = {d.style for d in independent.demands}
+    assert {"vocabulary_gap", "cross_field", "no_field"} <= styles
+    assert all(d.split == "independent" for d in independent.demands)
