@@ -341,10 +341,15 @@ def _workflow_view(action: str, call, success):
     return view
 
 
-def _withdraw(request, achievement):
-    form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return services.achievement_withdraw(achievement, acting_user=request.user, reason=reason)
+def _with_reason(form_class, service):
+    """A workflow step that takes the reason typed next to its button."""
+
+    def call(request, achievement):
+        form = form_class(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        return service(achievement, acting_user=request.user, reason=reason)
+
+    return call
 
 
 achievement_submit = _workflow_view(
@@ -353,7 +358,9 @@ achievement_submit = _workflow_view(
     gettext_lazy("已提交至成果发现库。"),
 )
 achievement_withdraw = _workflow_view(
-    "withdraw", _withdraw, gettext_lazy("已撤回。如需再次提交，请先“恢复为草稿”。")
+    "withdraw",
+    _with_reason(WithdrawForm, services.achievement_withdraw),
+    gettext_lazy("已撤回。如需再次提交，请先“恢复为草稿”。"),
 )
 achievement_reopen = _workflow_view(
     "reopen",
@@ -362,15 +369,9 @@ achievement_reopen = _workflow_view(
 )
 
 
-def _unmerge(request, achievement):
-    form = UnmergeForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return services.achievement_unmerge(achievement, acting_user=request.user, reason=reason)
-
-
 achievement_unmerge = _workflow_view(
     "unmerge",
-    _unmerge,
+    _with_reason(UnmergeForm, services.achievement_unmerge),
     gettext_lazy("已撤销合并：两条成果各自恢复，合并时添加的共同发现单位已移除。"),
 )
 
