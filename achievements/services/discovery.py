@@ -147,6 +147,7 @@ def achievement_update(
     """
     locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
     _require("achievements.change_achievement", acting_user, locked)
+    was = (locked.discovering_unit_id, locked.title_normalized)
     values = _clean(data)
     if acting_user.is_back_office and data.get("discovering_unit") is not None:
         values["discovering_unit"] = data["discovering_unit"]
@@ -158,7 +159,7 @@ def achievement_update(
     if not changed:
         return []
     locked.title_normalized = normalize_title(locked.title)
-    if "title" in changed or "discovering_unit" in changed:
+    if (locked.discovering_unit_id, locked.title_normalized) != was:
         # A record renamed or moved is no longer the old same-titled registration.
         locked.legacy_duplicate = False
         check_title_free(locked)

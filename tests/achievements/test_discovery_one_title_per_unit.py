@@ -99,6 +99,24 @@ def test_renaming_to_a_title_the_unit_has_is_refused(liaison_client, liaison):
 
 
 @pytest.mark.django_db
+def test_a_legacy_duplicate_stays_editable_until_it_is_renamed(client, center_staff):
+    LibraryAchievementFactory(title=TITLE, discovering_unit=unit("dgut"))
+    legacy = LibraryAchievementFactory(
+        title=TITLE, discovering_unit=unit("dgut"), legacy_duplicate=True
+    )
+    client.force_login(center_staff)
+    url = f"{URL}{legacy.pk}/"
+    for change in ({"summary": "补充了中试数据。"}, {"title": f"{TITLE}！"}):
+        assert client.patch(url, change, content_type="application/json").status_code == 200
+    legacy.refresh_from_db()
+    assert (legacy.title, legacy.legacy_duplicate) == (f"{TITLE}！", True)
+    response = client.patch(url, {"title": "钠离子电池正极材料"}, content_type="application/json")
+    assert response.status_code == 200
+    legacy.refresh_from_db()
+    assert legacy.legacy_duplicate is False
+
+
+@pytest.mark.django_db
 def test_restoring_a_deleted_record_whose_title_was_registered_again_is_refused(
     client, center_staff, liaison
 ):
