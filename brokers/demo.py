@@ -11,6 +11,7 @@ from achievements.models import Achievement
 from achievements.services.core import (
     achievement_change_status,
     achievement_enter_service_library,
+    normalize_title,
 )
 from towns.demo import demo_credit_code
 from towns.models import Division, Industry, Unit
@@ -264,6 +265,7 @@ def _demo_achievements(ctx, staff) -> list[Achievement]:
         if achievement is None:
             achievement = Achievement.objects.create(
                 title=title,
+                title_normalized=normalize_title(title),
                 summary=f"{title}：已完成中试验证，关键指标达到国内领先水平。",
                 kind=AchievementKind.PROJECT,
                 field=Industry.objects.get(code=field_code),

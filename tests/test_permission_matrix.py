@@ -201,6 +201,8 @@ achievement_submit                           POST L F N F F N F N N N F
 achievement_restore                          GET  L M M M M M M M M M M
 achievement_restore                          POST L F F R F F F F F F R
 achievement_trash                            GET  L F F A F F F F F F A
+achievement_unmerge                          GET  L M M M M M M M M M M
+achievement_unmerge                          POST L F N F F N F N N N F
 achievement_withdraw                         GET  L M M M M M M M M M M
 achievement_withdraw                         POST L R N F F N F N N N F
 api-docs                                     GET  A A A A A A A A A A A

@@ -9,6 +9,7 @@ from towns.models import Division, Industry
 
 from ..choices import AchievementStatus
 from ..models import Achievement
+from ..services.core import normalize_title
 from ..services.showcase import external_achievements_import, showcase_rebuild
 from .market_data import ACHIEVEMENTS, CONTACTS, EXTERNAL
 
@@ -23,6 +24,7 @@ def seed(ctx) -> None:
         _, was_created = Achievement.objects.get_or_create(
             title=title,
             defaults={
+                "title_normalized": normalize_title(title),
                 "summary": summary,
                 "kind": kind,
                 "field": fields[field],

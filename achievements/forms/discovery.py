@@ -219,6 +219,10 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因"), required=False, max_length=500)
 
 
+class UnmergeForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=500)
+
+
 class MergeForm(forms.Form):
     into = forms.IntegerField(
         label=_("保留的成果编号"),

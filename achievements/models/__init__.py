@@ -16,6 +16,7 @@ from .discovery import (
     AchievementCredit,
     AchievementFeedback,
     AchievementImport,
+    AchievementMerge,
     AttachmentKind,
 )
 from .events import EventOutcome, EventRegistration, MatchmakingEvent
@@ -38,6 +39,7 @@ __all__ = [
     "AchievementCredit",
     "AchievementFeedback",
     "AchievementImport",
+    "AchievementMerge",
     "AchievementQuerySet",
     "AchievementTransition",
     "Assignment",

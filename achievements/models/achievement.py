@@ -176,10 +176,15 @@ class Achievement(models.Model):
         related_name="+",
     )
     deletion_reason = models.CharField(_("删除原因"), max_length=500, blank=True)
+    # Records that already shared their unit's title when the one-title-per-unit rule came in:
+    # kept apart from the rule until staff merge them (see migration 0012).
+    legacy_duplicate = models.BooleanField(_("规则前的同名登记"), default=False, editable=False)
 
     objects = AchievementManager()
     all_objects = AchievementQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["title_normalized", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["title_normalized", "updated_at", "legacy_duplicate"]
+    )
 
     class Meta:
         verbose_name = _("科技成果")
@@ -226,6 +231,16 @@ class Achievement(models.Model):
                 # In declaration order: a set's order changes between runs (makemigrations).
                 condition=~Q(status__in=_in_order(SERVICE_LIBRARY_STATUSES)) | ~Q(service_route=""),
                 name="achievement_service_has_route",
+            ),
+            # One live record per unit and title: two sessions registering or importing the same
+            # achievement at the same moment cannot both succeed.
+            models.UniqueConstraint(
+                fields=["discovering_unit", "title_normalized"],
+                condition=Q(deleted_at__isnull=True, legacy_duplicate=False)
+                & ~Q(status=AchievementStatus.MERGED)
+                & ~Q(title_normalized=""),
+                name="achievement_unique_title_per_unit",
+                violation_error_message=_("本单位已登记同名成果，请勿重复登记。"),
             ),
         ]
 

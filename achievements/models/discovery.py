@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from towns.models import Unit
 
 from ..choices import (
+    AchievementStatus,
     CorrectionOutcome,
     FeedbackKind,
     FeedbackStatus,
@@ -183,6 +184,71 @@ class AchievementCredit(models.Model):
 
     def __str__(self):
         return f"{self.achievement_id} · {self.unit}"
+
+
+class AchievementMerge(models.Model):
+    """One merge of a duplicate into the record kept: who, when, why, and exactly what it
+    changed (credits added, earlier duplicates moved, feedback closed), so that staff can undo it
+    (`achievement_unmerge`), which records who, when and why too."""
+
+    duplicate = models.ForeignKey(
+        Achievement, verbose_name=_("被合并的成果"), on_delete=models.PROTECT, related_name="merges"
+    )
+    kept = models.ForeignKey(
+        Achievement, verbose_name=_("保留的成果"), on_delete=models.PROTECT, related_name="+"
+    )
+    previous_status = models.CharField(
+        _("合并前状态"), max_length=20, choices=AchievementStatus.choices
+    )
+    reason = models.TextField(_("合并说明"), blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("合并人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("合并时间"), default=timezone.now)
+    # What the merge did: credit ids added to the kept record, ids of records merged earlier into
+    # the duplicate and moved on to the kept one, and [feedback id, status before] closed.
+    added_credits = models.JSONField(_("新增的共同发现单位"), default=list, blank=True)
+    moved_duplicates = models.JSONField(_("随之转移的重复登记"), default=list, blank=True)
+    closed_feedback = models.JSONField(_("随之关闭的意见"), default=list, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unmerged_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    unmerge_reason = models.TextField(_("撤销原因"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("成果合并记录")
+        verbose_name_plural = _("成果合并记录")
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=Q(unmerged_at__isnull=True),
+                name="merge_one_in_force_per_duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(unmerged_at__isnull=True)
+                | (Q(unmerged_by__isnull=False) & ~Q(unmerge_reason="")),
+                name="merge_undone_has_who_and_why",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.duplicate_id} → {self.kept_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.unmerged_at is None
 
 
 class AchievementImport(models.Model):

@@ -33,7 +33,8 @@ def is_owning_liaison(user, achievement) -> bool:
 
 
 liaison_editable = _status_in(*LIAISON_EDITABLE_STATUSES, name="liaison_editable")
-not_merged = ~_status_in(AchievementStatus.MERGED, name="merged")
+merged_away = _status_in(AchievementStatus.MERGED, name="merged")
+not_merged = ~merged_away
 submittable = _status_in(AchievementStatus.DRAFT, AchievementStatus.RETURNED, name="submittable")
 withdrawable = _status_in(
     AchievementStatus.SUBMITTED, AchievementStatus.RETURNED, name="withdrawable"
@@ -60,6 +61,7 @@ rules.add_perm("achievements.request_correction", is_owning_liaison & correctabl
 rules.add_perm("achievements.send_back_achievement", is_back_office & in_discovery_library)
 rules.add_perm("achievements.resolve_correction", is_back_office)
 rules.add_perm("achievements.merge_achievement", is_back_office & mergeable)
+rules.add_perm("achievements.unmerge_achievement", is_back_office & merged_away)
 # Soft delete and restore: the service center and admins (a liaison withdraws instead).
 rules.add_perm("achievements.soft_delete_achievement", is_back_office)
 rules.add_perm("achievements.restore_achievement", is_back_office)

@@ -10,6 +10,7 @@ from decimal import Decimal
 import rules
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,9 +32,16 @@ from ..models import (
     AchievementAttachment,
     AchievementCredit,
     AchievementFeedback,
+    AchievementMerge,
     AchievementTransition,
 )
-from ..services.core import LIBRARY_VERSION_KEY, normalize_title
+from ..services.core import (
+    LIBRARY_VERSION_KEY,
+    PLACEHOLDER_TITLES,
+    TITLE_MIN_CHARS,
+    normalize_title,
+    title_is_distinctive,
+)
 
 # --- The library list ---------------------------------------------------------------------------
 
@@ -194,8 +202,12 @@ def _duplicate_scores(
         base = base.exclude(~Q(discovering_unit_id=user.unit_id), status=AchievementStatus.DRAFT)
 
     found: dict[int, tuple[str, float]] = {}
-    for pk in base.filter(title_normalized=normalized).values_list("pk", flat=True)[:20]:
-        found[pk] = ("same_title", 1.0)
+    # A short or placeholder title ("测试", "科技成果") names no achievement: only the same
+    # holder's records are compared with it.
+    distinctive = title_is_distinctive(normalized)
+    if distinctive:
+        for pk in base.filter(title_normalized=normalized).values_list("pk", flat=True)[:20]:
+            found[pk] = ("same_title", 1.0)
 
     title_bigrams = _bigrams(normalized)
     summary_bigrams = _bigrams(clean_text(summary))
@@ -213,7 +225,7 @@ def _duplicate_scores(
                 summary_score = _dice(summary_bigrams, clean_text(other_summary))
                 if summary_score >= SAME_HOLDER_SUMMARY_SIMILARITY:
                     found[pk] = ("holder_summary", summary_score)
-    if field_id:
+    if field_id and distinctive:
         # One plain fetch of short strings: on PostgreSQL `.iterator()` would read through a
         # server-side cursor held across the transaction, four times slower for one field.
         rows = base.filter(field_id=field_id).order_by().values_list("pk", "title_normalized")
@@ -311,6 +323,8 @@ def existing_titles(unit: Unit, normalized_titles: Iterable[str]) -> dict[str, l
 class DuplicateGroup:
     title_normalized: str
     records: list[Achievement]
+    # Why these records are shown together, in words, for the reviewer.
+    reasons: list[str] = field(default_factory=list)
 
 
 def _live() -> QuerySet[Achievement]:
@@ -319,16 +333,42 @@ def _live() -> QuerySet[Achievement]:
     )
 
 
+def _distinctive(queryset: QuerySet[Achievement]) -> QuerySet[Achievement]:
+    """Records whose normalised title can identify an achievement (`title_is_distinctive`)."""
+    return (
+        queryset.annotate(title_length=Length("title_normalized"))
+        .filter(title_length__gte=TITLE_MIN_CHARS)
+        .exclude(title_normalized__in=PLACEHOLDER_TITLES)
+        .exclude(title_normalized__regex=r"^[0-9]+$")
+    )
+
+
 def _shared_titles() -> QuerySet:
-    return _live().order_by().values("title_normalized").annotate(n=Count("id")).filter(n__gt=1)
+    return (
+        _distinctive(_live())
+        .order_by()
+        .values("title_normalized")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
 
 
 def duplicate_group_count() -> int:
     return _shared_titles().count()
 
 
+def _group_reasons(title: str, records: list[Achievement]) -> list[str]:
+    reasons = [_("名称相同：去除空格、标点和大小写差异后均为“%(title)s”") % {"title": title}]
+    if len({clean_text(r.holder) for r in records}) == 1:
+        reasons.append(_("持有单位相同：%(holder)s") % {"holder": records[0].holder})
+    if len({r.discovering_unit_id for r in records}) == 1:
+        reasons.append(_("同一发现单位重复登记"))
+    return reasons
+
+
 def duplicate_groups(*, limit: int = 50) -> list[DuplicateGroup]:
-    """Records sharing a normalised title, for staff to review and merge (drafts excluded)."""
+    """Records sharing a distinctive normalised title, for staff to review and merge (drafts
+    excluded; a record whose title is empty, short or a placeholder is never grouped)."""
     live = _live()
     titles = list(
         _shared_titles()
@@ -339,7 +379,32 @@ def duplicate_groups(*, limit: int = 50) -> list[DuplicateGroup]:
     records = live.filter(title_normalized__in=titles).select_related("discovering_unit", "field")
     for record in records.order_by("submitted_at", "pk"):
         groups[record.title_normalized].append(record)
-    return [DuplicateGroup(title, items) for title, items in groups.items()]
+    return [
+        DuplicateGroup(title, items, _group_reasons(title, items))
+        for title, items in groups.items()
+    ]
+
+
+def merges_in_force(*, limit: int = 20) -> list[AchievementMerge]:
+    """The latest merges not undone, newest first, for the duplicates page."""
+    return list(
+        AchievementMerge.objects.filter(
+            unmerged_at__isnull=True, duplicate__deleted_at__isnull=True
+        ).select_related("duplicate__discovering_unit", "kept__discovering_unit", "merged_by")[
+            :limit
+        ]
+    )
+
+
+def merge_in_force(achievement: Achievement) -> AchievementMerge | None:
+    """The merge that put this record away (who, when, why), if it is in force."""
+    if achievement.status != AchievementStatus.MERGED:
+        return None
+    return (
+        AchievementMerge.objects.filter(duplicate=achievement, unmerged_at__isnull=True)
+        .select_related("merged_by")
+        .first()
+    )
 
 
 # --- Detail page --------------------------------------------------------------------------------

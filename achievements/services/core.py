@@ -1,13 +1,15 @@
 """Every write to an achievement goes through a function here (`achievement_<verb>`)."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from towns.cache import bump_generation
-from towns.models import User
+from towns.models import Unit, User
 from towns.validators import to_halfwidth
 
 from ..choices import AchievementStatus, ServiceRoute
@@ -19,6 +21,90 @@ def normalize_title(title: str) -> str:
     """Title for duplicate detection: no spaces, punctuation or case differences."""
     text = to_halfwidth(title or "").lower()
     return "".join(ch for ch in text if ch.isalnum())
+
+
+# A normalised title shorter than this, all digits, or a placeholder says nothing about which
+# achievement it is: such records are never grouped as duplicates by their title.
+TITLE_MIN_CHARS = 4
+PLACEHOLDER_TITLES = frozenset(
+    normalize_title(title)
+    for title in ("科技成果", "测试成果", "示例成果", "演示成果", "未命名成果", "暂无名称", "test")
+)
+
+
+def title_is_distinctive(normalized: str) -> bool:
+    """Whether a normalised title is specific enough to say two records are the same."""
+    return (
+        len(normalized) >= TITLE_MIN_CHARS
+        and not normalized.isdigit()
+        and normalized not in PLACEHOLDER_TITLES
+    )
+
+
+# --- One title per unit ---------------------------------------------------------------------------
+# The database refuses a second live record of the same unit under the same normalised title
+# (`achievement_unique_title_per_unit`). Writers first lock the unit's row, so that two sessions
+# registering or importing the same title queue up and the second is told which record exists,
+# instead of meeting the constraint.
+
+UNIQUE_TITLE_CONSTRAINT = "achievement_unique_title_per_unit"
+
+
+def lock_unit_titles(unit_id: int) -> None:
+    """Serialise registrations of one unit until the transaction ends (FOR NO KEY UPDATE does
+    not block the inserts that merely reference the unit)."""
+    list(Unit.objects.select_for_update(no_key=True).filter(pk=unit_id).values_list("pk"))
+
+
+def title_taken_message(pk: int) -> str:
+    return _("本单位已登记同名成果（编号 %(pk)d），请勿重复登记。") % {"pk": pk}
+
+
+def title_holder(achievement: Achievement) -> int | None:
+    """The other live record of this unit under this title, looked up under the unit's lock."""
+    if (
+        not achievement.title_normalized
+        or achievement.legacy_duplicate
+        or achievement.status == AchievementStatus.MERGED
+        or achievement.deleted_at is not None
+    ):
+        return None
+    lock_unit_titles(achievement.discovering_unit_id)
+    return (
+        Achievement.objects.filter(
+            discovering_unit_id=achievement.discovering_unit_id,
+            title_normalized=achievement.title_normalized,
+            legacy_duplicate=False,
+        )
+        .exclude(status=AchievementStatus.MERGED)
+        .exclude(pk=achievement.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def check_title_free(achievement: Achievement) -> None:
+    """Refuse a title this unit already registered in a live record (message on the title)."""
+    other = title_holder(achievement)
+    if other is not None:
+        raise ValidationError({"title": title_taken_message(other)})
+
+
+def is_title_taken(exc: IntegrityError) -> bool:
+    text = str(exc)
+    return UNIQUE_TITLE_CONSTRAINT in text or "title_normalized" in text
+
+
+@contextmanager
+def title_constraint_as_message():
+    """The constraint's refusal as the form's message (a writer that skipped the lock)."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if not is_title_taken(exc):
+            raise
+        raise ValidationError({"title": _("本单位已登记同名成果，请勿重复登记。")}) from exc
 
 
 @transaction.atomic

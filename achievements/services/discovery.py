@@ -35,10 +35,19 @@ from ..models import (
     AchievementCredit,
     AchievementFeedback,
     AchievementImport,
+    AchievementMerge,
     AchievementTransition,
 )
 from ..selectors.discovery import RECORD_FIELDS
-from .core import achievement_change_status, library_changed, normalize_title
+from .core import (
+    achievement_change_status,
+    check_title_free,
+    library_changed,
+    lock_unit_titles,
+    normalize_title,
+    title_constraint_as_message,
+    title_holder,
+)
 
 MAX_ATTACHMENTS = 20
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -111,10 +120,12 @@ def achievement_create(
         status=AchievementStatus.DRAFT,
     )
     achievement.title_normalized = normalize_title(achievement.title)
+    check_title_free(achievement)
     achievement.full_clean(exclude=["created_by"])
     achievement._history_user = acting_user
     achievement._change_reason = _("登记成果（草稿）")
-    achievement.save()
+    with title_constraint_as_message():
+        achievement.save()
     AchievementTransition.objects.create(
         achievement=achievement,
         from_status="",
@@ -136,6 +147,7 @@ def achievement_update(
     """
     locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
     _require("achievements.change_achievement", acting_user, locked)
+    was = (locked.discovering_unit_id, locked.title_normalized)
     values = _clean(data)
     if acting_user.is_back_office and data.get("discovering_unit") is not None:
         values["discovering_unit"] = data["discovering_unit"]
@@ -147,10 +159,15 @@ def achievement_update(
     if not changed:
         return []
     locked.title_normalized = normalize_title(locked.title)
+    if (locked.discovering_unit_id, locked.title_normalized) != was:
+        # A record renamed or moved is no longer the old same-titled registration.
+        locked.legacy_duplicate = False
+        check_title_free(locked)
     locked.full_clean(exclude=["created_by"])
     locked._history_user = acting_user
     locked._change_reason = _("修改成果信息")
-    locked.save()
+    with title_constraint_as_message():
+        locked.save()
     if locked.status == AchievementStatus.RETURNED:
         AchievementFeedback.objects.filter(
             achievement=locked, kind=FeedbackKind.SEND_BACK, status=FeedbackStatus.OPEN
@@ -168,13 +185,16 @@ def _resolve_open_feedback(
     kinds: Iterable[str],
     note: str,
     outcome: str = "",
-) -> None:
+) -> list[list]:
+    """Close the open feedback of these kinds; returns [[id, status before]] of each closed."""
     now = timezone.now()
+    closed = []
     for item in (
         AchievementFeedback.objects.select_for_update()
         .filter(achievement=achievement, kind__in=list(kinds))
         .exclude(status=FeedbackStatus.RESOLVED)
     ):
+        closed.append([item.pk, item.status])
         item.status = FeedbackStatus.RESOLVED
         item.resolved_by = acting_user
         item.resolved_at = now
@@ -183,6 +203,7 @@ def _resolve_open_feedback(
             item.outcome = outcome
         item._history_user = acting_user
         item.save()
+    return closed
 
 
 @transaction.atomic
@@ -368,21 +389,26 @@ def achievement_correction_resolve(
     return locked
 
 
+def _lock_pair(*pks: int) -> dict[int, Achievement]:
+    """Lock two records in a fixed order, so that two merges (or undos) cannot deadlock or cross."""
+    return {
+        a.pk: a
+        for a in Achievement.all_objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    }
+
+
 @transaction.atomic
 def achievement_merge(
     duplicate: Achievement, *, into: Achievement, acting_user: User, reason: str = ""
 ) -> Achievement:
-    """Merge a duplicate into the record kept: the duplicate's unit keeps its credit on it."""
+    """Merge a duplicate into the record kept: the duplicate's unit keeps its credit on it.
+
+    What the merge changes is written down (`AchievementMerge`) so that `achievement_unmerge`
+    can undo exactly that."""
     _require("achievements.merge_achievement", acting_user, duplicate)
     if duplicate.pk == into.pk:
         raise ValidationError(_("不能将成果与自身合并。"))
-    # Lock both rows in a fixed order so two merges cannot deadlock or cross.
-    locked = {
-        a.pk: a
-        for a in Achievement.objects.select_for_update()
-        .filter(pk__in=[duplicate.pk, into.pk])
-        .order_by("pk")
-    }
+    locked = _lock_pair(duplicate.pk, into.pk)
     kept = locked[into.pk]
     if kept.status not in (
         AchievementStatus.SUBMITTED,
@@ -393,6 +419,7 @@ def achievement_merge(
             _("保留的成果须在发现库或服务库中（当前为“%(status)s”）。")
             % {"status": kept.get_status_display()}
         )
+    previous_status = locked[duplicate.pk].status
     merged = achievement_change_status(
         duplicate,
         to=AchievementStatus.MERGED,
@@ -404,25 +431,42 @@ def achievement_merge(
     units = [(merged.discovering_unit_id, merged)] + [
         (credit.unit_id, credit.merged_from or merged) for credit in merged.credits.all()
     ]
+    added_credits = []
     for unit_id, source in units:
         if unit_id != kept.discovering_unit_id:
-            AchievementCredit.objects.get_or_create(
+            credit, created = AchievementCredit.objects.get_or_create(
                 achievement=kept,
                 unit_id=unit_id,
                 defaults={"merged_from": source, "created_by": acting_user},
             )
-    for earlier in Achievement.objects.filter(merged_into=merged):
+            if created:
+                added_credits.append(credit.pk)
+    moved = []
+    for earlier in Achievement.all_objects.filter(merged_into=merged):
         earlier.merged_into = kept
         earlier._history_user = acting_user
         earlier._change_reason = _("随合并转至成果 #%(pk)d") % {"pk": kept.pk}
         earlier.save(update_fields=["merged_into", "updated_at"])
-    _resolve_open_feedback(
+        moved.append(earlier.pk)
+    closed = _resolve_open_feedback(
         merged,
         acting_user=acting_user,
         kinds=list(FeedbackKind),
         note=_("已与成果 #%(pk)d 合并") % {"pk": kept.pk},
         outcome=CorrectionOutcome.DECLINED,
     )
+    record = AchievementMerge(
+        duplicate=merged,
+        kept=kept,
+        previous_status=previous_status,
+        reason=reason,
+        merged_by=acting_user,
+        added_credits=added_credits,
+        moved_duplicates=moved,
+        closed_feedback=closed,
+    )
+    record._history_user = acting_user
+    record.save()
     notification_send(
         recipients=_liaisons_of(merged) + _liaisons_of(kept),
         kind="achievement_merged",
@@ -439,6 +483,105 @@ def achievement_merge(
         url=_detail_url(kept),
     )
     return kept
+
+
+def _unmerge_refusal(duplicate: Achievement, kept: Achievement | None, record) -> str:
+    """Why this merge can no longer be undone, or "" if it can."""
+    if duplicate.status != AchievementStatus.MERGED:
+        return _("该成果当前为“%(status)s”，不是已合并的成果，无需撤销。") % {
+            "status": duplicate.get_status_display()
+        }
+    if record is None:
+        return _("找不到这次合并的记录，无法自动撤销，请联系系统管理员。")
+    if duplicate.merged_into_id != record.kept_id:
+        return _("本成果所并入的成果 #%(kept)d 已再次并入成果 #%(now)d，请先撤销那次合并。") % {
+            "kept": record.kept_id,
+            "now": duplicate.merged_into_id,
+        }
+    if kept.status == AchievementStatus.MERGED:
+        return _("保留的成果 #%(kept)d 已并入成果 #%(now)d，请先撤销那次合并。") % {
+            "kept": kept.pk,
+            "now": kept.merged_into_id,
+        }
+    return ""
+
+
+@transaction.atomic
+def achievement_unmerge(duplicate: Achievement, *, acting_user: User, reason: str) -> Achievement:
+    """Undo a merge: the duplicate returns to the status it had, the credits the merge added to
+    the kept record are removed, records that followed it return to it, the feedback the merge
+    closed is open again. Both records keep their history, and the transition log and the merge
+    record say who undid it, when and why."""
+    _require("achievements.unmerge_achievement", acting_user, duplicate)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销合并的原因。")})
+    record = (
+        AchievementMerge.objects.select_for_update()
+        .filter(duplicate_id=duplicate.pk, unmerged_at__isnull=True)
+        .first()
+    )
+    locked = _lock_pair(duplicate.pk, *([record.kept_id] if record else []))
+    duplicate = locked[duplicate.pk]
+    kept = locked.get(record.kept_id) if record else None
+    refusal = _unmerge_refusal(duplicate, kept, record)
+    if refusal:
+        raise ValidationError(refusal)
+    duplicate.status = record.previous_status
+    duplicate.merged_into = None
+    other = title_holder(duplicate)
+    if other is not None:
+        raise ValidationError(
+            _("本单位已有同名成果（编号 %(pk)d），撤销合并后将重复登记；请先处理那条成果。")
+            % {"pk": other}
+        )
+    restored = achievement_change_status(
+        duplicate,
+        to=record.previous_status,
+        allowed_from=[AchievementStatus.MERGED],
+        acting_user=acting_user,
+        reason=_("撤销合并（原并入 #%(pk)d）：%(reason)s") % {"pk": kept.pk, "reason": reason},
+        merged_into=None,
+    )
+    for credit in AchievementCredit.objects.filter(pk__in=record.added_credits, achievement=kept):
+        credit._history_user = acting_user
+        credit._change_reason = _("撤销合并")
+        credit.delete()
+    for earlier in Achievement.all_objects.filter(
+        pk__in=record.moved_duplicates, merged_into=kept, status=AchievementStatus.MERGED
+    ):
+        earlier.merged_into = restored
+        earlier._history_user = acting_user
+        earlier._change_reason = _("撤销合并，回到成果 #%(pk)d") % {"pk": restored.pk}
+        earlier.save(update_fields=["merged_into", "updated_at"])
+    before = dict(record.closed_feedback)
+    for item in AchievementFeedback.objects.select_for_update().filter(
+        pk__in=before, achievement=restored, status=FeedbackStatus.RESOLVED
+    ):
+        item.status = before[item.pk]
+        item.resolved_by, item.resolved_at, item.resolution_note, item.outcome = None, None, "", ""
+        item._history_user = acting_user
+        item._change_reason = _("撤销合并，意见恢复")
+        item.save()
+    record.unmerged_by = acting_user
+    record.unmerged_at = timezone.now()
+    record.unmerge_reason = reason
+    record._history_user = acting_user
+    record.save()
+    notification_send(
+        recipients=_liaisons_of(restored) + _liaisons_of(kept),
+        kind="achievement_unmerged",
+        title=_("合并已撤销：%(title)s") % {"title": restored.title},
+        body=_("“%(dup)s”（%(unit)s）不再并入“%(kept)s”，两条成果各自恢复。原因：%(reason)s")
+        % {
+            "dup": restored.title,
+            "unit": restored.discovering_unit,
+            "kept": kept.title,
+            "reason": reason,
+        },
+        url=_detail_url(restored),
+    )
+    return restored
 
 
 # --- Attachments --------------------------------------------------------------------------------
@@ -500,6 +643,16 @@ def _preview_row(number: int, data: dict[str, Any]) -> dict[str, Any]:
     return {"row": number} | {k: show(v) for k, v in data.items()}
 
 
+def _batch_show(batch: AchievementImport, importer: AchievementImporter, result) -> None:
+    """What the preview shows of a parsed sheet."""
+    batch.row_count = len(result.rows)
+    batch.valid_count = len(result.valid_rows)
+    batch.issue_count = len(result.issues)
+    batch.issues = [[i.row, i.column, i.message] for i in result.issues]
+    batch.warnings = [list(w) for w in importer.warnings]
+    batch.sample = [_preview_row(r.number, r.data) for r in result.valid_rows[:PREVIEW_ROWS]]
+
+
 @transaction.atomic
 def achievement_import_prepare(
     *, acting_user: User, uploaded, unit: Unit | None = None, submit: bool = True
@@ -516,13 +669,8 @@ def achievement_import_prepare(
         unit=unit,
         uploaded_by=acting_user,
         submit=submit,
-        row_count=len(result.rows),
-        valid_count=len(result.valid_rows),
-        issue_count=len(result.issues),
-        issues=[[i.row, i.column, i.message] for i in result.issues],
-        warnings=[list(w) for w in importer.warnings],
-        sample=[_preview_row(r.number, r.data) for r in result.valid_rows[:PREVIEW_ROWS]],
     )
+    _batch_show(batch, importer, result)
     uploaded.seek(0)
     batch.file.save("upload.xlsx", uploaded, save=False)
     batch.save()
@@ -582,49 +730,83 @@ def achievements_import_rows(
 def achievement_import_sheet(
     *, acting_user: User, uploaded, unit: Unit | None = None, submit: bool = True, reason: str
 ) -> tuple[ImportResult, list[tuple[int, str, str]], list[Achievement]]:
-    """Read a sheet and save all its valid rows in one transaction (the command line import)."""
+    """Read a sheet and save all its valid rows in one transaction (the command line import).
+
+    The unit's lock is taken before the sheet is checked against the library, so that two imports
+    of the same sheet run one after the other and the second finds every title registered."""
     unit = _import_unit(acting_user, unit)
+    lock_unit_titles(unit.pk)
     importer = AchievementImporter(unit=unit)
     result = importer.parse(uploaded)
-    saved = achievements_import_rows(
-        acting_user=acting_user,
-        unit=unit,
-        rows=[row.data for row in result.valid_rows],
-        submit=submit,
-        reason=reason,
-    )
+    with title_constraint_as_message():
+        saved = achievements_import_rows(
+            acting_user=acting_user,
+            unit=unit,
+            rows=[row.data for row in result.valid_rows],
+            submit=submit,
+            reason=reason,
+        )
     return result, importer.warnings, saved
 
 
-@transaction.atomic
 def achievement_import_confirm(batch: AchievementImport, *, acting_user: User) -> int:
     """Import every valid row of a previewed sheet in one transaction; returns how many.
 
-    The sheet is read again (the library may have changed since the preview); the conditional
-    update on the batch makes a double click import nothing twice.
+    A preview is confirmed once: the batch row is locked and must still be "previewed" (a double
+    click, or a second tab, is told it was imported). The sheet is read again under the unit's
+    lock; rows registered since the preview (another session imported the same sheet a moment
+    before) are not imported behind the user's back: the preview is updated with their row
+    problems and nothing is imported.
     """
     if batch.uploaded_by_id != acting_user.pk:
         raise PermissionDenied(_("只能确认本人上传的文件。"))
-    claimed = AchievementImport.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
-        status=ImportStatus.IMPORTED, imported_at=timezone.now()
-    )
-    if not claimed:
-        raise ValidationError(_("该文件已导入或已取消，请勿重复操作。"))
-    record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("确认导入"))
-    with batch.file.open("rb") as handle:
-        _result, _warnings, saved = achievement_import_sheet(
-            acting_user=acting_user,
-            uploaded=handle,
-            unit=batch.unit,
-            submit=batch.submit,
-            reason=_("Excel 导入：%(name)s") % {"name": batch.original_name},
+    count, outdated = _import_confirm(batch, acting_user=acting_user)
+    if outdated:
+        raise ValidationError(
+            _(
+                "确认前发现文件中有 %(n)d 项成果本单位已经登记（可能是其他人刚刚导入了同一文件），"
+                "本次未导入任何成果。预览已按最新情况更新，请核对问题清单后再确认。"
+            )
+            % {"n": outdated}
         )
-    if not saved:
+    return count
+
+
+@transaction.atomic
+def _import_confirm(batch: AchievementImport, *, acting_user: User) -> tuple[int, int]:
+    """(rows imported, rows the library took since the preview: then nothing is imported)."""
+    lock_unit_titles(batch.unit_id)
+    locked = AchievementImport.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != ImportStatus.PREVIEWED:
+        raise ValidationError(_("该文件已导入或已取消，请勿重复操作。"))
+    importer = AchievementImporter(unit=locked.unit)
+    with locked.file.open("rb") as handle:
+        result = importer.parse(handle)
+    if len(result.valid_rows) < locked.valid_count:
+        outdated = locked.valid_count - len(result.valid_rows)
+        _batch_show(locked, importer, result)
+        locked._history_user = acting_user
+        locked._change_reason = _("确认前重新核对：%(n)d 行已被登记") % {"n": outdated}
+        locked.save()
+        return 0, outdated
+    if not result.valid_rows:
         raise ValidationError(_("没有可以导入的行，请按问题清单修改文件后重新上传。"))
-    AchievementImport.objects.filter(pk=batch.pk).update(imported_count=len(saved))
-    record_updates(AchievementImport, [batch.pk], user=acting_user, reason=_("导入完成"))
+    with title_constraint_as_message():
+        saved = achievements_import_rows(
+            acting_user=acting_user,
+            unit=locked.unit,
+            rows=[row.data for row in result.valid_rows],
+            submit=locked.submit,
+            reason=_("Excel 导入：%(name)s") % {"name": locked.original_name},
+        )
+    locked.status = ImportStatus.IMPORTED
+    locked.imported_at = timezone.now()
+    locked.imported_count = len(saved)
+    locked._history_user = acting_user
+    locked._change_reason = _("确认导入")
+    locked.save()
     batch.refresh_from_db()
-    return len(saved)
+    return len(saved), 0
 
 
 @transaction.atomic
@@ -671,6 +853,12 @@ def achievement_restore(achievement: Achievement, *, acting_user: User) -> Achie
     if locked.deleted_at is None:
         raise ValidationError(_("该成果未被删除，无需恢复。"))
     locked.deleted_at, locked.deleted_by, locked.deletion_reason = None, None, ""
+    other = title_holder(locked)
+    if other is not None:
+        raise ValidationError(
+            _("本单位已有同名成果（编号 %(pk)d），恢复后将重复登记；请先处理那条成果。")
+            % {"pk": other}
+        )
     locked._history_user = acting_user
     locked._change_reason = _("恢复已删除的成果")
     locked.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])

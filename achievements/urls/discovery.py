@@ -41,6 +41,7 @@ urlpatterns = [
         name="achievement_correction_resolve",
     ),
     path("achievements/<int:pk>/merge/", views.achievement_merge, name="achievement_merge"),
+    path("achievements/<int:pk>/unmerge/", views.achievement_unmerge, name="achievement_unmerge"),
     path(
         "achievements/<int:pk>/attachments/",
         views.achievement_attachment_upload,

@@ -31,6 +31,7 @@ from ..forms.discovery import (
     ImportForm,
     MergeForm,
     SendBackForm,
+    UnmergeForm,
     WithdrawForm,
 )
 from ..models import Achievement, AchievementAttachment, AchievementFeedback, AchievementImport
@@ -48,6 +49,7 @@ ACTIONS = {
     "send_back": "achievements.send_back_achievement",
     "resolve_correction": "achievements.resolve_correction",
     "merge": "achievements.merge_achievement",
+    "unmerge": "achievements.unmerge_achievement",
     "delete": "achievements.soft_delete_achievement",
 }
 
@@ -145,7 +147,10 @@ def achievement_detail(request, pk: int):
 
 
 def _status_card(request, achievement):
-    return {"send_back": selectors.open_send_back(achievement)}
+    return {
+        "send_back": selectors.open_send_back(achievement),
+        "merge": selectors.merge_in_force(achievement),
+    }
 
 
 def _contact_card(request, achievement):
@@ -256,9 +261,17 @@ def _record_form(request, achievement: Achievement | None):
             changed = services.achievement_update(achievement, acting_user=user, data=data)
             messages.success(request, _("已保存修改。") if changed else _("没有修改任何内容。"))
     except ValidationError as exc:
-        form.add_error(None, _errors(exc))
+        _add_errors(form, exc)
         return _render_form(request, form, achievement)
     return _detail(achievement)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's refusal next to the field it names (at the top of the form otherwise)."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, _errors(exc))
 
 
 def _render_form(request, form, achievement):
@@ -328,10 +341,15 @@ def _workflow_view(action: str, call, success):
     return view
 
 
-def _withdraw(request, achievement):
-    form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return services.achievement_withdraw(achievement, acting_user=request.user, reason=reason)
+def _with_reason(form_class, service):
+    """A workflow step that takes the reason typed next to its button."""
+
+    def call(request, achievement):
+        form = form_class(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        return service(achievement, acting_user=request.user, reason=reason)
+
+    return call
 
 
 achievement_submit = _workflow_view(
@@ -340,12 +358,21 @@ achievement_submit = _workflow_view(
     gettext_lazy("已提交至成果发现库。"),
 )
 achievement_withdraw = _workflow_view(
-    "withdraw", _withdraw, gettext_lazy("已撤回。如需再次提交，请先“恢复为草稿”。")
+    "withdraw",
+    _with_reason(WithdrawForm, services.achievement_withdraw),
+    gettext_lazy("已撤回。如需再次提交，请先“恢复为草稿”。"),
 )
 achievement_reopen = _workflow_view(
     "reopen",
     lambda request, a: services.achievement_reopen(a, acting_user=request.user),
     gettext_lazy("已恢复为草稿，可以修改后再提交。"),
+)
+
+
+achievement_unmerge = _workflow_view(
+    "unmerge",
+    _with_reason(UnmergeForm, services.achievement_unmerge),
+    gettext_lazy("已撤销合并：两条成果各自恢复，合并时添加的共同发现单位已移除。"),
 )
 
 
@@ -513,7 +540,10 @@ def achievement_duplicates(request):
     return render(
         request,
         "achievements/discovery/duplicates.html",
-        {"groups": selectors.duplicate_groups()},
+        {
+            "groups": selectors.duplicate_groups(),
+            "merges": selectors.merges_in_force(),
+        },
     )
 
 

@@ -45,6 +45,7 @@ from achievements.models import (
     LandingEvidence,
     ShowcaseEntry,
 )
+from achievements.services.core import normalize_title
 from achievements.services.showcase import _search_text
 from brokers.choices import BrokerStatus, ContractType
 from brokers.models import Broker, CertificateLevel, ContractBroker, TechContract, TrainingBase
@@ -271,6 +272,11 @@ class Generator:
         # Bigger units discover more: 市科技局 and the universities carry most of the library.
         weights = [max(1, u.default_discovery_target or 10) for u in self.units]
         total = self.n["achievements"]
+        # A unit holds one live record per title (the database says so): a generated title
+        # that its unit already has, or that the labelled set gives to the first unit, is
+        # numbered as a later phase.
+        labelled = load_labelled_set().achievements
+        taken = {(self.units[0].pk, normalize_title(a.title)) for a in labelled}
         for start in range(0, total, BATCH):
             rows = []
             for _ in range(min(BATCH, total - start)):
@@ -287,7 +293,13 @@ class Generator:
                     status=status,
                     discovered_on=discovered,
                 )
-                achievement.title_normalized = achievement.title
+                title, phase = achievement.title, 1
+                while (unit.pk, normalize_title(title)) in taken:
+                    phase += 1
+                    title = f"{achievement.title}（{phase}期）"
+                achievement.title = title
+                achievement.title_normalized = normalize_title(title)
+                taken.add((unit.pk, achievement.title_normalized))
                 achievement.liaison = self.liaisons[unit.pk]
                 achievement.field = rng.choice(self.fields)
                 achievement.ip_types = rng.sample(ip_types, rng.randint(0, 2))
@@ -341,7 +353,7 @@ class Generator:
             [
                 Achievement(
                     title=a.title,
-                    title_normalized=a.title,
+                    title_normalized=normalize_title(a.title),
                     summary=a.summary,
                     kind=AchievementKind.PROJECT,
                     holder=HOLDERS[0],
