@@ -64,22 +64,27 @@ class RequestGuardMiddleware:
 
 # --- JSON ---------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+# A string, to its closing quote or, if it has none, to the end: matched once from each opening
+# quote, without backtracking (a body of 2 MB is cleared of strings in milliseconds).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+# Every byte but a bracket goes; `{}` count as `[]`.
+_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 
 
 def json_depth_exceeds(raw: bytes, limit: int) -> bool:
     """Whether the JSON text nests arrays and objects deeper than `limit`, found without parsing
-    (brackets inside strings do not count; UTF-8 never has an ASCII byte inside a character)."""
-    depth = 0
-    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", raw)):
-        if match.group() in (b"[", b"{"):
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
-    return False
+    and without a loop in Python over the body: brackets inside strings do not count (UTF-8 never
+    has an ASCII byte inside a character); each round takes away the innermost pairs, so a text
+    that still has a pair after `limit` rounds is deeper. Unbalanced text is left to the parser."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    brackets = _JSON_STRING.sub(b"", raw).translate(_AS_SQUARE, _NOT_BRACKETS)
+    for _round in range(limit):
+        brackets = brackets.replace(b"[]", b"")
+        if not brackets:
+            return False
+    return b"[]" in brackets
 
 
 class DepthLimitedJSONParser(JSONParser):
@@ -91,7 +96,7 @@ class DepthLimitedJSONParser(JSONParser):
             raise ParseError(_("JSON 嵌套超过 %(n)d 层，已拒绝。") % {"n": limits.MAX_JSON_DEPTH})
         try:
             return super().parse(io.BytesIO(raw), media_type, parser_context)
-        except RecursionError as exc:  # pragma: no cover - the depth check comes first
+        except RecursionError as exc:  # deep and unbalanced: `[[[[…` without an end
             raise ParseError(_("JSON 嵌套过深，已拒绝。")) from exc
 
 
