@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from achievements.models import Achievement
 from towns.choices import READ_ALL_ROLES, Role
+from towns.validators import validate_amount
 
 from .choices import (
     BatchStatus,
@@ -25,7 +26,8 @@ from .choices import (
     ValuationStatus,
 )
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 SCORE = {"max_digits": 5, "decimal_places": 2}
 WEIGHT = {"max_digits": 6, "decimal_places": 2}
 SCORE_RANGE = [MinValueValidator(0), MaxValueValidator(100)]

@@ -1,5 +1,7 @@
 """factory-boy factories. Reference rows (divisions, units, industries) come from load_reference."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -76,3 +78,8 @@ class AchievementFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(
         lambda o: UserFactory(role=Role.LIAISON, unit=o.discovering_unit)
     )
+
+
+def next_year() -> str:
+    """A date in the future that is still within the accepted range (towns/limits.py)."""
+    return (timezone.localdate() + timedelta(days=366)).isoformat()

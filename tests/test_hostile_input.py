@@ -15,6 +15,8 @@ from towns.services import notification_send
 
 from .achievements.demands.factories import DemandFactory
 from .achievements.service.factories import service_case
+from .achievements.test_discovery_api import payload as api_payload
+from .achievements.test_discovery_workflow import form_data
 from .factories import AchievementFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +100,15 @@ def formula_cells(content: bytes) -> list[str]:
     return found
 
 
+def cell_texts(content: bytes) -> set:
+    return {
+        cell.value
+        for sheet in load_workbook(io.BytesIO(content)).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    }
+
+
 @pytest.mark.parametrize(
     "url_name",
     [
@@ -118,13 +129,9 @@ def test_every_export_writes_formulas_as_text(client, center_staff, url_name):
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
     assert formula_cells(content) == []
-    texts = {
-        cell.value
-        for sheet in load_workbook(io.BytesIO(content)).worksheets
-        for row in sheet.iter_rows()
-        for cell in row
-    }
-    assert texts & {f"'{f}" for f in FORMULAS}, "the hostile rows are in the export, as text"
+    assert cell_texts(content) & {f"'{f}" for f in FORMULAS}, (
+        "the hostile rows are in the export, as text"
+    )
 
 
 @pytest.mark.parametrize(
@@ -200,3 +207,90 @@ def test_unicode_digits_in_id_parameters_are_not_server_errors(
     assert client.get(reverse("dashboard"), {"year": digits}).status_code == 200
     client.force_login(portal_admin)
     assert client.get(reverse("audit_trail"), {"object": digits}).status_code == 200
+
+
+# --- Control characters, nested JSON, NUL in the address (issue 16: 1, 7, 8) ---------------------
+
+
+def test_control_characters_are_left_out_of_what_the_form_saves(client, liaison):
+    client.force_login(liaison)
+    response = client.post(
+        reverse("achievement_create"),
+        form_data(
+            title="\x1b[31m固态\x0b电池\x1b[0m",
+            summary="第一行\r\n\t第二行\x00\x1b",
+            holder="东莞\t理工学院\x07",
+            notes="备注\x7f",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Achievement.objects.latest("pk")
+    assert (saved.title, saved.summary, saved.holder, saved.notes) == (
+        "[31m固态电池[0m",
+        "第一行\r\n\t第二行",
+        "东莞 理工学院",
+        "备注",
+    )
+
+
+def test_control_characters_are_left_out_of_what_the_api_saves(client, liaison):
+    client.force_login(liaison)
+    response = client.post(
+        "/api/v1/achievements/",
+        api_payload(title="\x1b[31m固态电池", summary="第一行\n第二行\x1b\x00", team="\x01"),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert (data["title"], data["summary"], data["team"]) == ("[31m固态电池", "第一行\n第二行", "")
+
+
+@pytest.mark.parametrize("url_name", ["achievement_list", "service_case_list", "demand_list"])
+def test_a_control_character_already_stored_does_not_break_the_exports(
+    client, center_staff, url_name
+):
+    hostile = "\x1b[31m红色标题\x1b[0m\x0c"
+    AchievementFactory(title=hostile, summary=hostile, discovering_unit=unit("dgut"))
+    service_case(title=hostile, holder=hostile)
+    DemandFactory(title=hostile, contact_name=hostile)
+    client.force_login(center_staff)
+    response = client.get(reverse(url_name), {"export": "xlsx"})
+    assert response.status_code == 200
+    assert "[31m红色标题[0m" in cell_texts(b"".join(response.streaming_content))
+
+
+def test_the_liaison_export_survives_a_control_character_too(client, liaison):
+    AchievementFactory(title="\x1b[31m红色", discovering_unit=unit("dgut"), created_by=liaison)
+    client.force_login(liaison)
+    response = client.get(reverse("achievement_list"), {"export": "xlsx"})
+    assert response.status_code == 200
+    assert "[31m红色" in cell_texts(b"".join(response.streaming_content))
+
+
+@pytest.mark.parametrize("url", ["/api/v1/auth/token/", "/api/v1/achievements/"])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[" * 5000 + "]" * 5000, "JSON 嵌套超过 20 层，已拒绝。"),
+        ('{"a":' * 21 + "1" + "}" * 21, "JSON 嵌套超过 20 层，已拒绝。"),
+        ("[" * 5000, "JSON 嵌套过深，已拒绝。"),  # never closed: the parser finds it too deep
+    ],
+)
+def test_deeply_nested_json_is_refused(client, liaison, url, body, message):
+    client.force_login(liaison)
+    response = client.post(url, body, content_type="application/json")
+    assert (response.status_code, response.json()) == (400, {"detail": message})
+    # Brackets inside strings are text, not nesting: the view reads the body and answers.
+    brackets_in_text = {"username": "[" * 5000, "title": "{" * 5000}
+    response = client.post(url, brackets_in_text, content_type="application/json")
+    assert response.status_code == 400 and "detail" not in response.json()
+
+
+def test_a_nul_byte_in_the_address_is_not_found(client, center_staff):
+    """PostgreSQL refuses NUL in a query: `/dashboard/units/%00/` was a 500 there."""
+    client.force_login(center_staff)
+    assert client.get("/dashboard/units/%00/").status_code == 404
+    api = client.get("/api/v1/achievements/1%00/")
+    assert (api.status_code, api.json()) == (404, {"detail": "未找到。"})
+    assert client.get(reverse("achievement_list"), {"q": "电池\x00"}).status_code == 400
+    assert client.get(reverse("achievement_list"), {"q": "电池"}).status_code == 200

@@ -4,12 +4,18 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from achievements.choices import AchievementStatus
+from achievements.models import AchievementAttachment
 from towns.forms import MoneyField
 from towns.uploads import DocumentField, validate_document
 
+from .achievements.factories import LibraryAchievementFactory
+
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 32
 
 
 @pytest.mark.parametrize(
@@ -70,3 +76,62 @@ def test_document_field_refuses_a_renamed_file():
     form = AmountForm(data={}, files={"letter": SimpleUploadedFile("x.pdf", b"GIF89a....")})
     assert not form.is_valid()
     assert "不是允许的类型" in form.errors["letter"][0]
+
+
+# --- Stored extension and early size refusal (issue 16: 10, 11) -----------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "stored_as", "suffix"),
+    [
+        ("报告.html", PDF, "报告.pdf", ".pdf"),
+        ("照片.svg", PNG, "照片.png", ".png"),
+        ("扫描件.JPG", JPEG, "扫描件.JPG", ".jpg"),
+        ("无扩展名", PDF, "无扩展名.pdf", ".pdf"),
+    ],
+)
+def test_an_upload_is_stored_under_the_extension_of_what_it_is(
+    client, liaison, settings, tmp_path, name, content, stored_as, suffix
+):
+    settings.MEDIA_ROOT = tmp_path
+    record = LibraryAchievementFactory(status=AchievementStatus.DRAFT)
+    client.force_login(liaison)
+    response = client.post(
+        reverse("achievement_attachment_upload", args=[record.pk]),
+        {"file": SimpleUploadedFile(name, content), "description": "检测报告"},
+    )
+    assert response.status_code == 302
+    attachment = AchievementAttachment.objects.get()
+    assert attachment.original_name == stored_as
+    assert attachment.file.name.endswith(suffix)
+
+
+@pytest.mark.django_db
+def test_a_large_upload_is_refused_from_its_size_before_it_is_read(client, liaison):
+    """The body announced is 50 MB and never sent: the test client's input would fail any read."""
+    record = LibraryAchievementFactory(status=AchievementStatus.DRAFT)
+    client.force_login(liaison)
+    response = client.generic(
+        "POST",
+        reverse("achievement_attachment_upload", args=[record.pk]),
+        b"--x--\r\n",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 * 2**20),
+    )
+    assert response.status_code == 413
+    assert response.content.decode() == (
+        "提交的内容过大（上限 21 MB），已拒绝。请压缩或拆分文件后重新上传。"
+    )
+    api = client.generic(
+        "POST",
+        "/api/v1/achievements/",
+        b"{}",
+        content_type="application/json",
+        CONTENT_LENGTH=str(3 * 2**20),
+    )
+    assert (api.status_code, api.json()) == (
+        413,
+        {"detail": "提交的内容过大（上限 2 MB），已拒绝。请压缩或拆分文件后重新上传。"},
+    )
+    assert not AchievementAttachment.objects.exists()

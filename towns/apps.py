@@ -13,8 +13,10 @@ class TownsConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .cache import install_write_watch
+        from .hardening import install_input_cleaning
 
         connection_created.connect(install_write_watch, dispatch_uid="towns.write_watch")
+        install_input_cleaning()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -29,9 +29,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
+from .limits import MAX_WORKBOOK_BYTES as MAX_UPLOAD_BYTES
 from .parsing import ParseError, clean_text, is_blank
+from .uploads import rename_for_kind
+from .validators import strip_control_characters
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_DATA_ROWS = 50_000
@@ -85,6 +87,7 @@ def check_upload(uploaded) -> None:
     except zipfile.BadZipFile as exc:
         raise WorkbookRejected(_("文件已损坏，无法读取。请重新保存后上传。")) from exc
     uploaded.seek(0)
+    rename_for_kind(uploaded, "xlsx")
 
 
 def _cell(value):
@@ -252,9 +255,13 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize(value):
-    """Text that Excel would treat as a formula (`=cmd|…`) is stored as plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
-        return "'" + value
+    """Text that Excel would treat as a formula (`=cmd|…`) is stored as plain text; control
+    characters, which the sheet's XML cannot hold (one stored before input was cleaned made every
+    export a 500), are left out."""
+    if isinstance(value, str):
+        value = strip_control_characters(value, multiline=True)
+        if value.startswith(_FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 

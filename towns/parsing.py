@@ -7,9 +7,15 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .validators import to_halfwidth
+from .validators import (
+    strip_control_characters,
+    to_halfwidth,
+    validate_amount,
+    validate_date_range,
+)
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
@@ -35,10 +41,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def clean_text(value) -> str:
-    """Full-width to half-width, ideographic spaces folded, trimmed."""
+    """Full-width to half-width, ideographic spaces folded, control characters left out, trimmed."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", to_halfwidth(str(value))).strip()
+    return _SPACES.sub(" ", strip_control_characters(to_halfwidth(str(value)))).strip()
 
 
 def is_blank(value) -> bool:
@@ -86,7 +92,15 @@ def parse_amount(value, *, default_unit: Decimal = WAN) -> Decimal | None:
             amount = -amount
     if amount < 0:
         raise ParseError(_("金额不能为负数"))
+    _within_limits(validate_amount, amount)
     return amount.quantize(Decimal("0.01"))
+
+
+def _within_limits(validator, value) -> None:
+    try:
+        validator(value)
+    except ValidationError as exc:
+        raise ParseError(exc.messages[0]) from None
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -105,7 +119,14 @@ _DATE_PATTERNS = [
 
 def parse_date(value) -> date | None:
     """A date from an Excel date, an Excel serial number, `2024-03-05`, `2024/3/5`,
-    `2024年3月5日`, `2024年3月` or `2024-03` (a month alone means its first day)."""
+    `2024年3月5日`, `2024年3月` or `2024-03` (a month alone means its first day), within the
+    range of towns/limits.py."""
+    day = _read_date(value)
+    _within_limits(validate_date_range, day)
+    return day
+
+
+def _read_date(value) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):

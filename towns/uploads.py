@@ -1,13 +1,16 @@
 """Uploaded documents are checked by their content, never by their name, and served only
 through views that check permissions (never from a public media URL)."""
 
+from pathlib import PurePosixPath
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+from .limits import MAX_DOCUMENT_BYTES
 
 # kind -> (magic prefixes, Chinese name, extension shown in messages)
 _SIGNATURES = {
@@ -25,6 +28,29 @@ CONTENT_TYPES = {
 }
 
 
+# kind -> the extensions a file of it is stored under (the first when its own is another).
+EXTENSIONS = {
+    "pdf": (".pdf",),
+    "png": (".png",),
+    "jpeg": (".jpg", ".jpeg"),
+    "xlsx": (".xlsx",),
+}
+
+
+def name_for_kind(name: str, kind: str) -> str:
+    """`报告.html` holding a PDF → `报告.pdf`: a file is stored and served under the extension of
+    what it is, never of what its name claims."""
+    path = PurePosixPath(name or "upload")
+    if path.suffix.lower() in EXTENSIONS[kind]:
+        return path.name
+    return f"{path.stem or 'upload'}{EXTENSIONS[kind][0]}"
+
+
+def rename_for_kind(uploaded, kind: str) -> None:
+    if isinstance(uploaded, UploadedFile):
+        uploaded.name = name_for_kind(uploaded.name, kind)
+
+
 def sniff_kind(uploaded) -> str | None:
     """What the file really is, from its first bytes."""
     uploaded.seek(0)
@@ -37,7 +63,8 @@ def sniff_kind(uploaded) -> str | None:
 
 
 def validate_document(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_BYTES) -> str:
-    """Refuse empty, oversized, or wrong-type files; returns the detected kind."""
+    """Refuse empty, oversized, or wrong-type files; returns the detected kind, and renames the
+    upload to the extension of that kind."""
     if uploaded.size == 0:
         raise ValidationError(_("文件是空的。"), code="empty")
     if uploaded.size > max_bytes:
@@ -54,6 +81,7 @@ def validate_document(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_
             % {"allowed": allowed},
             code="bad_type",
         )
+    rename_for_kind(uploaded, kind)
     return kind
 
 

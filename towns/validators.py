@@ -1,9 +1,16 @@
-"""Validators for Chinese identifiers used across the portal."""
+"""Validators for Chinese identifiers used across the portal, and for the limits every input is
+held to (towns/limits.py)."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from . import limits
+from .money import format_yuan
 
 # GB 32100-2015: the unified social credit code (统一社会信用代码) has 18 characters from this
 # alphabet (no I, O, S, V, Z); the last one is a check character over the first seventeen.
@@ -68,3 +75,60 @@ _HALFWIDTH = str.maketrans(
 def to_halfwidth(value: str) -> str:
     """Fold full-width ASCII (digits, letters, punctuation) and the ideographic space."""
     return value.translate(_HALFWIDTH)
+
+
+# --- Limits every input is held to ---------------------------------------------------------------
+
+# C0 control characters and DEL (ESC sequences, NUL, vertical tab from Word…) and the C1 range:
+# invisible, and illegal in the XML of an .xlsx or .docx. Tab and line breaks stay in long text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_CONTROL = re.compile(r"[\t\n\r]")
+
+
+def strip_control_characters(value: str, *, multiline: bool = False) -> str:
+    """Text without control characters; in a one-line text, tabs and line breaks become spaces."""
+    text = _CONTROL.sub("", value)
+    return text if multiline else _LINE_CONTROL.sub(" ", text)
+
+
+def long_text_error(value: str, *, limit: int = limits.LONG_TEXT_MAX_CHARS) -> ValidationError:
+    return ValidationError(
+        _("内容过长：最多 %(limit)d 个字符，当前为 %(n)d 个字符。"),
+        code="max_length",
+        params={"limit": limit, "n": len(value)},
+    )
+
+
+def validate_date_range(value: date) -> None:
+    """Between limits.EARLIEST_DATE and limits.latest_date() (today + MAX_YEARS_AHEAD years)."""
+    if value is None:
+        return
+    latest = limits.latest_date()
+    if value < limits.EARLIEST_DATE or value > latest:
+        raise ValidationError(
+            _("日期应在 %(earliest)s 至 %(latest)s 之间。"),
+            code="date_out_of_range",
+            params={
+                "earliest": limits.EARLIEST_DATE.isoformat(),
+                "latest": latest.isoformat(),
+            },
+        )
+
+
+def validate_amount(value: Decimal) -> None:
+    """An amount in yuan, at most limits.MAX_AMOUNT_YUAN (model fields of money read this)."""
+    if value is not None and abs(value) > limits.MAX_AMOUNT_YUAN:
+        raise ValidationError(
+            _("金额过大：单项金额不能超过 %(limit)s，请核对单位（万元 / 元）。"),
+            code="amount_too_large",
+            params={"limit": format_yuan(limits.MAX_AMOUNT_YUAN)},
+        )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its error in Chinese: Django 5.2 changed that message's msgid ("…at least
+    %d characters") and its zh_Hans catalog has only the old one ("…at least %(min_length)d
+    characters"), so the Chinese pages showed it in English. (Its help text still matches.)"""
+
+    def get_error_message(self):
+        return _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}

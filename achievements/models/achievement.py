@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from towns.choices import Role
 from towns.models import Division, Industry, Unit
+from towns.validators import validate_amount
 
 from ..choices import (
     DISCOVERED_STATUSES,
@@ -21,7 +22,8 @@ from ..choices import (
     trl_stage,
 )
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 
 
 def _in_order(statuses) -> list[str]:

@@ -16,7 +16,7 @@ from achievements.choices import AchievementStatus
 from achievements.excel.discovery import column_specs
 from achievements.models import Achievement, AchievementImport, AchievementTransition
 
-from ..factories import unit
+from ..factories import next_year, unit
 from .factories import HEADERS, XLSX, LibraryAchievementFactory, sheet_row, xlsx_bytes, xlsx_upload
 
 pytestmark = pytest.mark.django_db
@@ -398,7 +398,7 @@ ROW_CASES = [
         "发现日期",
         "日期“去年三月”无法识别：请使用 2024-03-05、2024年3月5日 或 2024年3月 等格式",
     ),
-    ({"发现日期": "2099-01-01"}, "发现日期", "发现日期“2099-01-01”晚于今天"),
+    ({"发现日期": next_year()}, "发现日期", f"发现日期“{next_year()}”晚于今天"),
     ({"技术成熟度": "12"}, "技术成熟度", "技术成熟度应为1–9级，当前为“12”"),
     (
         {"联系电话": "12345"},

@@ -11,7 +11,7 @@ from achievements.choices import AchievementStatus, FeedbackKind, FeedbackStatus
 from achievements.models import Achievement, AchievementFeedback, AchievementTransition
 from towns.models import Notification
 
-from ..factories import division, industry
+from ..factories import division, industry, next_year
 from .factories import LibraryAchievementFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_bad_input_is_explained_beside_the_field_and_nothing_is_saved(liaison_cl
             title="",
             contact_phone="12345",
             expected_contribution="很多",
-            discovered_on="2099-01-01",
+            discovered_on=next_year(),
         ),
     )
     content = response.content.decode()

@@ -7,6 +7,7 @@ from achievements.models import AchievementTransition
 from evaluation.models import Recommendation
 from towns.models import Notification
 
+from ..factories import next_year
 from .factories import pdf_file, submitted
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_the_letter_must_be_a_real_pdf_or_image(client, center_staff, settings, 
 def test_a_letter_dated_in_the_future_is_refused(client, center_staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(center_staff)
-    response = recommend(client, submitted(), letter_date="2999-01-01")
+    response = recommend(client, submitted(), letter_date=next_year())
     assert "推荐函日期不能晚于今天。" in response.content.decode()
 
 

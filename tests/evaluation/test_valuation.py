@@ -10,6 +10,7 @@ from evaluation.models import Valuation
 from evaluation.services import valuation_request
 from towns.models import Notification
 
+from ..factories import next_year
 from .factories import pdf_file, submitted
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_a_negative_or_future_value_is_refused(client, center_staff):
     client.force_login(center_staff)
     response = client.post(
         reverse("evaluation:valuation_detail", args=[valuation.pk]),
-        {"action": "complete", "report": pdf_file(), "value": "0", "valued_on": "2999-01-01"},
+        {"action": "complete", "report": pdf_file(), "value": "0", "valued_on": next_year()},
     )
     content = response.content.decode()
     assert "评估价值应大于 0。" in content and "评估基准日不能晚于今天。" in content
