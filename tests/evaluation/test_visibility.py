@@ -150,6 +150,30 @@ def test_evaluators_see_only_their_own_score_while_scoring(client, center_staff,
     assert "我的意见" in page.content.decode() and "别人的意见" not in page.content.decode()
 
 
+def test_the_api_hides_co_evaluators_scores_while_scoring_as_the_page_does(
+    client, center_staff, evaluator, commits
+):
+    other = evaluator_user("expert_z")
+    achievement = submitted()
+    batch = make_batch(
+        staff=center_staff, evaluators=[evaluator, other], achievements=[achievement]
+    )
+    item = item_of(batch, achievement)
+    give_score(item, evaluator, 70, comment="我的意见")
+    give_score(item, other, 90, comment="别人的意见")
+    client.force_login(evaluator)
+
+    def api_comments():
+        rows = client.get("/api/v1/evaluation/scores/", {"batch": batch.pk}).json()["results"]
+        return sorted((row["comment"], row["total"]) for row in rows)
+
+    assert api_comments() == [("我的意见", "70.00")]
+    with commits():
+        batch_request_selection(batch=batch, acting_user=center_staff)
+    # Once scoring is over, the co-evaluators' scores are open to the batch's evaluators.
+    assert api_comments() == [("别人的意见", "90.00"), ("我的意见", "70.00")]
+
+
 def test_an_evaluator_sees_exactly_the_achievements_of_their_batches(
     center_staff, evaluator, outside_evaluator
 ):
