@@ -674,6 +674,29 @@ class RewardList(models.Model):
         return self.status == RewardListStatus.APPROVED
 
 
+class RewardSettings(models.Model):
+    """How reward lists are approved: one row, changed only by an admin in the Django admin
+    (an environment variable would let whoever runs the server switch it off)."""
+
+    four_eyes = models.BooleanField(
+        _("四眼原则"),
+        default=True,
+        help_text=_("开启时，计算奖励清单的人不能审定该清单，须由另一位工作人员审定。"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("奖励审定设置")
+        verbose_name_plural = _("奖励审定设置")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="reward_settings_single_row"),
+        ]
+
+    def __str__(self):
+        return str(_("奖励审定设置"))
+
+
 class RewardLine(models.Model):
     """One reward: the rule, the beneficiary, the inputs the rule read, and the amount."""
 

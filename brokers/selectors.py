@@ -22,6 +22,7 @@ from .models import (
     MajorProject,
     ProgrammeTarget,
     RewardList,
+    RewardSettings,
     TechContract,
     VentureRound,
 )
@@ -207,6 +208,13 @@ def linkable_achievements():
 
 
 # --- Rewards -------------------------------------------------------------------------------------
+
+
+def reward_four_eyes() -> bool:
+    """Whether the person who computed a reward list is barred from approving it (on unless an
+    admin switched it off in the Django admin)."""
+    value = RewardSettings.objects.filter(pk=1).values_list("four_eyes", flat=True).first()
+    return True if value is None else value
 
 
 def reward_list_for_year(year: int) -> RewardList | None:

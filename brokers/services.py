@@ -35,7 +35,7 @@ from .models import (
     TechContract,
 )
 from .rewards import compute_rewards, is_review_year
-from .selectors import achievement_dongguan_contracts
+from .selectors import achievement_dongguan_contracts, reward_four_eyes
 from .shares import check_broker_shares
 
 # A broker's certificate facts: changing any of them sends the record back for verification.
@@ -396,12 +396,16 @@ def reward_list_compute(*, year: int, acting_user: User) -> RewardList:
 
 @transaction.atomic
 def reward_list_approve(*, reward_list: RewardList, acting_user: User) -> RewardList:
-    """Approve the year's list (once): it is frozen from then on."""
-    approved = RewardList.objects.filter(pk=reward_list.pk, status=RewardListStatus.DRAFT).update(
+    """Approve the year's list (once): it is frozen from then on. Four eyes for money: the
+    person who computed it may not approve it (unless an admin switched the rule off)."""
+    locked = RewardList.objects.select_for_update().get(pk=reward_list.pk)
+    if locked.is_approved:
+        raise ActionRefused(_("该奖励清单已审定。"))
+    if reward_four_eyes() and locked.computed_by_id == acting_user.pk:
+        raise ActionRefused(_("四眼原则：奖励清单由您计算，须由另一位工作人员审定。"))
+    RewardList.objects.filter(pk=locked.pk).update(
         status=RewardListStatus.APPROVED, approved_by=acting_user, approved_at=timezone.now()
     )
-    if not approved:
-        raise ActionRefused(_("该奖励清单已审定。"))
     reward_list = RewardList.objects.get(pk=reward_list.pk)
     reward_list._change_reason = _("审定")
     reward_list.save()  # a history row: who approved, when

@@ -770,6 +770,9 @@ def reward_list(request, year):
             "rule_totals": selectors.reward_rule_totals(rewards) if rewards else [],
             "years": range(timezone.localdate().year, 2022, -1),
             "can_approve": request.user.has_perm("brokers.approve_rewards"),
+            "computed_by_me": rewards is not None
+            and rewards.computed_by_id == request.user.pk
+            and selectors.reward_four_eyes(),
             "parameters": policy_parameters(year),
         },
     )

@@ -6,7 +6,7 @@ broker. `PRODUCTION=1` turns on the hardened defaults and demands a real `SECRET
 """
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -344,7 +344,7 @@ NOTIFICATION_EMAIL_ENABLED = bool(EMAIL_HOST)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON nested deeper than towns/limits.py MAX_JSON_DEPTH is a 400, not a RecursionError.
@@ -362,6 +362,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
 }
+# API tokens (django-rest-knox): stored hashed, sent as `Authorization: Token <token>`; each
+# expires API_TOKEN_TTL_DAYS after it was issued and is revoked on password change or deactivation.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS), "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {
     "TITLE": "东莞科技成果转化平台 API",
     "DESCRIPTION": "Dongguan tech-achievement transfer portal — REST API v1.",

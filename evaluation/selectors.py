@@ -73,13 +73,22 @@ def evaluator_progress(batch: Batch) -> list[EvaluatorProgress]:
     return [EvaluatorProgress(e, e.scored, total) for e in evaluators]
 
 
+def score_list(user) -> QuerySet[Score]:
+    """The scores and comments this user may read: the one rule for pages and API alike.
+
+    While a batch is scoring, an evaluator sees only their own scores of it: no anchoring on
+    the co-evaluators' numbers or comments."""
+    scores = Score.objects.visible_to(user)
+    if user.is_authenticated and user.role == Role.EVALUATOR:
+        scores = scores.filter(~Q(item__batch__status=BatchStatus.SCORING) | Q(evaluator=user))
+    return scores
+
+
 def item_scores(item: BatchItem, *, user) -> QuerySet[Score]:
-    scores = Score.objects.visible_to(user).filter(item=item)
-    if user.role == Role.EVALUATOR and item.batch.status == BatchStatus.SCORING:
-        # While scoring, an evaluator sees only their own score: no anchoring on others'.
-        scores = scores.filter(evaluator=user)
     return (
-        scores.select_related("evaluator")
+        score_list(user)
+        .filter(item=item)
+        .select_related("evaluator")
         .prefetch_related("sub_scores__scoring_item")
         .order_by("evaluator__username")
     )

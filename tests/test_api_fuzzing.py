@@ -18,7 +18,7 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.specs.openapi.checks import (
     ignored_auth,
     negative_data_rejection,
@@ -66,7 +66,7 @@ def staff_token(db, settings, tmp_path):
     staff = UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="fuzz_staff")
     AchievementFactory(discovering_unit=unit("dgut"))
     DemandFactory(created_by=enterprise_account("fuzz_ent"))
-    return Token.objects.create(user=staff).key
+    return AuthToken.objects.create(user=staff)[1]
 
 
 FUZZ = settings(

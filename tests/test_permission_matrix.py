@@ -8,8 +8,9 @@ order of ROLES (tests/permission_world.py):
 
 Outcomes — allowed: A (2xx), R (redirect elsewhere than the login page: done, or sent on),
 V (400: past the permission check, the empty form is refused); denied: L (anonymous sent to the
-login page), F (403: the role may not), N (404: the record is outside the user's scope — the
-portal's convention where existence itself is private); M (405: the method is not offered).
+login page), U (401: no valid API token, on the token-only endpoints), F (403: the role may
+not), N (404: the record is outside the user's scope — the portal's convention where existence
+itself is private); M (405: the method is not offered).
 
 Every named URL of the project must have a GET line (a new view without one fails
 `test_every_url_has_a_row`); only Django's admin internals are exempt (the admin has its own test).
@@ -210,6 +211,12 @@ api-root                                     GET  F A A A A A A A A A A
 api-schema                                   GET  A A A A A A A A A A A
 api-token                                    GET  M M M M M M M M M M M
 api-token                                    POST V V V V V V V V V V V
+api-token-revoke                             GET  U U U U U U U U U U U
+api-token-revoke                             POST U U U U U U U U U U U
+api-tokens-revoke-all                        GET  F M M M M M M M M M M
+api-tokens-revoke-all                        POST F A A A A A A A A A A
+api_tokens                                   GET  L A A A A A A A A A A
+api_tokens                                   POST L R R R R R R R R R R
 audit_trail                                  GET  L F F F F F F F F F A
 broker-detail                                GET  F N N A N N A N N A A
 broker-list                                  GET  F A A A A A A A A A A
@@ -458,7 +465,7 @@ report_list                                  GET  L F F A F F A F F F A
 report_regenerate                            GET  L M M M M M M M M M M
 report_regenerate                            POST L F F R F F F F F F R
 reward-list-approve                          GET  F M M M M M M M M M M
-reward-list-approve                          POST F F F A F F F F F F A
+reward-list-approve                          POST F F F V F F F F F F A
 reward-list-detail                           GET  F F F A F F A F F F A
 reward-list-list                             GET  F F F A F F A F F F A
 service-case-detail                          GET  F A N A N N A N N N A

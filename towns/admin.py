@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -84,4 +86,30 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = ["task", "kwargs", "created_at", "sent_at", "attempts", "last_error"]
 
     def has_add_permission(self, request):
+        return False
+
+
+# knox registers a bare admin showing the digests; this one lists whose token it is and until
+# when it is valid. Tokens cannot be made or edited here; deleting one revokes it.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created", "expiry", "is_valid"]
+    list_filter = ["user__role"]
+    search_fields = ["user__username", "user__name"]
+    list_select_related = ["user"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = fields
+    ordering = ["-created"]
+
+    @admin.display(description=_("有效"), boolean=True)
+    def is_valid(self, token):
+        return token.expiry is None or token.expiry > timezone.now()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

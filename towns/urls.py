@@ -16,6 +16,7 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/api-tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/register/", views.enterprise_register, name="enterprise_register"),
     path(
         "enterprises/review/",

@@ -1,4 +1,5 @@
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -26,6 +27,7 @@ from .selectors import notifications_for
 from .services import enterprise_register as enterprise_register_service
 from .services import enterprise_review as enterprise_review_service
 from .services import notification_mark_read
+from .tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
 
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -42,6 +44,35 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
+
+
+@login_required
+def api_tokens(request):
+    """The user's API tokens: when each was issued and expires; revoke one or all."""
+    if request.method == "POST":
+        if request.POST.get("all"):
+            count = api_tokens_revoke_all(
+                user=request.user, acting_user=request.user, reason="revoked by the owner"
+            )
+        else:
+            count = api_token_revoke(
+                digest=request.POST.get("digest", ""), acting_user=request.user
+            )
+        if count:
+            messages.success(request, _("已撤销 %(count)d 个 API 令牌。") % {"count": count})
+        else:
+            messages.error(request, _("没有找到该令牌，可能已过期或已撤销。"))
+        return redirect("api_tokens")
+    return render(
+        request,
+        "towns/api_tokens.html",
+        {
+            "page_obj": Paginator(api_tokens_of(request.user), NOTIFICATIONS_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+        },
+    )
 
 
 @login_required

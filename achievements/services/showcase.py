@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,16 +28,29 @@ def _search_text(*parts: str) -> str:
 
 
 def _save_entry(lookup: dict, values: dict) -> ShowcaseEntry:
-    entry = ShowcaseEntry.objects.filter(**lookup).first()
+    """Insert or update the subject's entry: an upsert, safe when two syncs overlap.
+
+    Two sweeps may both find no entry and both insert; the loser's insert waits for the
+    winner's commit and fails on the unique subject. Inside a savepoint that failure is caught
+    and the winner's row, now visible, is updated instead: the sync never ends in an error.
+    """
+    entry = ShowcaseEntry.objects.select_for_update().filter(**lookup).first()
     if entry is None:
-        entry = ShowcaseEntry(**lookup, published_at=timezone.now())
-    changed = entry.pk is None
-    for name, value in values.items():
-        if getattr(entry, name) != value:
-            setattr(entry, name, value)
-            changed = True
+        try:
+            with transaction.atomic():
+                entry = ShowcaseEntry.objects.create(
+                    **lookup, **values, published_at=timezone.now()
+                )
+        except IntegrityError:
+            entry = ShowcaseEntry.objects.select_for_update().get(**lookup)
+        else:
+            bump_generation_on_commit(GENERATION_KEY)
+            return entry
+    changed = [name for name, value in values.items() if getattr(entry, name) != value]
     if changed:
-        entry.save()
+        for name in changed:
+            setattr(entry, name, values[name])
+        entry.save(update_fields=changed)
         bump_generation_on_commit(GENERATION_KEY)
     return entry
 

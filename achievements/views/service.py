@@ -22,6 +22,7 @@ from ..filters.service import EscalationFilter, ServiceCaseFilter
 from ..forms.service import AssignForm, FollowUpForm, MilestonePlanForm
 from ..models import FollowUp, Milestone
 from ..selectors import service as selectors
+from ..selectors.discovery import contact_for
 from ..services import service as services
 from .cards import MAIN, DetailCard, register_card
 from .helpers import flash_service_errors, require_perm, submit_form
@@ -156,10 +157,8 @@ def case_detail(request, pk):
             "stalled": selectors.is_stalled(case, today=today),
             "stalled_after_days": (today - selectors.stalled_cutoff(today)).days,
             "today": today,
-            # Personal contact data: staff, the owning unit and the responsible person.
-            "show_contact": user.is_back_office
-            or user.unit_id == case.discovering_unit_id
-            or case.assignee == user,
+            # Personal contact data: the one contact rule (masked unless `view_contact`).
+            "contact": contact_for(case, user),
             "can_assign": is_open and user.has_perm("achievements.assign_case", case),
             "can_follow_up": is_open and user.has_perm("achievements.follow_up_case", case),
             "can_plan": is_open and user.has_perm("achievements.plan_case", case),

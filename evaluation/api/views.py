@@ -15,7 +15,7 @@ from ..filters import (
     ScoreFilter,
     ValuationFilter,
 )
-from ..models import BatchItem, Score
+from ..models import BatchItem
 from .serializers import (
     BatchItemSerializer,
     BatchSerializer,
@@ -63,7 +63,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ScoreFilter
 
     def get_queryset(self):
-        return Score.objects.visible_to(self.request.user).select_related("evaluator")
+        return selectors.score_list(self.request.user).select_related("evaluator")
 
 
 class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):

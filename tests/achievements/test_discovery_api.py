@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 import yaml
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
@@ -164,9 +164,9 @@ def test_roles_outside_the_library_cannot_list_it(client, request, role):
 
 
 def test_token_authentication(client, liaison):
-    token = Token.objects.create(user=liaison)
+    _, token = AuthToken.objects.create(user=liaison)
     LibraryAchievementFactory(title="本单位成果")
-    response = client.get(URL, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Token {token}")
     assert [row["title"] for row in response.json()["results"]] == ["本单位成果"]
 
 

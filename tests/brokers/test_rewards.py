@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from brokers import services
 from brokers.choices import BrokerStatus, PocStatus, Rating, RewardListStatus, RewardRule
 from brokers.exceptions import ActionRefused
-from brokers.models import PocEvaluation, PocProject, RewardList
+from brokers.models import PocEvaluation, PocProject, RewardList, RewardSettings
 from brokers.rewards import compute_rewards
 from towns.models import PolicyValue
 
@@ -290,11 +290,13 @@ def test_staff_compute_and_approve_the_list_with_who_and_when(client, center_sta
         (1, RewardRule.BROKER_COMMISSION),
         (2, RewardRule.EVENT_SUBSIDY),
     ]
+    second = staff_user()
+    client.force_login(second)
     client.post(reverse("brokers:reward_approve", args=[2024]))
     rewards.refresh_from_db()
     assert rewards.status == RewardListStatus.APPROVED
-    assert rewards.approved_by == center_staff and rewards.approved_at is not None
-    assert rewards.history.first().history_user == center_staff
+    assert rewards.approved_by == second and rewards.approved_at is not None
+    assert rewards.history.first().history_user == second
 
 
 def test_recomputing_replaces_a_draft_but_an_approved_list_is_refused(center_staff, rewarded_year):
@@ -304,11 +306,11 @@ def test_recomputing_replaces_a_draft_but_an_approved_list_is_refused(center_sta
     second = services.reward_list_compute(year=2024, acting_user=center_staff)
     assert second.pk == first.pk and second.total == wan(110)
     assert second.lines.count() == 3
-    services.reward_list_approve(reward_list=second, acting_user=center_staff)
+    services.reward_list_approve(reward_list=second, acting_user=staff_user())
     with pytest.raises(ActionRefused, match="已于.*审定，不能重新计算"):
         services.reward_list_compute(year=2024, acting_user=center_staff)
     with pytest.raises(ActionRefused, match="已审定"):
-        services.reward_list_approve(reward_list=second, acting_user=center_staff)
+        services.reward_list_approve(reward_list=second, acting_user=staff_user())
     assert RewardList.objects.get(year=2024).total == wan(110)
 
 
@@ -316,7 +318,7 @@ def test_approval_notifies_rewarded_brokers(center_staff, broker_user):
     broker = BrokerFactory(user=broker_user)
     TechContractFactory(amount=wan(100), brokers=[(broker, 100)])
     rewards = services.reward_list_compute(year=2024, acting_user=center_staff)
-    services.reward_list_approve(reward_list=rewards, acting_user=center_staff)
+    services.reward_list_approve(reward_list=rewards, acting_user=staff_user())
     [notification] = broker_user.notifications.all()
     assert notification.title == "2024年度奖励清单已审定：您的奖励合计5万元"
 
@@ -369,11 +371,63 @@ def test_the_api_approves_through_the_same_service(client, center_staff, leader,
     client.force_login(leader)
     url = f"/api/v1/reward-lists/{rewards.pk}/approve/"
     assert client.post(url).status_code == 403
-    client.force_login(center_staff)
+    client.force_login(staff_user())
     response = client.post(url)
     assert response.status_code == 200
     assert response.json()["status"] == "approved"
     assert client.post(url).status_code == 400
+
+
+# --- Four eyes: whoever computed the list may not approve it ------------------------------------
+
+
+def test_the_person_who_computed_the_list_cannot_approve_it(client, center_staff, rewarded_year):
+    client.force_login(center_staff)
+    client.post(reverse("brokers:reward_compute", args=[2024]))
+    page = client.get(reverse("brokers:reward_list", args=[2024])).content.decode()
+    assert "四眼原则：清单由您计算，须由另一位工作人员审定。" in page
+    assert reverse("brokers:reward_approve", args=[2024]) not in page
+    response = client.post(reverse("brokers:reward_approve", args=[2024]), follow=True)
+    assert "四眼原则：奖励清单由您计算，须由另一位工作人员审定。" in response.content.decode()
+    rewards = RewardList.objects.get(year=2024)
+    api = client.post(f"/api/v1/reward-lists/{rewards.pk}/approve/")
+    assert (api.status_code, api.json()) == (
+        400,
+        ["四眼原则：奖励清单由您计算，须由另一位工作人员审定。"],
+    )
+    rewards.refresh_from_db()
+    assert (rewards.status, rewards.approved_by) == (RewardListStatus.DRAFT, None)
+
+
+def test_recomputing_makes_the_recomputing_person_the_one_who_may_not_approve(
+    center_staff, rewarded_year
+):
+    second = staff_user()
+    services.reward_list_compute(year=2024, acting_user=center_staff)
+    rewards = services.reward_list_compute(year=2024, acting_user=second)
+    with pytest.raises(ActionRefused, match="四眼原则"):
+        services.reward_list_approve(reward_list=rewards, acting_user=second)
+    approved = services.reward_list_approve(reward_list=rewards, acting_user=center_staff)
+    assert (approved.status, approved.approved_by) == (RewardListStatus.APPROVED, center_staff)
+
+
+def test_only_an_admin_switches_four_eyes_off_in_the_django_admin(
+    client, center_staff, portal_admin, rewarded_year
+):
+    # The migration makes the one row (a transactional test's flush may have removed it).
+    RewardSettings.objects.get_or_create(pk=1)
+    settings_url = reverse("admin:brokers_rewardsettings_change", args=[1])
+    client.force_login(center_staff)
+    assert client.get(settings_url).status_code == 302  # to the admin login: not for staff
+    client.force_login(portal_admin)
+    assert client.get(settings_url).status_code == 200
+    response = client.post(settings_url, {})  # the box unticked: four eyes off
+    assert response.status_code == 302
+    client.force_login(center_staff)
+    client.post(reverse("brokers:reward_compute", args=[2024]))
+    client.post(reverse("brokers:reward_approve", args=[2024]))
+    rewards = RewardList.objects.get(year=2024)
+    assert (rewards.status, rewards.approved_by) == (RewardListStatus.APPROVED, center_staff)
 
 
 def test_the_page_shows_the_year_s_policy_numbers(client, center_staff):

@@ -1,5 +1,6 @@
-"""Staff register a contract crediting a broker, compute the year's rewards, approve them and
-download the .xlsx; the broker then sees the deal and the reward."""
+"""Staff register a contract crediting a broker, compute the year's rewards, a second staff
+member approves them (four eyes) and downloads the .xlsx; the broker then sees the deal and the
+reward."""
 
 from io import BytesIO
 
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.browser
 def test_staff_register_a_contract_compute_rewards_and_download_them(page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="chen", name="陈思远")
+    UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="lin", name="林晓彤")
     broker_user = UserFactory(role=Role.BROKER, username="sun", name="孙立新")
     BrokerFactory(user=broker_user, name="孙立新", employer="东莞市科技成果转化服务中心")
 
@@ -47,6 +49,13 @@ def test_staff_register_a_contract_compute_rewards_and_download_them(page, setti
     assert "孙立新（东莞市科技成果转化服务中心）" in lines.inner_text()
     assert "1,200万元 × 5% = 60万元，超过上限50万元，按上限计" in lines.inner_text()
     assert page.get_by_test_id("reward-total").inner_text() == "50万元"
+    # Four eyes: whoever computed the list does not approve it.
+    expect(page.get_by_test_id("four-eyes-note")).to_be_visible()
+    assert page.get_by_role("button", name="审定").count() == 0
+
+    page.context.clear_cookies()
+    login(page, "lin")
+    page.goto("/rewards/2024/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="审定").click()
     expect(page.get_by_test_id("reward-status")).to_have_text("已审定")

@@ -136,7 +136,9 @@ def test_batches_only_for_staff_leaders_and_their_evaluators(client, world, role
     assert response.status_code == expected
 
 
-def test_evaluators_see_only_their_own_score_while_scoring(client, center_staff, evaluator):
+@pytest.fixture
+def scored_by_two(center_staff, evaluator):
+    """A batch still scoring: `evaluator` gave 70 ("我的意见"), a co-evaluator 90 ("别人的意见")."""
     other = evaluator_user("expert_z")
     achievement = submitted()
     batch = make_batch(
@@ -145,9 +147,31 @@ def test_evaluators_see_only_their_own_score_while_scoring(client, center_staff,
     item = item_of(batch, achievement)
     give_score(item, evaluator, 70, comment="我的意见")
     give_score(item, other, 90, comment="别人的意见")
+    return batch, item
+
+
+def test_evaluators_see_only_their_own_score_while_scoring(client, evaluator, scored_by_two):
+    batch, item = scored_by_two
     client.force_login(evaluator)
     page = client.get(reverse("evaluation:batch_item_detail", args=[batch.pk, item.pk]))
     assert "我的意见" in page.content.decode() and "别人的意见" not in page.content.decode()
+
+
+def test_the_api_hides_co_evaluators_scores_while_scoring_as_the_page_does(
+    client, center_staff, evaluator, scored_by_two, commits
+):
+    batch, _item = scored_by_two
+    client.force_login(evaluator)
+
+    def api_comments():
+        rows = client.get("/api/v1/evaluation/scores/", {"batch": batch.pk}).json()["results"]
+        return sorted((row["comment"], row["total"]) for row in rows)
+
+    assert api_comments() == [("我的意见", "70.00")]
+    with commits():
+        batch_request_selection(batch=batch, acting_user=center_staff)
+    # Once scoring is over, the co-evaluators' scores are open to the batch's evaluators.
+    assert api_comments() == [("别人的意见", "90.00"), ("我的意见", "70.00")]
 
 
 def test_an_evaluator_sees_exactly_the_achievements_of_their_batches(

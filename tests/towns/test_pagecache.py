@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from achievements.choices import AchievementStatus, MatchStatus
 from achievements.models import Achievement, Match
@@ -214,8 +214,8 @@ def test_token_calls_are_neither_served_nor_kept_for_the_session(client, center_
     demand = DemandFactory()
     Match.objects.create(demand=demand, achievement=record, score=0.9, computed_at=timezone.now())
     url = f"/api/v1/demands/{demand.pk}/matches/"
-    token = Token.objects.create(user=center_staff)
-    signed = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(user=center_staff)
+    signed = client.get(url, HTTP_AUTHORIZATION=f"Token {token}")
     assert len(signed.json()["results"]) == 1
     # An anonymous caller of the same address gets no copy of the staff answer.
     assert client.get(url).status_code in (401, 403)
