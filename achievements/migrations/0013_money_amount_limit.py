@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('achievements', '0011_posting_field_division'),
+        ('achievements', '0012_unmerge_and_one_title_per_unit'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def create_the_row(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('brokers', '0002_audit_history_everywhere'),
+        ('brokers', '0003_money_amount_limit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
