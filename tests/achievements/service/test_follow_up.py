@@ -9,7 +9,7 @@ from achievements.tasks.service import task_flag_missing_follow_ups
 from towns.choices import Role
 from towns.models import Notification
 
-from ...factories import UserFactory, unit
+from ...factories import UserFactory, next_year, unit
 from .factories import service_case
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,8 @@ def test_a_follow_up_in_the_future_or_before_entry_is_refused(client, center_sta
     )
     assert "跟踪日期早于成果进入服务库的月份。" in response.content.decode()
     response = client.post(
-        reverse("service_follow_up_create", args=[case.pk]), follow_up_data(date(2999, 1, 1))
+        reverse("service_follow_up_create", args=[case.pk]),
+        follow_up_data(date.fromisoformat(next_year())),
     )
     assert "跟踪日期不能晚于今天。" in response.content.decode()
     assert not FollowUp.objects.exists()
