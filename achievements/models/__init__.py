@@ -23,6 +23,8 @@ from .landing import Landing, LandingEvidence, LandingEvidenceQuerySet, LandingQ
 from .service import (
     Assignment,
     Escalation,
+    EscalationInstruction,
+    EscalationSettings,
     FollowUp,
     FollowUpFlag,
     IndustryLeader,
@@ -46,6 +48,8 @@ __all__ = [
     "Demand",
     "DemandTransition",
     "Escalation",
+    "EscalationInstruction",
+    "EscalationSettings",
     "EventOutcome",
     "EventRegistration",
     "ExternalAchievement",
