@@ -509,10 +509,8 @@ def _city_leader(ctx) -> None:
             IndustryLeader.objects.get_or_create(
                 industry=Industry.objects.get(code=code), leader=user
             )
-        # The other industries' ≥ 5亿元 cases reach a city leader too: the admin-set default.
-        EscalationSettings.objects.update_or_create(
-            singleton=True, defaults={"default_city_leader": user}
-        )
+    # The other industries' ≥ 5亿元 cases reach a city leader too: the admin-set default.
+    EscalationSettings.objects.get_or_create(defaults={"default_city_leader": user})
     ctx.users["leader_city"] = user
     ctx.logins.append(("leader_city", user.name, "领导（分管副市长）"))
 

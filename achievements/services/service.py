@@ -312,7 +312,9 @@ def _escalation_resolve(achievement_id: int, *, acting_user: User, resolution: s
 
 def _lock_open_escalation(escalation: Escalation) -> Escalation:
     locked = (
-        Escalation.objects.select_for_update().select_related("achievement").get(pk=escalation.pk)
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("achievement")
+        .get(pk=escalation.pk)
     )
     if not locked.is_open:
         raise TransitionNotAllowed(
@@ -426,7 +428,7 @@ def escalations_route_pending(*, today: date | None = None) -> int:
         with transaction.atomic():
             escalation = (
                 Escalation.objects.open()
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .filter(pk=pk, unrouted=True)
                 .select_related("achievement")
                 .first()
