@@ -26,8 +26,20 @@ class MilestoneTemplateAdmin(admin.ModelAdmin):
     inlines = [MilestoneTemplateStepInline]
 
 
+class RoutesPendingEscalations:
+    """Saving who leads an industry (or the default) reports the escalations left without one."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        routed = escalations_route_pending()
+        if routed:
+            self.message_user(
+                request, _("已将 %(n)d 项未能报送的久推不动成果报送给分管市领导。") % {"n": routed}
+            )
+
+
 @admin.register(IndustryLeader)
-class IndustryLeaderAdmin(admin.ModelAdmin):
+class IndustryLeaderAdmin(RoutesPendingEscalations, admin.ModelAdmin):
     list_display = ["industry", "leader"]
     list_select_related = ["industry", "leader"]
     autocomplete_fields = ["leader"]
@@ -49,7 +61,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationSettings)
-class EscalationSettingsAdmin(SimpleHistoryAdmin):
+class EscalationSettingsAdmin(RoutesPendingEscalations, SimpleHistoryAdmin):
     """One row: the default 分管市领导 for industries without one of their own."""
 
     list_display = ["__str__", "default_city_leader"]
@@ -61,15 +73,6 @@ class EscalationSettingsAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Escalations that found no city leader go to the leader just set.
-        routed = escalations_route_pending()
-        if routed:
-            self.message_user(
-                request, _("已将 %(n)d 项未能报送的久推不动成果报送给分管市领导。") % {"n": routed}
-            )
 
 
 class EscalationInstructionInline(admin.TabularInline):

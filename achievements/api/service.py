@@ -3,6 +3,8 @@ and escalations; reads start from the same scoped selectors as the pages."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -174,6 +176,11 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
                 error.message_dict if hasattr(error, "error_dict") else error.messages
             ) from None
 
+    @extend_schema(
+        request=EscalationInstructionSerializer,
+        responses={201: EscalationInstructionSerializer},
+        summary=_("领导批示"),
+    )
     @action(detail=True, methods=["post"])
     def instruct(self, request, pk=None):
         instruction = self._act(
@@ -183,6 +190,9 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
             EscalationInstructionSerializer(instruction).data, status=status.HTTP_201_CREATED
         )
 
+    @extend_schema(
+        request=EscalationHandleSerializer, responses=EscalationSerializer, summary=_("办结")
+    )
     @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
         self._act(request, EscalationHandleSerializer, services.escalation_handle)

@@ -154,6 +154,21 @@ def test_setting_the_default_later_reports_the_waiting_cases_to_that_leader(
     assert Notification.objects.filter(recipient=default_leader).count() == 1
 
 
+def test_naming_the_industry_leader_in_the_admin_reports_the_waiting_case_to_them(
+    client, portal_admin, owner, vice_mayor, commits
+):
+    case = stalled(owner, code="T05")
+    escalate(commits)
+    client.force_login(portal_admin)
+    response = client.post(
+        reverse("admin:achievements_industryleader_add"),
+        {"industry": industry("T05").pk, "leader": vice_mayor.pk},
+    )
+    assert response.status_code == 302
+    assert recipients(case) == ["owner", "vice_mayor"]
+    assert Escalation.objects.get(achievement=case).unrouted is False
+
+
 def test_the_default_leader_setting_is_one_row_in_the_admin(client, portal_admin, default_leader):
     set_default_in_admin(client, portal_admin, default_leader)
     assert client.get(reverse("admin:achievements_escalationsettings_add")).status_code == 403
