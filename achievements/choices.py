@@ -161,6 +161,13 @@ class EscalationTier(models.TextChoices):
     RESPONSIBLE = "responsible", _("责任人")
 
 
+class EscalationOutcome(models.TextChoices):
+    """How an escalation ended: progress (or landing) cleared it, or a leader closed it."""
+
+    CLEARED = "cleared", _("已解除")
+    HANDLED = "handled", _("已办结")
+
+
 # --- Demand window, showcase and matchmaking events ----------------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from achievements.choices import AchievementStatus
-from achievements.models import Achievement, IndustryLeader
+from achievements.models import Achievement, EscalationSettings, IndustryLeader
 from achievements.services.core import normalize_title
 from towns.choices import Role
 from towns.models import Industry, Unit, User
@@ -509,6 +509,8 @@ def _city_leader(ctx) -> None:
             IndustryLeader.objects.get_or_create(
                 industry=Industry.objects.get(code=code), leader=user
             )
+    # The other industries' ≥ 5亿元 cases reach a city leader too: the admin-set default.
+    EscalationSettings.objects.get_or_create(defaults={"default_city_leader": user})
     ctx.users["leader_city"] = user
     ctx.logins.append(("leader_city", user.name, "领导（分管副市长）"))
 

@@ -14,8 +14,14 @@ from django.core.files.base import ContentFile
 from django.test import TestCase
 from django.utils import timezone
 
-from achievements.choices import EventStatus, EvidenceKind
-from achievements.models import ExternalAchievement, Match, MatchmakingEvent, MilestoneTemplate
+from achievements.choices import EscalationTier, EventStatus, EvidenceKind
+from achievements.models import (
+    Escalation,
+    ExternalAchievement,
+    Match,
+    MatchmakingEvent,
+    MilestoneTemplate,
+)
 from achievements.services.demands import inquiry_create, synonym_group_save
 from achievements.services.discovery import (
     achievement_attachment_add,
@@ -163,6 +169,15 @@ def build_world() -> World:
         route_status="matching",
         has_progress=True,
     ).pk
+    # Its escalation went to a city leader, not to the matrix's (bureau) leader.
+    escalation = Escalation.objects.create(
+        achievement=case,
+        tier=EscalationTier.CITY_LEADER,
+        expected_contribution=Decimal(600_000_000),
+        last_progress_on=today - timedelta(days=100),
+    )
+    escalation.recipients.set([UserFactory(role=Role.LEADER, username="m_city_leader"), staff])
+    ids["escalation"] = escalation.pk
     ids["evidence"] = record(case, EvidenceKind.TRANSACTION, staff).pk
     ids["evidence_kind"] = EvidenceKind.TRANSACTION
     landed = landed_case(staff, on=today - timedelta(days=10), discovering_unit=dgut)

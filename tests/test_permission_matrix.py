@@ -50,6 +50,9 @@ PK = {
     "service_follow_up_edit": "case",
     "service_milestone_plan": "case",
     "service_milestone_done": "case",
+    "service_escalation_detail": "escalation",
+    "service_escalation_instruct": "escalation",
+    "service_escalation_handle": "escalation",
     "demand_detail": "demand",
     "demand_update": "demand",
     "demand_close": "demand",
@@ -120,7 +123,9 @@ PK = {
     "demand-matches": "demand",
     "service-case-detail": "case",
     "service-follow-up-detail": "follow_up",
-    "service-escalation-detail": "case",
+    "service-escalation-detail": "escalation",
+    "service-escalation-instruct": "escalation",
+    "service-escalation-handle": "escalation",
     "landing-detail": "landing",
     "broker-detail": "broker",
     "tech-contract-detail": "contract",
@@ -470,7 +475,11 @@ reward-list-detail                           GET  F F F A F F A F F F A
 reward-list-list                             GET  F F F A F F A F F F A
 service-case-detail                          GET  F A N A N N A N N N A
 service-case-list                            GET  F A A A A A A A A A A
-service-escalation-detail                    GET  F N N N N N N N N N N
+service-escalation-detail                    GET  F A N A N N A N N N A
+service-escalation-handle                    GET  F M M M M M M M M M M
+service-escalation-handle                    POST F F N V N N F N N N V
+service-escalation-instruct                  GET  F M M M M M M M M M M
+service-escalation-instruct                  POST F F N V N N F N N N V
 service-escalation-list                      GET  F A A A A A A A A A A
 service-follow-up-detail                     GET  F A N A N N A N N N A
 service-follow-up-list                       GET  F A A A A A A A A A A
@@ -479,6 +488,11 @@ service_case_assign                          GET  L F N A N N F N N N A
 service_case_assign                          POST L F N A N N F N N N A
 service_case_detail                          GET  L A N A N N A N N N A
 service_case_list                            GET  L A A A N N A N N N A
+service_escalation_detail                    GET  L A N A N N A N N N A
+service_escalation_handle                    GET  L M M M M M M M M M M
+service_escalation_handle                    POST L F N A N N F N N N A
+service_escalation_instruct                  GET  L M M M M M M M M M M
+service_escalation_instruct                  POST L F N A N N F N N N A
 service_escalation_list                      GET  L A A A N N A N N N A
 service_follow_up_create                     GET  L F N A N N F N N N A
 service_follow_up_create                     POST L F N A N N F N N N A

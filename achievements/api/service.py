@@ -3,11 +3,15 @@ and escalations; reads start from the same scoped selectors as the pages."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from rest_framework import exceptions, mixins, serializers, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from ..choices import AchievementStatus
 from ..filters.service import EscalationFilter, FollowUpFilter, ServiceCaseFilter
-from ..models import Achievement, Escalation, FollowUp
+from ..models import Achievement, Escalation, EscalationInstruction, FollowUp
 from ..selectors import service as selectors
 from ..services import service as services
 
@@ -109,9 +113,17 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             ) from None
 
 
+class EscalationInstructionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EscalationInstruction
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["author", "created_at"]
+
+
 class EscalationSerializer(serializers.ModelSerializer):
     achievement_title = serializers.CharField(source="achievement.title", read_only=True)
     recipients = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    instructions = EscalationInstructionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Escalation
@@ -124,14 +136,64 @@ class EscalationSerializer(serializers.ModelSerializer):
             "last_progress_on",
             "escalated_at",
             "recipients",
+            "unrouted",
+            "instructions",
             "resolved_at",
             "resolution",
+            "outcome",
+            "resolved_by",
         ]
 
 
+class EscalationHandleSerializer(serializers.Serializer):
+    resolution = serializers.CharField(max_length=200)
+
+
 class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Escalations; the leaders they were reported to (and staff) record a 批示 (`instruct`)
+    and close one as handled (`handle`) through the same services as the pages."""
+
     serializer_class = EscalationSerializer
     filterset_class = EscalationFilter
 
     def get_queryset(self):
-        return selectors.escalations_visible_to(self.request.user).order_by("-escalated_at", "-id")
+        return (
+            selectors.escalations_visible_to(self.request.user)
+            .prefetch_related("instructions")
+            .order_by("-escalated_at", "-id")
+        )
+
+    def _act(self, request, input_serializer, service):
+        escalation = self.get_object()
+        if not request.user.has_perm("achievements.act_on_escalation", escalation):
+            raise exceptions.PermissionDenied
+        data = input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            return service(escalation=escalation, acting_user=request.user, **data.validated_data)
+        except ValidationError as error:
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+
+    @extend_schema(
+        request=EscalationInstructionSerializer,
+        responses={201: EscalationInstructionSerializer},
+        summary=_("领导批示"),
+    )
+    @action(detail=True, methods=["post"])
+    def instruct(self, request, pk=None):
+        instruction = self._act(
+            request, EscalationInstructionSerializer, services.escalation_instruct
+        )
+        return Response(
+            EscalationInstructionSerializer(instruction).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=EscalationHandleSerializer, responses=EscalationSerializer, summary=_("办结")
+    )
+    @action(detail=True, methods=["post"])
+    def handle(self, request, pk=None):
+        self._act(request, EscalationHandleSerializer, services.escalation_handle)
+        return Response(self.get_serializer(self.get_object()).data)

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from towns.choices import Role
 
-from ..choices import AchievementStatus, RouteStatus
-from ..models import Achievement, Assignment, MilestoneTemplate
+from ..choices import AchievementStatus, EscalationTier, RouteStatus
+from ..models import Achievement, Assignment, Escalation, MilestoneTemplate
 from ..selectors.service import first_of_month, next_month, stalled_cutoff
 from ..services.service import (
     assignment_assign,
+    escalation_instruct,
     escalations_refresh,
     follow_up_record,
     follow_ups_flag_missing,
@@ -120,6 +121,7 @@ def seed_cases(ctx) -> None:
         _follow_ups(ctx, case, assignee, entered=entered, today=today, stalled=stalled, index=index)
     follow_ups_flag_missing(today=today)
     escalations_refresh(today=today)
+    _instruction(ctx)
     ctx.say(f"成果服务库：{len(cases)} 项成果已分配责任人并补充跟踪记录。")
 
 
@@ -154,3 +156,23 @@ def _follow_ups(ctx, case, assignee, *, entered, today, stalled, index) -> None:
             )
             step += 1
         month = next_month(month)
+
+
+def _instruction(ctx) -> None:
+    """The city leader has written a 批示 on the largest stalled case reported to them."""
+    leader = ctx.users.get("leader_city")
+    escalation = (
+        Escalation.objects.open()
+        .filter(tier=EscalationTier.CITY_LEADER, recipients=leader)
+        .order_by(F("expected_contribution").desc(nulls_last=True), "pk")
+        .first()
+        if leader is not None
+        else None
+    )
+    if escalation is not None and not escalation.instructions.exists():
+        escalation_instruct(
+            escalation=escalation,
+            acting_user=leader,
+            text="请市科技局牵头，会同所在镇街两周内召开专题协调会，协调解决投资方估值分歧，"
+            "协调结果报我。",
+        )

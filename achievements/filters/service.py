@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from towns.filters import YesNoFilter
 from towns.models import Industry, Unit
 
 from ..choices import EscalationTier, ServiceRoute
@@ -71,11 +72,20 @@ class EscalationFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("状态"), empty_label=_("全部"), choices=OPEN_CHOICES, method="by_state"
     )
+    mine = YesNoFilter(label=_("报送给我的"), method="reported_to_me")
+    unrouted = YesNoFilter(label=_("未能报送（未设置分管市领导）"))
     q = django_filters.CharFilter(label=_("关键词"), method="search")
 
     class Meta:
         model = Escalation
-        fields = ["tier", "state", "q"]
+        fields = ["tier", "state", "mine", "unrouted", "q"]
+
+    def reported_to_me(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        reported = Escalation.objects.filter(pk=OuterRef("pk"), recipients=user)
+        return queryset.filter(Exists(reported) if value else ~Exists(reported))
 
     def by_state(self, queryset, name, value):
         if value == "open":

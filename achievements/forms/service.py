@@ -69,3 +69,21 @@ class FollowUpForm(forms.ModelForm):
         else:
             self.fields["followed_on"].initial = timezone.localdate()
         self.fields["route_status"].choices = [("", _("请选择")), *RouteStatus.choices]
+
+
+class EscalationInstructForm(forms.Form):
+    text = forms.CharField(
+        label=_("批示内容"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写批示内容。")},
+    )
+
+
+class EscalationHandleForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("办结说明"),
+        max_length=200,
+        help_text=_("如：已协调解决场地问题，转入正常跟踪。"),
+        error_messages={"required": _("请填写办结说明。")},
+    )

@@ -24,6 +24,8 @@ from .landing import Landing, LandingEvidence, LandingEvidenceQuerySet, LandingQ
 from .service import (
     Assignment,
     Escalation,
+    EscalationInstruction,
+    EscalationSettings,
     FollowUp,
     FollowUpFlag,
     IndustryLeader,
@@ -48,6 +50,8 @@ __all__ = [
     "Demand",
     "DemandTransition",
     "Escalation",
+    "EscalationInstruction",
+    "EscalationSettings",
     "EventOutcome",
     "EventRegistration",
     "ExternalAchievement",

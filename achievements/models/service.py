@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from towns.models import Industry
 
-from ..choices import EscalationTier, RouteStatus
+from ..choices import EscalationOutcome, EscalationTier, RouteStatus
 from .achievement import MONEY, Achievement
 
 
@@ -296,6 +296,40 @@ class IndustryLeader(models.Model):
         return f"{self.industry} · {self.leader}"
 
 
+class EscalationSettings(models.Model):
+    """The routing settings of escalations, one row edited in the admin: the city leader who
+    receives the ≥ 5亿元 cases of an industry that has no 分管市领导 of its own."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    default_city_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("默认分管市领导"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"role": "leader", "is_active": True},
+        help_text=_(
+            "产业领域未指定分管市领导时，预期综合经济贡献达到市领导报送标准的久推不动成果报送给此人；"
+            "未设置时这些成果无法报送，将提示管理员。"
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("久推不动报送设置")
+        verbose_name_plural = _("久推不动报送设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(singleton=True), name="escalation_settings_singleton"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("久推不动报送设置"))
+
+
 class EscalationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(resolved_at__isnull=True)
@@ -322,8 +356,24 @@ class Escalation(models.Model):
         related_name="received_escalations",
         blank=True,
     )
+    unrouted = models.BooleanField(
+        _("未能报送"),
+        default=False,
+        help_text=_("该产业领域没有分管市领导，也未设置默认分管市领导。"),
+    )
     resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     resolution = models.CharField(_("解除原因"), max_length=200, blank=True)
+    outcome = models.CharField(
+        _("结果"), max_length=20, choices=EscalationOutcome.choices, blank=True
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = EscalationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -338,7 +388,20 @@ class Escalation(models.Model):
                 fields=["achievement"],
                 condition=Q(resolved_at__isnull=True),
                 name="escalation_one_open_per_achievement",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, outcome="")
+                | (Q(resolved_at__isnull=False) & ~Q(outcome="")),
+                name="escalation_outcome_when_resolved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=EscalationOutcome.HANDLED) | Q(resolved_by__isnull=False),
+                name="escalation_handled_has_actor",
+            ),
+            models.CheckConstraint(
+                condition=Q(unrouted=False) | Q(tier=EscalationTier.CITY_LEADER),
+                name="escalation_unrouted_only_city_tier",
+            ),
         ]
 
     def __str__(self):
@@ -347,3 +410,35 @@ class Escalation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class EscalationInstruction(models.Model):
+    """A leader's instruction (批示) on an escalated case; the responsible person is told."""
+
+    escalation = models.ForeignKey(
+        Escalation,
+        verbose_name=_("久推不动报送"),
+        on_delete=models.CASCADE,
+        related_name="instructions",
+    )
+    text = models.TextField(_("批示内容"), max_length=1000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批示人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("批示时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="escalation_instruction_not_empty")
+        ]
+
+    def __str__(self):
+        return f"{self.escalation_id} {self.author_id}"

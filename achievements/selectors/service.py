@@ -32,6 +32,8 @@ from ..models import (
     Achievement,
     Assignment,
     Escalation,
+    EscalationInstruction,
+    EscalationSettings,
     FollowUp,
     FollowUpFlag,
     Milestone,
@@ -104,26 +106,58 @@ def tier_expression(year: int) -> Case:
     )
 
 
-def escalation_recipients(achievement: Achievement, tier: str) -> list[User]:
+@dataclass(frozen=True)
+class EscalationRouting:
+    """Who a stalled case goes to; `unrouted` when its tier calls for a city leader and none is
+    named for its industry nor set as the default (a problem staff and admins must see)."""
+
+    recipients: list[User]
+    unrouted: bool = False
+
+
+def default_city_leader() -> User | None:
+    """The admin-set city leader for industries without one of their own (if active)."""
+    setting = EscalationSettings.objects.select_related("default_city_leader").first()
+    leader = setting.default_city_leader if setting else None
+    if leader is None or not leader.is_active or leader.role != Role.LEADER:
+        return None
+    return leader
+
+
+def city_leaders_for(achievement: Achievement) -> list[User]:
+    """分管市领导 of the case's industry; else the default city leader; else nobody."""
+    leaders = list(
+        User.objects.filter(
+            role=Role.LEADER,
+            is_active=True,
+            industries_in_charge__industry_id=achievement.field_id,
+        ).order_by("username")
+    )
+    if not leaders and (default := default_city_leader()) is not None:
+        leaders = [default]
+    return leaders
+
+
+def escalation_routing(achievement: Achievement, tier: str) -> EscalationRouting:
     """Who a stalled case is reported to; the responsible person always hears of it."""
-    leaders = User.objects.filter(role=Role.LEADER, is_active=True).order_by("username")
     recipients: list[User] = []
+    unrouted = False
     if tier == EscalationTier.CITY_LEADER:
-        recipients = list(leaders.filter(industries_in_charge__industry_id=achievement.field_id))
-    if tier == EscalationTier.BUREAU_LEADERS or (
-        tier == EscalationTier.CITY_LEADER and not recipients
-    ):
-        # Without a city leader named for the industry, the bureau leaders take it up.
+        recipients = city_leaders_for(achievement)
+        unrouted = not recipients
+    elif tier == EscalationTier.BUREAU_LEADERS:
         recipients = list(
-            leaders.filter(
+            User.objects.filter(role=Role.LEADER, is_active=True)
+            .filter(
                 Q(unit__code=settings.ESCALATION_BUREAU_UNIT_CODE)
                 | Q(unit_id=achievement.discovering_unit_id)
             )
+            .order_by("username")
         )
     assignment = current_assignment(achievement)
     if assignment is not None and assignment.assignee not in recipients:
         recipients.append(assignment.assignee)
-    return recipients
+    return EscalationRouting(recipients=recipients, unrouted=unrouted)
 
 
 # --- Cases --------------------------------------------------------------------------------------
@@ -347,6 +381,41 @@ def escalations_for_leader(user) -> QuerySet[Escalation]:
     return escalations_visible_to(user).open().filter(recipients=user)
 
 
+def leader_escalation_counts(user) -> dict[str, int]:
+    """Per tier, the open escalations reported to this leader: the same rows as their list."""
+    counts = dict(
+        escalations_for_leader(user)
+        .order_by()
+        .values("tier")
+        .annotate(n=Count("pk"))
+        .values_list("tier", "n")
+    )
+    return {tier: counts.get(tier, 0) for tier in EscalationTier.values}
+
+
+def escalation_detail(user, pk: int) -> Escalation | None:
+    """One escalation this user may read, with its instructions (None outside their scope)."""
+    return (
+        escalations_visible_to(user)
+        .select_related("resolved_by")
+        .prefetch_related(
+            Prefetch(
+                "instructions",
+                queryset=EscalationInstruction.objects.select_related("author").order_by(
+                    "created_at", "id"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def unrouted_escalation_count(user) -> int:
+    """Open ≥ 5亿元 escalations that reached no city leader: a setting is missing."""
+    return escalations_visible_to(user).open().filter(unrouted=True).count()
+
+
 # --- Staff dashboard ----------------------------------------------------------------------------
 
 
@@ -355,6 +424,7 @@ class ServiceAttention:
     unassigned: int
     missing_follow_ups: int
     escalations: dict[str, int]
+    unrouted: int
 
     @property
     def open_escalations(self) -> int:
@@ -371,4 +441,5 @@ def service_attention(user) -> ServiceAttention:
             resolved_at__isnull=True, achievement__in=cases.values("pk")
         ).count(),
         escalations=escalation_counts(user),
+        unrouted=unrouted_escalation_count(user),
     )

@@ -6,30 +6,33 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from towns.audit import record_updates
+from towns.choices import Role
 from towns.models import User
 from towns.services import notification_send
 
-from ..choices import AchievementStatus, EscalationTier
+from ..choices import AchievementStatus, EscalationOutcome, EscalationTier
 from ..exceptions import TransitionNotAllowed
 from ..models import (
     Achievement,
     Assignment,
     Escalation,
+    EscalationInstruction,
     FollowUp,
     FollowUpFlag,
     Milestone,
     MilestoneTemplate,
 )
 from ..selectors.service import (
+    city_leaders_for,
     current_assignment,
     eligible_assignees,
-    escalation_recipients,
+    escalation_routing,
     escalation_tier,
     first_of_month,
     previous_month,
@@ -291,20 +294,167 @@ def follow_ups_flag_missing(*, today: date | None = None) -> list[FollowUpFlag]:
 # --- Escalation ---------------------------------------------------------------------------------
 
 
+def _escalation_url(escalation: Escalation) -> str:
+    return reverse("service_escalation_detail", args=[escalation.pk])
+
+
 def _escalation_resolve(achievement_id: int, *, acting_user: User, resolution: str) -> None:
+    """Progress (or the landing) clears the case's open escalation."""
     for escalation in (
         Escalation.objects.open().select_for_update().filter(achievement_id=achievement_id)
     ):
         escalation.resolved_at = timezone.now()
         escalation.resolution = resolution[:200]
+        escalation.outcome = EscalationOutcome.CLEARED
         escalation._history_user = acting_user
         escalation.save()
 
 
+def _lock_open_escalation(escalation: Escalation) -> Escalation:
+    locked = (
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("achievement")
+        .get(pk=escalation.pk)
+    )
+    if not locked.is_open:
+        raise TransitionNotAllowed(
+            _("该报送已于 %(date)s %(outcome)s，不能再办理。")
+            % {
+                "date": timezone.localtime(locked.resolved_at).date(),
+                "outcome": locked.get_outcome_display(),
+            }
+        )
+    return locked
+
+
+def _tell_responsible(
+    escalation: Escalation, *, acting_user: User, kind: str, title: str, body: str
+) -> None:
+    assignment = current_assignment(escalation.achievement)
+    if assignment is not None and assignment.assignee_id != acting_user.pk:
+        _notify(
+            recipients=[assignment.assignee],
+            kind=kind,
+            title=title,
+            body=body,
+            url=_escalation_url(escalation),
+        )
+
+
+@transaction.atomic
+def escalation_instruct(
+    *, escalation: Escalation, acting_user: User, text: str
+) -> EscalationInstruction:
+    """A leader's instruction (批示) on an open escalation; the responsible person is told."""
+    locked = _lock_open_escalation(escalation)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写批示内容。")})
+    instruction = EscalationInstruction(escalation=locked, text=text, author=acting_user)
+    instruction.full_clean()
+    instruction._history_user = acting_user
+    instruction.save()
+    _tell_responsible(
+        locked,
+        acting_user=acting_user,
+        kind="escalation_instructed",
+        title=_("%(name)s 对“%(title)s”作出批示")
+        % {"name": acting_user.display_name, "title": locked.achievement.title},
+        body=text,
+    )
+    return instruction
+
+
+@transaction.atomic
+def escalation_handle(*, escalation: Escalation, acting_user: User, resolution: str) -> Escalation:
+    """The leader (or staff) closes an escalation as handled (已办结), saying why."""
+    locked = _lock_open_escalation(escalation)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("请填写办结说明。")})
+    if len(resolution) > 200:
+        raise ValidationError({"resolution": _("办结说明不能超过 200 个字。")})
+    locked.resolved_at = timezone.now()
+    locked.resolution = resolution
+    locked.outcome = EscalationOutcome.HANDLED
+    locked.resolved_by = acting_user
+    locked._history_user = acting_user
+    locked.save()
+    _tell_responsible(
+        locked,
+        acting_user=acting_user,
+        kind="escalation_handled",
+        title=_("“%(title)s”的久推不动报送已由 %(name)s 办结")
+        % {"title": locked.achievement.title, "name": acting_user.display_name},
+        body=resolution,
+    )
+    return locked
+
+
+def _notify_admins_unrouted(achievement: Achievement) -> None:
+    _notify(
+        recipients=User.objects.filter(is_active=True).filter(
+            Q(role=Role.ADMIN) | Q(is_superuser=True)
+        ),
+        kind="escalation_unrouted",
+        title=_("未能报送：“%(title)s”所属产业领域未设置分管市领导") % {"title": achievement.title},
+        body=_("请在后台为“%(field)s”指定分管市领导，或在“久推不动报送设置”中设置默认分管市领导。")
+        % {"field": achievement.field.name},
+        url=reverse("admin:achievements_escalationsettings_changelist"),
+    )
+
+
+def _notify_escalated(escalation: Escalation, case: Achievement, recipients, *, today: date):
+    days = (today - escalation.last_progress_on).days
+    _notify(
+        recipients=recipients,
+        kind="service_escalated",
+        title=_("久推不动：“%(title)s”已 %(days)d 天无实质性进展")
+        % {"title": case.title, "days": days},
+        body=_("报送层级：%(tier)s。最近进展日期：%(date)s。")
+        % {"tier": EscalationTier(escalation.tier).label, "date": escalation.last_progress_on},
+        url=_escalation_url(escalation),
+    )
+
+
+def escalations_route_pending(*, today: date | None = None) -> int:
+    """Report the open escalations that found no city leader to the leaders now set for them
+    (an industry assignment or the default). Runs with the daily job and when admins save the
+    setting; an escalation still without a leader stays a visible problem."""
+    today = today or timezone.localdate()
+    routed = 0
+    pending = Escalation.objects.open().filter(unrouted=True).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            escalation = (
+                Escalation.objects.open()
+                .select_for_update(of=("self",))
+                .filter(pk=pk, unrouted=True)
+                .select_related("achievement")
+                .first()
+            )
+            if escalation is None:
+                continue
+            leaders = city_leaders_for(escalation.achievement)
+            if not leaders:
+                continue
+            escalation.unrouted = False
+            escalation.save(update_fields=["unrouted"])
+            escalation.recipients.add(*leaders)
+            _notify_escalated(escalation, escalation.achievement, leaders, today=today)
+            routed += 1
+    if routed:
+        logger.info("routed %d escalations that had no city leader", routed)
+    return routed
+
+
 def escalations_refresh(*, today: date | None = None) -> list[Escalation]:
     """Put every case without progress since the cutoff on the escalation list of its tier and
-    notify the tier. A case already on the list is not escalated again."""
+    notify the tier. A case already on the list is not escalated again. A ≥ 5亿元 case whose
+    industry has no city leader (and no default is set) is kept as `unrouted` and the admins
+    are told."""
     today = today or timezone.localdate()
+    escalations_route_pending(today=today)
     stalled = (
         with_case_facts(Achievement.objects.filter(status=AchievementStatus.SERVICE), today=today)
         .filter(last_progress_on__lte=stalled_cutoff(today), is_escalated=False)
@@ -313,7 +463,7 @@ def escalations_refresh(*, today: date | None = None) -> list[Escalation]:
     created = []
     for case in stalled:
         tier = escalation_tier(case.expected_contribution, year=today.year)
-        recipients = escalation_recipients(case, tier)
+        routing = escalation_routing(case, tier)
         try:
             with transaction.atomic():
                 escalation = Escalation.objects.create(
@@ -321,18 +471,12 @@ def escalations_refresh(*, today: date | None = None) -> list[Escalation]:
                     tier=tier,
                     expected_contribution=case.expected_contribution,
                     last_progress_on=case.last_progress_on,
+                    unrouted=routing.unrouted,
                 )
-                escalation.recipients.set(recipients)
-                days = (today - case.last_progress_on).days
-                _notify(
-                    recipients=recipients,
-                    kind="service_escalated",
-                    title=_("久推不动：“%(title)s”已 %(days)d 天无实质性进展")
-                    % {"title": case.title, "days": days},
-                    body=_("报送层级：%(tier)s。最近进展日期：%(date)s。")
-                    % {"tier": EscalationTier(tier).label, "date": case.last_progress_on},
-                    url=reverse("service_escalation_list") + f"?tier={tier}",
-                )
+                escalation.recipients.set(routing.recipients)
+                _notify_escalated(escalation, case, routing.recipients, today=today)
+                if routing.unrouted:
+                    _notify_admins_unrouted(case)
         except IntegrityError:
             continue
         created.append(escalation)

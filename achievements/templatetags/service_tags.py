@@ -45,10 +45,12 @@ def my_cases_card(context, limit=8):
 
 @register.inclusion_tag("achievements/service/_leader_escalations.html", takes_context=True)
 def leader_escalations(context, limit=10):
-    """Leader home: stalled cases reported to this leader, and the counts per tier."""
+    """Leader home: the stalled cases reported to this leader, and their counts per tier."""
     user = context["request"].user
     today = timezone.localdate()
-    rows = list(selectors.escalations_for_leader(user).order_by("last_progress_on")[:limit])
+    rows = list(selectors.escalations_for_leader(user).order_by("last_progress_on", "pk")[:limit])
     for escalation in rows:
         escalation.days = (today - escalation.last_progress_on).days
-    return {"escalations": rows, "counts": selectors.escalation_counts(user)}
+    # The counts are of the same rows as the list (not the city's), so the two always agree.
+    counts = selectors.leader_escalation_counts(user)
+    return {"escalations": rows, "counts": counts, "total": sum(counts.values())}

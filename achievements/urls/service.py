@@ -8,6 +8,21 @@ urlpatterns = [
     path(
         "service/escalations/", views.EscalationListView.as_view(), name="service_escalation_list"
     ),
+    path(
+        "service/escalations/<int:pk>/",
+        views.escalation_detail,
+        name="service_escalation_detail",
+    ),
+    path(
+        "service/escalations/<int:pk>/instruct/",
+        views.escalation_instruct,
+        name="service_escalation_instruct",
+    ),
+    path(
+        "service/escalations/<int:pk>/handle/",
+        views.escalation_handle,
+        name="service_escalation_handle",
+    ),
     path("service/cases/<int:pk>/", views.case_detail, name="service_case_detail"),
     path("service/cases/<int:pk>/assign/", views.case_assign, name="service_case_assign"),
     path(

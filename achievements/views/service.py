@@ -19,7 +19,13 @@ from towns.money import format_wan
 
 from ..choices import AchievementStatus, EscalationTier
 from ..filters.service import EscalationFilter, ServiceCaseFilter
-from ..forms.service import AssignForm, FollowUpForm, MilestonePlanForm
+from ..forms.service import (
+    AssignForm,
+    EscalationHandleForm,
+    EscalationInstructForm,
+    FollowUpForm,
+    MilestonePlanForm,
+)
 from ..models import FollowUp, Milestone
 from ..selectors import service as selectors
 from ..selectors.discovery import contact_for
@@ -331,6 +337,78 @@ class EscalationListView(FilteredListView):
             rows=rows(),
             widths=[36, 20, 16, 14, 16, 10, 12, 10, 12, 40, 30, 24, 8],
         )
+
+
+def _escalation(request, pk):
+    """An escalation this user may read (404 for everyone else)."""
+    escalation = selectors.escalation_detail(request.user, pk)
+    if escalation is None:
+        raise Http404
+    return escalation
+
+
+def _render_escalation(request, escalation, *, instruct_form=None, handle_form=None):
+    can_act = escalation.is_open and request.user.has_perm(
+        "achievements.act_on_escalation", escalation
+    )
+    assignments = escalation.achievement.current_assignments
+    return render(
+        request,
+        "achievements/service/escalation_detail.html",
+        {
+            "escalation": escalation,
+            "case": escalation.achievement,
+            "assignee": assignments[0].assignee if assignments else None,
+            "days": (timezone.localdate() - escalation.last_progress_on).days,
+            "can_act": can_act,
+            "instruct_form": instruct_form or EscalationInstructForm(),
+            "handle_form": handle_form or EscalationHandleForm(),
+        },
+    )
+
+
+@login_required
+def escalation_detail(request, pk):
+    return _render_escalation(request, _escalation(request, pk))
+
+
+def _act_on_escalation(request, pk, form_class, action, *, done, form_name):
+    escalation = _escalation(request, pk)
+    require_perm(request.user, "achievements.act_on_escalation", escalation)
+    form = form_class(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda data: action(escalation=escalation, acting_user=request.user, **data),
+        done=done,
+        then=reverse("service_escalation_detail", args=[escalation.pk]),
+    ) or _render_escalation(request, escalation, **{form_name: form})
+
+
+@login_required
+@require_POST
+def escalation_instruct(request, pk):
+    return _act_on_escalation(
+        request,
+        pk,
+        EscalationInstructForm,
+        services.escalation_instruct,
+        done=_("批示已记录，已通知责任人。"),
+        form_name="instruct_form",
+    )
+
+
+@login_required
+@require_POST
+def escalation_handle(request, pk):
+    return _act_on_escalation(
+        request,
+        pk,
+        EscalationHandleForm,
+        services.escalation_handle,
+        done=_("已办结。"),
+        form_name="handle_form",
+    )
 
 
 def _service_card(request, achievement):

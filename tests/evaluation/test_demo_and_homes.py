@@ -7,6 +7,7 @@ from django.urls import reverse
 from achievements.models import (
     Assignment,
     Escalation,
+    EscalationInstruction,
     FollowUp,
     FollowUpFlag,
     Milestone,
@@ -47,6 +48,21 @@ def test_seed_demo_adds_evaluation_and_service_data_once(settings, tmp_path, cli
 
     call_command("seed_demo", stdout=StringIO())
     assert {model: model.objects.count() for model in DEMO_MODELS} == counts
+
+    # leader_city receives every ≥ 5亿元 stalled case (its industries', and as the default for
+    # the others) and has given a 批示; the home lists exactly as many as it counts.
+    leader_city = User.objects.get(username="leader_city")
+    city = Escalation.objects.open().filter(tier="city_leader")
+    assert city.count() >= 1
+    assert set(city.filter(recipients=leader_city)) == set(city)
+    assert not Escalation.objects.filter(unrouted=True).exists()
+    assert EscalationInstruction.objects.filter(author=leader_city).count() == 1
+    client.force_login(leader_city)
+    home = client.get(reverse("home")).content.decode()
+    panel = home[home.index('data-testid="leader-escalations"') :]
+    panel = panel[: panel.index("</table>")]
+    assert f"分管市领导 {city.count()} · 市科技局及发现单位领导 0 · 责任人 0" in panel
+    assert panel.count("<tr>") - 1 == city.count()
 
     # Every demo role lands on a page that shows something real.
     for username, marker in (

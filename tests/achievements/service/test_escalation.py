@@ -136,14 +136,6 @@ def test_recipients_follow_the_tier(center_staff, leader, unit_leader, commits):
     assert "报送层级：分管市领导。" in notice.body
 
 
-def test_without_a_city_leader_for_the_industry_the_bureau_leaders_receive_it(leader, commits):
-    case = stalled_case(expected_contribution=8 * YI)
-    escalate(commits)
-    escalation = Escalation.objects.get(achievement=case)
-    assert escalation.tier == EscalationTier.CITY_LEADER
-    assert list(escalation.recipients.values_list("username", flat=True)) == ["leader_a"]
-
-
 def test_rerunning_the_job_escalates_nothing_twice(leader, commits):
     stalled_case(expected_contribution=2 * YI)
     assert escalate(commits) == 1
