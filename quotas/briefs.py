@@ -136,7 +136,8 @@ def narrative(kind: str, report: PeriodReport, previous: PeriodReport) -> list[t
                     "title": case.title,
                     "unit": case.discovering_unit.short_name,
                     "days": (report.end - case.last_progress_on).days,
-                    "amount": "，预期贡献" + format_yuan(case.expected_contribution)
+                    "amount": _("，预期贡献%(amount)s")
+                    % {"amount": format_yuan(case.expected_contribution)}
                     if case.expected_contribution
                     else "",
                 }

@@ -592,7 +592,7 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
                 row.offset,
                 row.landed,
                 row.counted,
-                percent(row.counted, row.quota),
+                percent(row.percent, 100) if row.quota else None,  # the dashboard's figure
                 row.remaining,
                 row.surplus if row.quota is not None else None,
                 row.quota_row.landmark_requirement if row.quota_row else "",

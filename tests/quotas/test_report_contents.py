@@ -225,7 +225,9 @@ def test_money_is_a_number_of_wan_with_the_wan_format_and_ratios_are_percentages
     quota = book["2024年落地任务进度"]
     ssh = next(r for r in quota.iter_rows(min_row=2) if r[0].value.startswith("东莞松山湖"))
     assert [cell.value for cell in ssh[1:5]] == [13, 0, 1, 1]
-    assert ssh[5].number_format == "0%" and float(ssh[5].value) == pytest.approx(1 / 13)
+    assert (
+        ssh[5].number_format == "0%" and float(ssh[5].value) == 0.08
+    )  # 8%, as the dashboard rounds it
 
 
 def test_every_export_writes_money_as_numbers_too(client, center_staff):
