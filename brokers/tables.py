@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from towns.money import WAN, format_yuan
+from towns.excel import wan
+from towns.money import format_yuan
 
 from .choices import BrokerStatus, PocStatus
 
@@ -36,8 +37,8 @@ class Col:
 
     def export(self, obj):
         value = self.value(obj)
-        if self.kind == "money" and value is not None:
-            return (Decimal(value) / WAN).quantize(Decimal("0.0001"))
+        if self.kind == "money":
+            return wan(value)
         if isinstance(value, str | int | Decimal | date) or value is None:
             return value
         return str(value)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from achievements.choices import AchievementStatus, EvidenceSource
 from achievements.models import Achievement
 from achievements.views.cards import MAIN, DetailCard, register_card
-from towns.excel import SheetSpec, WorkbookRejected, xlsx_response
+from towns.excel import SheetSpec, WorkbookRejected, wan, xlsx_response
 from towns.lists import FilteredListView
 from towns.uploads import protected_file_response
 
@@ -754,7 +754,7 @@ def reward_list(request, year):
                         "",
                         "",
                         rewards.get_status_display(),
-                        rewards.total / 10000,
+                        wan(rewards.total),
                     ],
                 )
             ],

@@ -152,6 +152,13 @@ class Report(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     file = models.FileField(_("报告文件"), upload_to="reports/%Y/")
     totals = models.JSONField(_("汇总数据"), default=dict)
+    sections = models.JSONField(
+        _("各部分清单"),
+        default=list,
+        blank=True,
+        help_text=_("报告页面显示的各部分清单（与 Excel 文件一致）。"),
+    )
+    brief = models.FileField(_("简报（Word）"), upload_to="reports/%Y/", blank=True)
     generated_at = models.DateTimeField(_("生成时间"))
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

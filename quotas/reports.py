@@ -1,15 +1,21 @@
 """The content of a progress report for a period: what happened between two dates, read with
 the same selectors as the dashboard (so a report of a whole year has the dashboard's totals),
-and its workbook — one sheet per section, Chinese headers, frozen header row, totals."""
+and its workbook — one sheet per section, Chinese headers, frozen header row, totals, money as
+numbers in 万元.
+
+Every figure of the overview is the length of the list of its section, and its label says what
+is counted: each section is one list built once, and the overview counts that list."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements.choices import AchievementStatus, EscalationTier
+from achievements.choices import AchievementStatus, EscalationTier, ServiceRoute
 from achievements.excel.landing import landing_sheet
 from achievements.models import Achievement, Escalation, Landing
 from achievements.selectors.service import (
@@ -18,8 +24,11 @@ from achievements.selectors.service import (
     start_of_day,
     with_case_facts,
 )
-from evaluation.models import BatchItem, FastTrackReview, Recommendation
-from towns.excel import SheetSpec
+from evaluation.choices import Decision, ValuationStatus
+from evaluation.models import BatchItem, FastTrackReview, Valuation
+from towns.excel import PERCENT_FORMAT as PERCENT
+from towns.excel import Formatted, SheetSpec, percent, wan
+from towns.money import WAN as WAN_IN_YUAN
 from towns.money import format_wan
 
 from . import selectors
@@ -27,14 +36,26 @@ from .choices import ReportKind
 from .selectors import QuotaProgress
 
 
+class EvaluationMethod:
+    """The four kinds of evaluation (三.一机制.2) as the 成果评价 section names them."""
+
+    BATCH = "batch"
+    RECOMMENDATION = "recommendation"
+    FAST_TRACK = "fast_track"
+    VALUATION = "valuation"
+
+
 @dataclass(frozen=True)
 class EvaluationRow:
     achievement: Achievement
+    kind: str
     method: str
     detail: str
     result: str
     score: object
     on: date
+    value: Decimal | None = None
+    selected: bool = False
 
 
 @dataclass
@@ -55,17 +76,29 @@ class PeriodReport:
 
     def totals(self) -> dict:
         quota = selectors.quota_totals(self.quota_rows)
+        by_kind = {kind: 0 for kind in vars(EvaluationMethod).values() if isinstance(kind, str)}
+        for row in self.evaluations:
+            by_kind[row.kind] += 1
         return {
             "discoveries": len(self.discoveries),
             "evaluations": len(self.evaluations),
+            "evaluations_batch": by_kind[EvaluationMethod.BATCH],
+            "evaluations_batch_selected": sum(
+                1 for row in self.evaluations if row.kind == EvaluationMethod.BATCH and row.selected
+            ),
+            "evaluations_recommendation": by_kind[EvaluationMethod.RECOMMENDATION],
+            "evaluations_fast_track": by_kind[EvaluationMethod.FAST_TRACK],
+            "evaluations_valuation": by_kind[EvaluationMethod.VALUATION],
             "service_entries": len(self.service_entries),
+            "service_entries_recommendation": sum(
+                1 for a in self.service_entries if a.service_route == ServiceRoute.RECOMMENDATION
+            ),
             "landings": len(self.landings),
             "landmarks": sum(1 for item in self.landings if item.landmark),
+            "escalations_new": len(self.escalations),
             "escalations_open": sum(1 for item in self.escalations if _open_at(item, self.end)),
-            "escalations_new": sum(
-                1 for item in self.escalations if _local_date(item.escalated_at) >= self.start
-            ),
             "stalled": len(self.stalled),
+            "stalled_escalated": sum(1 for case in self.stalled if case.escalated_at_end),
             "quota_year": self.year,
             "quota_total": quota.quota,
             "quota_counted": quota.counted,
@@ -84,19 +117,28 @@ def _open_at(escalation: Escalation, day: date) -> bool:
 
 def period_report(start: date, end: date) -> PeriodReport:
     """Everything a report says about [start, end]; quota progress is the year's to `end`."""
-    after = selectors.before_day_after(end)
+    begin, after = start_of_day(start), selectors.before_day_after(end)
     report = PeriodReport(start=start, end=end)
     report.discoveries = list(
         selectors.discoveries_between(start, end)
         .select_related("discovering_unit", "field")
         .order_by("discovered_on", "pk")
     )
-    report.evaluations = _evaluations(start, end)
     report.service_entries = list(
         selectors.service_entries_between(start, end)
-        .select_related("discovering_unit", "field")
+        .select_related("discovering_unit", "field", "recommendation")
+        .prefetch_related(
+            Prefetch(
+                "evaluation_items",
+                queryset=BatchItem.objects.filter(decision=Decision.SELECTED)
+                .select_related("batch")
+                .order_by("-decided_at"),
+                to_attr="selections",
+            )
+        )
         .order_by("service_entered_at", "pk")
     )
+    report.evaluations = _evaluations(report.service_entries, start, end)
     report.landings = list(
         selectors.landings_between(start, end)
         .select_related(
@@ -109,28 +151,71 @@ def period_report(start: date, end: date) -> PeriodReport:
         .order_by("landed_on", "pk")
     )
     report.quota_rows = selectors.quota_progress(end.year, until=end)
+    # 久推不动报送: the stalled cases reported to their tier within the period.
     report.escalations = list(
-        Escalation.objects.filter(escalated_at__lt=after)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_of_day(start)))
+        Escalation.objects.filter(escalated_at__gte=begin, escalated_at__lt=after)
         .select_related("achievement__discovering_unit", "achievement__field")
-        .order_by("tier", "last_progress_on", "pk")
+        .order_by("escalated_at", "pk")
     )
     cases = with_case_facts(
         Achievement.objects.filter(status=AchievementStatus.SERVICE, service_entered_at__lt=after),
         today=end,
     ).filter(last_progress_on__lte=stalled_cutoff(end))
     report.stalled = list(cases.order_by("last_progress_on", "pk"))
+    # 已报送 as it stood at the end of the period, not as it stands today.
+    reported = set(
+        Escalation.objects.filter(
+            achievement__in=[case.pk for case in report.stalled], escalated_at__lt=after
+        )
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=after))
+        .values_list("achievement_id", flat=True)
+    )
     for case in report.stalled:
         case.assignee = case_assignee(case)
+        case.escalated_at_end = case.pk in reported
     return report
 
 
-def _evaluations(start: date, end: date) -> list[EvaluationRow]:
-    """Batch decisions, key recommendations and fast-track reviews completed in the period."""
+def _evaluations(entries: list[Achievement], start: date, end: date) -> list[EvaluationRow]:
+    """The evaluations completed in the period, of the four kinds: every entry into the service
+    library (its outcome: selected by a regular evaluation, or recommended directly), the
+    regular evaluations that did not select, the fast-track reviews issued and the valuation
+    reports issued. So 完成评价 counts at least every entry of 进入服务库."""
     begin, after = start_of_day(start), selectors.before_day_after(end)
-    rows = [
+    rows = []
+    for achievement in entries:
+        on = _local_date(achievement.service_entered_at)
+        if achievement.service_route == ServiceRoute.RECOMMENDATION:
+            recommendation = getattr(achievement, "recommendation", None)
+            rows.append(
+                EvaluationRow(
+                    achievement=achievement,
+                    kind=EvaluationMethod.RECOMMENDATION,
+                    method=str(_("重点入库推荐")),
+                    detail=recommendation.recommender_name if recommendation else "",
+                    result=str(_("直接入选服务库")),
+                    score=None,
+                    on=on,
+                )
+            )
+            continue
+        selection = achievement.selections[0] if achievement.selections else None
+        rows.append(
+            EvaluationRow(
+                achievement=achievement,
+                kind=EvaluationMethod.BATCH,
+                method=str(_("常规入库评价")),
+                detail=selection.batch.name if selection else "",
+                result=str(_("入选服务库")),
+                score=selection.mean_total if selection else None,
+                on=on,
+                selected=True,
+            )
+        )
+    rows += [
         EvaluationRow(
             achievement=item.achievement,
+            kind=EvaluationMethod.BATCH,
             method=str(_("常规入库评价")),
             detail=item.batch.name,
             result=item.get_decision_display(),
@@ -138,25 +223,13 @@ def _evaluations(start: date, end: date) -> list[EvaluationRow]:
             on=_local_date(item.decided_at),
         )
         for item in BatchItem.objects.filter(
-            decided_at__gte=begin, decided_at__lt=after, decision__in=selectors.DECIDED
+            decided_at__gte=begin, decided_at__lt=after, decision=Decision.NOT_SELECTED
         ).select_related("batch", "achievement__discovering_unit")
     ]
     rows += [
         EvaluationRow(
             achievement=item.achievement,
-            method=str(_("重点入库推荐")),
-            detail=item.recommender_name,
-            result=str(_("直接入选服务库")),
-            score=None,
-            on=_local_date(item.created_at),
-        )
-        for item in Recommendation.objects.filter(
-            created_at__gte=begin, created_at__lt=after
-        ).select_related("achievement__discovering_unit")
-    ]
-    rows += [
-        EvaluationRow(
-            achievement=item.achievement,
+            kind=EvaluationMethod.FAST_TRACK,
             method=str(_("快速落地评价")),
             detail=item.carrier_name or item.get_landing_form_display(),
             result=str(_("已出具意见")),
@@ -167,7 +240,22 @@ def _evaluations(start: date, end: date) -> list[EvaluationRow]:
             completed_at__gte=begin, completed_at__lt=after
         ).select_related("achievement__discovering_unit")
     ]
-    return sorted(rows, key=lambda row: (row.on, row.achievement.pk))
+    rows += [
+        EvaluationRow(
+            achievement=item.achievement,
+            kind=EvaluationMethod.VALUATION,
+            method=str(_("公允价值评价")),
+            detail=item.agency,
+            result=str(_("已出具评估报告")),
+            score=None,
+            on=item.valued_on,
+            value=item.value,
+        )
+        for item in Valuation.objects.filter(
+            status=ValuationStatus.COMPLETED, valued_on__gte=start, valued_on__lte=end
+        ).select_related("achievement__discovering_unit")
+    ]
+    return sorted(rows, key=lambda row: (row.on, row.achievement.pk, row.kind))
 
 
 # --- Titles and periods ---------------------------------------------------------------------------
@@ -223,52 +311,111 @@ def quarterly_periods(today: date, *, anchor: date) -> list[tuple[date, date]]:
 # --- The workbook ---------------------------------------------------------------------------------
 
 
-def _wan(value):
-    return format_wan(value) if value is not None else ""
-
-
 def _count(rows, width: int, *rest) -> list:
     """A totals row: “合计 n 项” under the first column, `rest` at the end, blanks between."""
-    return [_("合计 %(n)d 项") % {"n": len(rows)}, *[""] * (width - 1 - len(rest)), *rest]
+    return [_("合计 %(n)d 项") % {"n": len(rows)}, *[None] * (width - 1 - len(rest)), *rest]
 
 
-def report_sheets(report: PeriodReport) -> list[SheetSpec]:
+def overview_rows(report: PeriodReport) -> list[list]:
+    """The overview: each figure, and what exactly it counts (its section lists the items)."""
     totals = report.totals()
-    quota_total = totals["quota_total"]
-    rate = f"{round(100 * totals['quota_counted'] / quota_total)}%" if quota_total else ""
-    summary = [
+    return [
         [
             _("新发现成果（项）"),
             totals["discoveries"],
-            _("发现日期在本期内，已进入发现库及以后阶段"),
+            _("发现日期在本期内、已进入发现库及以后阶段的成果；清单见“新发现成果”"),
         ],
-        [_("完成评价（项）"), totals["evaluations"], _("常规入库评价确认、重点推荐、快速落地评价")],
-        [_("进入服务库（项）"), totals["service_entries"], ""],
-        [_("认定落地（项）"), totals["landings"], _("本期核验认定、落地日期在本期内")],
-        [_("其中标杆性成果（项）"), totals["landmarks"], _("综合经济贡献达到标杆门槛")],
+        [
+            _("完成评价（项）"),
+            totals["evaluations"],
+            _(
+                "本期完成的各类评价：常规入库评价 %(batch)d 项（入选服务库 %(selected)d 项、"
+                "未入选 %(rejected)d 项），重点入库推荐直接入选服务库 %(recommendation)d 项，"
+                "快速落地评价出具意见 %(fast_track)d 项，公允价值评价出具评估报告 %(valuation)d 项；"
+                "清单见“成果评价”"
+            )
+            % {
+                "batch": totals["evaluations_batch"],
+                "selected": totals["evaluations_batch_selected"],
+                "rejected": totals["evaluations_batch"] - totals["evaluations_batch_selected"],
+                "recommendation": totals["evaluations_recommendation"],
+                "fast_track": totals["evaluations_fast_track"],
+                "valuation": totals["evaluations_valuation"],
+            },
+        ],
+        [
+            _("进入服务库（项）"),
+            totals["service_entries"],
+            _(
+                "入库日期在本期内：经常规入库评价 %(batch)d 项、经重点入库推荐 %(recommendation)d 项"
+                "（均计入“完成评价”）；清单见“进入服务库”"
+            )
+            % {
+                "batch": totals["service_entries"] - totals["service_entries_recommendation"],
+                "recommendation": totals["service_entries_recommendation"],
+            },
+        ],
+        [
+            _("认定落地（项）"),
+            totals["landings"],
+            _("核验认定且落地日期在本期内；清单见“认定落地”"),
+        ],
+        [
+            _("其中标杆性成果（项）"),
+            totals["landmarks"],
+            _("综合经济贡献达到标杆门槛"),
+        ],
         [
             _("%(year)d年落地任务完成（项）") % {"year": report.year},
             totals["quota_counted"],
-            _("任务合计 %(total)d 项，完成率 %(rate)s，%(met)d/%(units)d 个单位已完成")
+            _("截至期末。任务合计 %(total)d 项，完成率 %(rate)s，%(met)d/%(units)d 个单位已完成")
             % {
-                "total": quota_total,
-                "rate": rate or "—",
+                "total": totals["quota_total"],
+                "rate": f"{round(100 * totals['quota_counted'] / totals['quota_total'])}%"
+                if totals["quota_total"]
+                else "—",
                 "met": totals["quota_units_met"],
                 "units": totals["quota_units"],
             },
         ],
-        [_("久推不动报送（期末未解除）"), totals["escalations_open"], ""],
-        [_("其中本期新报送"), totals["escalations_new"], ""],
-        [_("久推不动成果（项）"), totals["stalled"], _("截至期末无实质性进展超过规定天数")],
+        [
+            _("本期报送久推不动（项）"),
+            totals["escalations_new"],
+            _("报送日期在本期内，其中期末未解除 %(open)d 项；清单见“久推不动报送”")
+            % {"open": totals["escalations_open"]},
+        ],
+        [
+            _("期末久推不动成果（项）"),
+            totals["stalled"],
+            _(
+                "截至期末无实质性进展超过 %(days)d 天的服务库成果，其中期末已报送 %(reported)d 项；"
+                "清单见“久推不动成果”"
+            )
+            % {
+                "days": settings.SERVICE_STALLED_AFTER_DAYS,
+                "reported": totals["stalled_escalated"],
+            },
+        ],
     ]
+
+
+def report_sheets(report: PeriodReport) -> list[SheetSpec]:
+    """The workbook's sheets, their rows as lists (read by the workbook and the page alike)."""
+    sheets = _sheets(report)
+    for sheet in sheets:
+        sheet.rows = list(sheet.rows)
+    return sheets
+
+
+def _sheets(report: PeriodReport) -> list[SheetSpec]:
     tiers = dict(EscalationTier.choices)
     end = report.end
     return [
         SheetSpec(
             title=_("概览"),
             headers=[_("指标"), _("数量"), _("说明")],
-            rows=summary,
-            widths=[30, 12, 60],
+            rows=overview_rows(report),
+            widths=[30, 12, 90],
         ),
         SheetSpec(
             title=_("新发现成果"),
@@ -280,19 +427,23 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
                 _("发现日期"),
                 _("预期综合经济贡献（万元）"),
             ],
-            rows=(
+            rows=[
                 [
                     a.title,
                     a.discovering_unit.short_name,
                     a.get_kind_display(),
                     a.field.name,
                     a.discovered_on,
-                    _wan(a.expected_contribution),
+                    wan(a.expected_contribution),
                 ]
                 for a in report.discoveries
-            ),
+            ],
             widths=[40, 16, 10, 16, 12, 18],
-            totals=_count(report.discoveries, 6),
+            totals=_count(
+                report.discoveries,
+                6,
+                wan(sum(a.expected_contribution or 0 for a in report.discoveries)),
+            ),
         ),
         SheetSpec(
             title=_("成果评价"),
@@ -300,25 +451,27 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
                 _("成果名称"),
                 _("发现单位"),
                 _("评价方式"),
-                _("批次或推荐单位"),
+                _("批次、推荐单位或评估机构"),
                 _("结果"),
                 _("综合得分"),
+                _("评估价值（万元）"),
                 _("日期"),
             ],
-            rows=(
+            rows=[
                 [
                     row.achievement.title,
                     row.achievement.discovering_unit.short_name,
                     row.method,
                     row.detail,
                     row.result,
-                    row.score if row.score is not None else "",
+                    row.score,
+                    wan(row.value),
                     row.on,
                 ]
                 for row in report.evaluations
-            ),
-            widths=[40, 16, 14, 28, 14, 10, 12],
-            totals=_count(report.evaluations, 7),
+            ],
+            widths=[40, 16, 14, 28, 14, 10, 16, 12],
+            totals=_count(report.evaluations, 8),
         ),
         SheetSpec(
             title=_("进入服务库"),
@@ -330,19 +483,23 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
                 _("入库日期"),
                 _("预期综合经济贡献（万元）"),
             ],
-            rows=(
+            rows=[
                 [
                     a.title,
                     a.discovering_unit.short_name,
                     a.field.name,
                     a.get_service_route_display(),
                     _local_date(a.service_entered_at),
-                    _wan(a.expected_contribution),
+                    wan(a.expected_contribution),
                 ]
                 for a in report.service_entries
-            ),
+            ],
             widths=[40, 16, 16, 14, 12, 18],
-            totals=_count(report.service_entries, 6),
+            totals=_count(
+                report.service_entries,
+                6,
+                wan(sum(a.expected_contribution or 0 for a in report.service_entries)),
+            ),
         ),
         landing_sheet(report.landings, title=_("认定落地"), totals=True),
         quota_sheet(report),
@@ -354,26 +511,28 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
                 _("发现单位"),
                 _("预期综合经济贡献（万元）"),
                 _("最近进展日期"),
-                _("无进展天数（截至期末）"),
+                _("报送时无进展天数"),
                 _("报送日期"),
                 _("期末状态"),
             ],
-            rows=(
+            rows=[
                 [
                     e.achievement.title,
                     str(tiers[e.tier]),
                     e.achievement.discovering_unit.short_name,
-                    _wan(e.expected_contribution),
+                    wan(e.expected_contribution),
                     e.last_progress_on,
-                    (end - e.last_progress_on).days,
+                    (_local_date(e.escalated_at) - e.last_progress_on).days,
                     _local_date(e.escalated_at),
                     _("未解除") if _open_at(e, end) else _("已解除"),
                 ]
                 for e in report.escalations
-            ),
+            ],
             widths=[40, 22, 16, 18, 14, 14, 12, 10],
             totals=_count(
-                report.escalations, 8, _("未解除 %(n)d 项") % {"n": totals["escalations_open"]}
+                report.escalations,
+                8,
+                _("未解除 %(n)d 项") % {"n": report.totals()["escalations_open"]},
             ),
         ),
         SheetSpec(
@@ -385,9 +544,9 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
                 _("最近进展日期"),
                 _("无进展天数（截至期末）"),
                 _("报送层级"),
-                _("已报送"),
+                _("期末已报送"),
             ],
-            rows=(
+            rows=[
                 [
                     case.title,
                     case.discovering_unit.short_name,
@@ -395,12 +554,16 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
                     case.last_progress_on,
                     (end - case.last_progress_on).days,
                     str(tiers[case.tier]),
-                    _("是") if case.is_escalated else _("否"),
+                    _("是") if case.escalated_at_end else _("否"),
                 ]
                 for case in report.stalled
+            ],
+            widths=[40, 16, 12, 14, 14, 22, 10],
+            totals=_count(
+                report.stalled,
+                7,
+                _("已报送 %(n)d 项") % {"n": sum(1 for c in report.stalled if c.escalated_at_end)},
             ),
-            widths=[40, 16, 12, 14, 14, 22, 8],
-            totals=_count(report.stalled, 7),
         ),
     ]
 
@@ -422,16 +585,16 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
             _("标杆性成果要求"),
             _("标杆完成情况"),
         ],
-        rows=(
+        rows=[
             [
                 row.unit.name,
                 row.quota if row.quota is not None else _("无任务"),
                 row.offset,
                 row.landed,
                 row.counted,
-                f"{row.percent}%" if row.quota else "",
-                row.remaining if row.remaining is not None else "",
-                row.surplus or "",
+                percent(row.percent, 100) if row.quota else None,  # the dashboard's figure
+                row.remaining,
+                row.surplus if row.quota is not None else None,
                 row.quota_row.landmark_requirement if row.quota_row else "",
                 "；".join(
                     f"{item.label}：{item.achieved}/{item.requirement.count}"
@@ -439,7 +602,7 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
                 ),
             ]
             for row in rows
-        ),
+        ],
         widths=[30, 12, 12, 14, 12, 8, 10, 10, 50, 40],
         totals=[
             _("合计"),
@@ -447,10 +610,40 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
             totals.offset,
             totals.landed,
             totals.counted,
-            f"{round(100 * totals.counted / totals.quota)}%" if totals.quota else "",
+            percent(totals.counted, totals.quota),
             totals.remaining,
             totals.surplus,
             "",
             "",
         ],
     )
+
+
+# --- The report page: the sections as text ----------------------------------------------------
+
+
+def display(value) -> str:
+    """A cell of a sheet as the report page shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, Formatted):
+        if value.number_format == PERCENT:
+            return f"{round(100 * value.value)}%"
+        return format_wan(value.value * WAN_IN_YUAN)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def report_sections(sheets: list[SheetSpec]) -> list[dict]:
+    """The sheets as the report page shows them (stored with the report, so the page says what
+    the file says): title, headers, rows and totals as text."""
+    return [
+        {
+            "title": str(sheet.title),
+            "headers": [str(header) for header in sheet.headers],
+            "rows": [[display(value) for value in row] for row in sheet.rows],
+            "totals": [display(value) for value in sheet.totals or []],
+        }
+        for sheet in sheets
+    ]

@@ -638,3 +638,15 @@ def city_overview(year: int) -> CityOverview:
         )
         cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
     return overview
+
+
+# --- Reports -------------------------------------------------------------------------------------
+
+
+def quota_behind(rows: list[QuotaProgress], *, until: date) -> list[QuotaProgress]:
+    """Units with a quota whose completion is behind the time elapsed in the year at `until`
+    (时间进度: by 30 June a unit should have done half its quota), furthest behind first."""
+    start, end = year_bounds(until.year)
+    elapsed = Decimal((until - start).days + 1) / Decimal((end - start).days + 1)
+    behind = [row for row in rows if row.quota and row.counted < row.quota * elapsed]
+    return sorted(behind, key=lambda row: (row.counted / row.quota, -row.quota, row.unit.code))

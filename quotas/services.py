@@ -20,12 +20,14 @@ from towns.excel import write_workbook
 from towns.models import Unit, User
 from towns.services import notification_send
 
+from .briefs import brief_docx, previous_period
 from .choices import ReportKind
 from .models import DiscoveryTarget, LandingQuota, LandmarkRequirement, Report
 from .reports import (
     biweekly_periods,
     period_report,
     quarterly_periods,
+    report_sections,
     report_sheets,
     report_title,
 )
@@ -170,7 +172,8 @@ def _leaders() -> list[User]:
 def report_generate(
     *, kind: str, start: date, end: date, acting_user: User | None = None
 ) -> Report:
-    """Build the report of a period, store its .xlsx and announce it to the leaders (once).
+    """Build the report of a period, store its .xlsx, its Word brief and the lists its page
+    shows, and announce it to the leaders (once).
 
     One report per kind and period: generating it again replaces the stored one (its file
     too), never adds a second. `acting_user` is None for the scheduled reports."""
@@ -180,9 +183,19 @@ def report_generate(
     if end > timezone.localdate():
         raise ValidationError({"end": _("截止日期不能晚于今天。")})
     data = period_report(start, end)
+    sheets = report_sheets(data)
     buffer = io.BytesIO()
-    write_workbook(report_sheets(data), buffer)
-    name = f"{kind}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    write_workbook(sheets, buffer)
+    sections = report_sections(sheets)
+    title = report_title(kind, start, end)
+    brief = brief_docx(
+        kind=kind,
+        title=title,
+        report=data,
+        previous=period_report(*previous_period(kind, start, end)),
+        sections=sections,
+    )
+    name = f"{kind}-{start:%Y%m%d}-{end:%Y%m%d}"
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -190,9 +203,11 @@ def report_generate(
                     kind=kind,
                     start=start,
                     end=end,
-                    title=report_title(kind, start, end),
+                    title=title,
                     totals=data.totals(),
-                    content=ContentFile(buffer.getvalue(), name=name),
+                    sections=sections,
+                    content=ContentFile(buffer.getvalue(), name=f"{name}.xlsx"),
+                    brief=ContentFile(brief, name=f"{name}.docx"),
                     acting_user=acting_user,
                 )
         except IntegrityError:
@@ -202,23 +217,27 @@ def report_generate(
     raise AssertionError("unreachable")
 
 
-def _report_store(*, kind, start, end, title, totals, content, acting_user) -> Report:
+def _report_store(
+    *, kind, start, end, title, totals, sections, content, brief, acting_user
+) -> Report:
     report = (
         Report.objects.select_for_update()
         .filter(kind=kind, period_start=start, period_end=end)
         .first()
     )
-    old_name = report.file.name if report else ""
+    old_names = [f.name for f in (report.file, report.brief) if f] if report else []
     if report is None:
         report = Report(kind=kind, period_start=start, period_end=end, generation_count=0)
-    report.title, report.totals = title, totals
+    report.title, report.totals, report.sections = title, totals, sections
     report.generated_at, report.generated_by = timezone.now(), acting_user
     report.generation_count += 1
     report.file.save(content.name, content, save=False)
+    report.brief.save(brief.name, brief, save=False)
     report.save()
-    if old_name and old_name != report.file.name:
+    stale = [name for name in old_names if name not in (report.file.name, report.brief.name)]
+    if stale:
         storage = report.file.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+        transaction.on_commit(lambda: [storage.delete(name) for name in stale])
     announced = Report.objects.filter(pk=report.pk, announced_at__isnull=True).update(
         announced_at=timezone.now()
     )

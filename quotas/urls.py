@@ -13,5 +13,6 @@ urlpatterns = [
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("reports/<int:pk>/brief/", views.report_brief, name="report_brief"),
     path("reports/<int:pk>/regenerate/", views.report_regenerate, name="report_regenerate"),
 ]

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -403,7 +404,7 @@ class ReportListView(FilteredListView):
 
     def get_scoped_queryset(self):
         require_perm(self.request.user, "quotas.view_reports")
-        return Report.objects.select_related("generated_by")
+        return Report.objects.select_related("generated_by").defer("sections")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -440,32 +441,54 @@ def _report(request, pk) -> Report:
     return get_object_or_404(Report.objects.select_related("generated_by"), pk=pk)
 
 
+# Rows of each section shown on the report page; the whole section is one click away.
+REPORT_SECTION_PREVIEW = 10
+REPORT_SECTION_PAGE = 50
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 @login_required
 def report_detail(request, pk: int):
+    """The overview (each figure and what it counts) and every section's list: the first rows
+    of each, or one whole section page by page (?section=n)."""
     report = _report(request, pk)
-    totals = report.totals
-    figures = [
-        (_("新发现成果"), totals.get("discoveries", 0)),
-        (_("完成评价"), totals.get("evaluations", 0)),
-        (_("进入服务库"), totals.get("service_entries", 0)),
-        (_("认定落地"), totals.get("landings", 0)),
-        (_("其中标杆性成果"), totals.get("landmarks", 0)),
-        (
-            _("%(year)s年落地任务完成") % {"year": totals.get("quota_year", "")},
-            f"{totals.get('quota_counted', 0)} / {totals.get('quota_total', 0)}",
-        ),
-        (_("久推不动报送（期末未解除）"), totals.get("escalations_open", 0)),
-        (_("久推不动成果"), totals.get("stalled", 0)),
-    ]
+    overview, *sections = report.sections or [None]
+    chosen = request.GET.get("section", "")
+    if chosen.isdigit() and 0 < int(chosen) <= len(sections):
+        index = int(chosen)
+        section = sections[index - 1]
+        page = Paginator(section["rows"], REPORT_SECTION_PAGE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "quotas/report_section.html",
+            {"report": report, "section": section, "index": index, "page_obj": page},
+        )
+    for index, section in enumerate(sections, start=1):
+        section["index"] = index
+        section["count"] = len(section["rows"])
+        section["preview"] = section["rows"][:REPORT_SECTION_PREVIEW]
     return render(
         request,
         "quotas/report_detail.html",
         {
             "report": report,
-            "figures": figures,
+            "overview": overview,
+            "sections": sections,
+            "figures": _legacy_figures(report.totals) if overview is None else [],
             "can_regenerate": request.user.has_perm("quotas.regenerate_report"),
         },
     )
+
+
+def _legacy_figures(totals: dict) -> list[tuple[str, object]]:
+    """A report stored before its lists were kept: its counts only, until it is re-made."""
+    return [
+        (_("新发现成果"), totals.get("discoveries", 0)),
+        (_("完成评价"), totals.get("evaluations", 0)),
+        (_("进入服务库"), totals.get("service_entries", 0)),
+        (_("认定落地"), totals.get("landings", 0)),
+        (_("久推不动成果"), totals.get("stalled", 0)),
+    ]
 
 
 @login_required
@@ -474,6 +497,20 @@ def report_download(request, pk: int):
     if not report.file:
         raise Http404
     return protected_file_response(report.file, download_name=f"{report.title}.xlsx")
+
+
+@login_required
+def report_brief(request, pk: int):
+    """The Word brief (简报), for whoever may read the report."""
+    report = _report(request, pk)
+    if not report.brief:
+        raise Http404
+    return FileResponse(
+        report.brief.open("rb"),
+        as_attachment=True,
+        filename=_("%(title)s（简报）.docx") % {"title": report.title},
+        content_type=DOCX_CONTENT_TYPE,
+    )
 
 
 @login_required

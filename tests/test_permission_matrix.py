@@ -117,6 +117,7 @@ PK = {
     "evaluation:valuation_report": "valuation",
     "report_detail": "report",
     "report_download": "report",
+    "report_brief": "report",
     "report_regenerate": "report",
     # API
     "demand-detail": "demand",
@@ -466,6 +467,7 @@ poc-center-detail                            GET  F F F A F F A F F F A
 poc-center-list                              GET  F F F A F F A F F F A
 report_detail                                GET  L F F A F F A F F F A
 report_download                              GET  L F F A F F A F F F A
+report_brief                                 GET  L F F A F F A F F F A
 report_list                                  GET  L F F A F F A F F F A
 report_regenerate                            GET  L M M M M M M M M M M
 report_regenerate                            POST L F F R F F F F F F R

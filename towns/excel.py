@@ -10,7 +10,8 @@ transaction.
 
 Writing: `xlsx_response` streams rows through openpyxl's write-only mode (constant memory),
 with Chinese headers, a frozen header row, and text that Excel would run as a formula
-neutralised.
+neutralised. Money is written as a number of 万元 with a 万元 number format (`wan(yuan)`), and
+ratios as percentages (`percent(ratio)`), so that Excel can sum and sort them.
 """
 
 import re
@@ -18,6 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import chain, islice
 from typing import Any
 
@@ -30,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from .limits import MAX_WORKBOOK_BYTES as MAX_UPLOAD_BYTES
+from .money import WAN
 from .parsing import ParseError, clean_text, is_blank
 from .uploads import rename_for_kind
 from .validators import strip_control_characters
@@ -265,6 +268,33 @@ def neutralize(value):
     return value
 
 
+# Every amount of money in every workbook: a number of 万元, shown as 1,234.50万元.
+WAN_FORMAT = '#,##0.00"万元"'
+PERCENT_FORMAT = "0%"
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number written with an Excel number format (the value stays a number)."""
+
+    value: int | float | Decimal
+    number_format: str
+
+
+def wan(yuan) -> Formatted | None:
+    """An amount in yuan as the number of 万元 it is, with the 万元 format; None stays empty."""
+    if yuan is None or yuan == "":
+        return None
+    return Formatted(Decimal(yuan) / WAN, WAN_FORMAT)
+
+
+def percent(part, whole) -> Formatted | None:
+    """part / whole as a percentage cell; empty when there is no whole."""
+    if not whole:
+        return None
+    return Formatted(Decimal(part) / Decimal(whole), PERCENT_FORMAT)
+
+
 @dataclass
 class SheetSpec:
     title: str
@@ -277,6 +307,20 @@ class SheetSpec:
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="0B4EA2")
 _TOTAL_FONT = Font(bold=True)
+
+
+def _write_cell(sheet, value, font: Font | None = None):
+    """A plain value as it is (the fast path), or a cell with its number format or font."""
+    if isinstance(value, Formatted):
+        cell = WriteOnlyCell(sheet, value=value.value)
+        cell.number_format = value.number_format
+    elif font is None:
+        return neutralize(value)
+    else:
+        cell = WriteOnlyCell(sheet, value=neutralize(value))
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def write_workbook(sheets: Sequence[SheetSpec], target) -> None:
@@ -297,14 +341,9 @@ def write_workbook(sheets: Sequence[SheetSpec], target) -> None:
             header_cells.append(cell)
         sheet.append(header_cells)
         for row in spec.rows:
-            sheet.append([neutralize(value) for value in row])
+            sheet.append([_write_cell(sheet, value) for value in row])
         if spec.totals is not None:
-            total_cells = []
-            for value in spec.totals:
-                cell = WriteOnlyCell(sheet, value=neutralize(value))
-                cell.font = _TOTAL_FONT
-                total_cells.append(cell)
-            sheet.append(total_cells)
+            sheet.append([_write_cell(sheet, value, _TOTAL_FONT) for value in spec.totals])
     workbook.save(target)
 
 

@@ -3,8 +3,9 @@ person gets one, a milestone plan (every other case), monthly follow-ups since i
 the month-end flags and escalations the periodic jobs would have produced. Idempotent: a case
 that already has an assignment is left alone."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
@@ -67,6 +68,16 @@ NO_PROGRESS = [
 ]
 
 
+def _escalated_when_due(escalations) -> None:
+    """The daily job escalates a case the morning it crosses the stalled threshold: date the
+    demo's escalations so, and the reports of past fortnights show them when they happened."""
+    now = timezone.now()
+    for escalation in escalations:
+        due = escalation.last_progress_on + timedelta(days=settings.SERVICE_STALLED_AFTER_DAYS)
+        moment = timezone.make_aware(datetime.combine(due, time(9)))
+        Escalation.objects.filter(pk=escalation.pk).update(escalated_at=min(moment, now))
+
+
 def _liaisons_by_unit(ctx) -> dict[int, object]:
     return {
         user.unit_id: user
@@ -120,7 +131,7 @@ def seed_cases(ctx) -> None:
                         )
         _follow_ups(ctx, case, assignee, entered=entered, today=today, stalled=stalled, index=index)
     follow_ups_flag_missing(today=today)
-    escalations_refresh(today=today)
+    _escalated_when_due(escalations_refresh(today=today))
     _instruction(ctx)
     ctx.say(f"成果服务库：{len(cases)} 项成果已分配责任人并补充跟踪记录。")
 

@@ -22,10 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from towns.excel import Column, ImportIssue, ImportResult, SheetImporter, SheetSpec
+from towns.excel import Column, ImportIssue, ImportResult, SheetImporter, SheetSpec, wan
 from towns.models import Division, Industry, Unit
 from towns.parsing import (
-    WAN,
     ParseError,
     parse_amount,
     parse_date,
@@ -574,10 +573,6 @@ def _labels(choices, codes: Iterable[str]) -> str:
     return "、".join(str(lookup.get(code, code)) for code in codes or [])
 
 
-def _wan(amount: Decimal | None):
-    return None if amount is None else float(amount / WAN)
-
-
 def export_rows(queryset, user) -> Iterable[list]:
     """One row per record, contact data masked as the user must see it; streamed in chunks."""
     for a in queryset.iterator(chunk_size=1000):
@@ -596,8 +591,8 @@ def export_rows(queryset, user) -> Iterable[list]:
             contact.name,
             contact.phone,
             contact.email,
-            _wan(a.expected_contribution),
-            _wan(a.funding_need),
+            wan(a.expected_contribution),
+            wan(a.funding_need),
             _labels(CooperationMode, a.cooperation_modes),
             a.get_source_channel_display(),
             str(a.discovering_unit),

@@ -4,8 +4,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from towns.excel import SheetSpec
-from towns.money import format_wan
+from towns.excel import SheetSpec, wan
 
 from ..models import Landing
 
@@ -43,7 +42,7 @@ def landing_sheet(landings: Iterable[Landing], *, title: str, totals: bool = Fal
                 landing.division.name if landing.division_id else "",
                 landing.credited_unit.short_name if landing.credited_unit_id else "",
                 landing.get_credit_basis_display() if landing.credit_basis else "",
-                format_wan(landing.economic_contribution),
+                wan(landing.economic_contribution),
                 landing.get_landmark_display() if landing.landmark else "",
                 landing.verified_by.display_name if landing.verified_by_id else "",
             ]
@@ -53,7 +52,7 @@ def landing_sheet(landings: Iterable[Landing], *, title: str, totals: bool = Fal
         totals=[
             _("合计 %(n)d 项") % {"n": len(rows)},
             *[""] * 9,
-            format_wan(sum(landing.economic_contribution or 0 for landing in rows)),
+            wan(sum(landing.economic_contribution or 0 for landing in rows)),
             sum(1 for landing in rows if landing.landmark),
             "",
         ]

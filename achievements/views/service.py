@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from towns.excel import SheetSpec
+from towns.excel import SheetSpec, wan
 from towns.lists import FilteredListView
-from towns.money import format_wan
 
 from ..choices import AchievementStatus, EscalationTier
 from ..filters.service import EscalationFilter, ServiceCaseFilter
@@ -96,7 +95,7 @@ class ServiceCaseListView(CaseRows, FilteredListView):
                     case.get_service_route_display(),
                     case.get_status_display(),
                     case.assignee.display_name if case.assignee else "",
-                    format_wan(case.expected_contribution),
+                    wan(case.expected_contribution),
                     str(tiers[case.tier]),
                     case.last_follow_up_period.strftime("%Y-%m")
                     if case.last_follow_up_period
@@ -306,7 +305,7 @@ class EscalationListView(FilteredListView):
                     escalation.get_tier_display(),
                     escalation.achievement.discovering_unit.short_name,
                     escalation.achievement.field.name,
-                    format_wan(escalation.expected_contribution),
+                    wan(escalation.expected_contribution),
                     assignments[0].assignee.display_name if assignments else "",
                     escalation.last_progress_on,
                     (today - escalation.last_progress_on).days,

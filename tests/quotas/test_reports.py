@@ -253,7 +253,9 @@ def test_the_workbook_has_one_sheet_per_section_with_chinese_headers_and_totals(
     assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
     landings = list(book["认定落地"].values)
     assert landings[0][:3] == ("成果名称", "成果类型", "所属领域")
-    assert landings[-1][0] == "合计 1 项" and landings[-1][10] == "20,000"
+    # 2亿元 as a number of 万元 that Excel can sum, shown as “20,000.00万元”.
+    assert landings[-1][0] == "合计 1 项" and landings[-1][10] == 20000
+    assert book["认定落地"].cell(row=3, column=11).number_format == '#,##0.00"万元"'
     assert list(book["进入服务库"].values)[-1][0] == "合计 1 项"
     quota = list(book["2024年落地任务进度"].values)
     ssh = next(row for row in quota if row[0] == "东莞松山湖高新技术产业开发区")
