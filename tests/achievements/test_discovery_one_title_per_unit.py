@@ -273,13 +273,18 @@ def test_two_sessions_confirming_the_same_sheet_at_the_same_moment_import_it_onc
 def test_one_preview_confirmed_twice_at_the_same_moment_imports_once():
     (client,) = clients_of_unit(unit("dgut"), 1)
     batch = preview(client, sheet_bytes(50))
+    # The same user in a second session (each keeps its own messages).
+    other = Client()
+    other.force_login(batch.uploaded_by)
     url = reverse("achievement_import_confirm", args=[batch.pk])
-    responses = at_the_same_moment(lambda: client.post(url), lambda: client.post(url))
+    responses = at_the_same_moment(lambda: client.post(url), lambda: other.post(url))
     assert Achievement.objects.count() == 50
-    assert sorted(r["Location"] for r in responses) == sorted(
+    locations = [r["Location"] for r in responses]
+    assert sorted(locations) == sorted(
         [reverse("achievement_import_preview", args=[batch.pk]), LIST_AFTER_IMPORT]
     )
-    page = client.get(reverse("achievement_import_preview", args=[batch.pk])).content.decode()
+    loser = [client, other][locations.index(reverse("achievement_import_preview", args=[batch.pk]))]
+    page = loser.get(reverse("achievement_import_preview", args=[batch.pk])).content.decode()
     assert "该文件已导入或已取消，请勿重复操作。" in page
     batch.refresh_from_db()
     assert (batch.status, batch.imported_count) == (ImportStatus.IMPORTED, 50)
