@@ -68,7 +68,11 @@ class PeriodReport:
             "stalled": len(self.stalled),
             "quota_year": self.year,
             "quota_total": quota.quota,
-            "quota_counted": quota.counted,
+            "quota_landed": quota.landed,
+            "quota_offset_in": quota.offset_in,
+            "quota_offset_out": quota.offset_out,
+            "quota_completed": quota.completed,
+            "quota_surplus": quota.surplus,
             "quota_units_met": quota.units_met,
             "quota_units": quota.units_with_quota,
         }
@@ -235,7 +239,7 @@ def _count(rows, width: int, *rest) -> list:
 def report_sheets(report: PeriodReport) -> list[SheetSpec]:
     totals = report.totals()
     quota_total = totals["quota_total"]
-    rate = f"{round(100 * totals['quota_counted'] / quota_total)}%" if quota_total else ""
+    rate = f"{selectors.completion_percent(totals['quota_completed'], quota_total)}%"
     summary = [
         [
             _("新发现成果（项）"),
@@ -248,11 +252,11 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
         [_("其中标杆性成果（项）"), totals["landmarks"], _("综合经济贡献达到标杆门槛")],
         [
             _("%(year)d年落地任务完成（项）") % {"year": report.year},
-            totals["quota_counted"],
+            totals["quota_completed"],
             _("任务合计 %(total)d 项，完成率 %(rate)s，%(met)d/%(units)d 个单位已完成")
             % {
                 "total": quota_total,
-                "rate": rate or "—",
+                "rate": rate if quota_total else "—",
                 "met": totals["quota_units_met"],
                 "units": totals["quota_units"],
             },
@@ -406,19 +410,19 @@ def report_sheets(report: PeriodReport) -> list[SheetSpec]:
 
 
 def quota_sheet(report: PeriodReport) -> SheetSpec:
+    """The year's quota table as the landing-quota page shows it: same rows, columns, totals."""
     rows = report.quota_rows
     totals = selectors.quota_totals(rows)
+    labels = selectors.FIGURE_LABELS
     return SheetSpec(
         title=_("%(year)d年落地任务进度") % {"year": report.year},
         headers=[
             _("单位"),
-            _("年度任务（项）"),
-            _("上年抵扣（项）"),
-            _("本年已落地（项）"),
-            _("合计完成（项）"),
-            _("完成率"),
-            _("尚差（项）"),
-            _("超额（项）"),
+            _("%(label)s（项）") % {"label": labels["quota"]},
+            *(_("%(label)s（项）") % {"label": labels[key]} for key in QUOTA_FIGURES),
+            labels["percent"],
+            _("%(label)s（项）") % {"label": labels["remaining"]},
+            _("%(label)s（项）") % {"label": labels["surplus"]},
             _("标杆性成果要求"),
             _("标杆完成情况"),
         ],
@@ -426,9 +430,7 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
             [
                 row.unit.name,
                 row.quota if row.quota is not None else _("无任务"),
-                row.offset,
-                row.landed,
-                row.counted,
+                *(getattr(row, key) for key in QUOTA_FIGURES),
                 f"{row.percent}%" if row.quota else "",
                 row.remaining if row.remaining is not None else "",
                 row.surplus or "",
@@ -440,17 +442,19 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
             ]
             for row in rows
         ),
-        widths=[30, 12, 12, 14, 12, 8, 10, 10, 50, 40],
+        widths=[30, 12, 12, 12, 14, 12, 8, 10, 10, 50, 40],
         totals=[
             _("合计"),
             totals.quota,
-            totals.offset,
-            totals.landed,
-            totals.counted,
-            f"{round(100 * totals.counted / totals.quota)}%" if totals.quota else "",
+            *(getattr(totals, key) for key in QUOTA_FIGURES),
+            f"{totals.percent}%" if totals.quota else "",
             totals.remaining,
             totals.surplus,
             "",
             "",
         ],
     )
+
+
+# The columns of a quota row, in the page's and the workbook's order.
+QUOTA_FIGURES = ("landed", "offset_in", "offset_out", "completed")

@@ -119,7 +119,7 @@ def test_the_dashboard_ranks_units_and_drills_down(client, leader, center_staff)
     page = client.get(reverse("dashboard"), {"year": 2024}).content.decode()
     data = chart_data(page)
     assert data["quota"]["units"][0] == "大朗"  # 1 of 1: best completion first
-    assert data["quota"]["counted"][:2] == [1, 1] and data["quota"]["quota"][:2] == [1, 6]
+    assert data["quota"]["completed"][:2] == [1, 1] and data["quota"]["quota"][:2] == [1, 6]
     assert len(data["quota"]["units"]) == 26
     assert data["funnel"]["stages"][-1] == {"name": "认定落地", "value": 2}
     assert len(data["trend"]["months"]) == 12

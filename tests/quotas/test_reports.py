@@ -292,17 +292,18 @@ def test_the_report_of_a_year_has_the_totals_of_the_dashboard(center_staff, port
     quota = selectors.quota_totals(selectors.quota_progress(2025))
     trend = selectors.monthly_trend(2025)
     assert totals["landings"] == kpis[CityMetric.ACHIEVEMENTS_LANDED] == 4
-    assert totals["quota_counted"] == quota.counted == 5  # 谢岗's 2024 landing offsets 2025
+    assert totals["quota_completed"] == quota.completed == 5  # 谢岗's 2024 landing offsets 2025
     assert totals["quota_total"] == quota.quota == 123
     assert totals["quota_units_met"] == quota.units_met
     assert totals["discoveries"] == sum(m.discovered for m in trend)
     assert totals["service_entries"] == sum(m.service for m in trend)
     book = workbook(report)
     dashboard_rows = {
-        row.unit.name: (row.quota, row.offset, row.landed) for row in selectors.quota_progress(2025)
+        row.unit.name: (row.quota, row.landed, row.offset_in, row.offset_out, row.completed)
+        for row in selectors.quota_progress(2025)
     }
     sheet_rows = {
-        row[0]: (row[1] if row[1] != "无任务" else None, row[2], row[3])
+        row[0]: (row[1] if row[1] != "无任务" else None, *row[2:6])
         for row in list(book["2025年落地任务进度"].values)[1:-1]
     }
     assert sheet_rows == dashboard_rows
