@@ -220,9 +220,9 @@ def offsets_into(year: int, holders: dict[int, set[int]] | None = None) -> dict[
     """unit id -> landings of earlier years that offset (抵扣) the unit's `year` quota.
 
     A division without a quota in a year that has a quota table (the 2024 annex, 2025, …)
-    offsets its next quota with that year's landings; if its next year has no quota either,
-    the landings wait for the first later year in which it has one. Only a unit with a `year`
-    quota receives an offset, and each landing offsets one quota only."""
+    offsets the quota of its next year with a quota with that year's landings (see
+    `offset_target_year`). Only a unit with a `year` quota receives an offset, and each landing
+    offsets one quota only."""
     holders = _quota_holders() if holders is None else holders
     receivers = holders.get(year, set())
     earlier = [y for y in holders if y < year]
@@ -238,20 +238,26 @@ def offsets_into(year: int, holders: dict[int, set[int]] | None = None) -> dict[
     )
     offsets: dict[int, int] = {}
     for landed_year, unit_id, n in rows:
-        # The landings of a quota-less year after the unit's previous quota, not before it.
-        between = range(landed_year, year)
-        if landed_year in holders and all(unit_id not in holders.get(y, ()) for y in between):
+        if (
+            landed_year in holders
+            and unit_id not in holders[landed_year]
+            and offset_target_year(unit_id, landed_year, holders) == year
+        ):
             offsets[unit_id] = offsets.get(unit_id, 0) + n
     return offsets
 
 
 def offset_target_year(unit_id: int, year: int, holders: dict[int, set[int]]) -> int:
-    """The year whose quota the unit's `year` landings offset: the first later year in which
-    it holds a quota, or whose quota table is not set yet (it may get one there)."""
-    later = year + 1
-    while later in holders and unit_id not in holders[later]:
-        later += 1
-    return later
+    """The year whose quota a division's quota-less `year` landings offset: the first later
+    year in which it holds a quota; while no year gives it one, the first later year whose
+    quota table is not set yet (it may get one there)."""
+    later = [y for y, units in holders.items() if y > year and unit_id in units]
+    if later:
+        return min(later)
+    target = year + 1
+    while target in holders:
+        target += 1
+    return target
 
 
 @dataclass(frozen=True)
@@ -666,6 +672,25 @@ def evaluated_between(start: date, end: date) -> QuerySet[Achievement]:
 
 def discoveries_between(start: date, end: date) -> QuerySet[Achievement]:
     return Achievement.objects.discovered().filter(discovered_on__gte=start, discovered_on__lte=end)
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """The counts a report gives for [start, end], each from the selector its sheet lists."""
+
+    discovered: int
+    evaluated: int
+    service: int
+    landed: int
+
+
+def period_figures(start: date, end: date) -> PeriodFigures:
+    return PeriodFigures(
+        discovered=discoveries_between(start, end).count(),
+        evaluated=evaluated_between(start, end).count(),
+        service=service_entries_between(start, end).count(),
+        landed=landings_between(start, end).count(),
+    )
 
 
 # --- The dashboard's city-wide figures, cached ----------------------------------------------------

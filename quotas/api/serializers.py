@@ -1,8 +1,12 @@
 """The figures API's shapes: each field is one figure of quotas/selectors.py, under the name and
 with the label the pages use (selectors.FIGURE_LABELS, the README's glossary)."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..selectors import FIGURE_LABELS
@@ -26,30 +30,31 @@ class YearQuerySerializer(serializers.Serializer):
         return self.validated_data.get("year") or timezone.localdate().year
 
 
+def _number(value):
+    """A count as an integer, an amount of yuan as a number (null stays null)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 class KpiSerializer(serializers.Serializer):
     key = serializers.CharField(source="metric", help_text="指标代码（CityMetric）")
     label = serializers.CharField(help_text="指标名称，与驾驶舱相同")
-    value = serializers.DecimalField(
-        source="actual",
-        max_digits=20,
-        decimal_places=2,
-        coerce_to_string=False,
-        allow_null=True,
-        help_text="当年实际值；null 表示暂无记录",
-    )
-    target = serializers.DecimalField(
-        source="target.target",
-        max_digits=20,
-        decimal_places=2,
-        coerce_to_string=False,
-        allow_null=True,
-        default=None,
-        help_text="目标值；累计指标无当年目标时为三年目标",
-    )
+    value = serializers.SerializerMethodField(help_text="当年实际值；null 表示暂无记录")
+    target = serializers.SerializerMethodField(help_text="目标值；累计指标无当年目标时为三年目标")
     target_year = serializers.IntegerField(source="target.year", allow_null=True, default=None)
     comparison = serializers.CharField(source="target.comparison", allow_null=True, default=None)
     met = serializers.BooleanField(allow_null=True)
     unit = serializers.SerializerMethodField(help_text="计量单位：count（项）或 yuan（元）")
+
+    @extend_schema_field(OpenApiTypes.NUMBER)
+    def get_value(self, kpi):
+        return _number(kpi.actual)
+
+    @extend_schema_field(OpenApiTypes.NUMBER)
+    def get_target(self, kpi):
+        return _number(kpi.target.target) if kpi.target else None
 
     def get_unit(self, kpi) -> str:
         return "yuan" if kpi.is_money else "count"

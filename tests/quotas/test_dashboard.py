@@ -124,7 +124,7 @@ def test_the_dashboard_ranks_units_and_drills_down(client, leader, center_staff)
     assert data["funnel"]["stages"][-1] == {"name": "认定落地", "value": 2}
     assert len(data["trend"]["months"]) == 12
     assert "<script>" not in page and 'src="/static/vendor/echarts/echarts.min.js"' in page
-    assert 'data-testid="quota-total">合计 2 / 123 项 · 1/26 个单位已完成' in page
+    assert 'data-testid="quota-total">完成数合计 2 / 123 项 · 1/26 个单位已完成' in page
     drill = client.get(data["quota"]["urls"][0])
     assert drill.status_code == 200
     assert "大朗毛织智能制造" in drill.content.decode()

@@ -365,8 +365,12 @@ def check_pages_exports_and_reports(*, data, staff, client):
         assert report["quota_offset_in"] == totals["offset_in"]
         assert report["quota_offset_out"] == totals["offset_out"]
         trend = selectors.monthly_trend(year)
-        assert report["discoveries"] == sum(month.discovered for month in trend)
-        assert report["service_entries"] == sum(month.service for month in trend)
+        period = selectors.period_figures(date(year, 1, 1), end)
+        assert report["discoveries"] == sum(m.discovered for m in trend) == period.discovered
+        assert report["service_entries"] == sum(m.service for m in trend) == period.service
+        assert period.landed == totals["landed"]
+        # Entering the service library concludes an evaluation: never fewer evaluated.
+        assert period.evaluated >= period.service
 
 
 @HYPOTHESIS

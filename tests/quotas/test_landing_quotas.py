@@ -165,17 +165,27 @@ def test_a_division_without_a_quota_offsets_its_next_year_quota(center_staff, po
     assert progress_of("441900103", 2026).offset_in == 0
 
 
-def test_landings_carry_on_until_a_year_with_a_quota(center_staff):
+def test_landings_carry_on_until_a_year_with_a_quota(center_staff, portal_admin):
     landed_case(center_staff, on=date(2024, 6, 1), where="441900129")  # 高埗
+    landing_quotas_copy(from_year=2024, to_year=2025, acting_user=portal_admin)
     landed_case(center_staff, on=date(2025, 6, 1), where="441900129")
     gaobu_2025 = progress_of("441900129", 2025)
     # Each year's landings leave once, from the year they landed in; none is completed twice.
     assert (gaobu_2025.landed, gaobu_2025.offset_in, gaobu_2025.offset_out) == (1, 0, 1)
-    assert gaobu_2025.completed == 0
+    assert (gaobu_2025.offset_to, gaobu_2025.completed) == (2026, 0)
     LandingQuota.objects.create(year=2026, unit=unit("441900129"), quota=1)
     gaobu = progress_of("441900129", 2026)
     assert (gaobu.offset_in, gaobu.landed, gaobu.completed, gaobu.met) == (2, 0, 2, True)
     assert progress_of("441900129", 2024).offset_to == 2026
+
+
+def test_a_year_without_a_quota_table_offsets_nothing(center_staff):
+    """No quotas were set for 2025: its landings count in 2025, there is nothing to offset."""
+    landed_case(center_staff, on=date(2025, 6, 1), where="441900129")
+    LandingQuota.objects.create(year=2026, unit=unit("441900129"), quota=1)
+    gaobu_2025 = progress_of("441900129", 2025)
+    assert (gaobu_2025.landed, gaobu_2025.offset_out, gaobu_2025.completed) == (1, 0, 1)
+    assert progress_of("441900129", 2026).offset_in == 0
 
 
 def test_a_division_with_a_quota_carries_nothing_and_shows_its_surplus(center_staff):
