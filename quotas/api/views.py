@@ -32,50 +32,36 @@ class FiguresView(APIView):
         return Response(self.serializer_class({"year": year, **self.figures(year)}).data)
 
 
-@extend_schema(
-    summary="全市工作目标完成情况（驾驶舱指标）",
-    parameters=[YEAR],
-    responses=serializers.KpiListSerializer,
-)
-class KpiFigures(FiguresView):
-    serializer_class = serializers.KpiListSerializer
+def figures_endpoint(summary: str, serializer):
+    """A figures endpoint answering with `serializer`, documented under `summary`."""
 
+    def document(view):
+        view.serializer_class = serializer
+        return extend_schema(summary=summary, parameters=[YEAR], responses=serializer)(view)
+
+    return document
+
+
+@figures_endpoint("全市工作目标完成情况（驾驶舱指标）", serializers.KpiListSerializer)
+class KpiFigures(FiguresView):
     def figures(self, year):
         return {"results": selectors.city_overview(year).kpis}
 
 
-@extend_schema(
-    summary="各单位成果落地任务完成情况（含抵扣）",
-    parameters=[YEAR],
-    responses=serializers.LandingQuotaListSerializer,
-)
+@figures_endpoint("各单位成果落地任务完成情况（含抵扣）", serializers.LandingQuotaListSerializer)
 class LandingQuotaFigures(FiguresView):
-    serializer_class = serializers.LandingQuotaListSerializer
-
     def figures(self, year):
         rows = selectors.quota_progress(year)
         return {"results": rows, "totals": selectors.quota_totals(rows)}
 
 
-@extend_schema(
-    summary="各单位成果发现任务完成情况",
-    parameters=[YEAR],
-    responses=serializers.DiscoveryTargetListSerializer,
-)
+@figures_endpoint("各单位成果发现任务完成情况", serializers.DiscoveryTargetListSerializer)
 class DiscoveryTargetFigures(FiguresView):
-    serializer_class = serializers.DiscoveryTargetListSerializer
-
     def figures(self, year):
         return {"results": selectors.discovery_overview(year)}
 
 
-@extend_schema(
-    summary="成果转化漏斗（截至年底累计）",
-    parameters=[YEAR],
-    responses=serializers.FunnelSerializer,
-)
+@figures_endpoint("成果转化漏斗（截至年底累计）", serializers.FunnelSerializer)
 class FunnelFigures(FiguresView):
-    serializer_class = serializers.FunnelSerializer
-
     def figures(self, year):
         return {"results": selectors.city_overview(year).funnel}
