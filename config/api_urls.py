@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("achievements.api.urls")),
     path("", include("brokers.api.urls")),
     path("", include("evaluation.api.urls")),
+    path("", include("quotas.api.urls")),
 ]

@@ -11,8 +11,12 @@ from .choices import ReportKind
 from .models import LandingQuota
 from .services import landing_quotas_copy, landing_quotas_set, reports_catch_up
 
-# Divisions without a 2024 quota that get one in 2025: their 2024 landings offset it (抵扣).
-NEW_2025_QUOTAS = {"441900103": (2, "围绕属地企业落地相关成果"), "441900108": (1, "")}
+# Divisions without a quota that get one in a later year: their landings of the quota-less
+# years offset it (抵扣) — 茶山 and 谢岗 one year later, 高埗 and 道滘 after two years.
+NEW_QUOTAS = {
+    2025: {"441900103": (2, "围绕属地企业落地相关成果"), "441900108": (1, "")},
+    2026: {"441900129": (3, ""), "441900124": (1, "")},
+}
 
 
 def seed(ctx) -> None:
@@ -24,11 +28,12 @@ def seed(ctx) -> None:
         if LandingQuota.objects.filter(year=year).exists():
             continue
         landing_quotas_copy(from_year=year - 1, to_year=year, acting_user=admin)
-        if year == 2025:
-            units = {u.code: u.pk for u in Unit.objects.filter(code__in=NEW_2025_QUOTAS)}
+        new = NEW_QUOTAS.get(year, {})
+        if new:
+            units = {u.code: u.pk for u in Unit.objects.filter(code__in=new)}
             landing_quotas_set(
                 year=year,
-                quotas={units[code]: value for code, value in NEW_2025_QUOTAS.items()},
+                quotas={units[code]: value for code, value in new.items()},
                 acting_user=admin,
             )
     ctx.say(f"落地任务：{LandingQuota.objects.count()} 项（{first}年起）。")

@@ -101,7 +101,11 @@ class PeriodReport:
             "stalled_escalated": sum(1 for case in self.stalled if case.escalated_at_end),
             "quota_year": self.year,
             "quota_total": quota.quota,
-            "quota_counted": quota.counted,
+            "quota_landed": quota.landed,
+            "quota_offset_in": quota.offset_in,
+            "quota_offset_out": quota.offset_out,
+            "quota_completed": quota.completed,
+            "quota_surplus": quota.surplus,
             "quota_units_met": quota.units_met,
             "quota_units": quota.units_with_quota,
         }
@@ -319,6 +323,7 @@ def _count(rows, width: int, *rest) -> list:
 def overview_rows(report: PeriodReport) -> list[list]:
     """The overview: each figure, and what exactly it counts (its section lists the items)."""
     totals = report.totals()
+    quota_total = totals["quota_total"]
     return [
         [
             _("新发现成果（项）"),
@@ -367,12 +372,12 @@ def overview_rows(report: PeriodReport) -> list[list]:
         ],
         [
             _("%(year)d年落地任务完成（项）") % {"year": report.year},
-            totals["quota_counted"],
+            totals["quota_completed"],
             _("截至期末。任务合计 %(total)d 项，完成率 %(rate)s，%(met)d/%(units)d 个单位已完成")
             % {
-                "total": totals["quota_total"],
-                "rate": f"{round(100 * totals['quota_counted'] / totals['quota_total'])}%"
-                if totals["quota_total"]
+                "total": quota_total,
+                "rate": f"{selectors.completion_percent(totals['quota_completed'], quota_total)}%"
+                if quota_total
                 else "—",
                 "met": totals["quota_units_met"],
                 "units": totals["quota_units"],
@@ -569,19 +574,19 @@ def _sheets(report: PeriodReport) -> list[SheetSpec]:
 
 
 def quota_sheet(report: PeriodReport) -> SheetSpec:
+    """The year's quota table as the landing-quota page shows it: same rows, columns, totals."""
     rows = report.quota_rows
     totals = selectors.quota_totals(rows)
+    labels = selectors.FIGURE_LABELS
     return SheetSpec(
         title=_("%(year)d年落地任务进度") % {"year": report.year},
         headers=[
             _("单位"),
-            _("年度任务（项）"),
-            _("上年抵扣（项）"),
-            _("本年已落地（项）"),
-            _("合计完成（项）"),
-            _("完成率"),
-            _("尚差（项）"),
-            _("超额（项）"),
+            _("%(label)s（项）") % {"label": labels["quota"]},
+            *(_("%(label)s（项）") % {"label": labels[key]} for key in QUOTA_FIGURES),
+            labels["percent"],
+            _("%(label)s（项）") % {"label": labels["remaining"]},
+            _("%(label)s（项）") % {"label": labels["surplus"]},
             _("标杆性成果要求"),
             _("标杆完成情况"),
         ],
@@ -589,9 +594,7 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
             [
                 row.unit.name,
                 row.quota if row.quota is not None else _("无任务"),
-                row.offset,
-                row.landed,
-                row.counted,
+                *(getattr(row, key) for key in QUOTA_FIGURES),
                 percent(row.percent, 100) if row.quota else None,  # the dashboard's figure
                 row.remaining,
                 row.surplus if row.quota is not None else None,
@@ -603,20 +606,22 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
             ]
             for row in rows
         ],
-        widths=[30, 12, 12, 14, 12, 8, 10, 10, 50, 40],
+        widths=[30, 12, 12, 12, 12, 14, 8, 10, 10, 50, 40],
         totals=[
             _("合计"),
             totals.quota,
-            totals.offset,
-            totals.landed,
-            totals.counted,
-            percent(totals.counted, totals.quota),
+            *(getattr(totals, key) for key in QUOTA_FIGURES),
+            percent(totals.percent, 100) if totals.quota else None,
             totals.remaining,
             totals.surplus,
             "",
             "",
         ],
     )
+
+
+# The columns of a quota row, in the page's and the workbook's order.
+QUOTA_FIGURES = ("landed", "offset_in", "offset_out", "completed")
 
 
 # --- The report page: the sections as text ----------------------------------------------------

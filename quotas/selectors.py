@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from achievements.choices import Landmark
@@ -149,6 +149,21 @@ def city_targets(year: int) -> list[CityTarget]:
 
 # --- Landing quotas: progress per unit, offsets (抵扣), surpluses ---------------------------------
 
+# One label per figure, used by the pages, the exports and the API (the README's glossary).
+FIGURE_LABELS = {
+    "quota": gettext_lazy("落地任务"),
+    "landed": gettext_lazy("落地数"),
+    "offset_in": gettext_lazy("上年抵扣"),
+    "offset_out": gettext_lazy("转抵以后年度"),
+    "completed": gettext_lazy("完成数"),
+    "percent": gettext_lazy("完成率"),
+    "remaining": gettext_lazy("尚差"),
+    "surplus": gettext_lazy("超额"),
+    "target": gettext_lazy("发现目标"),
+    "discovered": gettext_lazy("发现数"),
+    "service": gettext_lazy("服务数"),
+}
+
 
 def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
@@ -171,45 +186,78 @@ def credited_counts(start: date, end: date) -> dict[int, int]:
     return dict(rows)
 
 
+def landings_of_unit(unit: Unit, year: int) -> QuerySet[Landing]:
+    """The landings a unit's 落地数 of `year` counts (the drill-down lists them)."""
+    return landings_between(*year_bounds(year)).filter(credited_unit=unit)
+
+
 def first_quota_year() -> int | None:
     return LandingQuota.objects.aggregate(first=Min("year"))["first"]
 
 
-def offsets_into(year: int) -> dict[int, int]:
-    """unit id -> landings that offset (抵扣) the unit's `year` quota.
-
-    A division without a quota in a year offsets its next quota with that year's landings; if
-    the next year has no quota either, the landings carry on until a year that has one. Counted
-    from the first year with quotas (the 2024 annex)."""
-    first = first_quota_year()
-    if first is None or year <= first:
-        return {}
+def _quota_holders() -> dict[int, set[int]]:
+    """year -> ids of the units holding a landing quota that year (every year with quotas)."""
     holders: dict[int, set[int]] = {}
-    for quota_year, unit_id in LandingQuota.objects.filter(
-        year__gte=first, year__lt=year
-    ).values_list("year", "unit_id"):
+    for quota_year, unit_id in LandingQuota.objects.values_list("year", "unit_id"):
         holders.setdefault(quota_year, set()).add(unit_id)
-    counts: dict[int, dict[int, int]] = {}
+    return holders
+
+
+def _offsets_out(year: int, holders: dict[int, set[int]], counts: dict[int, int]) -> dict:
+    """unit id -> landings of `year` that leave it to offset a later quota: in a year with a
+    quota table, every landing of a division that holds no quota that year."""
+    if year not in holders:
+        return {}
+    divisions = set(
+        Unit.objects.filter(pk__in=set(counts) - holders[year], kind=UnitKind.DIVISION).values_list(
+            "pk", flat=True
+        )
+    )
+    return {unit_id: n for unit_id, n in counts.items() if unit_id in divisions}
+
+
+def offsets_into(year: int, holders: dict[int, set[int]] | None = None) -> dict[int, int]:
+    """unit id -> landings of earlier years that offset (抵扣) the unit's `year` quota.
+
+    A division without a quota in a year that has a quota table (the 2024 annex, 2025, …)
+    offsets the quota of its next year with a quota with that year's landings (see
+    `offset_target_year`). Only a unit with a `year` quota receives an offset, and each landing
+    offsets one quota only."""
+    holders = _quota_holders() if holders is None else holders
+    receivers = holders.get(year, set())
+    earlier = [y for y in holders if y < year]
+    if not receivers or not earlier:
+        return {}
     rows = (
         Landing.objects.landed()
-        .filter(landed_on__year__gte=first, landed_on__year__lt=year)
-        .filter(credited_unit__kind=UnitKind.DIVISION)
+        .filter(landed_on__year__gte=min(earlier), landed_on__year__lt=year)
+        .filter(credited_unit__in=receivers, credited_unit__kind=UnitKind.DIVISION)
         .order_by()
         .values_list(ExtractYear("landed_on"), "credited_unit")
         .annotate(n=Count("pk"))
     )
+    offsets: dict[int, int] = {}
     for landed_year, unit_id, n in rows:
-        counts.setdefault(landed_year, {})[unit_id] = n
-    carried: dict[int, int] = {}
-    for past in range(first, year):
-        landed = counts.get(past, {})
-        carried = {
-            unit_id: landed.get(unit_id, 0) + carried.get(unit_id, 0)
-            for unit_id in set(landed) | set(carried)
-            if unit_id not in holders.get(past, set())
-        }
-        carried = {unit_id: n for unit_id, n in carried.items() if n}
-    return carried
+        if (
+            landed_year in holders
+            and unit_id not in holders[landed_year]
+            and offset_target_year(unit_id, landed_year, holders) == year
+        ):
+            offsets[unit_id] = offsets.get(unit_id, 0) + n
+    return offsets
+
+
+def offset_target_year(unit_id: int, year: int, holders: dict[int, set[int]]) -> int:
+    """The year whose quota a division's quota-less `year` landings offset: the first later
+    year in which it holds a quota; while no year gives it one, the first later year whose
+    quota table is not set yet (it may get one there)."""
+    later = [y for y, units in holders.items() if y > year and unit_id in units]
+    if later:
+        return min(later)
+    target = year + 1
+    while target in holders:
+        target += 1
+    return target
 
 
 @dataclass(frozen=True)
@@ -233,11 +281,20 @@ class LandmarkProgress:
 
 @dataclass(frozen=True)
 class QuotaProgress:
+    """One unit's landing figures of one year. The words, defined once (README glossary):
+    landed (落地数) — verified landings of the year credited to the unit; offset_in (抵扣, 上年
+    抵扣) — landings of earlier quota-less years that count toward this year's quota;
+    offset_out (转抵以后年度) — this year's landings of a division without a quota this year,
+    which count toward its next quota instead; completed (完成数) = landed + offset_in −
+    offset_out, what counts toward this year's quota, so each landing is completed once."""
+
     unit: Unit
     year: int
     quota_row: LandingQuota | None
     landed: int
-    offset: int = 0
+    offset_in: int = 0
+    offset_out: int = 0
+    offset_to: int | None = None  # the year offset_out counts toward
     landmarks: tuple[LandmarkProgress, ...] = ()
 
     @property
@@ -245,38 +302,37 @@ class QuotaProgress:
         return self.quota_row.quota if self.quota_row else None
 
     @property
-    def counted(self) -> int:
-        """Landings of the year plus the offset carried in from quota-less years."""
-        return self.landed + self.offset
+    def completed(self) -> int:
+        return self.landed + self.offset_in - self.offset_out
 
     @property
     def percent(self) -> int:
-        if not self.quota:
-            return 0
-        return min(100, round(100 * self.counted / self.quota))
+        return completion_percent(self.completed, self.quota)
 
     @property
     def remaining(self) -> int | None:
-        return None if self.quota is None else max(0, self.quota - self.counted)
+        return None if self.quota is None else max(0, self.quota - self.completed)
 
     @property
     def surplus(self) -> int:
-        return 0 if self.quota is None else max(0, self.counted - self.quota)
+        return 0 if self.quota is None else max(0, self.completed - self.quota)
 
     @property
     def met(self) -> bool:
-        return self.quota is not None and self.counted >= self.quota
-
-    @property
-    def carries_forward(self) -> int:
-        """A division without a quota this year: what offsets its next year's quota."""
-        return self.counted if self.quota is None and self.unit.is_division else 0
+        return self.quota is not None and self.completed >= self.quota
 
     @property
     def landmarks_met(self) -> bool | None:
         if not self.landmarks:
             return None
         return all(item.met for item in self.landmarks)
+
+
+def completion_percent(completed: int, quota: int | None) -> int:
+    """完成率: completed over the quota, as a whole percentage capped at 100."""
+    if not quota:
+        return 0
+    return min(100, round(100 * completed / quota))
 
 
 def _landmark_progress(quotas, start: date, end: date) -> dict[int, tuple[LandmarkProgress, ...]]:
@@ -318,34 +374,29 @@ def quota_progress(year: int, *, until: date | None = None) -> list[QuotaProgres
         .prefetch_related("landmark_requirements__field", "landmark_requirements__quota")
     )
     by_unit = {quota.unit_id: quota for quota in quotas}
+    holders = _quota_holders()
     counts = credited_counts(start, end)
-    offsets = offsets_into(year)
+    offsets_in = offsets_into(year, holders)
+    offsets_out = _offsets_out(year, holders, counts)
     landmarks = _landmark_progress(quotas, start, end)
-    others = Unit.objects.filter(pk__in=(set(counts) | set(offsets)) - set(by_unit)).select_related(
-        "division"
-    )
-    rows = [
-        QuotaProgress(
-            unit=quota.unit,
-            year=year,
-            quota_row=quota,
-            landed=counts.get(quota.unit_id, 0),
-            offset=offsets.get(quota.unit_id, 0),
-            landmarks=landmarks.get(quota.unit_id, ()),
-        )
-        for quota in quotas
-    ]
-    rows += [
-        QuotaProgress(
+    others = Unit.objects.filter(pk__in=set(counts) - set(by_unit)).select_related("division")
+
+    def row(unit: Unit, quota: LandingQuota | None) -> QuotaProgress:
+        out = offsets_out.get(unit.pk, 0)
+        return QuotaProgress(
             unit=unit,
             year=year,
-            quota_row=None,
+            quota_row=quota,
             landed=counts.get(unit.pk, 0),
-            offset=offsets.get(unit.pk, 0),
+            offset_in=offsets_in.get(unit.pk, 0),
+            offset_out=out,
+            offset_to=offset_target_year(unit.pk, year, holders) if out else None,
+            landmarks=landmarks.get(unit.pk, ()),
         )
-        for unit in sorted(others, key=lambda u: u.code)
+
+    return [row(quota.unit, quota) for quota in quotas] + [
+        row(unit, None) for unit in sorted(others, key=lambda u: u.code)
     ]
-    return rows
 
 
 def quota_progress_of(unit: Unit, year: int) -> QuotaProgress | None:
@@ -353,21 +404,28 @@ def quota_progress_of(unit: Unit, year: int) -> QuotaProgress | None:
 
 
 def ranked(rows: list[QuotaProgress]) -> list[QuotaProgress]:
-    """Units with a quota, best completion first (then most landings); the chart's order."""
+    """Units with a quota, best completion first (then most completed); the chart's order."""
     with_quota = [row for row in rows if row.quota]
-    return sorted(with_quota, key=lambda r: (-r.percent, -r.counted, r.unit.code))
+    return sorted(with_quota, key=lambda r: (-r.percent, -r.completed, r.unit.code))
 
 
 @dataclass(frozen=True)
 class QuotaTotals:
+    """The sums of a year's quota rows: what every card, total row and report shows."""
+
     quota: int
     landed: int
-    offset: int
-    counted: int
+    offset_in: int
+    offset_out: int
+    completed: int
     surplus: int
     remaining: int
     units_met: int
     units_with_quota: int
+
+    @property
+    def percent(self) -> int:
+        return completion_percent(self.completed, self.quota)
 
 
 def quota_totals(rows: list[QuotaProgress]) -> QuotaTotals:
@@ -375,8 +433,9 @@ def quota_totals(rows: list[QuotaProgress]) -> QuotaTotals:
     return QuotaTotals(
         quota=sum(row.quota for row in with_quota),
         landed=sum(row.landed for row in rows),
-        offset=sum(row.offset for row in rows),
-        counted=sum(row.counted for row in rows),
+        offset_in=sum(row.offset_in for row in rows),
+        offset_out=sum(row.offset_out for row in rows),
+        completed=sum(row.completed for row in rows),
         surplus=sum(row.surplus for row in rows),
         remaining=sum(row.remaining for row in with_quota),
         units_met=sum(1 for row in with_quota if row.met),
@@ -598,8 +657,40 @@ def service_entries_between(start: date, end: date) -> QuerySet[Achievement]:
     )
 
 
+def evaluated_between(start: date, end: date) -> QuerySet[Achievement]:
+    """Achievements whose evaluation concluded within [start, end], as the funnel's 完成评价
+    counts them: a batch decision, or entry into the service library (the outcome of a
+    selection or a key recommendation). A period's 完成评价 is never below its 进入服务库."""
+    begin, after = start_of_day(start), before_day_after(end)
+    decided = BatchItem.objects.filter(
+        decided_at__gte=begin, decided_at__lt=after, decision__in=DECIDED
+    ).values("achievement_id")
+    return Achievement.objects.discovered().filter(
+        Q(pk__in=decided) | Q(service_entered_at__gte=begin, service_entered_at__lt=after)
+    )
+
+
 def discoveries_between(start: date, end: date) -> QuerySet[Achievement]:
     return Achievement.objects.discovered().filter(discovered_on__gte=start, discovered_on__lte=end)
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """The counts a report gives for [start, end], each from the selector its sheet lists."""
+
+    discovered: int
+    evaluated: int
+    service: int
+    landed: int
+
+
+def period_figures(start: date, end: date) -> PeriodFigures:
+    return PeriodFigures(
+        discovered=discoveries_between(start, end).count(),
+        evaluated=evaluated_between(start, end).count(),
+        service=service_entries_between(start, end).count(),
+        landed=landings_between(start, end).count(),
+    )
 
 
 # --- The dashboard's city-wide figures, cached ----------------------------------------------------

@@ -231,6 +231,7 @@ def landing_quotas(request):
             "without_quota": [row for row in rows if row.quota is None],
             "totals": totals,
             "can_edit": request.user.has_perm("quotas.edit_landing_quotas"),
+            "labels": selectors.FIGURE_LABELS,
         },
     )
 
@@ -289,12 +290,12 @@ def _chart_data(year: int, ranked, funnel, trend) -> dict:
     return {
         "quota": {
             "units": [row.unit.short_name for row in ranked],
-            "counted": [row.counted for row in ranked],
+            "completed": [row.completed for row in ranked],
             "quota": [row.quota for row in ranked],
             "percent": [row.percent for row in ranked],
             "urls": [_drill_down_url(row.unit, year) for row in ranked],
             "labels": {
-                "counted": _("已完成"),
+                "completed": str(selectors.FIGURE_LABELS["completed"]),
                 "remaining": _("尚差"),
                 "hint": _("点击查看该单位落地成果"),
             },
@@ -354,6 +355,7 @@ def dashboard(request):
             "escalations_open": sum(counts.values()),
             "chart_data": _chart_data(year, ranked, funnel, trend),
             "trend": trend,
+            "labels": selectors.FIGURE_LABELS,
         },
     )
 
@@ -365,11 +367,9 @@ def dashboard_unit(request, code: str):
     unit = get_object_or_404(Unit.objects.select_related("division"), code=code)
     year = _year(request)
     progress = selectors.quota_progress_of(unit, year)
-    landings = (
-        landing_list(request.user)
-        .filter(credited_unit=unit, landed_on__year=year)
-        .filter(state=LandingState.LANDED, achievement__status=AchievementStatus.LANDED)
-        .order_by("-landed_on", "-pk")
+    # The landings the unit's 落地数 counts, as the user may read them.
+    landings = landing_list(request.user).filter(
+        pk__in=selectors.landings_of_unit(unit, year).values("pk")
     )
     # Landings waiting for verification that may come to this unit: discovered by it, or
     # with evidence in its division.
@@ -385,7 +385,8 @@ def dashboard_unit(request, code: str):
             "year": year,
             "years": selectors.dashboard_years(year),
             "progress": progress,
-            "landings": landings,
+            "labels": selectors.FIGURE_LABELS,
+            "landings": landings.order_by("-landed_on", "-pk"),
             "awaiting": awaiting.order_by("-proposed_at", "-pk")[:20],
             "service_cases": Achievement.objects.filter(
                 status=AchievementStatus.SERVICE, discovering_unit=unit

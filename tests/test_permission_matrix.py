@@ -414,6 +414,10 @@ external_list                                POST L F F M F F F F F F M
 external_set_published                       GET  L M M M M M M M M M M
 external_set_published                       POST L F F R F F F F F F R
 external_template                            GET  L F F A F F F F F F A
+figures-discovery-targets                    GET  F F F A F F A F F F A
+figures-funnel                               GET  F F F A F F A F F F A
+figures-kpis                                 GET  F F F A F F A F F F A
+figures-landing-quotas                       GET  F F F A F F A F F F A
 home                                         GET  A A A A A A A A A A A
 inquiry_detail                               GET  L A N A N N A A N N A
 inquiry_detail                               POST L F N A N N F F N N A

@@ -20,20 +20,20 @@
     // label gives the numbers. Best completion at the top (ECharts draws the first category at
     // the bottom).
     var units = data.units.slice().reverse();
-    var counted = data.counted.slice().reverse();
+    var counted = data.completed.slice().reverse();
     var quota = data.quota.slice().reverse();
     var done = quota.map(function (q, i) { return Math.min(100, Math.round(100 * counted[i] / q)); });
     return {
       textStyle: { fontFamily: FONT },
       grid: { left: 8, right: 64, top: 28, bottom: 8, containLabel: true },
-      legend: { top: 0, data: [data.labels.counted, data.labels.remaining] },
+      legend: { top: 0, data: [data.labels.completed, data.labels.remaining] },
       tooltip: {
         trigger: "axis",
         renderMode: "richText",
         axisPointer: { type: "shadow" },
         formatter: function (items) {
           var i = items[0].dataIndex;
-          return units[i] + "\n" + data.labels.counted + " " + counted[i] + " / " + quota[i] +
+          return units[i] + "\n" + data.labels.completed + " " + counted[i] + " / " + quota[i] +
             "（" + Math.round(100 * counted[i] / quota[i]) + "%）\n" + data.labels.hint;
         }
       },
@@ -41,7 +41,7 @@
       yAxis: { type: "category", data: units, axisTick: { show: false } },
       series: [
         {
-          name: data.labels.counted,
+          name: data.labels.completed,
           type: "bar",
           stack: "quota",
           itemStyle: { color: BLUE },

@@ -95,7 +95,7 @@ def test_staff_verify_a_landing_and_the_leader_sees_the_progress(page, tmp_path,
     page.goto("/dashboard/")
     page.wait_for_selector('[data-chart="quota"][data-ready="1"]')
     assert re.search(r"长安\s+1\s+6\s+17%", changan_progress(page))
-    assert "合计 1 / " in page.get_by_test_id("quota-total").inner_text()
+    assert "完成数合计 1 / " in page.get_by_test_id("quota-total").inner_text()
     screenshot(page, "landing-06-dashboard-after")
     page.goto(f"/targets/landing/?year={year}")
     row = page.locator('tr[data-unit="441900119"]')

@@ -119,12 +119,12 @@ def test_the_dashboard_ranks_units_and_drills_down(client, leader, center_staff)
     page = client.get(reverse("dashboard"), {"year": 2024}).content.decode()
     data = chart_data(page)
     assert data["quota"]["units"][0] == "大朗"  # 1 of 1: best completion first
-    assert data["quota"]["counted"][:2] == [1, 1] and data["quota"]["quota"][:2] == [1, 6]
+    assert data["quota"]["completed"][:2] == [1, 1] and data["quota"]["quota"][:2] == [1, 6]
     assert len(data["quota"]["units"]) == 26
     assert data["funnel"]["stages"][-1] == {"name": "认定落地", "value": 2}
     assert len(data["trend"]["months"]) == 12
     assert "<script>" not in page and 'src="/static/vendor/echarts/echarts.min.js"' in page
-    assert 'data-testid="quota-total">合计 2 / 123 项 · 1/26 个单位已完成' in page
+    assert 'data-testid="quota-total">完成数合计 2 / 123 项 · 1/26 个单位已完成' in page
     drill = client.get(data["quota"]["urls"][0])
     assert drill.status_code == 200
     assert "大朗毛织智能制造" in drill.content.decode()

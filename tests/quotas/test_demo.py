@@ -33,7 +33,7 @@ def test_seed_demo_lands_achievements_over_the_plan_years_once(client):
     assert Landing.objects.filter(state=LandingState.COLLECTING).exists()
     # Offsets and landmarks show somewhere in the plan years.
     rows = [row for year in range(2024, this_year + 1) for row in selectors.quota_progress(year)]
-    assert any(row.offset for row in rows)
+    assert any(row.offset_in for row in rows) and any(row.offset_out for row in rows)
     assert any(item.met for row in rows for item in row.landmarks)
     assert Report.objects.filter(kind="biweekly").exists()
     assert Report.objects.filter(kind="quarterly").exists()

@@ -151,35 +151,50 @@ def test_a_division_without_a_quota_offsets_its_next_year_quota(center_staff, po
     for day in (date(2024, 4, 1), date(2024, 10, 1)):
         landed_case(center_staff, on=day, where="441900103")  # 茶山: no 2024 quota
     chashan_2024 = progress_of("441900103", 2024)
-    assert (chashan_2024.quota, chashan_2024.landed, chashan_2024.carries_forward) == (None, 2, 2)
+    assert (chashan_2024.quota, chashan_2024.landed, chashan_2024.offset_out) == (None, 2, 2)
+    assert (chashan_2024.offset_to, chashan_2024.completed) == (2025, 0)
     landing_quotas_copy(from_year=2024, to_year=2025, acting_user=portal_admin)
     LandingQuota.objects.create(year=2025, unit=unit("441900103"), quota=3)
     landed_case(center_staff, on=date(2025, 5, 1), where="441900103")
     landed_case(center_staff, on=date(2025, 6, 1), where="441900103")
     chashan = progress_of("441900103", 2025)
-    assert (chashan.quota, chashan.offset, chashan.landed, chashan.counted) == (3, 2, 2, 4)
+    assert (chashan.quota, chashan.offset_in, chashan.landed, chashan.completed) == (3, 2, 2, 4)
     assert (chashan.met, chashan.surplus, chashan.remaining, chashan.percent) == (True, 1, 0, 100)
     # The offset is used up by the year that had a quota.
     LandingQuota.objects.create(year=2026, unit=unit("441900103"), quota=3)
-    assert progress_of("441900103", 2026).offset == 0
+    assert progress_of("441900103", 2026).offset_in == 0
 
 
-def test_landings_carry_on_until_a_year_with_a_quota(center_staff):
+def test_landings_carry_on_until_a_year_with_a_quota(center_staff, portal_admin):
     landed_case(center_staff, on=date(2024, 6, 1), where="441900129")  # 高埗
+    landing_quotas_copy(from_year=2024, to_year=2025, acting_user=portal_admin)
     landed_case(center_staff, on=date(2025, 6, 1), where="441900129")
-    assert progress_of("441900129", 2025).carries_forward == 2
+    gaobu_2025 = progress_of("441900129", 2025)
+    # Each year's landings leave once, from the year they landed in; none is completed twice.
+    assert (gaobu_2025.landed, gaobu_2025.offset_in, gaobu_2025.offset_out) == (1, 0, 1)
+    assert (gaobu_2025.offset_to, gaobu_2025.completed) == (2026, 0)
     LandingQuota.objects.create(year=2026, unit=unit("441900129"), quota=1)
     gaobu = progress_of("441900129", 2026)
-    assert (gaobu.offset, gaobu.landed, gaobu.met) == (2, 0, True)
+    assert (gaobu.offset_in, gaobu.landed, gaobu.completed, gaobu.met) == (2, 0, 2, True)
+    assert progress_of("441900129", 2024).offset_to == 2026
+
+
+def test_a_year_without_a_quota_table_offsets_nothing(center_staff):
+    """No quotas were set for 2025: its landings count in 2025, there is nothing to offset."""
+    landed_case(center_staff, on=date(2025, 6, 1), where="441900129")
+    LandingQuota.objects.create(year=2026, unit=unit("441900129"), quota=1)
+    gaobu_2025 = progress_of("441900129", 2025)
+    assert (gaobu_2025.landed, gaobu_2025.offset_out, gaobu_2025.completed) == (1, 0, 1)
+    assert progress_of("441900129", 2026).offset_in == 0
 
 
 def test_a_division_with_a_quota_carries_nothing_and_shows_its_surplus(center_staff):
     for month in (3, 4, 5):
         landed_case(center_staff, on=date(2024, month, 1), where="441900113")  # 大朗: quota 1
     dalang = progress_of("441900113", 2024)
-    assert (dalang.counted, dalang.surplus, dalang.carries_forward) == (3, 2, 0)
+    assert (dalang.completed, dalang.surplus, dalang.offset_out) == (3, 2, 0)
     LandingQuota.objects.create(year=2025, unit=unit("441900113"), quota=1)
-    assert progress_of("441900113", 2025).offset == 0
+    assert progress_of("441900113", 2025).offset_in == 0
 
 
 def test_a_revoked_landing_counts_nowhere(client, center_staff):
@@ -226,10 +241,19 @@ def test_the_annex_table_shows_each_unit_progress_beside_its_quota(client, leade
     response = client.get(reverse("landing_quotas"), {"year": 2024, "export": "xlsx"})
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
-    assert rows[0][:4] == ("单位", "年度任务（项）", "上年抵扣（项）", "本年已落地（项）")
+    assert rows[0][:6] == (
+        "单位",
+        "落地任务（项）",
+        "落地数（项）",
+        "上年抵扣（项）",
+        "转抵以后年度（项）",
+        "完成数（项）",
+    )
     changan = next(row for row in rows if row[0] == "长安镇")
-    assert changan[1:5] == (6, 0, 1, 1)
-    assert rows[-1][:2] == ("合计", 123)
+    assert changan[1:6] == (6, 1, 0, 0, 1)
+    xiegang = next(row for row in rows if row[0] == "谢岗镇")
+    assert xiegang[1:6] == ("无任务", 1, 0, 1, 0)
+    assert rows[-1][:6] == ("合计", 123, 2, 0, 1, 1)
     assert sheet.freeze_panes == "A2"
 
 

@@ -259,8 +259,8 @@ def test_the_workbook_has_one_sheet_per_section_with_chinese_headers_and_totals(
     assert list(book["进入服务库"].values)[-1][0] == "合计 1 项"
     quota = list(book["2024年落地任务进度"].values)
     ssh = next(row for row in quota if row[0] == "东莞松山湖高新技术产业开发区")
-    assert ssh[1:5] == (13, 0, 1, 1)
-    assert "不限领域 1个（不少于1亿元）：1/1" in ssh[9]
+    assert ssh[1:6] == (13, 1, 0, 0, 1)  # quota, landed, offset in, offset out, completed
+    assert "不限领域 1个（不少于1亿元）：1/1" in ssh[10]
     assert quota[-1][:2] == ("合计", 123)
     assert list(book["概览"].values)[4][:2] == ("认定落地（项）", 1)
 
@@ -294,17 +294,20 @@ def test_the_report_of_a_year_has_the_totals_of_the_dashboard(center_staff, port
     quota = selectors.quota_totals(selectors.quota_progress(2025))
     trend = selectors.monthly_trend(2025)
     assert totals["landings"] == kpis[CityMetric.ACHIEVEMENTS_LANDED] == 4
-    assert totals["quota_counted"] == quota.counted == 5  # 谢岗's 2024 landing offsets 2025
+    # 谢岗 holds no quota in 2024 nor 2025: both its landings offset a later year, completed there.
+    assert (quota.landed, quota.offset_in, quota.offset_out) == (4, 0, 1)
+    assert totals["quota_completed"] == quota.completed == 3
     assert totals["quota_total"] == quota.quota == 123
     assert totals["quota_units_met"] == quota.units_met
     assert totals["discoveries"] == sum(m.discovered for m in trend)
     assert totals["service_entries"] == sum(m.service for m in trend)
     book = workbook(report)
     dashboard_rows = {
-        row.unit.name: (row.quota, row.offset, row.landed) for row in selectors.quota_progress(2025)
+        row.unit.name: (row.quota, row.landed, row.offset_in, row.offset_out, row.completed)
+        for row in selectors.quota_progress(2025)
     }
     sheet_rows = {
-        row[0]: (row[1] if row[1] != "无任务" else None, row[2], row[3])
+        row[0]: (row[1] if row[1] != "无任务" else None, *row[2:6])
         for row in list(book["2025年落地任务进度"].values)[1:-1]
     }
     assert sheet_rows == dashboard_rows

@@ -1,0 +1,20 @@
+"""REST API v1 routes of the quotas app (mounted under /api/v1/): the read-only figures."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("figures/kpis/", views.KpiFigures.as_view(), name="figures-kpis"),
+    path(
+        "figures/landing-quotas/",
+        views.LandingQuotaFigures.as_view(),
+        name="figures-landing-quotas",
+    ),
+    path(
+        "figures/discovery-targets/",
+        views.DiscoveryTargetFigures.as_view(),
+        name="figures-discovery-targets",
+    ),
+    path("figures/funnel/", views.FunnelFigures.as_view(), name="figures-funnel"),
+]
