@@ -96,14 +96,14 @@ def narrative(kind: str, report: PeriodReport, previous: PeriodReport) -> list[t
         "end": _short(report.end),
         "year": report.year,
         "total": quota.quota,
-        "counted": quota.counted,
+        "counted": quota.completed,
         "met": quota.units_met,
         "units": quota.units_with_quota,
     }
     if behind:
         named = "、".join(
             _("%(unit)s（完成 %(counted)d/%(quota)d 项）")
-            % {"unit": row.unit.name, "counted": row.counted, "quota": row.quota}
+            % {"unit": row.unit.name, "counted": row.completed, "quota": row.quota}
             for row in behind[:NAMED_UNITS]
         )
         quota_text += _("按时间进度，%(n)d 个单位落后：%(named)s") % {

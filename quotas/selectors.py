@@ -607,7 +607,7 @@ def funnel(year: int) -> list[FunnelStage]:
     )
     return [
         FunnelStage("discovered", str(_("发现库")), counts["discovered"]),
-        FunnelStage("evaluated", str(_("完成评价")), counts["evaluated"]),
+        FunnelStage("evaluated", str(_("已评价成果")), counts["evaluated"]),
         FunnelStage("service", str(_("进入服务库")), counts["service"]),
         FunnelStage("landed", str(_("认定落地")), counts["landed"]),
     ]
@@ -658,9 +658,10 @@ def service_entries_between(start: date, end: date) -> QuerySet[Achievement]:
 
 
 def evaluated_between(start: date, end: date) -> QuerySet[Achievement]:
-    """Achievements whose evaluation concluded within [start, end], as the funnel's 完成评价
+    """Achievements whose evaluation concluded within [start, end], as the funnel's 已评价成果
     counts them: a batch decision, or entry into the service library (the outcome of a
-    selection or a key recommendation). A period's 完成评价 is never below its 进入服务库."""
+    selection or a key recommendation); never fewer than the period's 进入服务库. (A report's
+    完成评价 counts evaluations, not achievements: fast-track opinions and valuations too.)"""
     begin, after = start_of_day(start), before_day_after(end)
     decided = BatchItem.objects.filter(
         decided_at__gte=begin, decided_at__lt=after, decision__in=DECIDED
@@ -739,5 +740,5 @@ def quota_behind(rows: list[QuotaProgress], *, until: date) -> list[QuotaProgres
     (时间进度: by 30 June a unit should have done half its quota), furthest behind first."""
     start, end = year_bounds(until.year)
     elapsed = Decimal((until - start).days + 1) / Decimal((end - start).days + 1)
-    behind = [row for row in rows if row.quota and row.counted < row.quota * elapsed]
-    return sorted(behind, key=lambda row: (row.counted / row.quota, -row.quota, row.unit.code))
+    behind = [row for row in rows if row.quota and row.completed < row.quota * elapsed]
+    return sorted(behind, key=lambda row: (row.completed / row.quota, -row.quota, row.unit.code))

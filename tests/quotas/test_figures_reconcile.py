@@ -371,6 +371,7 @@ def check_pages_exports_and_reports(*, data, staff, client):
         assert period.landed == totals["landed"]
         # Entering the service library concludes an evaluation: never fewer evaluated.
         assert period.evaluated >= period.service
+        assert report["evaluations"] >= report["service_entries"]
 
 
 @HYPOTHESIS

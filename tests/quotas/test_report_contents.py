@@ -226,9 +226,10 @@ def test_money_is_a_number_of_wan_with_the_wan_format_and_ratios_are_percentages
     assert (landing_total.value, landing_total.number_format) == (20000, WAN_FORMAT)
     quota = book["2024年落地任务进度"]
     ssh = next(r for r in quota.iter_rows(min_row=2) if r[0].value.startswith("东莞松山湖"))
-    assert [cell.value for cell in ssh[1:5]] == [13, 0, 1, 1]
+    # 任务, 已落地, 上年抵扣, 转抵以后年度, 完成数 — the landing-quota page's columns.
+    assert [cell.value for cell in ssh[1:6]] == [13, 1, 0, 0, 1]
     assert (
-        ssh[5].number_format == "0%" and float(ssh[5].value) == 0.08
+        ssh[6].number_format == "0%" and float(ssh[6].value) == 0.08
     )  # 8%, as the dashboard rounds it
 
 
