@@ -458,6 +458,17 @@ def escalations_refresh(*, today: date | None = None) -> list[Escalation]:
     stalled = (
         with_case_facts(Achievement.objects.filter(status=AchievementStatus.SERVICE), today=today)
         .filter(last_progress_on__lte=stalled_cutoff(today), is_escalated=False)
+        # A leader who closed the escalation (已办结) closed this stall: only new progress that
+        # stalls again escalates the case again.
+        .exclude(
+            Exists(
+                Escalation.objects.filter(
+                    achievement=OuterRef("pk"),
+                    outcome=EscalationOutcome.HANDLED,
+                    last_progress_on__gte=OuterRef("last_progress_on"),
+                )
+            )
+        )
         .order_by("pk")
     )
     created = []

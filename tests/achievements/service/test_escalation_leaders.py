@@ -294,6 +294,17 @@ def test_the_leader_closes_it_as_handled_and_it_leaves_their_home(
     assert Notification.objects.filter(kind="escalation_handled").count() == 1
 
 
+def test_a_handled_escalation_is_not_raised_again_by_the_next_daily_run(
+    client, reported, vice_mayor, commits
+):
+    client.force_login(vice_mayor)
+    client.post(
+        reverse("service_escalation_handle", args=[reported.pk]), {"resolution": "已协调解决。"}
+    )
+    assert escalate(commits) == 0
+    assert Escalation.objects.filter(achievement=reported.achievement).count() == 1
+
+
 def test_handling_needs_a_reason(client, reported, vice_mayor):
     client.force_login(vice_mayor)
     response = client.post(reverse("service_escalation_handle", args=[reported.pk]), {})
