@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from towns.money import format_yuan
+from towns.validators import strip_control_characters
 
 from . import selectors
 from .choices import ReportKind
@@ -162,6 +163,11 @@ def due_line(kind: str, end: date) -> str:
     }
 
 
+def _xml_safe(text: str) -> str:
+    """Titles stored before input was cleaned may hold control characters Word cannot take."""
+    return strip_control_characters(str(text), multiline=True)
+
+
 def brief_docx(
     *, kind: str, title: str, report: PeriodReport, previous: PeriodReport, sections: list
 ) -> bytes:
@@ -171,7 +177,7 @@ def brief_docx(
     style.font.name = "SimSun"
     style.font.size = Pt(12)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    heading = document.add_heading(title, level=1)
+    heading = document.add_heading(_xml_safe(title), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     period = _("报告期间：%(start)s至%(end)s") % {
         "start": _day(report.start),
@@ -181,7 +187,7 @@ def brief_docx(
     document.add_paragraph(f"{period}　{due}" if due else period)
     for head, text in narrative(kind, report, previous):
         document.add_heading(head, level=2)
-        document.add_paragraph(text)
+        document.add_paragraph(_xml_safe(text))
     document.add_heading(_("四、主要指标"), level=2)
     now, before = report.totals(), previous.totals()
     table = document.add_table(rows=1, cols=4)

@@ -294,3 +294,21 @@ def test_a_nul_byte_in_the_address_is_not_found(client, center_staff):
     assert (api.status_code, api.json()) == (404, {"detail": "未找到。"})
     assert client.get(reverse("achievement_list"), {"q": "电池\x00"}).status_code == 400
     assert client.get(reverse("achievement_list"), {"q": "电池"}).status_code == 200
+
+
+def test_a_control_character_already_stored_does_not_stop_the_word_brief(db):
+    """A stalled case titled before input was cleaned: the report and its 简报 are still made."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from docx import Document
+
+    from quotas.choices import ReportKind
+    from quotas.services import report_generate
+
+    today = timezone.localdate()
+    case = service_case(entered_on=today - timedelta(days=120), title="久推项目")
+    Achievement.objects.filter(pk=case.pk).update(title="\x1b[31m久推项目\x07")
+    report = report_generate(kind=ReportKind.CUSTOM, start=today - timedelta(days=13), end=today)
+    text = "\n".join(p.text for p in Document(report.brief.open("rb")).paragraphs)
+    assert "[31m久推项目（" in text

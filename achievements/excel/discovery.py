@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from towns.excel import Column, ImportIssue, ImportResult, SheetImporter, SheetSpec, wan
+from towns.limits import LONG_TEXT_MAX_CHARS
 from towns.models import Division, Industry, Unit
 from towns.parsing import (
     ParseError,
@@ -32,7 +33,12 @@ from towns.parsing import (
     parse_yes_no,
     split_list,
 )
-from towns.validators import normalize_phone, validate_phone
+from towns.validators import (
+    long_text_error,
+    normalize_phone,
+    strip_control_characters,
+    validate_phone,
+)
 
 from ..choices import (
     TRL_STAGES,
@@ -105,11 +111,20 @@ _SPACES = re.compile(r"\s+")
 
 def clean_free_text(value, *, multiline: bool = False) -> str:
     """Free text keeps Chinese punctuation; full-width letters and digits and odd spaces fold."""
-    text = str(value).translate(_FULLWIDTH_ALNUM)
+    # Control characters (calamine decodes _x001B_, _x0000_ …) go as they do from every form.
+    text = strip_control_characters(str(value), multiline=True).translate(_FULLWIDTH_ALNUM)
     if multiline:
         lines = [_BLANKS.sub(" ", line).strip() for line in text.splitlines()]
         return "\n".join(lines).strip()
     return _SPACES.sub(" ", text).strip()
+
+
+def clean_long_text(value) -> str:
+    """A long text cell, held to the same limit as the form's field."""
+    text = clean_free_text(value, multiline=True)
+    if len(text) > LONG_TEXT_MAX_CHARS:
+        raise ParseError(long_text_error(text).messages[0])
+    return text
 
 
 def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -213,8 +228,8 @@ class AchievementImporter(SheetImporter):
 
     def _parsers(self) -> dict[str, Callable[[Any], Any]]:
         return {
-            "summary": lambda v: clean_free_text(v, multiline=True),
-            "notes": lambda v: clean_free_text(v, multiline=True),
+            "summary": clean_long_text,
+            "notes": clean_long_text,
             "kind": self._choice(AchievementKind, _("成果类型"), KIND_ALIASES),
             "field": self._field,
             "trl": parse_trl,

@@ -524,3 +524,21 @@ def test_the_list_counts_imported_rows_at_once(liaison_client):
         reverse("achievement_import_confirm", args=[AchievementImport.objects.get().pk])
     )
     assert liaison_client.get(reverse("achievement_list")).context["paginator"].count == 3
+
+
+def test_imported_cells_lose_control_characters_and_long_texts_keep_the_forms_limit(
+    sheet_file, liaison
+):
+    """Excel escapes such as _x001B_ and _x0000_ decode to control characters: they are left
+    out as every form leaves them out (a NUL would break PostgreSQL, an ESC the Word brief),
+    and a summary longer than the form allows is a row problem, not a record no form can save."""
+    path = sheet_file(
+        [
+            sheet_row(成果名称="染色配方_x001B_[31m自动修正_x0000_系统"),
+            sheet_row(成果名称="超长简介", 成果简介="很" * 5001),
+        ]
+    )
+    out = StringIO()
+    call_command("import_achievements", path, "--unit", "dgut", stdout=out)
+    assert "第 3 行 · 成果简介：内容过长：最多 5000 个字符，当前为 5001 个字符。" in out.getvalue()
+    assert list(Achievement.objects.values_list("title", flat=True)) == ["染色配方[31m自动修正系统"]
