@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -48,11 +47,11 @@ class KpiSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
     unit = serializers.SerializerMethodField(help_text="计量单位：count（项）或 yuan（元）")
 
-    @extend_schema_field(OpenApiTypes.NUMBER)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_value(self, kpi):
         return _number(kpi.actual)
 
-    @extend_schema_field(OpenApiTypes.NUMBER)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_target(self, kpi):
         return _number(kpi.target.target) if kpi.target else None
 
