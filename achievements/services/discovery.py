@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from towns.audit import record_inserts, record_updates
 from towns.choices import Role
 from towns.excel import ImportResult
+from towns.limits import MAX_DOCUMENT_BYTES
 from towns.models import Unit, User
 from towns.services import notification_send
 from towns.uploads import validate_document
@@ -50,7 +51,7 @@ from .core import (
 )
 
 MAX_ATTACHMENTS = 20
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = MAX_DOCUMENT_BYTES
 IMPORT_BATCH_SIZE = 1000
 PREVIEW_ROWS = 20
 # Fields staff may set besides the record fields.

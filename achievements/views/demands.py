@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from towns.excel import SheetSpec
+from towns.excel import SheetSpec, wan
 from towns.lists import FilteredListView
 from towns.rules import can, require
 
@@ -71,8 +71,8 @@ class DemandListView(PermissionRequiredMixin, FilteredListView):
                 _("需求类型"),
                 _("所属领域"),
                 _("镇街（园区）"),
-                _("预算下限（元）"),
-                _("预算上限（元）"),
+                _("预算下限（万元）"),
+                _("预算上限（万元）"),
                 _("期望解决时间"),
                 _("状态"),
                 _("发布时间"),
@@ -84,8 +84,8 @@ class DemandListView(PermissionRequiredMixin, FilteredListView):
                     d.get_kind_display(),
                     d.field.name,
                     d.division.name,
-                    d.budget_min,
-                    d.budget_max,
+                    wan(d.budget_min),
+                    wan(d.budget_max),
                     d.deadline,
                     d.get_status_display(),
                     timezone.localtime(d.created_at).replace(tzinfo=None),

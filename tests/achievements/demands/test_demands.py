@@ -196,3 +196,14 @@ def test_staff_export_the_filtered_demands_to_excel(client, center_staff):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     titles = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == ["注塑缩痕"]
+
+
+def test_the_demand_export_writes_budgets_as_numbers_of_wan(client, center_staff):
+    DemandFactory(title="注塑缩痕", budget_min=Decimal(300_000), budget_max=Decimal(800_000))
+    client.force_login(center_staff)
+    response = client.get(reverse("demand_list"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    headers = [cell.value for cell in sheet[1]]
+    low, high = sheet.cell(row=2, column=6), sheet.cell(row=2, column=7)
+    assert headers[5:7] == ["预算下限（万元）", "预算上限（万元）"]
+    assert (low.value, high.value, low.number_format) == (30, 80, '#,##0.00"万元"')
