@@ -276,6 +276,7 @@ def build_world() -> World:
         make_rows(key, 1)
         ids[f"register_{key}"] = model.objects.latest("pk").pk
     ids["year"] = 2024
+    ids["history_kind"] = "achievement"
     ids["reward_list"] = reward_list_compute(year=2024, acting_user=staff).pk
 
     # Accounts, notifications, reports.

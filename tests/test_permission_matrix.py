@@ -155,6 +155,7 @@ OTHER_KWARGS = {
     "item_pk": "batch_item",
     "code": "unit_code",
     "key": "showcase_key",
+    "record_kind": "history_kind",
 }
 
 MATRIX = """
@@ -224,6 +225,7 @@ api-tokens-revoke-all                        POST F A A A A A A A A A A
 api_tokens                                   GET  L A A A A A A A A A A
 api_tokens                                   POST L R R R R R R R R R R
 audit_trail                                  GET  L F F F F F F F F F A
+record_history                               GET  L F F A F F A F F F A
 broker-detail                                GET  F N N A N N A N N A A
 broker-list                                  GET  F A A A A A A A A A A
 brokers:broker_certificate                   GET  L N N A N N F N N A A

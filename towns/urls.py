@@ -26,6 +26,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/review/", views.enterprise_review, name="enterprise_review"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("audit/", views.audit_trail, name="audit_trail"),
+    path("history/<slug:record_kind>/<int:pk>/", views.record_history, name="record_history"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
 ]

@@ -20,6 +20,7 @@ from . import audit
 from .choices import EnterpriseStatus
 from .filters import EnterpriseFilter
 from .forms import EnterpriseRegistrationForm, EnterpriseReviewForm
+from .history import history_kind
 from .lists import FilteredListView
 from .models import Enterprise
 from .parsing import parse_id
@@ -209,6 +210,34 @@ def audit_trail(request):
             "current_model": label,
             "model_name": model._meta.verbose_name,
             "object_id": object_id,
+            "page_obj": page,
+            "entries": entries,
+        },
+    )
+
+
+@login_required
+def record_history(request, record_kind: str, pk: int):
+    """One record's history for staff, leaders and admins who may read the record itself."""
+    if not rules.has_perm("towns.view_record_history", request.user):
+        raise PermissionDenied
+    described = history_kind(record_kind)
+    if described is None:
+        raise Http404
+    record = get_object_or_404(described.readable(request.user), pk=pk)
+    page, entries = audit.audit_page(
+        described.model,
+        object_id=record.pk,
+        page_number=request.GET.get("page", 1),
+        masked=described.masked(request.user, record),
+    )
+    return render(
+        request,
+        "towns/record_history.html",
+        {
+            "record": record,
+            "model_name": described.model._meta.verbose_name,
+            "record_url": described.page_url(record),
             "page_obj": page,
             "entries": entries,
         },
