@@ -26,6 +26,9 @@ from .validators import validate_amount
 NOT_AUDITED = {
     "towns.Notification": "消息通知：发给个人的提醒，不是业务记录",
     "towns.OutboxMessage": "待投递任务：技术性队列记录",
+    "towns.WebhookDelivery": "群机器人推送记录：技术性投递记录",
+    "towns.BackgroundJob": "后台任务：导出、报告等长时间工作的进度记录，不是业务记录",
+    "towns.NotificationDigest": "每日通知汇总：发给个人的提醒，不是业务记录",
     "achievements.AchievementTransition": "状态流转日志：本身就是只追加的审计记录",
     "achievements.DemandTransition": "状态流转日志：本身就是只追加的审计记录",
     "brokers.BrokerReview": "审核流转日志：本身就是只追加的审计记录",

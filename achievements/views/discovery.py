@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from towns.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
+from towns.jobs import job_start
 from towns.lists import FilteredListView
 from towns.pagecache import cached_page
 from towns.parsing import parse_id
@@ -124,6 +125,24 @@ class AchievementListView(FilteredListView):
             show_unit=user.reads_everything,
         )
         return context
+
+
+@login_required
+@require_POST
+def achievement_export_job(request):
+    """A large export as a background job: the list's filters and sort, the user's scope; the
+    page shows its progress and the bell says when the file is ready."""
+    _require(request.user, "achievements.view_library")
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    for name in ("page", "export"):
+        query.pop(name, None)
+    job = job_start(
+        owner=request.user,
+        kind="achievement_export",
+        title=_("科技成果发现库导出"),
+        params={"query": query.urlencode()},
+    )
+    return redirect("job_detail", pk=job.pk)
 
 
 # --- The detail page and its cards --------------------------------------------------------------
