@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from towns.excel import SheetSpec, write_workbook
 from towns.jobs import JobResult
@@ -43,4 +44,20 @@ def run_achievement_export(job, report) -> JobResult:
     return JobResult(path=Path(handle.name), filename=AchievementListView.export_filename)
 
 
-JOBS = {"achievement_export": run_achievement_export}
+def run_achievement_import(job, report) -> JobResult:
+    """Confirm a previewed sheet of many rows (the same service as a small one's confirm)."""
+    from .choices import AchievementStatus
+    from .models import AchievementImport
+    from .services.discovery import achievement_import_confirm
+
+    batch = AchievementImport.objects.get(pk=job.params["import_id"])
+    report(0, 1)
+    achievement_import_confirm(batch, acting_user=job.owner)
+    status = AchievementStatus.SUBMITTED if batch.submit else AchievementStatus.DRAFT
+    return JobResult(url=f"{reverse('achievement_list')}?status={status}&sort=new")
+
+
+JOBS = {
+    "achievement_export": run_achievement_export,
+    "achievement_import": run_achievement_import,
+}

@@ -84,7 +84,8 @@ def job_run(job_id: int) -> BackgroundJob | None:
     except Exception as error:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.status = JobStatus.FAILED
-        job.error = str(error)[:2000] or type(error).__name__
+        text = "；".join(getattr(error, "messages", None) or [str(error)])
+        job.error = text[:2000] or type(error).__name__
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         notification_send(

@@ -47,3 +47,5 @@ def latest_date() -> date:
 BULK_MAX_ROWS = 200
 # A report on demand for a longer period than this runs as a background job (towns.jobs).
 REPORT_INLINE_MAX_DAYS = 92
+# An Excel import of more rows than this is confirmed as a background job.
+IMPORT_INLINE_MAX_ROWS = 2000

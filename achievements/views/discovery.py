@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from towns.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
 from towns.jobs import job_start
+from towns.limits import IMPORT_INLINE_MAX_ROWS
 from towns.lists import FilteredListView
 from towns.pagecache import cached_page
 from towns.parsing import parse_id
@@ -671,6 +672,14 @@ def achievement_import_preview(request, pk: int):
 @require_POST
 def achievement_import_confirm(request, pk: int):
     batch = _batch(request, pk)
+    if batch.row_count > IMPORT_INLINE_MAX_ROWS:
+        job = job_start(
+            owner=request.user,
+            kind="achievement_import",
+            title=_("Excel 批量导入：%(name)s") % {"name": batch.original_name},
+            params={"import_id": batch.pk},
+        )
+        return redirect("job_detail", pk=job.pk)
     try:
         count = services.achievement_import_confirm(batch, acting_user=request.user)
     except (ValidationError, WorkbookRejected) as exc:
