@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "towns.tasks.task_purge_sent_outbox",
         "schedule": crontab(hour=3, minute=40),
     },
+    # 07:30: one mail with the day's unread notifications for those who chose the daily digest.
+    "towns-daily-notification-digest": {
+        "task": "towns.tasks.task_send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "towns-purge-old-notifications": {
         "task": "towns.tasks.task_purge_read_notifications",
         "schedule": crontab(hour=3, minute=30),
@@ -339,6 +344,8 @@ EMAIL_BACKEND = (
 )
 # Notifications also go out by email only when an SMTP server is configured.
 NOTIFICATION_EMAIL_ENABLED = bool(EMAIL_HOST)
+# The portal's address as its users reach it: links in group-robot messages and digest mails.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- REST framework and OpenAPI -----------------------------------------------------------------
 REST_FRAMEWORK = {

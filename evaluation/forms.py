@@ -257,15 +257,44 @@ class ConfirmForm(forms.Form):
 # --- Recommendation, review, valuation ----------------------------------------------------------
 
 
-class AchievementPickMixin(forms.Form):
-    """The achievement an action is about, chosen from a (searched) list the view passes."""
+class AchievementPicker(forms.Widget):
+    """Search as you type (htmx) over the achievements one may pick, a page at a time, each a
+    radio button of the form; without JavaScript, the search is sent with the form."""
 
-    def __init__(self, *args, achievements, **kwargs):
+    template_name = "evaluation/widgets/achievement_picker.html"
+
+    def __init__(self, *, search_url: str, page_obj, chosen, query: str = "", attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.page_obj = page_obj
+        self.chosen = chosen
+        self.query = query
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context.update(
+            search_url=self.search_url,
+            page_obj=self.page_obj,
+            chosen=self.chosen,
+            query=self.query,
+        )
+        return context
+
+    def use_required_attribute(self, initial):
+        return False
+
+
+class AchievementPickMixin(forms.Form):
+    """The achievement an action is about: any the user may pick for it (`achievements`),
+    chosen with the picker the view passes (`picker`)."""
+
+    def __init__(self, *args, achievements, picker=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["achievement"] = AchievementChoiceField(
             label=_("科技成果"),
             queryset=achievements,
             empty_label=_("请选择成果"),
+            widget=picker,
         )
         self.order_fields(["achievement"])
 

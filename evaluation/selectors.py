@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -116,24 +117,35 @@ def eligible_for_batch(batch: Batch) -> QuerySet[Achievement]:
     )
 
 
-def pickable_achievements(user, *, statuses, query: str = "", selected=None, limit: int = 100):
-    """Achievements for a choice list, narrowed by a search; the selected one always included."""
-    rows = Achievement.objects.visible_to(user).filter(status__in=statuses)
+PICK_PAGE_SIZE = 10
+
+
+def pickable_achievements(user, *, statuses):
+    """Every achievement the user may pick for the action (the form validates against it)."""
+    return (
+        Achievement.objects.visible_to(user)
+        .filter(status__in=statuses)
+        .select_related("discovering_unit")
+    )
+
+
+def achievement_pick_page(user, *, statuses, query: str = "", page=1, selected=None):
+    """One page of the picker's search (title, holder or discovering unit), newest first, and
+    the picked achievement (shown first, whatever the page). A constant number of queries."""
+    rows = pickable_achievements(user, statuses=statuses)
     if query:
         rows = rows.filter(
             Q(title__icontains=query)
             | Q(holder__icontains=query)
             | Q(discovering_unit__short_name__icontains=query)
         )
-    ids = list(rows.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[:limit])
+    page_obj = Paginator(rows.order_by("-submitted_at", "-pk"), PICK_PAGE_SIZE).get_page(page)
+    chosen = None
     if selected:
-        ids.append(selected)
-    return (
-        Achievement.objects.visible_to(user)
-        .filter(pk__in=ids, status__in=statuses)
-        .select_related("discovering_unit")
-        .order_by("-submitted_at", "-pk")
-    )
+        chosen = next((a for a in page_obj.object_list if a.pk == selected), None)
+        if chosen is None:
+            chosen = pickable_achievements(user, statuses=statuses).filter(pk=selected).first()
+    return page_obj, chosen
 
 
 def recommendation_list(user) -> QuerySet[Recommendation]:

@@ -51,6 +51,11 @@ urlpatterns = [
     ),
     path("evaluation/reviews/", views.ReviewListView.as_view(), name="review_list"),
     path("evaluation/reviews/new/", views.review_create, name="review_create"),
+    path(
+        "evaluation/pick/<slug:purpose>/",
+        views.achievement_picker,
+        name="achievement_picker",
+    ),
     path("evaluation/reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("evaluation/valuations/", views.ValuationListView.as_view(), name="valuation_list"),
     path("evaluation/valuations/new/", views.valuation_create, name="valuation_create"),

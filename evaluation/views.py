@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from .filters import (
     ValuationFilter,
 )
 from .forms import (
+    AchievementPicker,
     AddAchievementsForm,
     BatchForm,
     ConfirmForm,
@@ -343,19 +344,70 @@ class RecommendationListView(FilteredListView):
         return selectors.recommendation_list(self.request.user)
 
 
-def _pick_page(request, form_class, *, statuses, action, done, then, page, initial=None):
-    """A form about one achievement, picked from a list narrowed by a search (recommendation,
+# What each picker is for: the permission it needs and the statuses it offers.
+PICK_PURPOSES = {
+    "recommendation": ("evaluation.recommend", [AchievementStatus.SUBMITTED]),
+    "review": ("evaluation.manage_review", services.FAST_TRACK_STATUSES),
+    "valuation": (
+        "evaluation.manage_valuation",
+        [AchievementStatus.SUBMITTED, AchievementStatus.SERVICE, AchievementStatus.LANDED],
+    ),
+}
+
+
+def _pick_search(request, purpose: str, params):
+    statuses = PICK_PURPOSES[purpose][1]
+    query = params.get("q", "").strip()
+    page_obj, chosen = selectors.achievement_pick_page(
+        request.user,
+        statuses=statuses,
+        query=query,
+        page=params.get("page", 1),
+        selected=parse_id(params.get("achievement")),
+    )
+    return query, page_obj, chosen
+
+
+@login_required
+def achievement_picker(request, purpose: str):
+    """The picker's search results (an htmx fragment): a page of the achievements the user may
+    pick for this purpose, the picked one first."""
+    if purpose not in PICK_PURPOSES:
+        raise Http404
+    require_perm(request.user, PICK_PURPOSES[purpose][0])
+    query, page_obj, chosen = _pick_search(request, purpose, request.GET)
+    return render(
+        request,
+        "evaluation/_picker_results.html",
+        {
+            "page_obj": page_obj,
+            "chosen": chosen,
+            "query": query,
+            "search_url": reverse("evaluation:achievement_picker", args=[purpose]),
+            "widget": {"name": "achievement"},
+        },
+    )
+
+
+def _pick_page(request, form_class, *, purpose, action, done, then, page, initial=None):
+    """A form about one achievement, picked with the search-as-you-type picker (recommendation,
     fast-track review, valuation)."""
-    query = request.GET.get("q", "").strip()
-    selected = request.GET.get("achievement") or request.POST.get("achievement")
-    selected = parse_id(selected)
+    params = request.POST if request.method == "POST" else request.GET
+    query, page_obj, chosen = _pick_search(request, purpose, params)
+    picker = AchievementPicker(
+        search_url=reverse("evaluation:achievement_picker", args=[purpose]),
+        page_obj=page_obj,
+        chosen=chosen,
+        query=query,
+    )
     form = form_class(
         request.POST or None,
         request.FILES or None,
         achievements=selectors.pickable_achievements(
-            request.user, statuses=statuses, query=query, selected=selected
+            request.user, statuses=PICK_PURPOSES[purpose][1]
         ),
-        initial={"achievement": selected, **(initial or {})},
+        picker=picker,
+        initial={"achievement": chosen.pk if chosen else None, **(initial or {})},
     )
     return submit_form(
         request,
@@ -372,7 +424,7 @@ def recommendation_create(request):
     return _pick_page(
         request,
         RecommendationForm,
-        statuses=[AchievementStatus.SUBMITTED],
+        purpose="recommendation",
         action=services.recommendation_create,
         done=_("已登记重点入库推荐，成果已进入服务库。"),
         then=reverse("evaluation:recommendation_list"),
@@ -414,7 +466,7 @@ def review_create(request):
     return _pick_page(
         request,
         FastTrackOpenForm,
-        statuses=services.FAST_TRACK_STATUSES,
+        purpose="review",
         action=services.fast_track_review_open,
         initial={"reviewer": request.user.pk},
         done=lambda review: (
@@ -481,7 +533,7 @@ def valuation_create(request):
     return _pick_page(
         request,
         ValuationRequestForm,
-        statuses=[AchievementStatus.SUBMITTED, AchievementStatus.SERVICE, AchievementStatus.LANDED],
+        purpose="valuation",
         action=services.valuation_request,
         done=_("已登记评估委托。"),
         then=lambda valuation: reverse("evaluation:valuation_detail", args=[valuation.pk]),

@@ -170,24 +170,29 @@ def _leaders() -> list[User]:
 
 
 def report_generate(
-    *, kind: str, start: date, end: date, acting_user: User | None = None
+    *, kind: str, start: date, end: date, acting_user: User | None = None, progress=None
 ) -> Report:
     """Build the report of a period, store its .xlsx, its Word brief and the lists its page
     shows, and announce it to the leaders (once).
 
     One report per kind and period: generating it again replaces the stored one (its file
-    too), never adds a second. `acting_user` is None for the scheduled reports."""
+    too), never adds a second. `acting_user` is None for the scheduled reports; `progress(done,
+    total)`, when given, hears of each of the steps (a background job's progress bar)."""
+    step = progress or (lambda done, total: None)
     ReportKind(kind)
     if end < start:
         raise ValidationError({"end": _("截止日期不能早于起始日期。")})
     if end > timezone.localdate():
         raise ValidationError({"end": _("截止日期不能晚于今天。")})
+    step(0, 4)
     data = period_report(start, end)
+    step(1, 4)
     sheets = report_sheets(data)
     buffer = io.BytesIO()
     write_workbook(sheets, buffer)
     sections = report_sections(sheets)
     title = report_title(kind, start, end)
+    step(2, 4)
     brief = brief_docx(
         kind=kind,
         title=title,
@@ -196,6 +201,7 @@ def report_generate(
         sections=sections,
     )
     name = f"{kind}-{start:%Y%m%d}-{end:%Y%m%d}"
+    step(3, 4)
     for attempt in range(2):
         try:
             with transaction.atomic():

@@ -29,6 +29,8 @@ from achievements.views.showcase import showcase_list
 from brokers import selectors as broker_selectors
 from towns.choices import Role, UnitKind
 from towns.excel import SheetSpec, xlsx_response
+from towns.jobs import job_start
+from towns.limits import REPORT_INLINE_MAX_DAYS
 from towns.lists import FilteredListView
 from towns.models import Unit
 from towns.pagecache import cached_page
@@ -398,6 +400,10 @@ def dashboard_unit(request, code: str):
 # --- Reports --------------------------------------------------------------------------------------
 
 
+def _runs_in_background(data) -> bool:
+    return (data["end"] - data["start"]).days > REPORT_INLINE_MAX_DAYS
+
+
 class ReportListView(FilteredListView):
     template_name = "quotas/report_list.html"
     filterset_class = ReportFilter
@@ -419,6 +425,16 @@ class ReportListView(FilteredListView):
     def post(self, request, *args, **kwargs):
         require_perm(request.user, "quotas.generate_report")
         form = ReportRequestForm(request.POST)
+        if form.is_valid() and _runs_in_background(form.cleaned_data):
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            job = job_start(
+                owner=request.user,
+                kind="period_report",
+                title=_("专项报告（%(start)s至%(end)s）")
+                % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"},
+                params={"start": start.isoformat(), "end": end.isoformat()},
+            )
+            return redirect("job_detail", pk=job.pk)
         if form.is_valid():
             try:
                 report = services.report_generate(

@@ -45,7 +45,7 @@ from evaluation.services import (
 from quotas.choices import ReportKind
 from quotas.services import report_generate
 from towns.choices import EnterpriseStatus, Role
-from towns.models import User
+from towns.models import BackgroundJob, User
 from towns.services import notification_send
 
 from .achievements.demands.factories import DemandFactory, enterprise_account
@@ -276,6 +276,8 @@ def build_world() -> World:
         make_rows(key, 1)
         ids[f"register_{key}"] = model.objects.latest("pk").pk
     ids["year"] = 2024
+    ids["history_kind"] = "achievement"
+    ids["pick_purpose"] = "recommendation"
     ids["reward_list"] = reward_list_compute(year=2024, acting_user=staff).pk
 
     # Accounts, notifications, reports.
@@ -287,5 +289,15 @@ def build_world() -> World:
         kind=ReportKind.CUSTOM, start=today - timedelta(days=30), end=today
     ).pk
     ids["unit_code"] = "dgut"
+    # A finished background job of staff's, with its file.
+    ids["job"] = BackgroundJob.objects.create(
+        owner=staff,
+        kind="achievement_export",
+        title="导出",
+        status="done",
+        progress=100,
+        result_file=ContentFile(PDF, name="result.pdf"),
+        result_name="result.pdf",
+    ).pk
     ids["amount"] = str(Decimal(1))
     return world

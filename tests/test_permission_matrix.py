@@ -58,6 +58,7 @@ PK = {
     "demand_close": "demand",
     "demand_rematch": "demand",
     "match_propose": "match",
+    "match_bulk": "demand",
     "match_reject": "match",
     "match_accept": "match",
     "match_decline": "match",
@@ -119,6 +120,8 @@ PK = {
     "report_download": "report",
     "report_brief": "report",
     "report_regenerate": "report",
+    "job_detail": "job",
+    "job_download": "job",
     # API
     "demand-detail": "demand",
     "demand-matches": "demand",
@@ -155,6 +158,8 @@ OTHER_KWARGS = {
     "item_pk": "batch_item",
     "code": "unit_code",
     "key": "showcase_key",
+    "record_kind": "history_kind",
+    "purpose": "pick_purpose",
 }
 
 MATRIX = """
@@ -224,6 +229,7 @@ api-tokens-revoke-all                        POST F A A A A A A A A A A
 api_tokens                                   GET  L A A A A A A A A A A
 api_tokens                                   POST L R R R R R R R R R R
 audit_trail                                  GET  L F F F F F F F F F A
+record_history                               GET  L F F A F F A F F F A
 broker-detail                                GET  F N N A N N A N N A A
 broker-list                                  GET  F A A A A A A A A A A
 brokers:broker_certificate                   GET  L N N A N N F N N A A
@@ -372,6 +378,7 @@ evaluation:batch_reopen                      GET  L M M M M M M M M M M
 evaluation:batch_reopen                      POST L N N R F N F N N N R
 evaluation:batch_select                      GET  L M M M M M M M M M M
 evaluation:batch_select                      POST L N N R F N F N N N R
+evaluation:achievement_picker                GET  L F F A F F F F F F A
 evaluation:recommendation_create             GET  L F F A F F F F F F A
 evaluation:recommendation_create             POST L F F A F F F F F F A
 evaluation:recommendation_letter             GET  L A N A N N A N N N A
@@ -455,6 +462,8 @@ match_accept                                 GET  L M M M M M M M M M M
 match_accept                                 POST L N N F N N F N N N F
 match_decline                                GET  L M M M M M M M M M M
 match_decline                                POST L N N F N N F N N N F
+match_bulk                                   GET  L M M M M M M M M M M
+match_bulk                                   POST L N N R N N F F N N R
 match_propose                                GET  L M M M M M M M M M M
 match_propose                                POST L N N R N N F N N N R
 match_reject                                 GET  L M M M M M M M M M M
@@ -463,6 +472,13 @@ notification_list                            GET  L A A A A A A A A A A
 notification_read                            GET  L M M M M M M M M M M
 notification_read                            POST L R R R R R R R R R R
 notification_read_all                        GET  L M M M M M M M M M M
+notification_settings                        GET  L A A A A A A A A A A
+job_list                                     GET  L A A A A A A A A A A
+job_detail                                   GET  L N N A N N N N N N N
+job_download                                 GET  L N N A N N N N N N N
+achievement_export_job                       GET  L M M M M M M M M M M
+achievement_export_job                       POST L R R R F F R F F F R
+notification_settings                        POST L R R R R R R R R R R
 notification_read_all                        POST L R R R R R R R R R R
 password_change                              GET  L A A A A A A A A A A
 password_change                              POST L A A A A A A A A A A
@@ -492,6 +508,8 @@ service-follow-up-list                       GET  F A A A A A A A A A A
 service-follow-up-list                       POST F V V V V V V V V V V
 service_case_assign                          GET  L F N A N N F N N N A
 service_case_assign                          POST L F N A N N F N N N A
+service_case_bulk_assign                     GET  L M M M M M M M M M M
+service_case_bulk_assign                     POST L F F R F F F F F F R
 service_case_detail                          GET  L A N A N N A N N N A
 service_case_list                            GET  L A A A N N A N N N A
 service_escalation_detail                    GET  L A N A N N A N N N A

@@ -14,6 +14,8 @@ from .models import (
     PolicyValue,
     Unit,
     User,
+    WebhookChannel,
+    WebhookDelivery,
 )
 
 
@@ -62,6 +64,7 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     fieldsets = [
         *UserAdmin.fieldsets,
         (_("平台角色"), {"fields": ["name", "role", "unit", "enterprise", "phone", "title"]}),
+        (_("通知"), {"fields": ["daily_digest"]}),
     ]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,
@@ -75,6 +78,33 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "recipient__username"]
     raw_id_fields = ["recipient"]
+
+
+class WebhookDeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    fields = ["notification", "created_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    ordering = ["-pk"]
+    verbose_name_plural = _("推送记录")
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("notification")
+
+
+@admin.register(WebhookChannel)
+class WebhookChannelAdmin(SimpleHistoryAdmin):
+    """A unit's 企业微信 / 钉钉 group robot: its people's notifications are posted there too."""
+
+    list_display = ["name", "unit", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "unit__name", "unit__short_name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    inlines = [WebhookDeliveryInline]
 
 
 @admin.register(OutboxMessage)

@@ -6,18 +6,29 @@ reason (tests/test_audit_trail.py fails for a new model that neither keeps histo
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .history import list_choices
+from .money import format_yuan
+from .validators import validate_amount
 
 # label -> why it keeps no history of its own.
 NOT_AUDITED = {
     "towns.Notification": "消息通知：发给个人的提醒，不是业务记录",
     "towns.OutboxMessage": "待投递任务：技术性队列记录",
+    "towns.WebhookDelivery": "群机器人推送记录：技术性投递记录",
+    "towns.BackgroundJob": "后台任务：导出、报告等长时间工作的进度记录，不是业务记录",
+    "towns.NotificationDigest": "每日通知汇总：发给个人的提醒，不是业务记录",
     "achievements.AchievementTransition": "状态流转日志：本身就是只追加的审计记录",
     "achievements.DemandTransition": "状态流转日志：本身就是只追加的审计记录",
     "brokers.BrokerReview": "审核流转日志：本身就是只追加的审计记录",
@@ -27,6 +38,7 @@ NOT_AUDITED = {
     "achievements.ShowcaseEntry": "成果展示投影：由成果或外部成果生成，可随时重建",
 }
 PAGE_SIZE = 25
+MASKED = "***"
 
 
 def business_models() -> list[type[models.Model]]:
@@ -95,34 +107,70 @@ def _related_labels(records, fields) -> dict:
     }
 
 
-def _shown(field, value, labels: dict):
-    """What an official reads: choice labels, names of related records, 是/否."""
-    if value is None or value == "":
+def _is_money(field) -> bool:
+    return isinstance(field, models.DecimalField) and validate_amount in field.validators
+
+
+def _shown(field, value, labels: dict, list_choices=None):
+    """What an official reads: choice labels, names of related records, 是/否, amounts in 万元
+    or 亿元, dates as 2026-03-01 and times in Asia/Shanghai."""
+    if value is None or value == "" or value == []:
         return None
     if field.is_relation:
         return labels.get((field.attname, value), value)
+    if isinstance(field, models.FileField):
+        return PurePosixPath(str(value)).name
+    if list_choices is not None and isinstance(value, list):
+        lookup = dict(list_choices.choices)
+        return "、".join(str(lookup.get(code, code)) for code in value)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, Decimal):
+        return format_yuan(value) if _is_money(field) else f"{value.normalize():f}"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
     return value
 
 
-def audit_page(model, *, object_id=None, page_number=1):
-    """One page of the model's history, newest first, each entry with its field changes."""
+def audit_page(model, *, object_id=None, page_number=1, masked=frozenset()):
+    """One page of the model's history, newest first, each entry with its field changes.
+
+    Three queries whatever the page holds: the page, the versions before its rows (one
+    subquery), the names of related records per related model. `masked` fields show ***.
+    """
     history = model.history.model
-    queryset = history.objects.select_related("history_user").order_by(
-        "-history_date", "-history_id"
+    previous_id = Subquery(
+        history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    queryset = (
+        history.objects.select_related("history_user")
+        .annotate(previous_history_id=previous_id)
+        .order_by("-history_date", "-history_id")
     )
     if object_id is not None:
         queryset = queryset.filter(id=object_id)
     page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
     fields = [f for f in _fields(history) if f.attname in {g.attname for g in _fields(model)}]
+    rows = list(page.object_list)
+    wanted = [r.previous_history_id for r in rows if r.history_type != "+"]
+    previous_rows = history.objects.in_bulk([pk for pk in wanted if pk is not None])
     pairs = [
-        (record, record.prev_record if record.history_type != "+" else None)
-        for record in page.object_list
+        (
+            record,
+            previous_rows.get(record.previous_history_id) if record.history_type != "+" else None,
+        )
+        for record in rows
     ]
-    labels = _related_labels([r for pair in pairs for r in pair], fields)
+    labels = _related_labels([r for pair in pairs for r in pair if r is not None], fields)
+    label = model._meta.label_lower
     entries = []
     for record, previous in pairs:
         changes = []
@@ -132,13 +180,16 @@ def audit_page(model, *, object_id=None, page_number=1):
             if record.history_type == "-":
                 before, after = after, None
             if previous is None or before != after:
-                changes.append(
-                    FieldChange(
-                        str(field.verbose_name),
-                        _shown(field, before, labels),
-                        _shown(field, after, labels),
-                    )
-                )
+                if field.name in masked:
+                    shown_before = MASKED if before not in (None, "") else None
+                    shown_after = MASKED if after not in (None, "") else None
+                else:
+                    choices = list_choices().get((label, field.name))
+                    shown_before = _shown(field, before, labels, choices)
+                    shown_after = _shown(field, after, labels, choices)
+                if previous is None and shown_before is None and shown_after is None:
+                    continue
+                changes.append(FieldChange(str(field.verbose_name), shown_before, shown_after))
         entries.append(AuditEntry(record, KIND_LABELS.get(record.history_type, ""), changes))
     return page, entries
 

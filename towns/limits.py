@@ -41,3 +41,11 @@ def latest_date() -> date:
         return today.replace(year=today.year + MAX_YEARS_AHEAD)
     except ValueError:  # 29 February
         return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28) + timedelta(days=1)
+
+
+# A bulk action (ticked rows, one confirm) handles at most this many rows per request.
+BULK_MAX_ROWS = 200
+# A report on demand for a longer period than this runs as a background job (towns.jobs).
+REPORT_INLINE_MAX_DAYS = 92
+# An Excel import of more rows than this is confirmed as a background job.
+IMPORT_INLINE_MAX_ROWS = 2000

@@ -215,6 +215,11 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("手机号码"), max_length=30, blank=True)
     title = models.CharField(_("职务"), max_length=50, blank=True)
+    daily_digest = models.BooleanField(
+        _("每日汇总邮件"),
+        default=False,
+        help_text=_("开启后，通知不再逐条发送邮件，而是每天早上汇总成一封邮件。"),
+    )
 
     objects = PortalUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -318,3 +323,132 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task} #{self.pk}"
+
+
+class WebhookKind(models.TextChoices):
+    WECOM = "wecom", _("企业微信群机器人")
+    DINGTALK = "dingtalk", _("钉钉群机器人")
+
+
+class WebhookChannel(models.Model):
+    """A unit's group chat robot (企业微信 / 钉钉): its people's notifications are posted there
+    too, besides the bell and e-mail. Set up by an admin in the Django admin."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="webhook_channels"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=WebhookKind.choices)
+    name = models.CharField(_("名称"), max_length=100, help_text=_("如“市科技局成果转化工作群”。"))
+    url = models.URLField(_("Webhook 地址"), max_length=500)
+    secret = models.CharField(
+        _("加签密钥"),
+        max_length=200,
+        blank=True,
+        help_text=_("钉钉机器人开启“加签”安全设置时填写（SEC 开头）；企业微信不需要。"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        verbose_name = _("群机器人通知渠道")
+        verbose_name_plural = _("群机器人通知渠道")
+        ordering = ["unit__code", "pk"]
+
+    def __str__(self):
+        return f"{self.unit.short_name} · {self.name}"
+
+
+class WebhookDelivery(models.Model):
+    """One notification posted to one channel: the row is claimed before posting, so that a
+    retried or repeated task posts nothing twice."""
+
+    channel = models.ForeignKey(
+        WebhookChannel, verbose_name=_("渠道"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送失败次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("群机器人推送记录")
+        verbose_name_plural = _("群机器人推送记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "notification"], name="webhook_delivery_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.channel_id} · {self.notification_id}"
+
+
+class NotificationDigest(models.Model):
+    """The daily summary mail sent to one person on one day (one per person and day)."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="digests"
+    )
+    day = models.DateField(_("日期"))
+    count = models.PositiveIntegerField(_("汇总通知数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("每日通知汇总")
+        verbose_name_plural = _("每日通知汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="notification_digest_once")
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} · {self.day}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class BackgroundJob(models.Model):
+    """Long work (a large export, a whole-period report, a big import) run as a task: who asked,
+    how far it is, and the file it made. Its owner follows it on /jobs/ and is told when done."""
+
+    owner = models.ForeignKey(
+        User, verbose_name=_("发起人"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    result_file = models.FileField(_("结果文件"), upload_to="jobs/%Y/%m/", blank=True)
+    result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
+    result_url = models.CharField(_("结果链接"), max_length=300, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_percent")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -6,6 +6,7 @@ from .hooks import NavItem
 ITEMS = [
     NavItem(_("工作台"), "home", section=_("首页"), icon="house", order=0),
     NavItem(_("消息通知"), "notification_list", section=_("首页"), icon="bell", order=1),
+    NavItem(_("我的后台任务"), "job_list", section=_("首页"), icon="hourglass-split", order=2),
     NavItem(
         _("企业注册审核"),
         "enterprise_review_list",

@@ -29,6 +29,8 @@ reads_everything = is_back_office | is_leader
 
 rules.add_perm("towns.view_notifications", rules.is_authenticated)
 rules.add_perm("towns.view_audit_trail", is_portal_admin)
+# A record's history, for the roles that read every record (the record's own scope applies too).
+rules.add_perm("towns.view_record_history", reads_everything)
 rules.add_perm("towns.review_enterprise", is_back_office)
 
 

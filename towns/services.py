@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import EnterpriseStatus, Role
-from .models import Enterprise, Notification, User
+from .models import Enterprise, Notification, User, WebhookChannel
 from .outbox import outbox_enqueue
 from .selectors import center_staff
-from .tasks import task_email_notifications
+from .tasks import task_email_notifications, task_post_webhooks
 
 
 @transaction.atomic
@@ -63,7 +63,18 @@ def notification_send(
     ids = [n.pk for n in notifications if n.pk]
     if ids:
         outbox_enqueue(task_email_notifications, notification_ids=ids)
+        units = {n.recipient.unit_id for n in notifications} - {None}
+        if units and WebhookChannel.objects.filter(unit_id__in=units, is_active=True).exists():
+            outbox_enqueue(task_post_webhooks, notification_ids=ids)
     return notifications
+
+
+def notification_settings_update(*, user: User, daily_digest: bool) -> User:
+    """A person chooses between a mail per notification and one summary mail a day."""
+    user.daily_digest = daily_digest
+    user._history_user = user
+    user.save(update_fields=["daily_digest"])
+    return user
 
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:

@@ -4,9 +4,11 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Notification
+from .models import Notification, NotificationDigest, User, WebhookChannel, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +21,9 @@ def task_email_notifications(*, notification_ids: list[int]) -> int:
     if not settings.NOTIFICATION_EMAIL_ENABLED:
         return 0
     sent = 0
+    # Those who chose the daily digest get one summary mail a day instead (task_send_daily_digests).
     pending = Notification.objects.filter(
-        pk__in=notification_ids, emailed_at__isnull=True
+        pk__in=notification_ids, emailed_at__isnull=True, recipient__daily_digest=False
     ).select_related("recipient")
     for notification in pending:
         if not notification.recipient.email:
@@ -66,3 +69,120 @@ def task_purge_sent_outbox() -> int:
     from .outbox import outbox_purge_sent
 
     return outbox_purge_sent()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def task_post_webhooks(*, notification_ids: list[int]) -> int:
+    """Post notifications to the group robots of their recipients' units; one message per
+    channel and distinct notification text, naming its recipients. Each (channel, notification)
+    is claimed before posting, so a retry or a second run posts only what is left; a failure
+    gives the claim back and the task is retried."""
+    from .channels import Message, WebhookError, webhook_post
+
+    notifications = list(
+        Notification.objects.filter(pk__in=notification_ids)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    units = {n.recipient.unit_id for n in notifications} - {None}
+    channels = list(
+        WebhookChannel.objects.filter(unit_id__in=units, is_active=True).select_related("unit")
+    )
+    posted, failed = 0, None
+    for channel in channels:
+        mine = [n for n in notifications if n.recipient.unit_id == channel.unit_id]
+        WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(channel=channel, notification=n) for n in mine],
+            ignore_conflicts=True,
+        )
+        groups: dict[tuple, list[Notification]] = {}
+        for notification in mine:
+            key = (notification.title, notification.body, notification.url)
+            groups.setdefault(key, []).append(notification)
+        for (title, body, url), group in groups.items():
+            pending = list(
+                WebhookDelivery.objects.filter(
+                    channel=channel, notification__in=group, sent_at__isnull=True
+                ).values_list("pk", flat=True)
+            )
+            if not pending:
+                continue
+            claimed = WebhookDelivery.objects.filter(pk__in=pending, sent_at__isnull=True)
+            if not claimed.update(sent_at=timezone.now()):
+                continue
+            names = [n.recipient.display_name for n in group]
+            try:
+                webhook_post(channel, Message(title, body, url, names))
+            except WebhookError as error:
+                WebhookDelivery.objects.filter(pk__in=pending).update(
+                    sent_at=None, attempts=F("attempts") + 1, last_error=str(error)[:2000]
+                )
+                logger.warning("webhook: %s", error)
+                failed = error
+                continue
+            posted += 1
+    if failed is not None:
+        raise failed
+    return posted
+
+
+DIGEST_MAX_ITEMS = 50
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def task_send_daily_digests() -> int:
+    """Beat, every morning: one mail per person who chose the daily digest, with the unread
+    notifications that came since their previous digest. One digest per person and day
+    (a unique row, claimed before mailing), so a second run the same day sends nothing."""
+    if not settings.NOTIFICATION_EMAIL_ENABLED:
+        return 0
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    now = timezone.now()
+    sent = 0
+    readers = User.objects.filter(daily_digest=True, is_active=True).exclude(email="")
+    for user in readers:
+        previous = (
+            NotificationDigest.objects.filter(recipient=user, sent_at__isnull=False)
+            .exclude(day=today)
+            .order_by("-day")
+            .values_list("sent_at", flat=True)
+            .first()
+        )
+        since = previous or now - timedelta(days=1)
+        unread = Notification.objects.for_user(user).unread().filter(created_at__gt=since)
+        count = unread.count()
+        if not count:
+            continue
+        digest, _created = NotificationDigest.objects.get_or_create(recipient=user, day=today)
+        if not NotificationDigest.objects.filter(pk=digest.pk, sent_at__isnull=True).update(
+            sent_at=now, count=count
+        ):
+            continue
+        lines = [f"· {n.title}" for n in unread.order_by("-created_at")[:DIGEST_MAX_ITEMS]]
+        if count > DIGEST_MAX_ITEMS:
+            lines.append(_("…… 另有 %(n)d 条") % {"n": count - DIGEST_MAX_ITEMS})
+        link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("notification_list") + "?unread=1"
+        subject = _("%(day)s 您有 %(n)d 条未读通知") % {"day": f"{today:%Y-%m-%d}", "n": count}
+        try:
+            send_mail(
+                subject=f"【{_('东莞科技成果转化平台')}】{subject}",
+                message="\n".join([*lines, "", _("查看全部：%(link)s") % {"link": link}]),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        except OSError:
+            NotificationDigest.objects.filter(pk=digest.pk).update(sent_at=None)
+            raise
+        sent += 1
+    return sent
+
+
+@shared_task
+def task_run_job(*, job_id: int) -> str:
+    """Run one background job (towns.jobs); a job already claimed is left alone."""
+    from .jobs import job_run
+
+    job = job_run(job_id)
+    return job.status if job is not None else "skipped"

@@ -25,7 +25,12 @@ urlpatterns = [
     ),
     path("enterprises/<int:pk>/review/", views.enterprise_review, name="enterprise_review"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
     path("audit/", views.audit_trail, name="audit_trail"),
+    path("history/<slug:record_kind>/<int:pk>/", views.record_history, name="record_history"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
 ]

@@ -20,14 +20,17 @@ from . import audit
 from .choices import EnterpriseStatus
 from .filters import EnterpriseFilter
 from .forms import EnterpriseRegistrationForm, EnterpriseReviewForm
+from .history import history_kind
+from .jobs import job_result_url
 from .lists import FilteredListView
-from .models import Enterprise
+from .models import BackgroundJob, Enterprise
 from .parsing import parse_id
 from .selectors import notifications_for
 from .services import enterprise_register as enterprise_register_service
 from .services import enterprise_review as enterprise_review_service
-from .services import notification_mark_read
+from .services import notification_mark_read, notification_settings_update
 from .tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
+from .uploads import protected_file_response
 
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -86,6 +89,50 @@ def notification_list(request):
         request,
         "towns/notification_list.html",
         {"page_obj": page, "only_unread": only_unread},
+    )
+
+
+@login_required
+def job_list(request):
+    """My jobs: the long work I started, newest first, each with its progress and result."""
+    jobs = BackgroundJob.objects.filter(owner=request.user)
+    page = Paginator(jobs, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "towns/job_list.html", {"page_obj": page})
+
+
+@login_required
+def job_detail(request, pk: int):
+    """One job's progress; htmx polls the bar (`?poll=1`) until the job is finished."""
+    job = get_object_or_404(BackgroundJob.objects.filter(owner=request.user), pk=pk)
+    context = {"job": job, "result_url": job_result_url(job)}
+    if request.GET.get("poll"):
+        return render(request, "towns/includes/job_progress.html", context)
+    return render(request, "towns/job_detail.html", context)
+
+
+@login_required
+def job_download(request, pk: int):
+    job = get_object_or_404(BackgroundJob.objects.filter(owner=request.user), pk=pk)
+    if not job.result_file:
+        raise Http404
+    return protected_file_response(job.result_file, download_name=job.result_name)
+
+
+@login_required
+def notification_settings(request):
+    """How one is told: a mail per notification, or one summary mail each morning."""
+    if request.method == "POST":
+        daily = request.POST.get("daily_digest") == "on"
+        notification_settings_update(user=request.user, daily_digest=daily)
+        messages.success(
+            request,
+            _("已改为每天早上汇总发送一封邮件。") if daily else _("已改为每条通知单独发送邮件。"),
+        )
+        return redirect("notification_settings")
+    return render(
+        request,
+        "towns/notification_settings.html",
+        {"email_enabled": settings.NOTIFICATION_EMAIL_ENABLED},
     )
 
 
@@ -209,6 +256,34 @@ def audit_trail(request):
             "current_model": label,
             "model_name": model._meta.verbose_name,
             "object_id": object_id,
+            "page_obj": page,
+            "entries": entries,
+        },
+    )
+
+
+@login_required
+def record_history(request, record_kind: str, pk: int):
+    """One record's history for staff, leaders and admins who may read the record itself."""
+    if not rules.has_perm("towns.view_record_history", request.user):
+        raise PermissionDenied
+    described = history_kind(record_kind)
+    if described is None:
+        raise Http404
+    record = get_object_or_404(described.readable(request.user), pk=pk)
+    page, entries = audit.audit_page(
+        described.model,
+        object_id=record.pk,
+        page_number=request.GET.get("page", 1),
+        masked=described.masked(request.user, record),
+    )
+    return render(
+        request,
+        "towns/record_history.html",
+        {
+            "record": record,
+            "model_name": described.model._meta.verbose_name,
+            "record_url": described.page_url(record),
             "page_obj": page,
             "entries": entries,
         },

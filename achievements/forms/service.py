@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from towns.choices import Role
 from towns.models import User
 
 from ..choices import RouteStatus
@@ -28,6 +29,20 @@ class AssignForm(forms.Form):
     def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees
+
+
+class BulkAssignForm(forms.Form):
+    """Several cases to one member of service-center staff (a liaison is eligible only for
+    their own unit's cases, so is chosen on each case's page)."""
+
+    assignee = AssigneeChoiceField(
+        label=_("责任人"),
+        queryset=User.objects.filter(role=Role.CENTER_STAFF, is_active=True)
+        .select_related("unit")
+        .order_by("username"),
+        empty_label=_("请选择"),
+    )
+    note = forms.CharField(label=_("分配说明"), max_length=300, required=False)
 
 
 class MilestonePlanForm(forms.Form):

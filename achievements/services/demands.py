@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from towns.bulk import BulkOutcome, bulk_apply
 from towns.choices import EnterpriseStatus, Role
 from towns.models import Enterprise, User
 from towns.outbox import outbox_enqueue
@@ -582,3 +583,14 @@ def inquiry_follow_up(inquiry: Inquiry, *, acting_user: User, status: str, note:
         url=reverse("inquiry_detail", args=[locked.pk]),
     )
     return locked
+
+
+def matches_decide_bulk(
+    matches: Iterable[Match], *, acting_user: User, propose: bool, note: str = "", reason: str = ""
+) -> list[BulkOutcome]:
+    """Staff propose (or reject) several suggestions at once. Each row goes through the same
+    transition as one click (`match_propose` / `match_reject`) in its own transaction: a row
+    that cannot move is left as it was and says why; the others are done."""
+    if propose:
+        return bulk_apply(matches, lambda m: match_propose(m, acting_user=acting_user, note=note))
+    return bulk_apply(matches, lambda m: match_reject(m, acting_user=acting_user, reason=reason))

@@ -3,6 +3,7 @@ from django.urls import path
 from ..views import discovery as views
 
 urlpatterns = [
+    path("achievements/export/", views.achievement_export_job, name="achievement_export_job"),
     path("achievements/", views.AchievementListView.as_view(), name="achievement_list"),
     path("achievements/new/", views.achievement_create, name="achievement_create"),
     path(

@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from towns.bulk import bulk_report
 from towns.excel import SheetSpec, wan
+from towns.limits import BULK_MAX_ROWS
 from towns.lists import FilteredListView
+from towns.parsing import parse_id
 from towns.rules import can, require
 
 from .. import matching
@@ -263,6 +266,61 @@ def match_decline(request, pk: int):
         form=ReasonForm(request.POST, required=False),
         success=_("已婉拒该推荐。"),
     )
+
+
+@login_required
+@require_POST
+def match_bulk(request, pk: int):
+    """Staff propose or reject the ticked suggestions of one demand at once; each row through
+    the same transition as one click, each with its own result."""
+    demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+    require(request.user, "achievements.review_matches")
+    propose = request.POST.get("action") == "propose"
+    form = ProposeForm(request.POST) if propose else ReasonForm(request.POST, label=_("否决原因"))
+    ids = [i for i in (parse_id(v) for v in request.POST.getlist("match")) if i is not None]
+    if not ids:
+        messages.error(request, _("请至少勾选一项推荐成果。"))
+        return redirect("demand_detail", pk=demand.pk)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect("demand_detail", pk=demand.pk)
+    rows = list(
+        Match.objects.visible_to(request.user)
+        .filter(demand=demand, pk__in=ids[:BULK_MAX_ROWS])
+        .select_related("demand", "achievement")
+        .order_by("-score", "pk")
+    )
+    allowed = [m for m in rows if can(request.user, "achievements.review_match", m)]
+    outcomes = services.matches_decide_bulk(
+        allowed,
+        acting_user=request.user,
+        propose=propose,
+        note=form.cleaned_data.get("note", ""),
+        reason=form.cleaned_data.get("reason", ""),
+    )
+    refused = [m for m in rows if m not in allowed]
+    missing = len(set(ids[:BULK_MAX_ROWS]) - {m.pk for m in rows})
+    if missing:
+        messages.error(
+            request,
+            _("%(n)d 项已不在该需求的推荐中（成果可能已被删除），未处理。") % {"n": missing},
+        )
+    for match in refused:
+        messages.error(
+            request,
+            _("%(title)s：当前状态不能处理。") % {"title": match.achievement.title},
+        )
+    bulk_report(
+        request,
+        outcomes,
+        label=lambda match: match.achievement.title,
+        done=lambda n: (
+            (_("已将 %(n)d 项成果推荐给企业。") if propose else _("已否决 %(n)d 项推荐。"))
+            % {"n": n}
+        ),
+    )
+    return redirect("demand_detail", pk=demand.pk)
 
 
 # --- The matching vocabulary --------------------------------------------------------------------

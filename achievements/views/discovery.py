@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from towns.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
+from towns.jobs import job_start
+from towns.limits import IMPORT_INLINE_MAX_ROWS
 from towns.lists import FilteredListView
 from towns.pagecache import cached_page
 from towns.parsing import parse_id
@@ -124,6 +126,24 @@ class AchievementListView(FilteredListView):
             show_unit=user.reads_everything,
         )
         return context
+
+
+@login_required
+@require_POST
+def achievement_export_job(request):
+    """A large export as a background job: the list's filters and sort, the user's scope; the
+    page shows its progress and the bell says when the file is ready."""
+    _require(request.user, "achievements.view_library")
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    for name in ("page", "export"):
+        query.pop(name, None)
+    job = job_start(
+        owner=request.user,
+        kind="achievement_export",
+        title=_("科技成果发现库导出"),
+        params={"query": query.urlencode()},
+    )
+    return redirect("job_detail", pk=job.pk)
 
 
 # --- The detail page and its cards --------------------------------------------------------------
@@ -652,6 +672,14 @@ def achievement_import_preview(request, pk: int):
 @require_POST
 def achievement_import_confirm(request, pk: int):
     batch = _batch(request, pk)
+    if batch.row_count > IMPORT_INLINE_MAX_ROWS:
+        job = job_start(
+            owner=request.user,
+            kind="achievement_import",
+            title=_("Excel 批量导入：%(name)s") % {"name": batch.original_name},
+            params={"import_id": batch.pk},
+        )
+        return redirect("job_detail", pk=job.pk)
     try:
         count = services.achievement_import_confirm(batch, acting_user=request.user)
     except (ValidationError, WorkbookRejected) as exc:

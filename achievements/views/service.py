@@ -9,17 +9,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from towns.bulk import bulk_apply, bulk_report
 from towns.excel import SheetSpec, wan
+from towns.limits import BULK_MAX_ROWS
 from towns.lists import FilteredListView
+from towns.parsing import parse_id
 
 from ..choices import AchievementStatus, EscalationTier
 from ..filters.service import EscalationFilter, ServiceCaseFilter
 from ..forms.service import (
     AssignForm,
+    BulkAssignForm,
     EscalationHandleForm,
     EscalationInstructForm,
     FollowUpForm,
@@ -82,6 +87,12 @@ class ServiceCaseListView(CaseRows, FilteredListView):
         if self.request.user.role not in selectors.CASE_READER_ROLES:
             raise Http404
         return selectors.service_case_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("achievements.assign_case"):
+            context["bulk_assign_form"] = BulkAssignForm(auto_id="bulk_%s")
+        return context
 
     def export_sheet(self, queryset):
         tiers = dict(EscalationTier.choices)
@@ -189,6 +200,50 @@ def case_assign(request, pk):
         "achievements/service/assign_form.html",
         {"case": case, "form": form, "current": selectors.current_assignment(case)},
     )
+
+
+@login_required
+@require_POST
+def case_bulk_assign(request):
+    """Staff give several cases to one member of staff at once: each case through the same
+    `assignment_assign` as on its own page, each with its own result."""
+    require_perm(request.user, "achievements.assign_case")
+    ids = [i for i in (parse_id(v) for v in request.POST.getlist("case")) if i is not None]
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("service_case_list")
+    form = BulkAssignForm(request.POST)
+    if not ids:
+        messages.error(request, _("请至少勾选一项成果。"))
+        return redirect(back)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect(back)
+    cases = list(
+        selectors.service_cases_visible_to(request.user)
+        .filter(pk__in=ids[:BULK_MAX_ROWS])
+        .order_by("pk")
+    )
+    outcomes = bulk_apply(
+        cases,
+        lambda case: services.assignment_assign(
+            achievement=case,
+            assignee=form.cleaned_data["assignee"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        ),
+    )
+    bulk_report(
+        request,
+        outcomes,
+        label=lambda case: case.title,
+        done=lambda n: (
+            _("已将 %(n)d 项成果分配给 %(name)s。")
+            % {"n": n, "name": form.cleaned_data["assignee"].display_name}
+        ),
+    )
+    return redirect(back)
 
 
 @login_required

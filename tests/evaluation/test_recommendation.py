@@ -5,6 +5,7 @@ from django.urls import reverse
 from achievements.choices import AchievementStatus, ServiceRoute
 from achievements.models import AchievementTransition
 from evaluation.models import Recommendation
+from towns.choices import Role
 from towns.models import Notification
 
 from ..factories import next_year
@@ -117,3 +118,46 @@ def test_the_letter_is_served_only_to_those_who_see_the_recommendation(
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user.username
+
+
+def test_the_picker_searches_as_you_type_a_page_at_a_time(
+    client, center_staff, django_assert_max_num_queries
+):
+    """Instead of a 101-option select: a search endpoint (htmx) answering a page of ten, the
+    picked achievement first; the form accepts any pickable achievement, not only a page's."""
+    from ..factories import AchievementFactory
+
+    rows = [submitted(title=f"视觉检测成果{n:02d}") for n in range(25)]
+    AchievementFactory(status="draft", title="视觉检测草稿")
+    client.force_login(center_staff)
+    url = reverse("evaluation:achievement_picker", args=["recommendation"])
+    client.get(url, {"q": "视觉"})  # per-process caches
+    with django_assert_max_num_queries(12) as captured:
+        page = client.get(url, {"q": "视觉"})
+    html = page.content.decode()
+    assert html.count('type="radio" name="achievement"') == 10
+    assert "共 25 项，第 1/3 页" in html and "视觉检测草稿" not in html
+    # The picked one stays first on another page, checked; same number of queries.
+    with django_assert_max_num_queries(len(captured.captured_queries) + 1):
+        html = client.get(
+            url, {"q": "视觉", "page": 3, "achievement": rows[-1].pk}
+        ).content.decode()
+    assert f'value="{rows[-1].pk}" checked' in html
+    assert html.count('type="radio" name="achievement"') == 6
+
+    form_page = client.get(reverse("evaluation:recommendation_create")).content.decode()
+    assert (
+        'data-testid="achievement-picker"' in form_page
+        and '<select name="achievement"' not in form_page
+    )
+    assert f'hx-get="{url}"' in form_page
+    # An achievement on no page shown is still accepted; another purpose's statuses are not.
+    assert client.get(reverse("evaluation:achievement_picker", args=["nothing"])).status_code == 404
+
+
+def test_the_picker_is_for_those_who_may_act(client, users_by_role):
+    url = reverse("evaluation:achievement_picker", args=["valuation"])
+    for role, user in users_by_role.items():
+        client.force_login(user)
+        expected = 200 if role in (Role.CENTER_STAFF, Role.ADMIN) else 403
+        assert client.get(url).status_code == expected, role

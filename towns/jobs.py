@@ -1,0 +1,122 @@
+"""Long work as background jobs: a progress bar the owner can leave and come back to (/jobs/),
+and a bell notification with the result's link when it is done.
+
+An app describes its kinds of job in a hook module `<app>/jobs.py`: `JOBS = {kind: runner}`,
+where `runner(job, report)` does the work, calls `report(done, total)` now and then, and
+returns a `JobResult` (a file written to a path, or a link to a page the work made). Jobs are
+started by `job_start` (queued through the outbox in the caller's transaction) and run by
+`towns.tasks.task_run_job`, which claims the pending job first, so a redelivered message does
+nothing twice.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .hooks import portal_modules
+from .models import BackgroundJob, JobStatus, User
+from .outbox import outbox_enqueue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobResult:
+    path: Path | None = None  # a file the runner wrote; stored with the job and then removed
+    filename: str = ""  # the name the owner downloads it under
+    url: str = ""  # or a page the work made (a report)
+
+
+@cache
+def job_runners() -> dict[str, Callable]:
+    return {
+        kind: run
+        for module in portal_modules("jobs")
+        for kind, run in getattr(module, "JOBS", {}).items()
+    }
+
+
+@transaction.atomic
+def job_start(*, owner: User, kind: str, title: str, params: dict | None = None) -> BackgroundJob:
+    """Record the job and queue it with the caller's transaction."""
+    if kind not in job_runners():
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = BackgroundJob.objects.create(owner=owner, kind=kind, title=title, params=params or {})
+    from .tasks import task_run_job
+
+    outbox_enqueue(task_run_job, job_id=job.pk)
+    return job
+
+
+def _reporter(job: BackgroundJob):
+    last = {"percent": -1}
+
+    def report(done: int, total: int) -> None:
+        # Below 100 until the result is stored; written only when the whole percent moves.
+        percent = min(99, int(done * 100 / total)) if total else 0
+        if percent != last["percent"]:
+            last["percent"] = percent
+            BackgroundJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    return report
+
+
+def job_run(job_id: int) -> BackgroundJob | None:
+    """Run a pending job: claim it, run its kind's runner, store the result, tell the owner."""
+    from .services import notification_send
+
+    claimed = BackgroundJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), progress=0
+    )
+    if not claimed:
+        return None
+    job = BackgroundJob.objects.select_related("owner").get(pk=job_id)
+    try:
+        result = job_runners()[job.kind](job, _reporter(job))
+    except Exception as error:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        job.status = JobStatus.FAILED
+        text = "；".join(getattr(error, "messages", None) or [str(error)])
+        job.error = text[:2000] or type(error).__name__
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        notification_send(
+            recipients=[job.owner],
+            kind="job_failed",
+            title=_("后台任务失败：%(title)s") % {"title": job.title},
+            body=job.error,
+            url=reverse("job_detail", args=[job.pk]),
+        )
+        return job
+    if result.path is not None:
+        with result.path.open("rb") as handle:
+            job.result_file.save(result.filename, File(handle), save=False)
+        result.path.unlink(missing_ok=True)
+        job.result_name = result.filename
+    job.result_url = result.url
+    job.status = JobStatus.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save()
+    notification_send(
+        recipients=[job.owner],
+        kind="job_done",
+        title=_("后台任务已完成：%(title)s") % {"title": job.title},
+        body=job.result_name,
+        url=job_result_url(job),
+    )
+    return job
+
+
+def job_result_url(job: BackgroundJob) -> str:
+    if job.result_file:
+        return reverse("job_download", args=[job.pk])
+    return job.result_url or reverse("job_detail", args=[job.pk])
