@@ -307,7 +307,7 @@ def concept_links_edit(request, pk: int):
     """Staff place a concept in the concept graph: its industry and related concepts."""
     require(request.user, "achievements.manage_synonyms")
     group = get_object_or_404(SynonymGroup, pk=pk)
-    form = ConceptLinksForm(request.POST or None, group=group)
+    form = ConceptLinksForm(request.POST if request.method == "POST" else None, group=group)
     if request.method == "POST" and form.is_valid():
         concept_links_save(
             group,
