@@ -1,9 +1,11 @@
 """Reference data of the achievements app, in `achievements/reference_data/`:
 
 - `milestone_templates.json` — the default milestone plans of the service library;
-- `matching_concepts.csv` — the starting vocabulary of demand matching.
+- `matching_concepts.csv` — the starting vocabulary of demand matching;
+- `matching_concept_graph.csv` — the concept graph over every industry of the taxonomy (problem ↔
+  technology links), see `matching/concepts.py`.
 
-Both only fill in what is missing: a template or concept that staff already edited is left as it
+All only fill in what is missing: a template or concept that staff already edited is left as it
 is, so loading twice leaves the same rows.
 """
 
@@ -15,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from towns.reference import read_csv
 
+from .matching.concepts import load_concept_graph
 from .models import MilestoneTemplate, MilestoneTemplateStep, SynonymGroup
 
 DATA = Path(__file__).resolve().parent / "reference_data"
@@ -48,6 +51,7 @@ def load_reference(reference_dir: Path) -> dict[str, int]:
             if row["name"] not in existing
         ]
     )
+    load_concept_graph()
     return {
         "里程碑模板": MilestoneTemplate.objects.count(),
         "匹配词库概念": SynonymGroup.objects.count(),

@@ -63,6 +63,7 @@ PK = {
     "match_accept": "match",
     "match_decline": "match",
     "synonym_update": "synonym",
+    "concept_links": "synonym",
     "inquiry_detail": "inquiry",
     "external_set_published": "external",
     "event_detail": "event",
@@ -319,6 +320,8 @@ brokers:venture_create                       POST L F F A F F F F F F A
 brokers:venture_list                         GET  L F F A F F A F F F A
 brokers:venture_update                       GET  L F F A F F F F F F A
 brokers:venture_update                       POST L F F A F F F F F F A
+concept_links                                GET  L F F A F F F F F F A
+concept_links                                POST L F F R F F F F F F R
 dashboard                                    GET  L F F A F F A F F F A
 dashboard_unit                               GET  L F F A F F A F F F A
 demand-detail                                GET  F N N A N N A A N N A

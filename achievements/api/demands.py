@@ -61,13 +61,18 @@ class MatchSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="achievement.title", read_only=True)
     explanation = serializers.SerializerMethodField()
     reasons = serializers.JSONField(source="explanation", read_only=True)
+    concepts = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
-        fields = ["achievement", "title", "score", "status", "explanation", "reasons"]
+        fields = ["achievement", "title", "score", "status", "explanation", "reasons", "concepts"]
 
     def get_explanation(self, match) -> str:
         return matching.explanation_text(match.explanation)
+
+    def get_concepts(self, match) -> list[str]:
+        """The concepts of the concept graph that fired for this match."""
+        return matching.concepts_fired(match.explanation)
 
 
 class DemandMatchesSerializer(serializers.Serializer):

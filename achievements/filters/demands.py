@@ -68,9 +68,13 @@ class SynonymGroupFilter(django_filters.FilterSet):
         method="filter_active",
     )
 
+    industry = django_filters.ModelChoiceFilter(
+        label=_("所属产业"), queryset=Industry.objects.order_by("code"), empty_label=ALL
+    )
+
     class Meta:
         model = SynonymGroup
-        fields = ["q", "is_active"]
+        fields = ["q", "is_active", "industry"]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

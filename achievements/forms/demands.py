@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from towns.forms import MoneyField, PhoneField
+from towns.models import Industry
 
 from ..choices import DemandKind, InquiryStatus
 from ..models import Demand, SynonymGroup
@@ -69,6 +70,29 @@ class SynonymGroupForm(forms.ModelForm):
         model = SynonymGroup
         fields = ["name", "terms", "note", "is_active"]
         widgets = {"terms": forms.Textarea(attrs={"rows": 4})}
+
+
+class ConceptLinksForm(forms.Form):
+    """A concept's place in the concept graph: its industry and related concepts."""
+
+    industry = forms.ModelChoiceField(
+        label=_("所属产业"), queryset=Industry.objects.order_by("code"), required=False
+    )
+    related = forms.ModelMultipleChoiceField(
+        label=_("关联概念"),
+        queryset=SynonymGroup.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_(
+            "问题与解决它的技术互相关联：需求提到其中一个概念时，也会找到另一个概念的成果。"
+        ),
+    )
+
+    def __init__(self, *args, group: SynonymGroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["related"].queryset = SynonymGroup.objects.exclude(pk=group.pk).order_by("name")
+        if not self.is_bound:
+            self.initial = {"industry": group.industry_id, "related": list(group.related.all())}
 
 
 class InquiryForm(forms.Form):

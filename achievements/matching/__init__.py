@@ -2,11 +2,12 @@
 
 from .index import document_frequencies, index_achievement, rebuild_index, unindex_achievement
 from .ranking import DemandQuery, Ranked, rank, score_indexed
-from .scoring import explanation_text
+from .scoring import concepts_fired, explanation_text
 from .text import normalize, vocabulary
 
 __all__ = [
     "DemandQuery",
+    "concepts_fired",
     "Ranked",
     "document_frequencies",
     "explanation_text",

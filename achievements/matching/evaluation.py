@@ -56,6 +56,13 @@ def load_independent_set(directory: Path = LABELLED_DIR) -> LabelledSet:
     return found
 
 
+def load_dev_set(directory: Path = LABELLED_DIR) -> LabelledSet:
+    """The development set of the concept graph (`dev_demands.yaml`): demands in factory-floor
+    language for every industry, judged against the labelled corpus. Tuned on, like the labelled
+    set's dev part."""
+    return _load(directory, ["labelled_achievements.yaml"], "dev_demands.yaml")
+
+
 def _load(directory: Path, achievement_files: list[str], demand_file: str) -> LabelledSet:
     def read(name):
         return yaml.safe_load((directory / name).read_text(encoding="utf-8"))

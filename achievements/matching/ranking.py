@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from ..models import Achievement, MatchDocument, MatchPosting, MatchTerm
+from . import scoring
 from .index import Indexed, document_count
 from .scoring import (
     DIVISION_SHARE,
@@ -27,7 +28,7 @@ from .scoring import (
     text_score,
     weighted_query,
 )
-from .text import Vocabulary
+from .text import CONCEPT_PREFIX, Vocabulary
 
 CANDIDATES = 100
 POSTINGS_PER_FEATURE = 3000
@@ -46,11 +47,13 @@ class DemandQuery:
     division_id: int | None
     field_name: str = ""
     division_name: str = ""
+    # concept id reached through the graph → the id of the demand's concept that led to it
+    via: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, vocabulary: Vocabulary, *, title, description, field, division):
         analysis = vocabulary.analyse((title, TITLE_BOOST), (description, 1.0))
-        return cls(
+        query = cls(
             weights=query_weights(analysis),
             concepts=analysis.concept_surfaces(),
             field_id=field.pk if field else None,
@@ -58,11 +61,32 @@ class DemandQuery:
             field_name=field.name if field else "",
             division_name=division.name if division else "",
         )
+        query.expand(vocabulary)
+        return query
+
+    def expand(self, vocabulary: Vocabulary) -> None:
+        """Walk one step of the concept graph: each concept of the demand also evokes its related
+        concepts, at `Tuning.related_weight` of its own weight (a concept the demand names itself keeps
+        its own weight)."""
+        related_weight = scoring.TUNING.related_weight
+        if not related_weight:
+            return
+        own = {feature for feature in self.weights if is_concept(feature)}
+        for feature in sorted(own, key=lambda f: (-self.weights[f], f)):
+            source = int(feature.removeprefix(CONCEPT_PREFIX))
+            for target in vocabulary.related.get(source, ()):
+                reached = f"{CONCEPT_PREFIX}{target}"
+                if reached in own or reached in self.weights:
+                    continue
+                self.weights[reached] = self.weights[feature] * related_weight
+                self.concepts[str(target)] = self.concepts.get(str(source), [])
+                self.via[str(target)] = str(source)
 
     def as_json(self) -> dict:
         return {
             "weights": self.weights,
             "concepts": self.concepts,
+            "via": self.via,
             "field": [self.field_id, self.field_name],
             "division": [self.division_id, self.division_name],
         }
@@ -78,6 +102,7 @@ class DemandQuery:
             division_id=division_id,
             field_name=field_name,
             division_name=division_name,
+            via=data.get("via", {}),
         )
 
 
@@ -126,8 +151,14 @@ def explain(
         achievement_words = document_concepts.get(concept_id, [])[:MAX_SURFACES_SHOWN]
         if not set(achievement_words) - set(demand_words):
             continue  # the same words: already listed as shared terms
+        via = query.via.get(concept_id)
         explanation.concepts.append(
-            (vocabulary.concept_name(feature), demand_words, achievement_words)
+            (
+                vocabulary.concept_name(feature),
+                demand_words,
+                achievement_words,
+                vocabulary.concept_name(via) if via else "",
+            )
         )
         if len(explanation.concepts) == MAX_CONCEPTS_SHOWN:
             break
@@ -159,19 +190,23 @@ def _candidates(
             f"FROM {table} WHERE term_id = %s ORDER BY weight DESC LIMIT %s) AS feature{position}"
         )
         params += [MATCHED_WEIGHT_CAP, MATCHED_WEIGHT_CAP, weight, term_id, POSTINGS_PER_FEATURE]
+    # The field's bonus as `final_score` has it: flat, or scaled by the text share (soft).
+    field_factor = "(1 - EXP(-%s * SUM(score)))" if scoring.TUNING.soft_field else "%s"
     sql = (
         f"SELECT achievement_id FROM ({' UNION ALL '.join(parts)}) AS found "
         "GROUP BY achievement_id "
         "ORDER BY %s * (1 - EXP(-%s * SUM(score))) "
-        "+ CASE WHEN MAX(field_id) = %s THEN %s ELSE 0 END "
+        f"+ CASE WHEN MAX(field_id) = %s THEN %s * {field_factor} ELSE 0 END "
         "+ CASE WHEN MAX(division_id) = %s THEN %s ELSE 0 END DESC, achievement_id LIMIT %s"
     )
+    counted = scoring.TUNING.field != "none"
     params += [
         TEXT_SHARE,
         SATURATION / ideal,
-        query.field_id,
+        query.field_id if counted else None,
         FIELD_SHARE,
-        query.division_id,
+        SATURATION / ideal if scoring.TUNING.soft_field else 1.0,
+        query.division_id if counted else None,
         DIVISION_SHARE,
         count,
     ]

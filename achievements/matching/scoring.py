@@ -16,7 +16,8 @@ most of the demand in plain sentences; among 100,000 achievements such texts cro
 """
 
 import math
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,41 @@ FIELD_SHARE = 0.12
 DIVISION_SHARE = 0.06
 SATURATION = 2.5
 MATCHED_WEIGHT_CAP = 1.0
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The choices `bench_matching` compares in one run (the portal always uses `TUNING`).
+
+    related_weight: a concept reached through the concept graph, relative to the demand's own
+        concept (0: the graph's links are not followed);
+    field: "soft" — the field bonus scales with how well the texts match, so a weak text match
+        gains little from its field and a cross-field achievement that matches better stays
+        ahead; "flat" — a fixed bonus for the same field (before issue 17); "none" — the field
+        and division do not count (the plain BM25 baseline).
+    """
+
+    related_weight: float = 0.5
+    field: str = "soft"
+
+    @property
+    def soft_field(self) -> bool:
+        return self.field == "soft"
+
+
+TUNING = Tuning()
+
+
+@contextmanager
+def tuned(**changes):
+    """Score with other choices for a while (benchmarks only)."""
+    global TUNING
+    before = TUNING
+    TUNING = replace(TUNING, **changes)
+    try:
+        yield TUNING
+    finally:
+        TUNING = before
 
 
 def is_concept(feature: str) -> bool:
@@ -105,7 +141,10 @@ def ideal_text_score(weighted: dict[str, float]) -> float:
 
 def final_score(text: float, ideal: float, *, same_field: bool, same_division: bool) -> float:
     share = 1 - math.exp(-SATURATION * text / ideal)
-    score = TEXT_SHARE * share + FIELD_SHARE * same_field + DIVISION_SHARE * same_division
+    if TUNING.field == "none":
+        same_field = same_division = False
+    field_bonus = FIELD_SHARE * same_field * (share if TUNING.soft_field else 1.0)
+    score = TEXT_SHARE * share + field_bonus + DIVISION_SHARE * same_division
     return round(min(1.0, max(0.0, score)), 4)
 
 
@@ -114,8 +153,9 @@ class Explanation:
     """Why an achievement matched a demand, in terms a person can check."""
 
     terms: list[str] = field(default_factory=list)
-    # (concept name, the demand's words, the achievement's words)
-    concepts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    # (concept name, the demand's words, the achievement's words, the demand's concept that led
+    # to it through the concept graph or "")
+    concepts: list[tuple[str, list[str], list[str], str]] = field(default_factory=list)
     field: str = ""
     division: str = ""
 
@@ -123,12 +163,21 @@ class Explanation:
         return {
             "terms": self.terms,
             "concepts": [
-                {"name": name, "demand": demand, "achievement": achievement}
-                for name, demand, achievement in self.concepts
+                {"name": name, "demand": demand, "achievement": achievement, "via": via}
+                for name, demand, achievement, via in self.concepts
             ],
             "field": self.field,
             "division": self.division,
         }
+
+
+def concepts_fired(data: dict) -> list[str]:
+    """The names of the concepts that bridged the demand and the achievement (through the
+    graph: "demand's concept → achievement's concept")."""
+    return [
+        f"{concept['via']} → {concept['name']}" if concept.get("via") else concept["name"]
+        for concept in data.get("concepts", [])
+    ]
 
 
 def explanation_text(data: dict) -> str:
@@ -137,6 +186,17 @@ def explanation_text(data: dict) -> str:
     if data.get("terms"):
         parts.append(_("共同关键词：%(terms)s") % {"terms": "、".join(data["terms"])})
     for concept in data.get("concepts", []):
+        if concept.get("via"):
+            parts.append(
+                _("需求中的“%(demand)s”（%(via)s）与成果中的“%(achievement)s”（%(name)s）相关联")
+                % {
+                    "demand": "、".join(concept["demand"]),
+                    "via": concept["via"],
+                    "achievement": "、".join(concept["achievement"]),
+                    "name": concept["name"],
+                }
+            )
+            continue
         parts.append(
             _("需求中的“%(demand)s”与成果中的“%(achievement)s”同属“%(name)s”")
             % {

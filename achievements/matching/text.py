@@ -105,14 +105,24 @@ class Analysis:
 class Vocabulary:
     """The tokenizer and the concept table at one state of `SynonymGroup`."""
 
-    def __init__(self, signature, groups: list[tuple[int, str, str]]):
+    def __init__(
+        self,
+        signature,
+        groups: list[tuple[int, str, str]],
+        links: list[tuple[int, int]] = (),
+    ):
         self.signature = signature
         self.concept_names: dict[int, str] = {}
+        # The concept graph's edges among active concepts: concept id → related concept ids.
+        self.related: dict[int, list[int]] = defaultdict(list)
         self.term_concepts: dict[str, list[int]] = defaultdict(list)
         for group_id, name, terms in groups:
             self.concept_names[group_id] = name
             for term in split_terms(terms):
                 self.term_concepts[term].append(group_id)
+        for source, target in links:
+            if source in self.concept_names and target in self.concept_names:
+                self.related[source].append(target)
         cjk_terms = [t for t in self.term_concepts if _CJK.search(t)]
         ascii_terms = sorted(
             (t for t in self.term_concepts if not _CJK.search(t)), key=len, reverse=True
@@ -191,6 +201,11 @@ def vocabulary() -> Vocabulary:
     if current is None or current.signature != signature:
         active = SynonymGroup.objects.filter(is_active=True).order_by("id")
         groups = list(active.values_list("id", "name", "terms"))
-        current = Vocabulary(signature, groups)
+        links = list(
+            SynonymGroup.related.through.objects.order_by("pk").values_list(
+                "from_synonymgroup_id", "to_synonymgroup_id"
+            )
+        )
+        current = Vocabulary(signature, groups, links)
         _current = current
     return current

@@ -42,6 +42,23 @@ class SynonymGroup(models.Model):
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # The concept graph: which industry a concept belongs to, and which other concepts it
+    # bridges to (a problem ↔ the technologies that solve it). A demand evoking a concept also
+    # meets achievements of its related concepts, at a lower weight.
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("所属产业"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    related = models.ManyToManyField(
+        "self",
+        verbose_name=_("关联概念"),
+        blank=True,
+        help_text=_("问题与解决它的技术互相关联，如：注塑件缩痕 ↔ 模流分析。"),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("最后修改人"),

@@ -38,7 +38,7 @@ def demand_matches(demand: Demand, user: User) -> QuerySet[Match]:
 
 
 def synonym_groups() -> QuerySet[SynonymGroup]:
-    return SynonymGroup.objects.select_related("updated_by")
+    return SynonymGroup.objects.select_related("updated_by", "industry").prefetch_related("related")
 
 
 def inquiries_for(user: User) -> QuerySet[Inquiry]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("demands/vocabulary/", views.SynonymGroupListView.as_view(), name="synonym_list"),
     path("demands/vocabulary/new/", views.synonym_group_edit, name="synonym_create"),
     path("demands/vocabulary/<int:pk>/edit/", views.synonym_group_edit, name="synonym_update"),
+    path("demands/vocabulary/<int:pk>/links/", views.concept_links_edit, name="concept_links"),
     path("inquiries/", views.InquiryListView.as_view(), name="inquiry_list"),
     path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry_detail"),
 ]

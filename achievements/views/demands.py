@@ -22,12 +22,14 @@ from .. import matching
 from ..choices import MatchStatus
 from ..filters.demands import DemandFilter, InquiryFilter, SynonymGroupFilter
 from ..forms.demands import (
+    ConceptLinksForm,
     DemandForm,
     InquiryFollowUpForm,
     ProposeForm,
     ReasonForm,
     SynonymGroupForm,
 )
+from ..matching.concepts import concept_links_save
 from ..models import Demand, Match, SynonymGroup
 from ..selectors.demands import (
     demand_matches,
@@ -146,6 +148,7 @@ def demand_detail(request, pk: int):
     matches = list(demand_matches(demand, request.user))
     for match in matches:
         match.explanation_text = matching.explanation_text(match.explanation)
+        match.concepts_fired = matching.concepts_fired(match.explanation)
         # One small form per match: ids must stay unique on the page.
         auto_id = f"id_m{match.pk}_%s"
         match.propose_form = ProposeForm(auto_id=auto_id)
@@ -355,6 +358,26 @@ def synonym_group_edit(request, pk: int | None = None):
             messages.success(request, _("词库已保存，相关成果和需求将重新匹配。"))
             return redirect("synonym_list")
     return render(request, "achievements/demands/synonym_form.html", {"form": form, "group": group})
+
+
+@login_required
+def concept_links_edit(request, pk: int):
+    """Staff place a concept in the concept graph: its industry and related concepts."""
+    require(request.user, "achievements.manage_synonyms")
+    group = get_object_or_404(SynonymGroup, pk=pk)
+    form = ConceptLinksForm(request.POST if request.method == "POST" else None, group=group)
+    if request.method == "POST" and form.is_valid():
+        concept_links_save(
+            group,
+            acting_user=request.user,
+            industry=form.cleaned_data["industry"],
+            related=list(form.cleaned_data["related"]),
+        )
+        messages.success(request, _("概念关联已保存，进行中的需求将重新匹配。"))
+        return redirect("synonym_list")
+    return render(
+        request, "achievements/demands/concept_links_form.html", {"form": form, "group": group}
+    )
 
 
 # --- Inquiries ----------------------------------------------------------------------------------

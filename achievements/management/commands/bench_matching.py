@@ -15,6 +15,7 @@ own data:
     manage.py bench_matching --achievements 20000  # quicker
 """
 
+import json
 import time
 from io import StringIO
 from random import Random
@@ -28,8 +29,11 @@ from django.utils import timezone
 
 from achievements import matching
 from achievements.choices import AchievementKind, AchievementStatus
+from achievements.matching import scoring
+from achievements.matching.concepts import graph_rows
 from achievements.matching.evaluation import (
     Quality,
+    load_dev_set,
     load_independent_set,
     load_labelled_set,
     percentile,
@@ -185,12 +189,37 @@ class Corpus:
         )
 
 
+# (column, which concepts are active, scoring choices): the plain jieba BM25 baseline, the
+# matching before issue 17 (the 84 concepts written beside the labelled set, a flat field bonus)
+# and after it (the concept graph of every industry followed one step, the field a soft signal).
+CONFIGURATIONS = [
+    ("jieba BM25", "none", {"related_weight": 0.0, "field": "none"}),
+    ("之前", "original", {"related_weight": 0.0, "field": "flat"}),
+    ("之后", "all", {}),
+]
+
+
 class Command(BaseCommand):
     help = "Matching benchmark: nDCG@10 / recall@10 on the labelled set, latency at scale."
 
     def add_arguments(self, parser):
         parser.add_argument("--achievements", type=int, default=100_000)
         parser.add_argument("--repeat", type=int, default=3, help="timed runs per demand")
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="development only: the dev sets (labelled dev part and dev_demands.yaml) under "
+            "each configuration; the held-out and independent sets are neither run nor printed",
+        )
+        parser.add_argument(
+            "--variant",
+            action="append",
+            default=[],
+            help='with --dev: another scoring to compare, as JSON, e.g. {"related_weight": 0.3}',
+        )
+        parser.add_argument(
+            "--show", default="", help="with --dev: print the top 10 of these dev demands (ids)"
+        )
         parser.add_argument(
             "--keepdb",
             action="store_true",
@@ -207,13 +236,128 @@ class Command(BaseCommand):
         old = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=keepdb)
         try:
             call_command("load_reference", verbosity=0, stdout=StringIO())
-            self.run(options["achievements"], options["repeat"])
+            if options["dev"]:
+                self.variants = [
+                    (f"之后 {spec}", "all", json.loads(spec)) for spec in options["variant"]
+                ]
+                self.show = set(options["show"].split(","))
+                self.compare(dev_only=True)
+            else:
+                self.run(options["achievements"], options["repeat"])
         finally:
             teardown_databases(old, verbosity=0, keepdb=keepdb)
 
     # --- the benchmark ----------------------------------------------------------------------
 
+    # --- quality: configurations compared on each set ------------------------------------------
+
+    def compare(self, *, dev_only: bool) -> None:
+        """nDCG@10 of each configuration (CONFIGURATIONS) on each set, one table.
+
+        dev: the labelled set's dev part and dev_demands.yaml (both tuned on); holdout: the
+        labelled set's held-out part; independent: demands written blind over the labelled corpus
+        plus a blind corpus, overall and per style. With `dev_only` the last two are skipped, so
+        tuning never sees them."""
+        labelled, own_dev = load_labelled_set(), load_dev_set()
+        independent = None if dev_only else load_independent_set()
+        fields = {i.code: i for i in Industry.objects.all()}
+        divisions = {d.code: d for d in Division.objects.all()}
+        common = self._common()
+        created = Achievement.objects.bulk_create(
+            [
+                Achievement(
+                    title=a.title,
+                    summary=a.summary,
+                    field=fields[a.field],
+                    landing_division=divisions.get(a.division),
+                    **common,
+                )
+                for a in labelled.achievements
+            ]
+        )
+        keys = {obj.pk: a.key for obj, a in zip(created, labelled.achievements, strict=True)}
+        blind = []
+        if independent is not None:
+            extra = [a for a in independent.achievements if a.key not in keys.values()]
+            made = Achievement.objects.bulk_create(
+                [
+                    Achievement(title=a.title, summary=a.summary, field=fields[a.field], **common)
+                    for a in extra
+                ]
+            )
+            blind = [obj.pk for obj in made]
+            keys |= {obj.pk: a.key for obj, a in zip(made, extra, strict=True)}
+
+        def demands_of(found):
+            return [
+                (d, fields[d.field], divisions.get(d.division) or divisions["441900003"])
+                for d in found.demands
+            ]
+
+        graph = {row["name"] for row in graph_rows()}
+        every = set(SynonymGroup.objects.filter(is_active=True).values_list("pk", flat=True))
+        original = set(
+            SynonymGroup.objects.filter(pk__in=every)
+            .exclude(name__in=graph)
+            .values_list("pk", flat=True)
+        )
+        columns: dict[str, dict[str, float]] = {}
+        configurations = CONFIGURATIONS + (self.variants if dev_only else [])
+        for label, concepts, tuning in configurations:
+            active = {"none": set(), "original": original, "all": every}[concepts]
+            SynonymGroup.objects.filter(pk__in=every).update(
+                is_active=False, updated_at=timezone.now()
+            )
+            SynonymGroup.objects.filter(pk__in=active).update(
+                is_active=True, updated_at=timezone.now()
+            )
+            row = columns.setdefault(label, {})
+            with scoring.tuned(**tuning):
+                self._set_blind(blind, visible=False)
+                for name, found in [("标注集 dev", labelled), ("自编 dev", own_dev)]:
+                    ids = [d.id for d in found.demands if d.split == "dev"]
+                    quality, _ = self._evaluate(demands_of(found), keys, 1)
+                    row[name] = quality.mean_ndcg(ids)
+                    if name == "自编 dev":
+                        for style in sorted({d.style for d in found.demands}):
+                            chosen = [d.id for d in found.demands if d.style == style]
+                            row[f"自编 dev·{style}"] = quality.mean_ndcg(chosen)
+                        if dev_only:
+                            self.stdout.write(
+                                f"{label}："
+                                + " ".join(f"{k} {v:.2f}" for k, v in quality.ndcg.items())
+                            )
+                    elif not dev_only:
+                        held = [d.id for d in found.demands if d.split == "holdout"]
+                        row["标注集留出"] = quality.mean_ndcg(held)
+                if independent is not None:
+                    self._set_blind(blind, visible=True)
+                    quality, _ = self._evaluate(demands_of(independent), keys, 1)
+                    row["独立集"] = quality.mean_ndcg()
+                    row["独立集 recall"] = quality.mean_recall()
+                    for style in sorted({d.style for d in independent.demands}):
+                        chosen = [d.id for d in independent.demands if d.style == style]
+                        row[f"独立集·{style}"] = quality.mean_ndcg(chosen)
+        SynonymGroup.objects.filter(pk__in=every).update(is_active=True, updated_at=timezone.now())
+        Achievement.objects.filter(pk__in=keys).delete()
+        names = list(next(iter(columns.values())))
+        self.stdout.write("")
+        self.stdout.write("nDCG@10（recall 另注）；dev 为调参所用，留出集与独立集从未用于调参：")
+        self.stdout.write(f"{'':<44}" + "".join(f"{label:>14}" for label in columns))
+        for name in names:
+            self.stdout.write(
+                f"{name:<44}" + "".join(f"{columns[label][name]:>14.3f}" for label in columns)
+            )
+
+    def _set_blind(self, pks: list[int], *, visible: bool) -> None:
+        """Show or hide the blind corpus (it belongs to the independent set only), re-index."""
+        if pks:
+            status = AchievementStatus.SUBMITTED if visible else AchievementStatus.DRAFT
+            Achievement.objects.filter(pk__in=pks).update(status=status)
+        self._index("语料" + ("（含盲写语料）" if visible else ""), Achievement.objects.count())
+
     def run(self, count: int, repeat: int) -> None:
+        self.compare(dev_only=False)
         labelled = load_labelled_set()
         fields = {i.code: i for i in Industry.objects.all()}
         divisions = {d.code: d for d in Division.objects.all()}
@@ -282,7 +426,6 @@ class Command(BaseCommand):
             ]
         )
         keys = {obj.pk: a.key for obj, a in zip(created, labelled.achievements, strict=True)}
-        self._independent(keys, fields, divisions, common)
         self._index("标注集成果", len(created))
         rows.append((f"标注集（{len(created)} 项成果）", *self._evaluate(demands, keys, 1)))
 
@@ -294,36 +437,6 @@ class Command(BaseCommand):
         rows.append(("标注集，不用概念词库（对照）", *self._evaluate(demands, keys, 1)))
         SynonymGroup.objects.filter(pk__in=groups).update(is_active=True, updated_at=timezone.now())
         return keys
-
-    def _independent(self, labelled_keys: dict[int, str], fields, divisions, common) -> None:
-        """The independent set over its own corpus (the labelled achievements already created
-        plus the blind ones), reported apart; the blind ones are deleted again afterwards."""
-        independent = load_independent_set()
-        extra = [a for a in independent.achievements if a.key not in labelled_keys.values()]
-        created = Achievement.objects.bulk_create(
-            [
-                Achievement(title=a.title, summary=a.summary, field=fields[a.field], **common)
-                for a in extra
-            ]
-        )
-        keys = labelled_keys | {obj.pk: a.key for obj, a in zip(created, extra, strict=True)}
-        self._index("标注集 + 独立语料", len(keys))
-        demands = [
-            (d, fields[d.field], divisions.get(d.division) or divisions["441900003"])
-            for d in independent.demands
-        ]
-        quality, _ = self._evaluate(demands, keys, 1)
-        by_style = "，".join(
-            f"{style} {quality.mean_ndcg(ids):.3f}（{len(ids)}）"
-            for style in sorted({d.style for d in independent.demands})
-            for ids in [[d.id for d in independent.demands if d.style == style]]
-        )
-        self.stdout.write(
-            f"独立评测集（盲写需求 {len(demands)} 项，语料 {len(keys)} 项）：nDCG@10 "
-            f"{quality.mean_ndcg():.3f}，recall@10 {quality.mean_recall():.3f}；按类型：{by_style}；"
-            + _weakest(quality)
-        )
-        Achievement.objects.filter(pk__in=[obj.pk for obj in created]).delete()
 
     def _generate(self, count: int) -> None:
         common = self._common()
@@ -355,6 +468,8 @@ class Command(BaseCommand):
             division=division,
         )
 
+    show: set[str] = set()
+
     def _evaluate(self, demands, keys, repeat: int):
         vocabulary = matching.vocabulary()
         quality = Quality()
@@ -365,6 +480,14 @@ class Command(BaseCommand):
                 query = self._query(vocabulary, demand, field, division)
                 ranked = matching.rank(vocabulary, query, limit=10)
                 latencies.append((time.perf_counter() - started) * 1000)
+            if demand.id in self.show:
+                self.stdout.write(
+                    f"  {demand.id}: "
+                    + " ".join(
+                        f"{keys.get(r.achievement_id)}{'*' if keys.get(r.achievement_id) in demand.relevant else ''}"
+                        for r in ranked
+                    )
+                )
             quality.add(
                 demand.id, [keys.get(r.achievement_id, "") for r in ranked], demand.relevant
             )

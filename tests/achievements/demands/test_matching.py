@@ -398,7 +398,15 @@ def test_who_may_review_and_answer_matches(
 def test_the_api_returns_the_best_matches_with_their_reasons(client, center_staff, posted):
     results = staff_matches(client, center_staff, posted, limit=2)
     assert len(results) == 2
-    assert set(results[0]) == {"achievement", "title", "score", "status", "explanation", "reasons"}
+    assert set(results[0]) == {
+        "achievement",
+        "title",
+        "score",
+        "status",
+        "explanation",
+        "reasons",
+        "concepts",
+    }
     assert results[0]["score"] >= results[1]["score"]
     for bad in ("0", "21", "abc"):
         response = client.get(f"/api/v1/demands/{posted.pk}/matches/", {"limit": bad})
@@ -498,6 +506,7 @@ def test_a_concept_staff_add_bridges_words_at_once(
         "name": "茶叶萎凋",
         "demand": ["晒青", "摊晾"],
         "achievement": ["萎凋"],
+        "via": "",
     }
 
 
