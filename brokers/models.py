@@ -367,8 +367,8 @@ class Fund(Stamped):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("天使母基金/子基金")
-        verbose_name_plural = _("天使母基金/子基金")
+        verbose_name = _("天使母基金和子基金")
+        verbose_name_plural = _("天使母基金和子基金")
         ordering = ["level", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="fund_size_positive"),

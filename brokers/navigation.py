@@ -49,7 +49,7 @@ ITEMS = [
         order=520,
     ),
     NavItem(
-        _("天使母基金/子基金"),
+        _("天使母基金和子基金"),
         "brokers:fund_list",
         roles=STAFF,
         section=SECTION,

@@ -120,7 +120,7 @@ REGISTERS = {
         ),
         Register(
             key="fund",
-            title=gettext_lazy("天使母基金/子基金"),
+            title=gettext_lazy("天使母基金和子基金"),
             model=m.Fund,
             filterset=filters.FundFilter,
             columns=tables.FUND_COLUMNS,

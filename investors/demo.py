@@ -54,7 +54,14 @@ def _investor(ctx) -> User:
 def seed(ctx) -> None:
     investor = _investor(ctx)
     staff = ctx.users["center_chen"]
-    awaiting = list(Achievement.objects.filter(status=AchievementStatus.SERVICE).order_by("pk")[:3])
+    # Achievements a batch selected first: their evaluation summary has something to show.
+    awaiting = list(
+        Achievement.objects.filter(
+            status=AchievementStatus.SERVICE, evaluation_items__decision="selected"
+        )
+        .distinct()
+        .order_by("-is_public", "pk")[:3]
+    )
     notes = [
         "关注中试放大后的量产成本，拟以天使轮参与。",
         "团队与东莞企业已有合作基础，希望了解知识产权布局。",

@@ -60,7 +60,7 @@ class DockingInvestmentForm(forms.Form):
         label=_("出资基金"),
         queryset=Fund.objects.all(),
         required=False,
-        empty_label=_("不经天使母基金/子基金"),
+        empty_label=_("不经天使母基金和子基金"),
     )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 

@@ -144,7 +144,7 @@ def docking_change_status(
 
 
 def docking_record_meeting(
-    docking: Docking, *, acting_user: User, held_on: date, participants: str, outcome: str
+    docking: Docking, *, acting_user: User, held_on: date, outcome: str, participants: str = ""
 ) -> Docking:
     """The meeting took place: its date, who came and what came of it."""
     if not (outcome or "").strip():

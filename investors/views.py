@@ -233,11 +233,12 @@ def docking_transition(request, pk: int, action: str):
         try:
             call(request, docking, form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            if not hasattr(exc, "error_dict"):
+                # Not about a field (the docking moved on meanwhile): say why on its page.
+                _form_errors(request, exc)
+                return redirect("investors:docking_detail", pk=docking.pk)
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
         else:
             messages.success(request, str(DOCKING_MESSAGES[action]))
             return redirect("investors:docking_detail", pk=docking.pk)

@@ -35,8 +35,8 @@ class Migration(migrations.Migration):
                 ('partner_division', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='towns.division', verbose_name='合作镇街（园区）')),
             ],
             options={
-                'verbose_name': '天使母基金/子基金',
-                'verbose_name_plural': '天使母基金/子基金',
+                'verbose_name': '天使母基金和子基金',
+                'verbose_name_plural': '天使母基金和子基金',
                 'ordering': ['level', 'name'],
             },
         ),
@@ -73,8 +73,8 @@ class Migration(migrations.Migration):
                 ('partner_division', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='towns.division', verbose_name='合作镇街（园区）')),
             ],
             options={
-                'verbose_name': 'historical 天使母基金/子基金',
-                'verbose_name_plural': 'historical 天使母基金/子基金',
+                'verbose_name': 'historical 天使母基金和子基金',
+                'verbose_name_plural': 'historical 天使母基金和子基金',
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
