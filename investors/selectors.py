@@ -25,6 +25,7 @@ from .models import Docking, InvestorInterest
 MIN_SCORERS_FOR_RESULTS = 2
 
 CRITERION_FIELDS = [c.value for c in Criterion]
+TENTH = Decimal("0.1")
 
 
 def is_approved_investor(user) -> bool:
@@ -102,7 +103,7 @@ def evaluation_summaries(achievements) -> dict[int, EvaluationSummary]:
         if summary.results_shown:
             summary.mean_total = item.mean_total
             summary.criteria = [
-                (Criterion(c).label, round(getattr(item, f"avg_{c}"), 1))
+                (Criterion(c).label, Decimal(str(getattr(item, f"avg_{c}"))).quantize(TENTH))
                 for c in CRITERION_FIELDS
                 if getattr(item, f"avg_{c}") is not None
             ]

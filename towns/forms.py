@@ -104,7 +104,9 @@ class EnterpriseRegistrationForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("创投机构注册后可浏览服务库待落地成果的评价摘要，并表达投资意向。"),
     )
-    name = forms.CharField(label=_("企业（机构）名称"), max_length=100)
+    name = forms.CharField(
+        label=_("企业名称"), max_length=100, help_text=_("创投机构填写机构全称。")
+    )
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
         max_length=24,

@@ -154,12 +154,14 @@ def enterprise_review(
     locked.save()
     if locked.is_venture_capital:
         welcome = _("现在可以浏览服务库待落地成果的评价摘要并表达投资意向了。")
+        title = _("创投机构注册审核已通过") if approve else _("创投机构注册审核未通过")
     else:
         welcome = _("现在可以发布需求、表达合作意向和报名对接会了。")
+        title = _("企业注册审核已通过") if approve else _("企业注册审核未通过")
     notification_send(
         recipients=locked.users.filter(is_active=True),
         kind="enterprise_reviewed",
-        title=_("注册审核已通过") if approve else _("注册审核未通过"),
+        title=title,
         body=note or welcome,
         url=reverse("home"),
     )

@@ -40,11 +40,13 @@ class EvaluationSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(CriterionResultSerializer(many=True))
     def get_criteria(self, summary):
-        return [{"criterion": str(label), "mean": value} for label, value in summary.criteria]
+        rows = [{"criterion": str(label), "mean": value} for label, value in summary.criteria]
+        return CriterionResultSerializer(rows, many=True).data
 
     @extend_schema_field(ThreeHaveSerializer(many=True))
     def get_three_have(self, summary):
-        return [{"item": str(label), "held": held} for label, held in summary.three_have]
+        rows = [{"item": str(label), "held": held} for label, held in summary.three_have]
+        return ThreeHaveSerializer(rows, many=True).data
 
 
 class OpportunitySerializer(serializers.ModelSerializer):

@@ -217,6 +217,7 @@ def test_the_lists_use_a_constant_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     def count(url):
+        client.get(url)  # filled the per-generation caches (filter bar, counts) once
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured.captured_queries)
