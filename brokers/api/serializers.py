@@ -63,7 +63,7 @@ class TechContractSerializer(serializers.ModelSerializer):
 class VentureRoundSerializer(serializers.ModelSerializer):
     achievement_title = serializers.CharField(source="achievement.title")
     achievement_status = serializers.CharField(source="achievement.status")
-    fund_name = serializers.CharField(source="fund.name", default=None)
+    fund_name = serializers.CharField(source="fund.name", default=None, allow_null=True)
 
     class Meta:
         model = m.VentureRound
@@ -82,8 +82,10 @@ class VentureRoundSerializer(serializers.ModelSerializer):
 
 
 class FundSerializer(serializers.ModelSerializer):
-    parent_name = serializers.CharField(source="parent.name", default=None)
-    partner_division = serializers.CharField(source="partner_division.name", default=None)
+    parent_name = serializers.CharField(source="parent.name", default=None, allow_null=True)
+    partner_division = serializers.CharField(
+        source="partner_division.name", default=None, allow_null=True
+    )
     fields = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 

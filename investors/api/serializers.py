@@ -52,7 +52,9 @@ class EvaluationSummarySerializer(serializers.Serializer):
 class OpportunitySerializer(serializers.ModelSerializer):
     field = serializers.CharField(source="field.name")
     stage = serializers.CharField(source="trl_stage")
-    landing_division = serializers.CharField(source="landing_division.name", default=None)
+    landing_division = serializers.CharField(
+        source="landing_division.name", default=None, allow_null=True
+    )
     evaluation = serializers.SerializerMethodField()
 
     class Meta:
@@ -92,7 +94,7 @@ class InterestCreateSerializer(serializers.Serializer):
 class InterestSerializer(serializers.ModelSerializer):
     institution_name = serializers.CharField(source="institution.name")
     achievement_title = serializers.CharField(source="achievement.title")
-    docking = serializers.PrimaryKeyRelatedField(read_only=True)
+    docking = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = InvestorInterest
