@@ -36,6 +36,13 @@ class InvestmentRound(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class FundLevel(models.TextChoices):
+    """天使母基金 / 子基金 (seed 000 二(二)3: 健全科技成果转化天使母基金和子基金体系)."""
+
+    PARENT = "parent", _("母基金")
+    CHILD = "child", _("子基金")
+
+
 class Rating(models.TextChoices):
     """Performance rating of a proof-of-concept center or an intermediary."""
 

@@ -22,6 +22,7 @@ from .choices import (
     BrokerStatus,
     ContractType,
     EventKind,
+    FundLevel,
     InvestmentRound,
     PocKind,
     PocStatus,
@@ -364,7 +365,42 @@ def _contracts(ctx, staff, brokers, achievements) -> None:
             )
 
 
-def _venture(ctx, staff, achievements) -> None:
+# The 天使母基金 and its 子基金 (seed 000 二(二)3). Sizes are demo figures, not policy numbers.
+# name, parent (index) or None, partner division code, partner platform, size (万元), fields
+DEMO_FUNDS = [
+    ("东莞市天使投资母基金", None, None, "", 100000, ["S01", "S03", "S04", "S07"]),
+    ("松山湖科学城天使子基金", 0, "441900401", "", 20000, ["S03", "S04", "F02"]),
+    ("滨海湾新区天使子基金", 0, "441900404", "", 15000, ["S02", "S08"]),
+    ("长安镇智能终端天使子基金", 0, "441900119", "", 5000, ["S01", "S07"]),
+    ("东莞理工学院成果转化子基金", 0, None, "东莞理工学院", 3000, ["S05", "S09"]),
+]
+
+
+def _funds(ctx, staff) -> list:
+    funds = []
+    for name, parent, division_code, platform, size, codes in DEMO_FUNDS:
+        fund = m.Fund.objects.filter(name=name).first()
+        if fund is None:
+            fund = services.register_entry_save(
+                instance=m.Fund(
+                    name=name,
+                    level=FundLevel.PARENT if parent is None else FundLevel.CHILD,
+                    parent=None if parent is None else funds[parent],
+                    partner_division=_division(division_code) if division_code else None,
+                    partner_platform=platform,
+                    manager="东莞科技创新投资集团" if parent is None else "",
+                    size=Decimal(size) * WAN,
+                    established_on=date(2024, 6, 28) if parent is None else date(2025, 1, 15),
+                    note="演示数据",
+                ),
+                acting_user=staff,
+                m2m={"fields": list(Industry.objects.filter(code__in=codes))},
+            )
+        funds.append(fund)
+    return funds
+
+
+def _venture(ctx, staff, achievements, funds) -> None:
     rounds = [
         (0, "深创投", InvestmentRound.A, 3000, date(2024, 8, 16)),
         (1, "松禾资本", InvestmentRound.ANGEL, 800, date(2024, 11, 2)),
@@ -381,6 +417,7 @@ def _venture(ctx, staff, achievements) -> None:
             instance=m.VentureRound(
                 achievement=achievement,
                 investor=investor,
+                fund=funds[0] if investor == funds[0].name else None,
                 round=round_,
                 amount=Decimal(wan) * WAN,
                 invested_on=when,
@@ -556,7 +593,7 @@ def seed(ctx) -> None:
     achievements = _demo_achievements(ctx, staff)
     brokers = _brokers(ctx, staff)
     _contracts(ctx, staff, brokers, achievements)
-    _venture(ctx, staff, achievements)
+    _venture(ctx, staff, achievements, _funds(ctx, staff))
     _intermediaries(ctx, staff, achievements)
     _poc_centers(ctx, staff, achievements)
     _events_and_candidates(ctx, staff, brokers)

@@ -12,6 +12,7 @@ from .choices import (
     BrokerStatus,
     ContractType,
     EventKind,
+    FundLevel,
     InvestmentRound,
     PocKind,
     PocStatus,
@@ -93,17 +94,32 @@ class VentureRoundFilter(SearchFilterSet):
     search_fields = ("investor", "achievement__title")
     year = year_filter("invested_on__year", _("融资年度"))
     round = django_filters.ChoiceFilter(label=_("融资轮次"), choices=InvestmentRound.choices)
+    fund = django_filters.ModelChoiceFilter(label=_("出资基金"), queryset=m.Fund.objects.all())
     landed = YesNoFilter(label=_("成果已落地"), method="filter_landed")
 
     class Meta:
         model = m.VentureRound
-        fields = ["q", "year", "round", "landed"]
+        fields = ["q", "year", "round", "fund", "landed"]
 
     def filter_landed(self, queryset, name, value):
         if value is None:
             return queryset
         condition = Q(achievement__status="landed")
         return queryset.filter(condition if value else ~condition)
+
+
+class FundFilter(SearchFilterSet):
+    search_fields = ("name", "manager", "partner_platform")
+    level = django_filters.ChoiceFilter(label=_("基金层级"), choices=FundLevel.choices)
+    parent = django_filters.ModelChoiceFilter(
+        label=_("所属母基金"), queryset=m.Fund.objects.filter(level=FundLevel.PARENT)
+    )
+    partner_division = division_filter("partner_division", _("合作镇街（园区）"))
+    field = field_filter(label=_("重点投资领域"))
+
+    class Meta:
+        model = m.Fund
+        fields = ["q", "level", "parent", "partner_division", "field"]
 
 
 class IntermediaryFilter(SearchFilterSet):

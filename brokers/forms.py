@@ -181,12 +181,29 @@ class ContractImportForm(forms.Form):
 class VentureRoundForm(RegisterForm):
     class Meta(RegisterForm.Meta):
         model = m.VentureRound
-        fields = ["achievement", "investor", "round", "amount", "invested_on", "note"]
+        fields = ["achievement", "investor", "fund", "round", "amount", "invested_on", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["achievement"].queryset = linkable_achievements()
         self.fields["achievement"].help_text = _("只有已落地成果的融资计入全市创投指标。")
+
+
+class FundForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = m.Fund
+        fields = [
+            "name",
+            "level",
+            "parent",
+            "partner_division",
+            "partner_platform",
+            "manager",
+            "size",
+            "fields",
+            "established_on",
+            "note",
+        ]
 
 
 class IntermediaryForm(RegisterForm):

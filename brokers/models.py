@@ -3,6 +3,7 @@ proof-of-concept centers, subsidised events, the yearly rewards and the town-pro
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from .choices import (
     Comparison,
     ContractType,
     EventKind,
+    FundLevel,
     ImportStatus,
     InvestmentRound,
     PocKind,
@@ -324,6 +326,78 @@ class ContractImport(models.Model):
 # --- Venture capital -----------------------------------------------------------------------------
 
 
+class Fund(Stamped):
+    """A fund of the city's tech-achievement angel fund system (天使母基金 and its 子基金): a
+    child fund names its parent and the division or platform it was set up with."""
+
+    name = models.CharField(_("基金名称"), max_length=200, unique=True)
+    level = models.CharField(_("基金层级"), max_length=10, choices=FundLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("所属母基金"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"level": FundLevel.PARENT},
+    )
+    partner_division = models.ForeignKey(
+        Division,
+        verbose_name=_("合作镇街（园区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partner_platform = models.CharField(
+        _("合作平台"),
+        max_length=200,
+        blank=True,
+        help_text=_("与镇街（园区）以外的平台（如高校、实验室、产业园）合作设立时填写。"),
+    )
+    manager = models.CharField(_("基金管理人"), max_length=200, blank=True)
+    size = models.DecimalField(_("基金规模（元）"), **MONEY)
+    fields = models.ManyToManyField(
+        Industry, verbose_name=_("重点投资领域"), related_name="funds", blank=True
+    )
+    established_on = models.DateField(_("设立日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("天使母基金和子基金")
+        verbose_name_plural = _("天使母基金和子基金")
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="fund_size_positive"),
+            # A parent fund stands alone; a child fund belongs to a parent fund.
+            models.CheckConstraint(
+                condition=(Q(level=FundLevel.PARENT) & Q(parent__isnull=True))
+                | (Q(level=FundLevel.CHILD) & Q(parent__isnull=False)),
+                name="fund_child_has_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.level == FundLevel.CHILD and self.parent_id is None:
+            raise ValidationError({"parent": _("子基金须选择所属母基金。")})
+        if self.level == FundLevel.PARENT and self.parent_id is not None:
+            raise ValidationError({"parent": _("母基金不隶属于其他基金。")})
+        if self.parent is not None and self.parent.level != FundLevel.PARENT:
+            raise ValidationError({"parent": _("所属基金须为母基金。")})
+        if self.level == FundLevel.CHILD and not (
+            self.partner_division_id or self.partner_platform.strip()
+        ):
+            raise ValidationError(
+                {"partner_division": _("子基金须填写合作镇街（园区）或合作平台。")}
+            )
+
+
 class VentureRound(Stamped):
     """A venture-capital round raised by an achievement (its company or team)."""
 
@@ -334,6 +408,15 @@ class VentureRound(Stamped):
         related_name="venture_rounds",
     )
     investor = models.CharField(_("投资机构"), max_length=200)
+    fund = models.ForeignKey(
+        Fund,
+        verbose_name=_("出资基金"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="venture_rounds",
+        help_text=_("由天使母基金或子基金出资时选择。"),
+    )
     round = models.CharField(_("融资轮次"), max_length=20, choices=InvestmentRound.choices)
     amount = models.DecimalField(_("融资金额（元）"), **MONEY)
     invested_on = models.DateField(_("融资日期"))

@@ -49,6 +49,14 @@ ITEMS = [
         order=520,
     ),
     NavItem(
+        _("天使母基金和子基金"),
+        "brokers:fund_list",
+        roles=STAFF,
+        section=SECTION,
+        icon="bank",
+        order=525,
+    ),
+    NavItem(
         _("概念验证中心"),
         "brokers:poc_list",
         roles=STAFF,

@@ -106,9 +106,22 @@ VENTURE_COLUMNS = [
     Col(_("科技成果"), lambda o: o.achievement.title, width=32),
     Col(_("成果状态"), lambda o: o.achievement.get_status_display(), width=10),
     Col(_("投资机构"), lambda o: o.investor, width=28),
+    Col(_("出资基金"), lambda o: o.fund, width=24),
     Col(_("融资轮次"), lambda o: o.get_round_display(), width=10),
     Col(_("融资金额"), lambda o: o.amount, kind="money", width=14),
     Col(_("融资日期"), lambda o: o.invested_on, kind="date", width=12),
+]
+
+FUND_COLUMNS = [
+    Col(_("基金名称"), lambda o: o.name, width=30),
+    Col(_("基金层级"), lambda o: o.get_level_display(), width=8),
+    Col(_("所属母基金"), lambda o: o.parent, width=24),
+    Col(_("子基金"), lambda o: names(o.children), width=30),
+    Col(_("合作镇街（园区）或平台"), lambda o: o.partner_division or o.partner_platform, width=20),
+    Col(_("基金管理人"), lambda o: o.manager, width=20),
+    Col(_("基金规模"), lambda o: o.size, kind="money", width=14),
+    Col(_("重点投资领域"), lambda o: names(o.fields), width=24),
+    Col(_("设立日期"), lambda o: o.established_on, kind="date", width=12),
 ]
 
 INTERMEDIARY_COLUMNS = [

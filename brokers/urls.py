@@ -10,6 +10,7 @@ REGISTER_PATHS = {
     "broker": "brokers",
     "contract": "tech-contracts",
     "venture": "venture-capital",
+    "fund": "venture-capital/funds",
     "intermediary": "intermediaries",
     "poc": "poc-centers",
     "event": "transfer-events",

@@ -112,11 +112,29 @@ REGISTERS = {
             filterset=filters.VentureRoundFilter,
             columns=tables.VENTURE_COLUMNS,
             form=forms.VentureRoundForm,
-            select_related=("achievement",),
+            select_related=("achievement", "fund"),
             sort_options=_sorts(
                 ("recent", gettext_lazy("融资日期（新→旧）"), ("-invested_on", "-id")),
                 ("amount", gettext_lazy("金额（高→低）"), ("-amount", "-id")),
             ),
+        ),
+        Register(
+            key="fund",
+            title=gettext_lazy("天使母基金和子基金"),
+            model=m.Fund,
+            filterset=filters.FundFilter,
+            columns=tables.FUND_COLUMNS,
+            form=forms.FundForm,
+            select_related=("parent", "partner_division"),
+            prefetch_related=(
+                "fields",
+                Prefetch("children", m.Fund.objects.only("id", "name", "parent_id")),
+            ),
+            sort_options=_sorts(
+                ("level", gettext_lazy("母基金在前"), ("level", "name", "id")),
+                ("size", gettext_lazy("规模（大→小）"), ("-size", "id")),
+            ),
+            create_label=gettext_lazy("登记基金"),
         ),
         Register(
             key="intermediary",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("towns.api.urls")),
     path("", include("achievements.api.urls")),
     path("", include("brokers.api.urls")),
+    path("", include("investors.api.urls")),
     path("", include("evaluation.api.urls")),
     path("", include("quotas.api.urls")),
 ]

@@ -55,7 +55,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Our apps, in dependency order: each reads only those before it. Each may offer the hook modules
 # `reference`, `demo` and `navigation` (see towns/hooks.py).
-PORTAL_APPS = ["towns", "achievements", "evaluation", "brokers", "quotas"]
+PORTAL_APPS = ["towns", "achievements", "evaluation", "brokers", "investors", "quotas"]
 
 INSTALLED_APPS = [
     "towns.apps.PortalAdminConfig",

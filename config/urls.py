@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("towns.urls")),
     path("", include("achievements.urls")),
     path("", include("brokers.urls")),
+    path("", include("investors.urls")),
     path("", include("evaluation.urls")),
     path("", include("quotas.urls")),
 ]

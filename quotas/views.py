@@ -27,6 +27,7 @@ from achievements.selectors.service import escalation_counts, escalations_visibl
 from achievements.views.helpers import add_service_errors, require_perm
 from achievements.views.showcase import showcase_list
 from brokers import selectors as broker_selectors
+from investors import selectors as investor_selectors
 from towns.choices import Role, UnitKind
 from towns.excel import SheetSpec, xlsx_response
 from towns.jobs import job_start
@@ -84,6 +85,8 @@ def home(request):
         context["by_year"] = broker_selectors.broker_facilitated_by_year(broker) if broker else []
     elif user.role == Role.ENTERPRISE:
         context.update(enterprise_overview(user))
+    elif user.role == Role.INVESTOR:
+        context.update(investor_selectors.investor_overview(user))
     if user.role == Role.CENTER_STAFF:
         overview = selectors.discovery_overview(year)
         context.update(

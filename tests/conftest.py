@@ -121,13 +121,20 @@ def broker_user(db):
 
 
 @pytest.fixture
+def investor(db):
+    from .factories import investor_account
+
+    return investor_account("investor_a")
+
+
+@pytest.fixture
 def portal_admin(db):
     return UserFactory(role=Role.ADMIN, username="admin_a", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
 def users_by_role(
-    liaison, center_staff, evaluator, leader, enterprise_user, broker_user, portal_admin
+    liaison, center_staff, evaluator, leader, enterprise_user, broker_user, investor, portal_admin
 ):
     return {
         Role.LIAISON: liaison,
@@ -136,5 +143,6 @@ def users_by_role(
         Role.LEADER: leader,
         Role.ENTERPRISE: enterprise_user,
         Role.BROKER: broker_user,
+        Role.INVESTOR: investor,
         Role.ADMIN: portal_admin,
     }

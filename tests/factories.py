@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from achievements.choices import AchievementKind, AchievementStatus
 from achievements.models import Achievement
-from towns.choices import EnterpriseStatus, Role
+from towns.choices import EnterpriseKind, EnterpriseStatus, Role
 from towns.models import Division, Enterprise, Industry, Unit, User
 from towns.validators import uscc_check_character
 
@@ -57,6 +57,19 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     credit_code = factory.Sequence(credit_code)
     division = factory.LazyFunction(lambda: division("441900119"))
     status = EnterpriseStatus.APPROVED
+
+
+def investor_account(username: str, *, status=None, **institution) -> User:
+    """A venture-capital institution (创投机构) and the investor who signs in for it."""
+    firm = EnterpriseFactory(
+        kind=EnterpriseKind.VENTURE_CAPITAL,
+        status=status or EnterpriseStatus.APPROVED,
+        name=institution.pop("name", f"{username}创业投资有限公司"),
+        **institution,
+    )
+    return UserFactory(
+        username=username, role=Role.INVESTOR, enterprise=firm, name=f"{username}投资经理"
+    )
 
 
 class AchievementFactory(factory.django.DjangoModelFactory):

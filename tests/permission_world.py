@@ -42,6 +42,7 @@ from evaluation.services import (
     recommendation_create,
     valuation_request,
 )
+from investors.services import docking_arrange, interest_express
 from quotas.choices import ReportKind
 from quotas.services import report_generate
 from towns.choices import EnterpriseStatus, Role
@@ -55,7 +56,15 @@ from .achievements.service.factories import service_case
 from .brokers.factories import BrokerFactory, TechContractFactory
 from .brokers.test_registers import make_rows
 from .evaluation.factories import give_score, item_of, make_batch, pdf_file
-from .factories import AchievementFactory, EnterpriseFactory, UserFactory, division, industry, unit
+from .factories import (
+    AchievementFactory,
+    EnterpriseFactory,
+    UserFactory,
+    division,
+    industry,
+    investor_account,
+    unit,
+)
 
 # The roles of the matrix, in the order of every row's expectations.
 ROLES = (
@@ -70,6 +79,7 @@ ROLES = (
     "enterprise_other",  # an enterprise not owning it
     "broker",
     "admin",
+    "investor",  # investor of an approved venture-capital institution with an interest
 )
 
 
@@ -98,6 +108,7 @@ def build_world() -> World:
         "enterprise_other": enterprise_account("m_ent_b"),
         "broker": UserFactory(role=Role.BROKER, username="m_broker"),
         "admin": UserFactory(role=Role.ADMIN, username="m_admin", is_staff=True, is_superuser=True),
+        "investor": investor_account("m_investor"),
     }
     staff, liaison = users["staff"], users["liaison"]
     world = World(users=users)
@@ -275,6 +286,17 @@ def build_world() -> World:
     ]:
         make_rows(key, 1)
         ids[f"register_{key}"] = model.objects.latest("pk").pk
+    fund = bm.Fund.objects.create(
+        name="东莞市天使投资母基金", level="parent", size=Decimal(10**9), created_by=staff
+    )
+    ids["register_fund"] = fund.pk
+
+    # Investor docking: `investor`'s interest in the service case, and its docking (arranged).
+    interest, _ = interest_express(acting_user=users["investor"], achievement=case)
+    ids["interest"] = interest.pk
+    ids["docking"] = docking_arrange(
+        interest=interest, acting_user=staff, meeting_on=today, participants="双方代表"
+    ).pk
     ids["year"] = 2024
     ids["history_kind"] = "achievement"
     ids["pick_purpose"] = "recommendation"

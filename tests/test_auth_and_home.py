@@ -83,6 +83,7 @@ ROLE_HOME_MARKERS = {
     Role.EVALUATOR: "暂无待办事项",
     Role.ENTERPRISE: "待答复的推荐成果",
     Role.BROKER: "尚未建立技术经纪人档案",
+    Role.INVESTOR: "本机构投资意向",
 }
 
 

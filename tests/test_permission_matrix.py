@@ -4,7 +4,7 @@ MATRIX below is the one table. Each line is `url-name METHOD` and one outcome pe
 order of ROLES (tests/permission_world.py):
 
     anon  liaison  liaison_other  staff  evaluator_in  evaluator_out  leader
-    enterprise  enterprise_other  broker  admin
+    enterprise  enterprise_other  broker  admin  investor
 
 Outcomes — allowed: A (2xx), R (redirect elsewhere than the login page: done, or sent on),
 V (400: past the permission check, the empty form is refused); denied: L (anonymous sent to the
@@ -94,6 +94,15 @@ PK = {
     "brokers:intermediary_detail": "register_intermediary",
     "brokers:poc_detail": "register_poc",
     "brokers:venture_update": "register_venture",
+    "brokers:fund_update": "register_fund",
+    "investors:opportunity_detail": "case",
+    "investors:interest_express": "case",
+    "investors:docking_arrange": "interest",
+    "investors:docking_detail": "docking",
+    "investors:docking_meeting": "docking",
+    "investors:docking_invest": "docking",
+    "investors:docking_close": "docking",
+    "investors:docking_cancel": "docking",
     "brokers:intermediary_update": "register_intermediary",
     "brokers:poc_update": "register_poc",
     "brokers:event_update": "register_event",
@@ -135,6 +144,16 @@ PK = {
     "broker-detail": "broker",
     "tech-contract-detail": "contract",
     "venture-round-detail": "register_venture",
+    "fund-detail": "register_fund",
+    "investor-opportunity-detail": "case",
+    "investor-opportunity-interest": "case",
+    "investor-interest-detail": "interest",
+    "investor-interest-arrange": "interest",
+    "investor-docking-detail": "docking",
+    "investor-docking-meeting": "docking",
+    "investor-docking-invest": "docking",
+    "investor-docking-close": "docking",
+    "investor-docking-cancel": "docking",
     "intermediary-detail": "register_intermediary",
     "poc-center-detail": "register_poc",
     "reward-list-detail": "reward_list",
@@ -164,387 +183,428 @@ OTHER_KWARGS = {
 }
 
 MATRIX = """
-#  url name                                  verb an li lo st ei eo le en eo br ad
-achievement-detail                           GET  F A N A F F A F F F A
-achievement-detail                           POST F M M M F F M F F F M
-achievement-list                             GET  F A A A F F A F F F A
-achievement-list                             POST F V V V F F F F F F V
-achievement-submit                           GET  F M M M F F M F F F M
-achievement-submit                           POST F F N F F F F F F F F
-achievement-withdraw                         GET  F M M M F F M F F F M
-achievement-withdraw                         POST F A N F F F F F F F F
-achievement_attachment_delete                GET  L M M M M M M M M M M
-achievement_attachment_delete                POST L F N R F N F N N N R
-achievement_attachment_download              GET  L A N A A N A N N N A
-achievement_attachment_upload                GET  L M M M M M M M M M M
-achievement_attachment_upload                POST L F N V F N F N N N V
-achievement_correction_request               GET  L A N F F N F N N N F
-achievement_correction_request               POST L A N F F N F N N N F
-achievement_correction_resolve               GET  L M M M M M M M M M M
-achievement_correction_resolve               POST L F N R F N F N N N R
-achievement_create                           GET  L A A A F F F F F F A
-achievement_create                           POST L A A A F F F F F F A
-achievement_delete                           GET  L M M M M M M M M M M
-achievement_delete                           POST L F N R F N F N N N R
-achievement_detail                           GET  L A N A A N A N N N A
-achievement_duplicate_hint                   GET  L A A A F F A F F F A
-achievement_duplicates                       GET  L F F A F F F F F F A
-achievement_edit                             GET  L F N A F N F N N N A
-achievement_edit                             POST L F N A F N F N N N A
-achievement_import                           GET  L A A A F F F F F F A
-achievement_import                           POST L A A A F F F F F F A
-achievement_import_cancel                    GET  L M M M M M M M M M M
-achievement_import_cancel                    POST L R N N N N N N N N N
-achievement_import_confirm                   GET  L M M M M M M M M M M
-achievement_import_confirm                   POST L R N N N N N N N N N
-achievement_import_preview                   GET  L A N N N N N N N N N
-achievement_import_preview                   POST L A N N N N N N N N N
-achievement_import_problems                  GET  L A N N N N N N N N N
-achievement_import_template                  GET  L A A A F F F F F F A
-achievement_list                             GET  L A A A F F A F F F A
-achievement_list                             POST L M M M F F M F F F M
-achievement_merge                            GET  L F N A F N F N N N A
-achievement_merge                            POST L F N A F N F N N N A
-achievement_reopen                           GET  L M M M M M M M M M M
-achievement_reopen                           POST L F N F F N F N N N F
-achievement_send_back                        GET  L F N A F N F N N N A
-achievement_send_back                        POST L F N A F N F N N N A
-achievement_submit                           GET  L M M M M M M M M M M
-achievement_submit                           POST L F N F F N F N N N F
-achievement_restore                          GET  L M M M M M M M M M M
-achievement_restore                          POST L F F R F F F F F F R
-achievement_trash                            GET  L F F A F F F F F F A
-achievement_unmerge                          GET  L M M M M M M M M M M
-achievement_unmerge                          POST L F N F F N F N N N F
-achievement_withdraw                         GET  L M M M M M M M M M M
-achievement_withdraw                         POST L R N F F N F N N N F
-api-docs                                     GET  A A A A A A A A A A A
-api-root                                     GET  F A A A A A A A A A A
-api-schema                                   GET  A A A A A A A A A A A
-api-token                                    GET  M M M M M M M M M M M
-api-token                                    POST V V V V V V V V V V V
-api-token-revoke                             GET  U U U U U U U U U U U
-api-token-revoke                             POST U U U U U U U U U U U
-api-tokens-revoke-all                        GET  F M M M M M M M M M M
-api-tokens-revoke-all                        POST F A A A A A A A A A A
-api_tokens                                   GET  L A A A A A A A A A A
-api_tokens                                   POST L R R R R R R R R R R
-audit_trail                                  GET  L F F F F F F F F F A
-record_history                               GET  L F F A F F A F F F A
-broker-detail                                GET  F N N A N N A N N A A
-broker-list                                  GET  F A A A A A A A A A A
-brokers:broker_certificate                   GET  L N N A N N F N N A A
-brokers:broker_create                        GET  L F F A F F F F F R A
-brokers:broker_create                        POST L F F A F F F F F R A
-brokers:broker_detail                        GET  L N N A N N A N N A A
-brokers:broker_list                          GET  L F F A F F A F F F A
-brokers:broker_me                            GET  L F F F F F F F F A R
-brokers:broker_reject                        GET  L M M M M M M M M M M
-brokers:broker_reject                        POST L N N R N N F N N F R
-brokers:broker_update                        GET  L N N A N N F N N A A
-brokers:broker_update                        POST L N N A N N F N N A A
-brokers:broker_verify                        GET  L M M M M M M M M M M
-brokers:broker_verify                        POST L N N R N N F N N F R
-brokers:complex_create                       GET  L F F A F F F F F F A
-brokers:complex_create                       POST L F F A F F F F F F A
-brokers:complex_list                         GET  L F F A F F A F F F A
-brokers:complex_update                       GET  L F F A F F F F F F A
-brokers:complex_update                       POST L F F A F F F F F F A
-brokers:contract_create                      GET  L F F A F F F F F F A
-brokers:contract_create                      POST L F F A F F F F F F A
-brokers:contract_detail                      GET  L N N A N N A N N A A
-brokers:contract_import                      GET  L F F A F F F F F F A
-brokers:contract_import                      POST L F F A F F F F F F A
-brokers:contract_import_confirm              GET  L M M M M M M M M M M
-brokers:contract_import_confirm              POST L F F R F F F F F F N
-brokers:contract_import_template             GET  L F F A F F F F F F A
-brokers:contract_import_template             POST L F F A F F F F F F A
-brokers:contract_landing_evidence            GET  L M M M M M M M M M M
-brokers:contract_landing_evidence            POST L F N R N N F N N N R
-brokers:contract_list                        GET  L F F A F F A F F A A
-brokers:contract_update                      GET  L N N A N N F N N F A
-brokers:contract_update                      POST L N N A N N F N N F A
-brokers:cooperation_create                   GET  L F F A F F F F F F A
-brokers:cooperation_create                   POST L F F A F F F F F F A
-brokers:cooperation_list                     GET  L F F A F F A F F F A
-brokers:cooperation_update                   GET  L F F A F F F F F F A
-brokers:cooperation_update                   POST L F F A F F F F F F A
-brokers:demo_town_create                     GET  L F F A F F F F F F A
-brokers:demo_town_create                     POST L F F A F F F F F F A
-brokers:demo_town_list                       GET  L F F A F F A F F F A
-brokers:demo_town_update                     GET  L F F A F F F F F F A
-brokers:demo_town_update                     POST L F F A F F F F F F A
-brokers:event_create                         GET  L F F A F F F F F F A
-brokers:event_create                         POST L F F A F F F F F F A
-brokers:event_list                           GET  L F F A F F A F F F A
-brokers:event_update                         GET  L F F A F F F F F F A
-brokers:event_update                         POST L F F A F F F F F F A
-brokers:gazelle_create                       GET  L F F A F F F F F F A
-brokers:gazelle_create                       POST L F F A F F F F F F A
-brokers:gazelle_list                         GET  L F F A F F A F F F A
-brokers:gazelle_update                       GET  L F F A F F F F F F A
-brokers:gazelle_update                       POST L F F A F F F F F F A
-brokers:intermediary_create                  GET  L F F A F F F F F F A
-brokers:intermediary_create                  POST L F F A F F F F F F A
-brokers:intermediary_detail                  GET  L N N A N N A N N N A
-brokers:intermediary_detail                  POST L N N A N N F N N N A
-brokers:intermediary_list                    GET  L F F A F F A F F F A
-brokers:intermediary_update                  GET  L F F A F F F F F F A
-brokers:intermediary_update                  POST L F F A F F F F F F A
-brokers:major_project_create                 GET  L F F A F F F F F F A
-brokers:major_project_create                 POST L F F A F F F F F F A
-brokers:major_project_list                   GET  L F F A F F A F F F A
-brokers:major_project_update                 GET  L F F A F F F F F F A
-brokers:major_project_update                 POST L F F A F F F F F F A
-brokers:outstanding_create                   GET  L F F A F F F F F F A
-brokers:outstanding_create                   POST L F F A F F F F F F A
-brokers:outstanding_list                     GET  L F F A F F A F F F A
-brokers:outstanding_update                   GET  L F F A F F F F F F A
-brokers:outstanding_update                   POST L F F A F F F F F F A
-brokers:poc_create                           GET  L F F A F F F F F F A
-brokers:poc_create                           POST L F F A F F F F F F A
-brokers:poc_detail                           GET  L N N A N N A N N N A
-brokers:poc_detail                           POST L N N N N N F N N N N
-brokers:poc_list                             GET  L F F A F F A F F F A
-brokers:poc_update                           GET  L F F A F F F F F F A
-brokers:poc_update                           POST L F F A F F F F F F A
-brokers:programme_overview                   GET  L F F A F F A F F F A
-brokers:reward_approve                       GET  L M M M M M M M M M M
-brokers:reward_approve                       POST L F F R F F F F F F R
-brokers:reward_compute                       GET  L M M M M M M M M M M
-brokers:reward_compute                       POST L F F R F F F F F F R
-brokers:reward_index                         GET  L F F R F F R F F F R
-brokers:reward_list                          GET  L F F A F F A F F F A
-brokers:venture_create                       GET  L F F A F F F F F F A
-brokers:venture_create                       POST L F F A F F F F F F A
-brokers:venture_list                         GET  L F F A F F A F F F A
-brokers:venture_update                       GET  L F F A F F F F F F A
-brokers:venture_update                       POST L F F A F F F F F F A
-concept_links                                GET  L F F A F F F F F F A
-concept_links                                POST L F F R F F F F F F R
-dashboard                                    GET  L F F A F F A F F F A
-dashboard_unit                               GET  L F F A F F A F F F A
-demand-detail                                GET  F N N A N N A A N N A
-demand-list                                  GET  F A A A A A A A A A A
-demand-list                                  POST F F F F F F F V V F V
-demand-matches                               GET  F N N A N N A A N N A
-demand_close                                 GET  L M M M M M M M M M M
-demand_close                                 POST L N N R N N F R N N R
-demand_create                                GET  L F F F F F F A A F F
-demand_create                                POST L F F F F F F A A F F
-demand_detail                                GET  L F F A F F A A N F A
-demand_list                                  GET  L F F A F F A A A F A
-demand_list                                  POST L F F M F F M M M F M
-demand_rematch                               GET  L M M M M M M M M M M
-demand_rematch                               POST L N N R N N F F N N R
-demand_update                                GET  L N N F N N F A N N F
-demand_update                                POST L N N F N N F A N N F
-discovery_targets                            GET  L F F A F F A F F F A
-discovery_targets_edit                       GET  L F F A F F F F F F A
-discovery_targets_edit                       POST L F F A F F F F F F A
-enterprise_register                          GET  A R R R R R R R R R R
-enterprise_register                          POST A R R R R R R R R R R
-enterprise_review                            GET  L M M M M M M M M M M
-enterprise_review                            POST L F F R F F F F F F R
-enterprise_review_list                       GET  L F F A F F F F F F A
-enterprise_review_list                       POST L F F M F F F F F F M
-evaluation-batch-detail                      GET  F N N A A N A N N N A
-evaluation-batch-list                        GET  F A A A A A A A A A A
-evaluation-batch-select                      GET  F M M M M M M M M M M
-evaluation-batch-select                      POST F N N A F N F N N N A
-evaluation-item-detail                       GET  F N N A A N A N N N A
-evaluation-item-list                         GET  F A A A A A A A A A A
-evaluation-recommendation-detail             GET  F A N A N N A N N N A
-evaluation-recommendation-list               GET  F A A A A A A A A A A
-evaluation-review-detail                     GET  F A N A N N A N N N A
-evaluation-review-list                       GET  F A A A A A A A A A A
-evaluation-score-detail                      GET  F N N A A N A N N N A
-evaluation-score-list                        GET  F A A A A A A A A A A
-evaluation-valuation-detail                  GET  F A N A A N A N N N A
-evaluation-valuation-list                    GET  F A A A A A A A A A A
-evaluation:achievement_evaluation            GET  L A N A A N A N N N A
-evaluation:batch_add_items                   GET  L N N A F N F N N N A
-evaluation:batch_add_items                   POST L N N A F N F N N N A
-evaluation:batch_confirm                     GET  L N N R F N F N N N R
-evaluation:batch_create                      GET  L F F A F F F F F F A
-evaluation:batch_create                      POST L F F A F F F F F F A
-evaluation:batch_criteria                    GET  L N N A F N F N N N A
-evaluation:batch_criteria                    POST L N N A F N F N N N A
-evaluation:batch_detail                      GET  L N N A A N A N N N A
-evaluation:batch_edit                        GET  L N N A F N F N N N A
-evaluation:batch_edit                        POST L N N A F N F N N N A
-evaluation:batch_item_detail                 GET  L N N A A N A N N N A
-evaluation:batch_item_remove                 GET  L M M M M M M M M M M
-evaluation:batch_item_remove                 POST L N N R F N F N N N R
-evaluation:batch_list                        GET  L A A A A A A A A A A
-evaluation:batch_reopen                      GET  L M M M M M M M M M M
-evaluation:batch_reopen                      POST L N N R F N F N N N R
-evaluation:batch_select                      GET  L M M M M M M M M M M
-evaluation:batch_select                      POST L N N R F N F N N N R
-evaluation:achievement_picker                GET  L F F A F F F F F F A
-evaluation:recommendation_create             GET  L F F A F F F F F F A
-evaluation:recommendation_create             POST L F F A F F F F F F A
-evaluation:recommendation_letter             GET  L A N A N N A N N N A
-evaluation:recommendation_list               GET  L A A A A A A A A A A
-evaluation:review_create                     GET  L F F A F F F F F F A
-evaluation:review_create                     POST L F F A F F F F F F A
-evaluation:review_detail                     GET  L A N A N N A N N N A
-evaluation:review_detail                     POST L F N A N N F N N N A
-evaluation:review_list                       GET  L A A A A A A A A A A
-evaluation:score_item                        GET  L N N F A N F N N N A
-evaluation:score_item                        POST L N N F A N F N N N A
-evaluation:valuation_create                  GET  L F F A F F F F F F A
-evaluation:valuation_create                  POST L F F A F F F F F F A
-evaluation:valuation_detail                  GET  L A N A A N A N N N A
-evaluation:valuation_detail                  POST L F N A F N F N N N A
-evaluation:valuation_list                    GET  L A A A A A A A A A A
-evaluation:valuation_report                  GET  L N N N N N N N N N N
-event_cancel                                 GET  L M M M M M M M M M M
-event_cancel                                 POST L F F R F F F F F F R
-event_create                                 GET  L F F A F F F F F F A
-event_create                                 POST L F F A F F F F F F A
-event_detail                                 GET  L A A A A A A A A A A
-event_list                                   GET  L A A A A A A A A A A
-event_mark_held                              GET  L M M M M M M M M M M
-event_mark_held                              POST L F F R F F F F F F R
-event_outcome_add                            GET  L M M M M M M M M M M
-event_outcome_add                            POST L F F R F F F F F F R
-event_outcome_delete                         GET  L M M M M M M M M M M
-event_outcome_delete                         POST L F F R F F F F F F R
-event_register                               GET  L F F F F F F A A F F
-event_register                               POST L F F F F F F A A F F
-event_registration_cancel                    GET  L M M M M M M M M M M
-event_registration_cancel                    POST L N N N N N N R N N N
-event_update                                 GET  L F F A F F F F F F A
-event_update                                 POST L F F A F F F F F F A
-external_import                              GET  L F F A F F F F F F A
-external_import                              POST L F F A F F F F F F A
-external_list                                GET  L F F A F F F F F F A
-external_list                                POST L F F M F F F F F F M
-external_set_published                       GET  L M M M M M M M M M M
-external_set_published                       POST L F F R F F F F F F R
-external_template                            GET  L F F A F F F F F F A
-figures-discovery-targets                    GET  F F F A F F A F F F A
-figures-funnel                               GET  F F F A F F A F F F A
-figures-kpis                                 GET  F F F A F F A F F F A
-figures-landing-quotas                       GET  F F F A F F A F F F A
-home                                         GET  A A A A A A A A A A A
-inquiry_detail                               GET  L A N A N N A A N N A
-inquiry_detail                               POST L F N A N N F F N N A
-inquiry_list                                 GET  L A A A F F A A A F A
-inquiry_list                                 POST L M M M F F M M M F M
-intermediary-detail                          GET  F F F A F F A F F F A
-intermediary-list                            GET  F F F A F F A F F F A
-landing-detail                               GET  F A N A N N A N N N A
-landing-list                                 GET  F A A A A A A A A A A
-landing_check                                GET  L M M M M M M M M M M
-landing_check                                POST L F N R N N F N N N R
-landing_contribution                         GET  L F N A N N F N N N A
-landing_contribution                         POST L F N A N N F N N N A
-landing_credit_preview                       GET  L F N A N N F N N N A
-landing_evidence_create                      GET  L F N A N N F N N N A
-landing_evidence_create                      POST L F N A N N F N N N A
-landing_evidence_delete                      GET  L M M M M M M M M M M
-landing_evidence_delete                      POST L F N R N N F N N N R
-landing_evidence_document                    GET  L A N A N N A N N N A
-landing_evidence_edit                        GET  L F N A N N F N N N A
-landing_evidence_edit                        POST L F N A N N F N N N A
-landing_list                                 GET  L N N A N N A N N N A
-landing_quotas                               GET  L F F A F F A F F F A
-landing_quotas_edit                          GET  L F F A F F F F F F A
-landing_quotas_edit                          POST L F F A F F F F F F A
-landing_revoke                               GET  L F N A N N F N N N A
-landing_revoke                               POST L F N A N N F N N N A
-landing_verify                               GET  L F N A N N F N N N A
-landing_verify                               POST L F N A N N F N N N A
-login                                        GET  A R R R R R R R R R R
-login                                        POST A R R R R R R R R R R
-logout                                       GET  M M M M M M M M M M M
-logout                                       POST L L L L L L L L L L L
-match_accept                                 GET  L M M M M M M M M M M
-match_accept                                 POST L N N F N N F N N N F
-match_decline                                GET  L M M M M M M M M M M
-match_decline                                POST L N N F N N F N N N F
-match_bulk                                   GET  L M M M M M M M M M M
-match_bulk                                   POST L N N R N N F F N N R
-match_propose                                GET  L M M M M M M M M M M
-match_propose                                POST L N N R N N F N N N R
-match_reject                                 GET  L M M M M M M M M M M
-match_reject                                 POST L N N R N N F N N N R
-notification_list                            GET  L A A A A A A A A A A
-notification_read                            GET  L M M M M M M M M M M
-notification_read                            POST L R R R R R R R R R R
-notification_read_all                        GET  L M M M M M M M M M M
-notification_settings                        GET  L A A A A A A A A A A
-job_list                                     GET  L A A A A A A A A A A
-job_detail                                   GET  L N N A N N N N N N N
-job_download                                 GET  L N N A N N N N N N N
-achievement_export_job                       GET  L M M M M M M M M M M
-achievement_export_job                       POST L R R R F F R F F F R
-notification_settings                        POST L R R R R R R R R R R
-notification_read_all                        POST L R R R R R R R R R R
-password_change                              GET  L A A A A A A A A A A
-password_change                              POST L A A A A A A A A A A
-password_change_done                         GET  L A A A A A A A A A A
-poc-center-detail                            GET  F F F A F F A F F F A
-poc-center-list                              GET  F F F A F F A F F F A
-report_detail                                GET  L F F A F F A F F F A
-report_download                              GET  L F F A F F A F F F A
-report_brief                                 GET  L F F A F F A F F F A
-report_list                                  GET  L F F A F F A F F F A
-report_regenerate                            GET  L M M M M M M M M M M
-report_regenerate                            POST L F F R F F F F F F R
-reward-list-approve                          GET  F M M M M M M M M M M
-reward-list-approve                          POST F F F V F F F F F F A
-reward-list-detail                           GET  F F F A F F A F F F A
-reward-list-list                             GET  F F F A F F A F F F A
-service-case-detail                          GET  F A N A N N A N N N A
-service-case-list                            GET  F A A A A A A A A A A
-service-escalation-detail                    GET  F A N A N N A N N N A
-service-escalation-handle                    GET  F M M M M M M M M M M
-service-escalation-handle                    POST F F N V N N F N N N V
-service-escalation-instruct                  GET  F M M M M M M M M M M
-service-escalation-instruct                  POST F F N V N N F N N N V
-service-escalation-list                      GET  F A A A A A A A A A A
-service-follow-up-detail                     GET  F A N A N N A N N N A
-service-follow-up-list                       GET  F A A A A A A A A A A
-service-follow-up-list                       POST F V V V V V V V V V V
-service_case_assign                          GET  L F N A N N F N N N A
-service_case_assign                          POST L F N A N N F N N N A
-service_case_bulk_assign                     GET  L M M M M M M M M M M
-service_case_bulk_assign                     POST L F F R F F F F F F R
-service_case_detail                          GET  L A N A N N A N N N A
-service_case_list                            GET  L A A A N N A N N N A
-service_escalation_detail                    GET  L A N A N N A N N N A
-service_escalation_handle                    GET  L M M M M M M M M M M
-service_escalation_handle                    POST L F N A N N F N N N A
-service_escalation_instruct                  GET  L M M M M M M M M M M
-service_escalation_instruct                  POST L F N A N N F N N N A
-service_escalation_list                      GET  L A A A N N A N N N A
-service_follow_up_create                     GET  L F N A N N F N N N A
-service_follow_up_create                     POST L F N A N N F N N N A
-service_follow_up_edit                       GET  L F N A N N F N N N A
-service_follow_up_edit                       POST L F N A N N F N N N A
-service_milestone_done                       GET  L M M M M M M M M M M
-service_milestone_done                       POST L F N R N N F N N N R
-service_milestone_plan                       GET  L F N A N N F N N N A
-service_milestone_plan                       POST L F N A N N F N N N A
-service_my_cases                             GET  L A A A A A A A A A A
-set_language                                 GET  R R R R R R R R R R R
-showcase_detail                              GET  A A A A A A A A A A A
-showcase_interest                            GET  L M M M M M M M M M M
-showcase_interest                            POST L F F F F F F V V F F
-showcase_list                                GET  A A A A A A A A A A A
-synonym_create                               GET  L F F A F F F F F F A
-synonym_create                               POST L F F A F F F F F F A
-synonym_list                                 GET  L F F A F F F F F F A
-synonym_list                                 POST L F F M F F F F F F M
-synonym_update                               GET  L F F A F F F F F F A
-synonym_update                               POST L F F A F F F F F F A
-tech-contract-detail                         GET  F N N A N N A N N A A
-tech-contract-list                           GET  F A A A A A A A A A A
-venture-round-detail                         GET  F F F A F F A F F F A
-venture-round-list                           GET  F F F A F F A F F F A
+#  url name                                  verb an li lo st ei eo le en eo br ad in
+achievement-detail                           GET  F A N A F F A F F F A F
+achievement-detail                           POST F M M M F F M F F F M F
+achievement-list                             GET  F A A A F F A F F F A F
+achievement-list                             POST F V V V F F F F F F V F
+achievement-submit                           GET  F M M M F F M F F F M F
+achievement-submit                           POST F F N F F F F F F F F F
+achievement-withdraw                         GET  F M M M F F M F F F M F
+achievement-withdraw                         POST F A N F F F F F F F F F
+achievement_attachment_delete                GET  L M M M M M M M M M M M
+achievement_attachment_delete                POST L F N R F N F N N N R N
+achievement_attachment_download              GET  L A N A A N A N N N A N
+achievement_attachment_upload                GET  L M M M M M M M M M M M
+achievement_attachment_upload                POST L F N V F N F N N N V N
+achievement_correction_request               GET  L A N F F N F N N N F N
+achievement_correction_request               POST L A N F F N F N N N F N
+achievement_correction_resolve               GET  L M M M M M M M M M M M
+achievement_correction_resolve               POST L F N R F N F N N N R N
+achievement_create                           GET  L A A A F F F F F F A F
+achievement_create                           POST L A A A F F F F F F A F
+achievement_delete                           GET  L M M M M M M M M M M M
+achievement_delete                           POST L F N R F N F N N N R N
+achievement_detail                           GET  L A N A A N A N N N A N
+achievement_duplicate_hint                   GET  L A A A F F A F F F A F
+achievement_duplicates                       GET  L F F A F F F F F F A F
+achievement_edit                             GET  L F N A F N F N N N A N
+achievement_edit                             POST L F N A F N F N N N A N
+achievement_import                           GET  L A A A F F F F F F A F
+achievement_import                           POST L A A A F F F F F F A F
+achievement_import_cancel                    GET  L M M M M M M M M M M M
+achievement_import_cancel                    POST L R N N N N N N N N N N
+achievement_import_confirm                   GET  L M M M M M M M M M M M
+achievement_import_confirm                   POST L R N N N N N N N N N N
+achievement_import_preview                   GET  L A N N N N N N N N N N
+achievement_import_preview                   POST L A N N N N N N N N N N
+achievement_import_problems                  GET  L A N N N N N N N N N N
+achievement_import_template                  GET  L A A A F F F F F F A F
+achievement_list                             GET  L A A A F F A F F F A F
+achievement_list                             POST L M M M F F M F F F M F
+achievement_merge                            GET  L F N A F N F N N N A N
+achievement_merge                            POST L F N A F N F N N N A N
+achievement_reopen                           GET  L M M M M M M M M M M M
+achievement_reopen                           POST L F N F F N F N N N F N
+achievement_send_back                        GET  L F N A F N F N N N A N
+achievement_send_back                        POST L F N A F N F N N N A N
+achievement_submit                           GET  L M M M M M M M M M M M
+achievement_submit                           POST L F N F F N F N N N F N
+achievement_restore                          GET  L M M M M M M M M M M M
+achievement_restore                          POST L F F R F F F F F F R F
+achievement_trash                            GET  L F F A F F F F F F A F
+achievement_unmerge                          GET  L M M M M M M M M M M M
+achievement_unmerge                          POST L F N F F N F N N N F N
+achievement_withdraw                         GET  L M M M M M M M M M M M
+achievement_withdraw                         POST L R N F F N F N N N F N
+api-docs                                     GET  A A A A A A A A A A A A
+api-root                                     GET  F A A A A A A A A A A A
+api-schema                                   GET  A A A A A A A A A A A A
+api-token                                    GET  M M M M M M M M M M M M
+api-token                                    POST V V V V V V V V V V V V
+api-token-revoke                             GET  U U U U U U U U U U U U
+api-token-revoke                             POST U U U U U U U U U U U U
+api-tokens-revoke-all                        GET  F M M M M M M M M M M M
+api-tokens-revoke-all                        POST F A A A A A A A A A A A
+api_tokens                                   GET  L A A A A A A A A A A A
+api_tokens                                   POST L R R R R R R R R R R R
+audit_trail                                  GET  L F F F F F F F F F A F
+broker-detail                                GET  F N N A N N A N N A A N
+broker-list                                  GET  F A A A A A A A A A A A
+brokers:broker_certificate                   GET  L N N A N N F N N A A N
+brokers:broker_create                        GET  L F F A F F F F F R A F
+brokers:broker_create                        POST L F F A F F F F F R A F
+brokers:broker_detail                        GET  L N N A N N A N N A A N
+brokers:broker_list                          GET  L F F A F F A F F F A F
+brokers:broker_me                            GET  L F F F F F F F F A R F
+brokers:broker_reject                        GET  L M M M M M M M M M M M
+brokers:broker_reject                        POST L N N R N N F N N F R N
+brokers:broker_update                        GET  L N N A N N F N N A A N
+brokers:broker_update                        POST L N N A N N F N N A A N
+brokers:broker_verify                        GET  L M M M M M M M M M M M
+brokers:broker_verify                        POST L N N R N N F N N F R N
+brokers:complex_create                       GET  L F F A F F F F F F A F
+brokers:complex_create                       POST L F F A F F F F F F A F
+brokers:complex_list                         GET  L F F A F F A F F F A F
+brokers:complex_update                       GET  L F F A F F F F F F A F
+brokers:complex_update                       POST L F F A F F F F F F A F
+brokers:contract_create                      GET  L F F A F F F F F F A F
+brokers:contract_create                      POST L F F A F F F F F F A F
+brokers:contract_detail                      GET  L N N A N N A N N A A N
+brokers:contract_import                      GET  L F F A F F F F F F A F
+brokers:contract_import                      POST L F F A F F F F F F A F
+brokers:contract_import_confirm              GET  L M M M M M M M M M M M
+brokers:contract_import_confirm              POST L F F R F F F F F F N F
+brokers:contract_import_template             GET  L F F A F F F F F F A F
+brokers:contract_import_template             POST L F F A F F F F F F A F
+brokers:contract_landing_evidence            GET  L M M M M M M M M M M M
+brokers:contract_landing_evidence            POST L F N R N N F N N N R N
+brokers:contract_list                        GET  L F F A F F A F F A A F
+brokers:contract_update                      GET  L N N A N N F N N F A N
+brokers:contract_update                      POST L N N A N N F N N F A N
+brokers:cooperation_create                   GET  L F F A F F F F F F A F
+brokers:cooperation_create                   POST L F F A F F F F F F A F
+brokers:cooperation_list                     GET  L F F A F F A F F F A F
+brokers:cooperation_update                   GET  L F F A F F F F F F A F
+brokers:cooperation_update                   POST L F F A F F F F F F A F
+brokers:demo_town_create                     GET  L F F A F F F F F F A F
+brokers:demo_town_create                     POST L F F A F F F F F F A F
+brokers:demo_town_list                       GET  L F F A F F A F F F A F
+brokers:demo_town_update                     GET  L F F A F F F F F F A F
+brokers:demo_town_update                     POST L F F A F F F F F F A F
+brokers:event_create                         GET  L F F A F F F F F F A F
+brokers:event_create                         POST L F F A F F F F F F A F
+brokers:event_list                           GET  L F F A F F A F F F A F
+brokers:event_update                         GET  L F F A F F F F F F A F
+brokers:event_update                         POST L F F A F F F F F F A F
+brokers:fund_create                          GET  L F F A F F F F F F A F
+brokers:fund_create                          POST L F F A F F F F F F A F
+brokers:fund_list                            GET  L F F A F F A F F F A F
+brokers:fund_update                          GET  L F F A F F F F F F A F
+brokers:fund_update                          POST L F F A F F F F F F A F
+brokers:gazelle_create                       GET  L F F A F F F F F F A F
+brokers:gazelle_create                       POST L F F A F F F F F F A F
+brokers:gazelle_list                         GET  L F F A F F A F F F A F
+brokers:gazelle_update                       GET  L F F A F F F F F F A F
+brokers:gazelle_update                       POST L F F A F F F F F F A F
+brokers:intermediary_create                  GET  L F F A F F F F F F A F
+brokers:intermediary_create                  POST L F F A F F F F F F A F
+brokers:intermediary_detail                  GET  L N N A N N A N N N A N
+brokers:intermediary_detail                  POST L N N A N N F N N N A N
+brokers:intermediary_list                    GET  L F F A F F A F F F A F
+brokers:intermediary_update                  GET  L F F A F F F F F F A F
+brokers:intermediary_update                  POST L F F A F F F F F F A F
+brokers:major_project_create                 GET  L F F A F F F F F F A F
+brokers:major_project_create                 POST L F F A F F F F F F A F
+brokers:major_project_list                   GET  L F F A F F A F F F A F
+brokers:major_project_update                 GET  L F F A F F F F F F A F
+brokers:major_project_update                 POST L F F A F F F F F F A F
+brokers:outstanding_create                   GET  L F F A F F F F F F A F
+brokers:outstanding_create                   POST L F F A F F F F F F A F
+brokers:outstanding_list                     GET  L F F A F F A F F F A F
+brokers:outstanding_update                   GET  L F F A F F F F F F A F
+brokers:outstanding_update                   POST L F F A F F F F F F A F
+brokers:poc_create                           GET  L F F A F F F F F F A F
+brokers:poc_create                           POST L F F A F F F F F F A F
+brokers:poc_detail                           GET  L N N A N N A N N N A N
+brokers:poc_detail                           POST L N N N N N F N N N N N
+brokers:poc_list                             GET  L F F A F F A F F F A F
+brokers:poc_update                           GET  L F F A F F F F F F A F
+brokers:poc_update                           POST L F F A F F F F F F A F
+brokers:programme_overview                   GET  L F F A F F A F F F A F
+brokers:reward_approve                       GET  L M M M M M M M M M M M
+brokers:reward_approve                       POST L F F R F F F F F F R F
+brokers:reward_compute                       GET  L M M M M M M M M M M M
+brokers:reward_compute                       POST L F F R F F F F F F R F
+brokers:reward_index                         GET  L F F R F F R F F F R F
+brokers:reward_list                          GET  L F F A F F A F F F A F
+brokers:venture_create                       GET  L F F A F F F F F F A F
+brokers:venture_create                       POST L F F A F F F F F F A F
+brokers:venture_list                         GET  L F F A F F A F F F A F
+brokers:venture_update                       GET  L F F A F F F F F F A F
+brokers:venture_update                       POST L F F A F F F F F F A F
+dashboard                                    GET  L F F A F F A F F F A F
+dashboard_unit                               GET  L F F A F F A F F F A F
+demand-detail                                GET  F N N A N N A A N N A N
+demand-list                                  GET  F A A A A A A A A A A A
+demand-list                                  POST F F F F F F F V V F V F
+demand-matches                               GET  F N N A N N A A N N A N
+demand_close                                 GET  L M M M M M M M M M M M
+demand_close                                 POST L N N R N N F R N N R N
+demand_create                                GET  L F F F F F F A A F F F
+demand_create                                POST L F F F F F F A A F F F
+demand_detail                                GET  L F F A F F A A N F A F
+demand_list                                  GET  L F F A F F A A A F A F
+demand_list                                  POST L F F M F F M M M F M F
+demand_rematch                               GET  L M M M M M M M M M M M
+demand_rematch                               POST L N N R N N F F N N R N
+demand_update                                GET  L N N F N N F A N N F N
+demand_update                                POST L N N F N N F A N N F N
+discovery_targets                            GET  L F F A F F A F F F A F
+discovery_targets_edit                       GET  L F F A F F F F F F A F
+discovery_targets_edit                       POST L F F A F F F F F F A F
+enterprise_register                          GET  A R R R R R R R R R R R
+enterprise_register                          POST A R R R R R R R R R R R
+enterprise_review                            GET  L M M M M M M M M M M M
+enterprise_review                            POST L F F R F F F F F F R F
+enterprise_review_list                       GET  L F F A F F F F F F A F
+enterprise_review_list                       POST L F F M F F F F F F M F
+evaluation-batch-detail                      GET  F N N A A N A N N N A N
+evaluation-batch-list                        GET  F A A A A A A A A A A A
+evaluation-batch-select                      GET  F M M M M M M M M M M M
+evaluation-batch-select                      POST F N N A F N F N N N A N
+evaluation-item-detail                       GET  F N N A A N A N N N A N
+evaluation-item-list                         GET  F A A A A A A A A A A A
+evaluation-recommendation-detail             GET  F A N A N N A N N N A N
+evaluation-recommendation-list               GET  F A A A A A A A A A A A
+evaluation-review-detail                     GET  F A N A N N A N N N A N
+evaluation-review-list                       GET  F A A A A A A A A A A A
+evaluation-score-detail                      GET  F N N A A N A N N N A N
+evaluation-score-list                        GET  F A A A A A A A A A A A
+evaluation-valuation-detail                  GET  F A N A A N A N N N A N
+evaluation-valuation-list                    GET  F A A A A A A A A A A A
+evaluation:achievement_evaluation            GET  L A N A A N A N N N A N
+evaluation:batch_add_items                   GET  L N N A F N F N N N A N
+evaluation:batch_add_items                   POST L N N A F N F N N N A N
+evaluation:batch_confirm                     GET  L N N R F N F N N N R N
+evaluation:batch_create                      GET  L F F A F F F F F F A F
+evaluation:batch_create                      POST L F F A F F F F F F A F
+evaluation:batch_criteria                    GET  L N N A F N F N N N A N
+evaluation:batch_criteria                    POST L N N A F N F N N N A N
+evaluation:batch_detail                      GET  L N N A A N A N N N A N
+evaluation:batch_edit                        GET  L N N A F N F N N N A N
+evaluation:batch_edit                        POST L N N A F N F N N N A N
+evaluation:batch_item_detail                 GET  L N N A A N A N N N A N
+evaluation:batch_item_remove                 GET  L M M M M M M M M M M M
+evaluation:batch_item_remove                 POST L N N R F N F N N N R N
+evaluation:batch_list                        GET  L A A A A A A A A A A A
+evaluation:batch_reopen                      GET  L M M M M M M M M M M M
+evaluation:batch_reopen                      POST L N N R F N F N N N R N
+evaluation:batch_select                      GET  L M M M M M M M M M M M
+evaluation:batch_select                      POST L N N R F N F N N N R N
+evaluation:recommendation_create             GET  L F F A F F F F F F A F
+evaluation:recommendation_create             POST L F F A F F F F F F A F
+evaluation:recommendation_letter             GET  L A N A N N A N N N A N
+evaluation:recommendation_list               GET  L A A A A A A A A A A A
+evaluation:review_create                     GET  L F F A F F F F F F A F
+evaluation:review_create                     POST L F F A F F F F F F A F
+evaluation:review_detail                     GET  L A N A N N A N N N A N
+evaluation:review_detail                     POST L F N A N N F N N N A N
+evaluation:review_list                       GET  L A A A A A A A A A A A
+evaluation:score_item                        GET  L N N F A N F N N N A N
+evaluation:score_item                        POST L N N F A N F N N N A N
+evaluation:valuation_create                  GET  L F F A F F F F F F A F
+evaluation:valuation_create                  POST L F F A F F F F F F A F
+evaluation:valuation_detail                  GET  L A N A A N A N N N A N
+evaluation:valuation_detail                  POST L F N A F N F N N N A N
+evaluation:valuation_list                    GET  L A A A A A A A A A A A
+evaluation:valuation_report                  GET  L N N N N N N N N N N N
+event_cancel                                 GET  L M M M M M M M M M M M
+event_cancel                                 POST L F F R F F F F F F R F
+event_create                                 GET  L F F A F F F F F F A F
+event_create                                 POST L F F A F F F F F F A F
+event_detail                                 GET  L A A A A A A A A A A A
+event_list                                   GET  L A A A A A A A A A A A
+event_mark_held                              GET  L M M M M M M M M M M M
+event_mark_held                              POST L F F R F F F F F F R F
+event_outcome_add                            GET  L M M M M M M M M M M M
+event_outcome_add                            POST L F F R F F F F F F R F
+event_outcome_delete                         GET  L M M M M M M M M M M M
+event_outcome_delete                         POST L F F R F F F F F F R F
+event_register                               GET  L F F F F F F A A F F F
+event_register                               POST L F F F F F F A A F F F
+event_registration_cancel                    GET  L M M M M M M M M M M M
+event_registration_cancel                    POST L N N N N N N R N N N N
+event_update                                 GET  L F F A F F F F F F A F
+event_update                                 POST L F F A F F F F F F A F
+external_import                              GET  L F F A F F F F F F A F
+external_import                              POST L F F A F F F F F F A F
+external_list                                GET  L F F A F F F F F F A F
+external_list                                POST L F F M F F F F F F M F
+external_set_published                       GET  L M M M M M M M M M M M
+external_set_published                       POST L F F R F F F F F F R F
+external_template                            GET  L F F A F F F F F F A F
+figures-discovery-targets                    GET  F F F A F F A F F F A F
+figures-funnel                               GET  F F F A F F A F F F A F
+figures-kpis                                 GET  F F F A F F A F F F A F
+figures-landing-quotas                       GET  F F F A F F A F F F A F
+fund-detail                                  GET  F F F A F F A F F F A F
+fund-list                                    GET  F F F A F F A F F F A F
+home                                         GET  A A A A A A A A A A A A
+inquiry_detail                               GET  L A N A N N A A N N A N
+inquiry_detail                               POST L F N A N N F F N N A N
+inquiry_list                                 GET  L A A A F F A A A F A F
+inquiry_list                                 POST L M M M F F M M M F M F
+intermediary-detail                          GET  F F F A F F A F F F A F
+intermediary-list                            GET  F F F A F F A F F F A F
+investor-docking-cancel                      GET  F M M M M M M M M M M M
+investor-docking-cancel                      POST F F F V F F F F F F V F
+investor-docking-close                       GET  F M M M M M M M M M M M
+investor-docking-close                       POST F F F V F F F F F F V F
+investor-docking-detail                      GET  F F F A F F A F F F A A
+investor-docking-invest                      GET  F M M M M M M M M M M M
+investor-docking-invest                      POST F F F V F F F F F F V F
+investor-docking-list                        GET  F F F A F F A F F F A A
+investor-docking-meeting                     GET  F M M M M M M M M M M M
+investor-docking-meeting                     POST F F F V F F F F F F V F
+investor-interest-arrange                    GET  F M M M M M M M M M M M
+investor-interest-arrange                    POST F F F V F F F F F F V F
+investor-interest-detail                     GET  F F F A F F A F F F A A
+investor-interest-list                       GET  F F F A F F A F F F A A
+investor-opportunity-detail                  GET  F F F A F F A F F F A A
+investor-opportunity-interest                GET  F M M M M M M M M M M M
+investor-opportunity-interest                POST F F F F F F F F F F F A
+investor-opportunity-list                    GET  F F F A F F A F F F A A
+investors:docking_arrange                    GET  L F F A F F F F F F A F
+investors:docking_arrange                    POST L F F A F F F F F F A F
+investors:docking_cancel                     GET  L M M M M M M M M M M M
+investors:docking_cancel                     POST L N N A N N F N N N A F
+investors:docking_close                      GET  L M M M M M M M M M M M
+investors:docking_close                      POST L N N A N N F N N N A F
+investors:docking_detail                     GET  L N N A N N A N N N A A
+investors:docking_invest                     GET  L M M M M M M M M M M M
+investors:docking_invest                     POST L N N A N N F N N N A F
+investors:docking_meeting                    GET  L M M M M M M M M M M M
+investors:docking_meeting                    POST L N N A N N F N N N A F
+investors:interest_express                   GET  L M M M M M M M M M M M
+investors:interest_express                   POST L F F F F F F F F F F R
+investors:interest_list                      GET  L F F A F F A F F F A A
+investors:opportunity_detail                 GET  L F F A F F A F F F A A
+investors:opportunity_list                   GET  L F F A F F A F F F A A
+landing-detail                               GET  F A N A N N A N N N A N
+landing-list                                 GET  F A A A A A A A A A A A
+landing_check                                GET  L M M M M M M M M M M M
+landing_check                                POST L F N R N N F N N N R N
+landing_contribution                         GET  L F N A N N F N N N A N
+landing_contribution                         POST L F N A N N F N N N A N
+landing_credit_preview                       GET  L F N A N N F N N N A N
+landing_evidence_create                      GET  L F N A N N F N N N A N
+landing_evidence_create                      POST L F N A N N F N N N A N
+landing_evidence_delete                      GET  L M M M M M M M M M M M
+landing_evidence_delete                      POST L F N R N N F N N N R N
+landing_evidence_document                    GET  L A N A N N A N N N A N
+landing_evidence_edit                        GET  L F N A N N F N N N A N
+landing_evidence_edit                        POST L F N A N N F N N N A N
+landing_list                                 GET  L N N A N N A N N N A N
+landing_quotas                               GET  L F F A F F A F F F A F
+landing_quotas_edit                          GET  L F F A F F F F F F A F
+landing_quotas_edit                          POST L F F A F F F F F F A F
+landing_revoke                               GET  L F N A N N F N N N A N
+landing_revoke                               POST L F N A N N F N N N A N
+landing_verify                               GET  L F N A N N F N N N A N
+landing_verify                               POST L F N A N N F N N N A N
+login                                        GET  A R R R R R R R R R R R
+login                                        POST A R R R R R R R R R R R
+logout                                       GET  M M M M M M M M M M M M
+logout                                       POST L L L L L L L L L L L L
+match_accept                                 GET  L M M M M M M M M M M M
+match_accept                                 POST L N N F N N F N N N F N
+match_decline                                GET  L M M M M M M M M M M M
+match_decline                                POST L N N F N N F N N N F N
+match_propose                                GET  L M M M M M M M M M M M
+match_propose                                POST L N N R N N F N N N R N
+match_reject                                 GET  L M M M M M M M M M M M
+match_reject                                 POST L N N R N N F N N N R N
+notification_list                            GET  L A A A A A A A A A A A
+notification_read                            GET  L M M M M M M M M M M M
+notification_read                            POST L R R R R R R R R R R R
+notification_read_all                        GET  L M M M M M M M M M M M
+notification_read_all                        POST L R R R R R R R R R R R
+password_change                              GET  L A A A A A A A A A A A
+password_change                              POST L A A A A A A A A A A A
+password_change_done                         GET  L A A A A A A A A A A A
+poc-center-detail                            GET  F F F A F F A F F F A F
+poc-center-list                              GET  F F F A F F A F F F A F
+report_detail                                GET  L F F A F F A F F F A F
+report_download                              GET  L F F A F F A F F F A F
+report_brief                                 GET  L F F A F F A F F F A F
+report_list                                  GET  L F F A F F A F F F A F
+report_regenerate                            GET  L M M M M M M M M M M M
+report_regenerate                            POST L F F R F F F F F F R F
+reward-list-approve                          GET  F M M M M M M M M M M M
+reward-list-approve                          POST F F F V F F F F F F A F
+reward-list-detail                           GET  F F F A F F A F F F A F
+reward-list-list                             GET  F F F A F F A F F F A F
+service-case-detail                          GET  F A N A N N A N N N A N
+service-case-list                            GET  F A A A A A A A A A A A
+service-escalation-detail                    GET  F A N A N N A N N N A N
+service-escalation-handle                    GET  F M M M M M M M M M M M
+service-escalation-handle                    POST F F N V N N F N N N V N
+service-escalation-instruct                  GET  F M M M M M M M M M M M
+service-escalation-instruct                  POST F F N V N N F N N N V N
+service-escalation-list                      GET  F A A A A A A A A A A A
+service-follow-up-detail                     GET  F A N A N N A N N N A N
+service-follow-up-list                       GET  F A A A A A A A A A A A
+service-follow-up-list                       POST F V V V V V V V V V V V
+service_case_assign                          GET  L F N A N N F N N N A N
+service_case_assign                          POST L F N A N N F N N N A N
+service_case_detail                          GET  L A N A N N A N N N A N
+service_case_list                            GET  L A A A N N A N N N A N
+service_escalation_detail                    GET  L A N A N N A N N N A N
+service_escalation_handle                    GET  L M M M M M M M M M M M
+service_escalation_handle                    POST L F N A N N F N N N A N
+service_escalation_instruct                  GET  L M M M M M M M M M M M
+service_escalation_instruct                  POST L F N A N N F N N N A N
+service_escalation_list                      GET  L A A A N N A N N N A N
+service_follow_up_create                     GET  L F N A N N F N N N A N
+service_follow_up_create                     POST L F N A N N F N N N A N
+service_follow_up_edit                       GET  L F N A N N F N N N A N
+service_follow_up_edit                       POST L F N A N N F N N N A N
+service_milestone_done                       GET  L M M M M M M M M M M M
+service_milestone_done                       POST L F N R N N F N N N R N
+service_milestone_plan                       GET  L F N A N N F N N N A N
+service_milestone_plan                       POST L F N A N N F N N N A N
+service_my_cases                             GET  L A A A A A A A A A A A
+set_language                                 GET  R R R R R R R R R R R R
+showcase_detail                              GET  A A A A A A A A A A A A
+showcase_interest                            GET  L M M M M M M M M M M M
+showcase_interest                            POST L F F F F F F V V F F F
+showcase_list                                GET  A A A A A A A A A A A A
+synonym_create                               GET  L F F A F F F F F F A F
+synonym_create                               POST L F F A F F F F F F A F
+synonym_list                                 GET  L F F A F F F F F F A F
+synonym_list                                 POST L F F M F F F F F F M F
+synonym_update                               GET  L F F A F F F F F F A F
+synonym_update                               POST L F F A F F F F F F A F
+tech-contract-detail                         GET  F N N A N N A N N A A N
+tech-contract-list                           GET  F A A A A A A A A A A A
+venture-round-detail                         GET  F F F A F F A F F F A F
+venture-round-list                           GET  F F F A F F A F F F A F
+record_history                               GET  L F F A F F A F F F A F
+concept_links                                GET  L F F A F F F F F F A F
+concept_links                                POST L F F R F F F F F F R F
+evaluation:achievement_picker                GET  L F F A F F F F F F A F
+match_bulk                                   GET  L M M M M M M M M M M M
+match_bulk                                   POST L N N R N N F F N N R F
+notification_settings                        GET  L A A A A A A A A A A A
+job_list                                     GET  L A A A A A A A A A A A
+job_detail                                   GET  L N N A N N N N N N N N
+job_download                                 GET  L N N A N N N N N N N N
+achievement_export_job                       GET  L M M M M M M M M M M M
+achievement_export_job                       POST L R R R F F R F F F R F
+notification_settings                        POST L R R R R R R R R R R R
+service_case_bulk_assign                     GET  L M M M M M M M M M M M
+service_case_bulk_assign                     POST L F F R F F F F F F R F
 """
 
 

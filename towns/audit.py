@@ -32,6 +32,7 @@ NOT_AUDITED = {
     "achievements.AchievementTransition": "状态流转日志：本身就是只追加的审计记录",
     "achievements.DemandTransition": "状态流转日志：本身就是只追加的审计记录",
     "brokers.BrokerReview": "审核流转日志：本身就是只追加的审计记录",
+    "investors.DockingTransition": "状态流转日志：本身就是只追加的审计记录",
     "achievements.MatchTerm": "匹配索引：由成果内容计算生成，可随时重建",
     "achievements.MatchPosting": "匹配索引：由成果内容计算生成，可随时重建",
     "achievements.MatchDocument": "匹配索引：由成果内容计算生成，可随时重建",

@@ -33,6 +33,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     ENTERPRISE = "enterprise", _("企业用户")
     BROKER = "broker", _("技术经纪人")
+    INVESTOR = "investor", _("创投机构用户")
     ADMIN = "admin", _("系统管理员")
 
 
@@ -40,6 +41,21 @@ class Role(models.TextChoices):
 BACK_OFFICE_ROLES = frozenset({Role.CENTER_STAFF, Role.ADMIN})
 # Roles that may read every record (read-only for leaders).
 READ_ALL_ROLES = frozenset({Role.CENTER_STAFF, Role.LEADER, Role.ADMIN})
+
+
+class EnterpriseKind(models.TextChoices):
+    """Who registered: a company (posts demands) or a venture-capital institution (docks with
+    service-library achievements). Both register and are reviewed the same way."""
+
+    COMPANY = "company", _("企业")
+    VENTURE_CAPITAL = "venture_capital", _("创投机构")
+
+
+# The role an account of each kind of registrant gets.
+ROLE_OF_KIND = {
+    EnterpriseKind.COMPANY: Role.ENTERPRISE,
+    EnterpriseKind.VENTURE_CAPITAL: Role.INVESTOR,
+}
 
 
 class EnterpriseStatus(models.TextChoices):

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EnterpriseStatus
+from .choices import EnterpriseKind, EnterpriseStatus
 from .models import Division, Enterprise
 
 ALL = _("全部")
@@ -30,13 +30,16 @@ class EnterpriseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("审核状态"), empty_label=ALL, choices=EnterpriseStatus.choices
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("注册类型"), empty_label=ALL, choices=EnterpriseKind.choices
+    )
     division = django_filters.ModelChoiceFilter(
         label=_("镇街（园区）"), empty_label=ALL, queryset=Division.objects.all()
     )
 
     class Meta:
         model = Enterprise
-        fields = ["q", "status", "division"]
+        fields = ["q", "status", "kind", "division"]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -9,6 +9,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from .choices import EnterpriseKind
 from .models import Division, Enterprise, Industry, User
 from .parsing import WAN, ParseError, parse_amount
 from .validators import normalize_phone, normalize_uscc, validate_phone, validate_uscc
@@ -92,9 +93,20 @@ class PhoneField(forms.CharField):
 
 
 class EnterpriseRegistrationForm(forms.Form):
-    """Self-registration of a company: the company, its contact, and the account to sign in."""
+    """Self-registration of a company or a venture-capital institution: the organisation, its
+    contact, and the account to sign in."""
 
-    name = forms.CharField(label=_("企业名称"), max_length=100)
+    kind = forms.ChoiceField(
+        label=_("注册类型"),
+        choices=EnterpriseKind.choices,
+        initial=EnterpriseKind.COMPANY,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("创投机构注册后可浏览服务库待落地成果的评价摘要，并表达投资意向。"),
+    )
+    name = forms.CharField(
+        label=_("企业名称"), max_length=100, help_text=_("创投机构填写机构全称。")
+    )
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
         max_length=24,
@@ -125,6 +137,9 @@ class EnterpriseRegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = Division.objects.all()
         self.fields["industry"].queryset = Industry.objects.all()
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or EnterpriseKind.COMPANY
 
     def clean_credit_code(self):
         code = normalize_uscc(self.cleaned_data["credit_code"])

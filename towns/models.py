@@ -8,6 +8,7 @@ from .choices import (
     BACK_OFFICE_ROLES,
     READ_ALL_ROLES,
     DivisionKind,
+    EnterpriseKind,
     EnterpriseStatus,
     IndustryCategory,
     Role,
@@ -129,8 +130,15 @@ class PolicyValue(models.Model):
 
 
 class Enterprise(models.Model):
-    """A company: posts demands in the demand window; landings may be registered to it."""
+    """A company (posts demands in the demand window; landings may be registered to it) or a
+    venture-capital institution (创投机构: docks with service-library achievements)."""
 
+    kind = models.CharField(
+        _("注册类型"),
+        max_length=20,
+        choices=EnterpriseKind.choices,
+        default=EnterpriseKind.COMPANY,
+    )
     name = models.CharField(_("企业名称"), max_length=100)
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
@@ -180,10 +188,17 @@ class Enterprise(models.Model):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["kind", "status"]),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_venture_capital(self) -> bool:
+        return self.kind == EnterpriseKind.VENTURE_CAPITAL
 
 
 class PortalUserManager(UserManager):
@@ -237,6 +252,11 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role=Role.ENTERPRISE) | Q(enterprise__isnull=False),
                 name="user_enterprise_has_enterprise",
+            ),
+            # An investor acts for the venture-capital institution it registered.
+            models.CheckConstraint(
+                condition=~Q(role=Role.INVESTOR) | Q(enterprise__isnull=False),
+                name="user_investor_has_institution",
             ),
         ]
         indexes = [models.Index(fields=["role", "unit"])]

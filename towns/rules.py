@@ -20,6 +20,7 @@ is_evaluator = _role_predicate(Role.EVALUATOR, "is_evaluator")
 is_leader = _role_predicate(Role.LEADER, "is_leader")
 is_enterprise = _role_predicate(Role.ENTERPRISE, "is_enterprise")
 is_broker = _role_predicate(Role.BROKER, "is_broker")
+is_investor = _role_predicate(Role.INVESTOR, "is_investor")
 is_portal_admin = _role_predicate(Role.ADMIN, "is_portal_admin")
 
 # Back office: may change any record and see personal data.

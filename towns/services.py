@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import EnterpriseStatus, Role
+from .choices import ROLE_OF_KIND, EnterpriseKind, EnterpriseStatus, Role
 from .models import Enterprise, Notification, User, WebhookChannel
 from .outbox import outbox_enqueue
 from .selectors import center_staff
@@ -98,12 +98,16 @@ def enterprise_register(
     email: str = "",
     username: str,
     password: str,
+    kind: str = EnterpriseKind.COMPANY,
 ) -> User:
-    """A company registers itself (the new account is the acting user); staff then review it.
+    """A company or a venture-capital institution registers itself (the new account is the
+    acting user); staff then review it.
 
-    The account can sign in at once, but posts demands only after approval.
+    The account can sign in at once, but acts (posts demands; expresses interest in
+    achievements, for an investor) only after approval.
     """
     enterprise = Enterprise(
+        kind=kind,
         name=name.strip(),
         credit_code=credit_code,
         division=division,
@@ -118,7 +122,7 @@ def enterprise_register(
     user = user_create(
         username=username,
         password=password,
-        role=Role.ENTERPRISE,
+        role=ROLE_OF_KIND[kind],
         name=contact_name.strip(),
         enterprise=enterprise,
         email=email,
@@ -127,7 +131,12 @@ def enterprise_register(
     notification_send(
         recipients=center_staff(),
         kind="enterprise_registered",
-        title=_("新企业注册待审核：%(name)s") % {"name": enterprise.name},
+        title=(
+            _("新创投机构注册待审核：%(name)s")
+            if enterprise.is_venture_capital
+            else _("新企业注册待审核：%(name)s")
+        )
+        % {"name": enterprise.name},
         body=_("统一社会信用代码：%(code)s") % {"code": enterprise.credit_code},
         url=reverse("enterprise_review_list"),
     )
@@ -154,11 +163,17 @@ def enterprise_review(
     locked.review_note = note
     locked._history_user = acting_user
     locked.save()
+    if locked.is_venture_capital:
+        welcome = _("现在可以浏览服务库待落地成果的评价摘要并表达投资意向了。")
+        title = _("创投机构注册审核已通过") if approve else _("创投机构注册审核未通过")
+    else:
+        welcome = _("现在可以发布需求、表达合作意向和报名对接会了。")
+        title = _("企业注册审核已通过") if approve else _("企业注册审核未通过")
     notification_send(
         recipients=locked.users.filter(is_active=True),
         kind="enterprise_reviewed",
-        title=_("企业注册审核已通过") if approve else _("企业注册审核未通过"),
-        body=note or _("现在可以发布需求、表达合作意向和报名对接会了。"),
+        title=title,
+        body=note or welcome,
         url=reverse("home"),
     )
     return locked

@@ -172,11 +172,14 @@ def enterprise_register(request):
             email=data["email"],
             username=data["username"],
             password=data["password1"],
+            kind=data["kind"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("注册成功！服务中心审核通过后，即可发布需求、表达合作意向和报名对接会。")
-        )
+        if user.enterprise.is_venture_capital:
+            text = _("注册成功！服务中心审核通过后，即可浏览待落地成果并表达投资意向。")
+        else:
+            text = _("注册成功！服务中心审核通过后，即可发布需求、表达合作意向和报名对接会。")
+        messages.success(request, text)
         return redirect("home")
     return render(request, "towns/enterprise_register.html", {"form": form})
 
@@ -187,7 +190,7 @@ class EnterpriseReviewListView(PermissionRequiredMixin, FilteredListView):
     filterset_class = EnterpriseFilter
     sort_options = {
         "new": (_("最近注册"), ("-created_at", "-pk")),
-        "name": (_("企业名称"), ("name", "pk")),
+        "name": (_("企业（机构）名称"), ("name", "pk")),
     }
 
     def get_scoped_queryset(self):

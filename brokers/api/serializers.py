@@ -63,6 +63,7 @@ class TechContractSerializer(serializers.ModelSerializer):
 class VentureRoundSerializer(serializers.ModelSerializer):
     achievement_title = serializers.CharField(source="achievement.title")
     achievement_status = serializers.CharField(source="achievement.status")
+    fund_name = serializers.CharField(source="fund.name", default=None, allow_null=True)
 
     class Meta:
         model = m.VentureRound
@@ -72,9 +73,37 @@ class VentureRoundSerializer(serializers.ModelSerializer):
             "achievement_title",
             "achievement_status",
             "investor",
+            "fund",
+            "fund_name",
             "round",
             "amount",
             "invested_on",
+        ]
+
+
+class FundSerializer(serializers.ModelSerializer):
+    parent_name = serializers.CharField(source="parent.name", default=None, allow_null=True)
+    partner_division = serializers.CharField(
+        source="partner_division.name", default=None, allow_null=True
+    )
+    fields = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = m.Fund
+        fields = [
+            "id",
+            "name",
+            "level",
+            "parent",
+            "parent_name",
+            "children",
+            "partner_division",
+            "partner_platform",
+            "manager",
+            "size",
+            "fields",
+            "established_on",
         ]
 
 

@@ -61,8 +61,17 @@ class VentureRoundViewSet(ScopedViewSet):
     model = m.VentureRound
     serializer_class = serializers.VentureRoundSerializer
     filterset_class = filters.VentureRoundFilter
-    select_related = ("achievement",)
+    select_related = ("achievement", "fund")
     ordering = ["-invested_on", "-id"]
+
+
+class FundViewSet(ScopedViewSet):
+    model = m.Fund
+    serializer_class = serializers.FundSerializer
+    filterset_class = filters.FundFilter
+    select_related = ("parent", "partner_division")
+    prefetch_related = ("fields", Prefetch("children", m.Fund.objects.only("id", "parent_id")))
+    ordering = ["level", "name", "id"]
 
 
 class IntermediaryViewSet(ScopedViewSet):

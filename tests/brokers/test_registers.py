@@ -88,6 +88,23 @@ def make_rows(key: str, n: int) -> None:
                 invested_on="2024-01-01",
                 created_by=staff,
             )
+        elif key == "fund":
+            parent = m.Fund.objects.create(
+                name=f"天使母基金{index}",
+                level="parent",
+                size=wan(100000),
+                created_by=staff,
+            )
+            parent.fields.set([industry("S05")])
+            child = m.Fund.objects.create(
+                name=f"天使子基金{index}",
+                level="child",
+                parent=parent,
+                partner_division=division("441900119"),
+                size=wan(5000),
+                created_by=staff,
+            )
+            child.fields.set([industry("S05"), industry("S01")])
         elif key == "intermediary":
             rating = IntermediaryRatingFactory()
             rating.intermediary.fields.set([industry("S05")])
@@ -164,8 +181,16 @@ def test_each_list_and_its_export_use_a_constant_number_of_queries(client, cente
     assert count_queries(client, url + "?export=xlsx") == one_export
 
 
-API_LISTS = ["brokers", "tech-contracts", "venture-rounds", "intermediaries", "poc-centers"]
+API_LISTS = [
+    "brokers",
+    "tech-contracts",
+    "venture-rounds",
+    "funds",
+    "intermediaries",
+    "poc-centers",
+]
 API_KEYS = {
+    "funds": "fund",
     "brokers": "broker",
     "tech-contracts": "contract",
     "venture-rounds": "venture",
@@ -182,7 +207,7 @@ def test_api_lists_are_scoped_paginated_and_constant_in_queries(client, center_s
     one = count_queries(client, url)
     make_rows(API_KEYS[endpoint], 2)
     assert count_queries(client, url) == one
-    assert client.get(url).json()["count"] == 3
+    assert client.get(url).json()["count"] == (6 if endpoint == "funds" else 3)
 
 
 def test_api_scoping_for_brokers_and_others(client, broker, liaison, leader):

@@ -131,6 +131,7 @@ ROLE_MATRIX = {
     Role.LIAISON: (403, 403, False),
     Role.EVALUATOR: (403, 403, False),
     Role.BROKER: (403, 403, False),
+    Role.INVESTOR: (403, 403, False),
 }
 
 

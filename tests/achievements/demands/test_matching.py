@@ -374,6 +374,7 @@ ACTION_MATRIX = {
     Role.LIAISON: (404, 404),
     Role.EVALUATOR: (404, 404),
     Role.BROKER: (404, 404),
+    Role.INVESTOR: (404, 404),
 }
 
 

@@ -223,6 +223,7 @@ ROLES = {
     Role.LIAISON: (403, False),
     Role.EVALUATOR: (403, False),
     Role.BROKER: (403, False),
+    Role.INVESTOR: (403, False),
 }
 
 
