@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from achievements.models import Achievement
+from kernel.validators import validate_amount, validate_uscc
 from towns.choices import Role
 from towns.models import Division, Industry
-from towns.validators import validate_amount, validate_uscc
 
 from .choices import (
     BrokerStatus,
@@ -28,7 +28,7 @@ from .choices import (
     RewardRule,
 )
 
-# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+# Amounts in yuan; at most kernel/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 USER = settings.AUTH_USER_MODEL
 

@@ -13,9 +13,9 @@ from simple_history.utils import bulk_create_with_history
 from achievements.choices import AchievementStatus, EvidenceKind, EvidenceSource
 from achievements.models import Achievement, LandingEvidence
 from achievements.services.landing import landing_evidence_record
+from kernel.money import format_yuan
 from towns.choices import Role
 from towns.models import User
-from towns.money import format_yuan
 from towns.policy import policy_int
 from towns.services import notification_send
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement, EscalationSettings, IndustryLeader
 from achievements.services.core import normalize_title
+from kernel.money import WAN
 from towns.choices import Role
 from towns.models import Industry, Unit, User
 from towns.services import user_create
@@ -24,7 +25,6 @@ from . import services
 from .choices import Criterion, LandingForm, RecommenderKind, ThreeHave
 from .models import Batch, BatchItem
 
-WAN = Decimal(10_000)
 # A one-page PDF: the demo's recommendation letters and valuation reports.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from achievements.models import Achievement
+from kernel.validators import validate_amount
 from towns.choices import READ_ALL_ROLES, Role
-from towns.validators import validate_amount
 
 from .choices import (
     BatchStatus,
@@ -26,7 +26,7 @@ from .choices import (
     ValuationStatus,
 )
 
-# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+# Amounts in yuan; at most kernel/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 SCORE = {"max_digits": 5, "decimal_places": 2}
 WEIGHT = {"max_digits": 6, "decimal_places": 2}

@@ -14,15 +14,15 @@ from django.views.decorators.http import require_POST
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
-from achievements.views.helpers import (
+from kernel.lists import FilteredListView
+from kernel.parsing import parse_id
+from kernel.uploads import protected_file_response
+from kernel.views import (
     add_service_errors,
     flash_service_errors,
     require_perm,
     submit_form,
 )
-from towns.lists import FilteredListView
-from towns.parsing import parse_id
-from towns.uploads import protected_file_response
 
 from . import selectors, services
 from .choices import BatchStatus, ValuationStatus

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from towns.excel import Column, SheetImporter, SheetSpec, WorkbookRejected, write_workbook
-from towns.parsing import ParseError, parse_amount, parse_date, parse_int, parse_yes_no, split_list
+from kernel.excel import Column, SheetImporter, SheetSpec, WorkbookRejected, write_workbook
+from kernel.parsing import ParseError, parse_amount, parse_date, parse_int, parse_yes_no, split_list
 
 
 @pytest.mark.parametrize(

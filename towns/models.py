@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_phone, validate_uscc
+
 from .choices import (
     BACK_OFFICE_ROLES,
     READ_ALL_ROLES,
@@ -13,7 +15,6 @@ from .choices import (
     Role,
     UnitKind,
 )
-from .validators import validate_phone, validate_uscc
 
 
 class Division(models.Model):

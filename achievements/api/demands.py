@@ -9,9 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from kernel.drf import as_drf
+from kernel.pagecache import cached_page
+from kernel.validators import normalize_phone, validate_phone
 from towns.models import Division, Industry
-from towns.pagecache import cached_page
-from towns.validators import normalize_phone, validate_phone
 
 from .. import matching
 from ..filters.demands import DemandFilter
@@ -75,10 +76,6 @@ class DemandMatchesSerializer(serializers.Serializer):
     results = MatchSerializer(many=True)
 
 
-def _as_drf(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
-
-
 class DemandViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -112,7 +109,7 @@ class DemandViewSet(
                 acting_user=user, enterprise=user.enterprise, **serializer.validated_data
             )
         except DjangoValidationError as error:
-            raise _as_drf(error) from error
+            raise as_drf(error) from error
 
     def perform_update(self, serializer):
         demand = serializer.instance
@@ -123,7 +120,7 @@ class DemandViewSet(
                 demand, acting_user=self.request.user, **serializer.validated_data
             )
         except DjangoValidationError as error:
-            raise _as_drf(error) from error
+            raise as_drf(error) from error
 
     @extend_schema(
         parameters=[

@@ -13,8 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from kernel.drf import as_drf
+from kernel.validators import normalize_phone, validate_phone
 from towns.models import Division, Industry, Unit
-from towns.validators import normalize_phone, validate_phone
 
 from ..choices import CooperationMode, IpType
 from ..filters.discovery import AchievementFilter
@@ -135,12 +136,6 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"detail": exc.messages})
-
-
 @extend_schema(tags=["成果发现库"])
 class AchievementViewSet(
     mixins.ListModelMixin,
@@ -177,7 +172,7 @@ class AchievementViewSet(
         try:
             return call()
         except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+            raise as_drf(exc) from exc
 
     def create(self, request, *args, **kwargs):
         # The role is checked before the body, as on the registration page.

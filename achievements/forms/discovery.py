@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from towns.excel import MAX_UPLOAD_BYTES
+from kernel.excel import MAX_UPLOAD_BYTES
+from kernel.uploads import DocumentField
+from kernel.validators import normalize_phone, validate_phone
 from towns.forms import MoneyField
 from towns.models import Unit
-from towns.uploads import DocumentField
-from towns.validators import normalize_phone, validate_phone
 
 from ..choices import (
     AchievementKind,

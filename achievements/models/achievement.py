@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_amount
 from towns.choices import Role
 from towns.models import Division, Industry, Unit
-from towns.validators import validate_amount
 
 from ..choices import (
     DISCOVERED_STATUSES,
@@ -22,7 +22,7 @@ from ..choices import (
     trl_stage,
 )
 
-# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+# Amounts in yuan; at most kernel/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 
 

@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.parsing import split_list
+from kernel.validators import to_halfwidth, validate_phone
 from towns.choices import Role
 from towns.models import Division, Enterprise, Industry
-from towns.parsing import split_list
-from towns.validators import to_halfwidth, validate_phone
 
 from ..choices import (
     DEMAND_ACTIVE_STATUSES,

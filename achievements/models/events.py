@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_phone
 from towns.choices import Role
 from towns.models import Division, Enterprise, Industry
-from towns.validators import validate_phone
 
 from ..choices import EventOutcomeKind, EventStatus
 from .achievement import MONEY, Achievement

@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_uscc
 from towns.choices import READ_ALL_ROLES
 from towns.models import Division, Unit
-from towns.validators import validate_uscc
 
 from ..choices import (
     AchievementStatus,

@@ -14,10 +14,10 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from towns.cache import generation
+from kernel.cache import generation
+from kernel.money import format_yuan
+from kernel.parsing import clean_text
 from towns.models import Division, Industry, Unit, User
-from towns.money import format_yuan
-from towns.parsing import clean_text
 
 from ..choices import (
     AchievementStatus,

@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.cache import bump_generation
+from kernel.cache import bump_generation
+from kernel.validators import to_halfwidth
 from towns.models import Unit, User
-from towns.validators import to_halfwidth
 
 from ..choices import AchievementStatus, ServiceRoute
 from ..exceptions import TransitionNotAllowed

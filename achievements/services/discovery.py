@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.audit import record_inserts, record_updates
+from kernel.audit import record_inserts, record_updates
+from kernel.excel import ImportResult
+from kernel.limits import MAX_DOCUMENT_BYTES
+from kernel.uploads import validate_document
 from towns.choices import Role
-from towns.excel import ImportResult
-from towns.limits import MAX_DOCUMENT_BYTES
 from towns.models import Unit, User
 from towns.services import notification_send
-from towns.uploads import validate_document
 
 from ..choices import (
     AchievementStatus,

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.uploads import validate_document
 from towns.choices import Role
 from towns.models import Division, User
 from towns.outbox import outbox_enqueue
 from towns.services import notification_send
-from towns.uploads import validate_document
 
 from ..choices import (
     AchievementStatus,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.audit import record_updates
+from kernel.audit import record_updates
 from towns.choices import Role
 from towns.models import User
 from towns.services import notification_send

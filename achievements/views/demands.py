@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from towns.excel import SheetSpec, wan
-from towns.lists import FilteredListView
+from kernel.excel import SheetSpec, wan
+from kernel.lists import FilteredListView
 from towns.rules import can, require
 
 from .. import matching

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from towns.excel import SheetSpec, wan
-from towns.lists import FilteredListView
+from kernel.excel import SheetSpec, wan
+from kernel.lists import FilteredListView
+from kernel.views import flash_service_errors, require_perm, submit_form
 
 from ..choices import AchievementStatus, EscalationTier
 from ..filters.service import EscalationFilter, ServiceCaseFilter
@@ -30,7 +31,6 @@ from ..selectors import service as selectors
 from ..selectors.discovery import contact_for
 from ..services import service as services
 from .cards import MAIN, DetailCard, register_card
-from .helpers import flash_service_errors, require_perm, submit_form
 
 
 def _case(request, pk):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from achievements.models import Achievement, MatchPosting
-from towns.cache import (
+from kernel.cache import (
     DATA_GENERATION_KEY,
     bump_generation,
     data_generation,

@@ -40,7 +40,7 @@ class CachedCountPaginator(Paginator):
 
 
 class FilteredListView(LoginRequiredMixin, ListView):
-    cached_page = True  # towns/pagecache.py (exports are files, never kept)
+    cached_page = True  # kernel/pagecache.py (exports are files, never kept)
     filterset_class = None
     paginate_by = 20
     # sort key in the URL -> (label, order_by fields); the first is the default.
