@@ -391,7 +391,7 @@ def _broker_page(request, broker):
             "deals": selectors.broker_deals(broker),
             "by_year": selectors.broker_facilitated_by_year(broker),
             "reviews": broker.reviews.select_related("actor"),
-            "refusals": services.library_refusals(broker)
+            "refusals": selectors.library_refusals(broker)
             if broker.status == BrokerStatus.PENDING
             else [],
             "rewards": broker.reward_lines.filter(reward_list__status="approved")

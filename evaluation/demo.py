@@ -21,7 +21,7 @@ from towns.choices import Role
 from towns.models import Industry, Unit, User
 from towns.services import user_create
 
-from . import services
+from . import selectors, services
 from .choices import Criterion, LandingForm, RecommenderKind, ThreeHave
 from .models import Batch, BatchItem
 
@@ -438,7 +438,7 @@ def seed(ctx) -> None:
     decisions = {
         item.pk: (
             item.proposed,
-            "" if item.proposed else services.default_reason(item, confirmed.threshold),
+            "" if item.proposed else selectors.default_reason(item, confirmed.threshold),
         )
         for item in confirmed.items.all()
     }

@@ -300,7 +300,7 @@ def batch_confirm(request, pk):
         messages.info(request, _("本批次当前状态为“%(s)s”。") % {"s": batch.get_status_display()})
         return redirect("evaluation:batch_detail", batch.pk)
     items = list(batch.items.select_related("achievement__discovering_unit", "achievement__field"))
-    reasons = {item.pk: services.default_reason(item, batch.threshold) for item in items}
+    reasons = {item.pk: selectors.default_reason(item, batch.threshold) for item in items}
     form = ConfirmForm(request.POST or None, items=items, default_reasons=reasons)
     return submit_form(
         request,

@@ -19,6 +19,7 @@ from ..filters.demands import DemandFilter
 from ..models import Demand, Match
 from ..selectors.demands import demands_for
 from ..services import demands as services
+from ..validators import validate_budget_range
 
 MAX_MATCHES = services.MATCHES_KEPT
 
@@ -52,8 +53,10 @@ class DemandSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         low = attrs.get("budget_min", getattr(self.instance, "budget_min", None))
         high = attrs.get("budget_max", getattr(self.instance, "budget_max", None))
-        if low is not None and high is not None and high < low:
-            raise ValidationError({"budget_max": "预算上限不能低于下限。"})
+        try:
+            validate_budget_range(low, high)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
         return attrs
 
 

@@ -3,7 +3,6 @@
 import rules
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,6 +21,7 @@ from ..filters.discovery import AchievementFilter
 from ..models import Achievement
 from ..selectors.discovery import RECORD_FIELDS, contact_for, library_for
 from ..services import discovery as services
+from ..validators import validate_discovered_on
 
 
 class NullsLastOrderingFilter(OrderingFilter):
@@ -127,8 +127,10 @@ class AchievementSerializer(serializers.ModelSerializer):
         return phone
 
     def validate_discovered_on(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(_("发现日期不能晚于今天。"))
+        try:
+            validate_discovered_on(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
         return value
 
 

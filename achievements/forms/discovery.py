@@ -2,7 +2,6 @@
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.excel import MAX_UPLOAD_BYTES
@@ -22,6 +21,7 @@ from ..choices import (
 from ..models import Achievement
 from ..selectors.discovery import RECORD_FIELDS, record_field_choices
 from ..services.discovery import ATTACHMENT_MAX_BYTES
+from ..validators import validate_discovered_on
 
 # How the record form is laid out: (legend, [(field, column width)]).
 FIELDSETS = [
@@ -153,8 +153,7 @@ class AchievementForm(forms.ModelForm):
 
     def clean_discovered_on(self):
         value = self.cleaned_data.get("discovered_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("发现日期不能晚于今天。"))
+        validate_discovered_on(value)
         return value
 
 
