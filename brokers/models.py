@@ -155,6 +155,13 @@ class Broker(Stamped):
     reviewed_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
     review_note = models.CharField(_("核验意见"), max_length=300, blank=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        BrokerStatus.IN_LIBRARY: {BrokerStatus.PENDING},
+        BrokerStatus.REJECTED: {BrokerStatus.PENDING},
+        BrokerStatus.PENDING: {BrokerStatus.IN_LIBRARY, BrokerStatus.REJECTED},
+    }
+
     objects = BrokerQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -172,6 +179,12 @@ class Broker(Stamped):
 
     def __str__(self):
         return self.name
+
+    def log_transition(self, *, from_status: str, to_status: str, actor, reason: str) -> None:
+        """Who verified or refused the certificate and why (called by `transition`)."""
+        BrokerReview.objects.create(
+            broker=self, from_status=from_status, to_status=to_status, actor=actor, note=reason
+        )
 
 
 class BrokerReview(models.Model):
@@ -475,6 +488,9 @@ class PocCenter(Stamped):
     )
     note = models.TextField(_("备注"), blank=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {PocStatus.RECOGNISED: {PocStatus.BUILDING}}
+
     objects = StaffReadQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -650,6 +666,9 @@ class RewardList(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {RewardListStatus.APPROVED: {RewardListStatus.DRAFT}}
 
     objects = StaffReadQuerySet.as_manager()
     history = HistoricalRecords()

@@ -109,6 +109,14 @@ class Batch(models.Model):
     )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        BatchStatus.SELECTING: {BatchStatus.SCORING, BatchStatus.PROPOSED},
+        BatchStatus.PROPOSED: {BatchStatus.SELECTING, BatchStatus.PROPOSED},
+        BatchStatus.SCORING: {BatchStatus.PROPOSED},
+        BatchStatus.CONFIRMED: {BatchStatus.PROPOSED},
+    }
+
     objects = BatchQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -461,6 +469,9 @@ class FastTrackReview(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {ReviewStatus.COMPLETED: {ReviewStatus.OPEN}}
+
     objects = OwnedByUnitQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -534,6 +545,13 @@ class Valuation(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        ValuationStatus.IN_PROGRESS: {ValuationStatus.REQUESTED},
+        ValuationStatus.COMPLETED: {ValuationStatus.REQUESTED, ValuationStatus.IN_PROGRESS},
+        ValuationStatus.CANCELLED: {ValuationStatus.REQUESTED, ValuationStatus.IN_PROGRESS},
+    }
 
     objects = ValuationQuerySet.as_manager()
     history = HistoricalRecords()

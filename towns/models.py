@@ -175,6 +175,12 @@ class Enterprise(models.Model):
     review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        EnterpriseStatus.APPROVED: {EnterpriseStatus.PENDING},
+        EnterpriseStatus.REJECTED: {EnterpriseStatus.PENDING},
+    }
+
     history = HistoricalRecords()
 
     class Meta:

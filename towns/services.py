@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.transitions import transition
+
 from .choices import EnterpriseStatus, Role
-from .models import Enterprise, Notification, User
+from .models import Division, Enterprise, Industry, Notification, Unit, User
 from .outbox import outbox_enqueue
 from .selectors import center_staff
 from .tasks import task_email_notifications
@@ -20,8 +22,8 @@ def user_create(
     password: str,
     role: str,
     name: str = "",
-    unit=None,
-    enterprise=None,
+    unit: Unit | None = None,
+    enterprise: Enterprise | None = None,
     email: str = "",
     phone: str = "",
     title: str = "",
@@ -79,8 +81,8 @@ def enterprise_register(
     *,
     name: str,
     credit_code: str,
-    division,
-    industry=None,
+    division: Division,
+    industry: Industry | None = None,
     address: str = "",
     contact_name: str,
     contact_phone: str,
@@ -128,21 +130,26 @@ def enterprise_review(
     enterprise: Enterprise, *, acting_user: User, approve: bool, note: str = ""
 ) -> Enterprise:
     """Staff approve or reject a pending registration (a rejection says why)."""
-    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if locked.status != EnterpriseStatus.PENDING:
-        raise ValidationError(
+    note = (note or "").strip()
+
+    def note_given(locked: Enterprise) -> None:
+        if not approve and not note:
+            raise ValidationError({"note": _("不通过时请填写审核意见，告诉企业原因。")})
+
+    locked = transition(
+        enterprise,
+        to=EnterpriseStatus.APPROVED if approve else EnterpriseStatus.REJECTED,
+        acting_user=acting_user,
+        reason=note,
+        refused=lambda locked: (
             _("该企业已审核（%(status)s），不能重复审核。")
             % {"status": locked.get_status_display()}
-        )
-    note = (note or "").strip()
-    if not approve and not note:
-        raise ValidationError({"note": _("不通过时请填写审核意见，告诉企业原因。")})
-    locked.status = EnterpriseStatus.APPROVED if approve else EnterpriseStatus.REJECTED
-    locked.reviewed_by = acting_user
-    locked.reviewed_at = timezone.now()
-    locked.review_note = note
-    locked._history_user = acting_user
-    locked.save()
+        ),
+        check=note_given,
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+        review_note=note,
+    )
     notification_send(
         recipients=locked.users.filter(is_active=True),
         kind="enterprise_reviewed",

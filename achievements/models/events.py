@@ -73,6 +73,12 @@ class MatchmakingEvent(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        EventStatus.HELD: {EventStatus.PLANNED},
+        EventStatus.CANCELLED: {EventStatus.PLANNED},
+    }
+
     objects = MatchmakingEventQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -199,6 +199,16 @@ class Landing(models.Model):
         _("标杆性成果"), max_length=20, choices=Landmark.choices, blank=True, default=""
     )
 
+    # The allowed steps of `state` (target: sources). Staff verify and revoke through
+    # kernel.transitions.transition; between collecting and proposed the evidence check
+    # (`landing_check`, daily and after each evidence change) recomputes it.
+    TRANSITION_FIELD = "state"
+    TRANSITIONS = {
+        LandingState.PROPOSED: {LandingState.COLLECTING},
+        LandingState.LANDED: {LandingState.COLLECTING, LandingState.PROPOSED},
+        LandingState.COLLECTING: {LandingState.PROPOSED, LandingState.LANDED},
+    }
+
     objects = LandingQuerySet.as_manager()
     history = HistoricalRecords()
 
