@@ -30,7 +30,7 @@ class CachedCountPaginator(Paginator):
             sql, params = queryset.order_by().query.sql_with_params()
         except EmptyResultSet:
             return 0
-        digest = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
+        digest = hashlib.sha1(repr((sql, params)).encode(), usedforsecurity=False).hexdigest()
         key = f"lists:count:{data_generation()}:{digest}"
         count = cache.get(key)
         if count is None:

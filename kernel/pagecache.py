@@ -103,7 +103,7 @@ def _page_key(request) -> str | None:
         timezone.localdate().isoformat(),
         *(request.META.get(name, "") for name in VARY_ON),
     ]
-    return "pages:" + hashlib.sha1("\x00".join(parts).encode()).hexdigest()
+    return "pages:" + hashlib.sha1("\x00".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 def _session_cache_key(session) -> str | None:

@@ -8,7 +8,7 @@ other systems) that the browser session knows nothing of.
 
 import logging
 
-from django.contrib.auth.base_user import AbstractBaseUser as User
+from django.contrib.auth.models import AbstractUser as User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone

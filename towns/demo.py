@@ -9,7 +9,7 @@ from .choices import EnterpriseStatus, Role
 from .models import Division, Enterprise, Unit, User
 from .services import user_create
 
-DEMO_PASSWORD = "Dg-demo-2026"
+DEMO_PASSWORD = "Dg-demo-2026"  # noqa: S105  (the demo logins printed in the README)
 
 
 @dataclass

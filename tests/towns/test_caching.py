@@ -92,7 +92,7 @@ def test_a_transaction_bumps_once_on_commit_and_reads_apart_until_then(
 
 def test_a_rolled_back_transaction_leaves_nothing_cached_for_others():
     committed = data_generation()
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012  (the block is the rolled-back transaction under test)
         AchievementFactory()
         inside = data_generation()
         raise RuntimeError
