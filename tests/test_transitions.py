@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
+from achievements.choices import DemandStatus
 from achievements.exceptions import TransitionNotAllowed
+from achievements.models import Demand
 from brokers.exceptions import ActionRefused
 from evaluation.choices import ValuationStatus
-from evaluation.models import Valuation
 from evaluation.services import valuation_request
 from kernel.exceptions import Refused
 from kernel.transitions import (
@@ -23,6 +24,7 @@ from kernel.transitions import (
     workflows_markdown,
 )
 
+from .achievements.demands.factories import DemandFactory
 from .evaluation.factories import submitted
 
 README = Path(settings.BASE_DIR) / "README.md"
@@ -69,37 +71,39 @@ def test_the_portal_has_one_refusal():
 
 @pytest.mark.django_db
 def test_a_step_succeeds_exactly_when_it_is_declared(center_staff):
-    """Every (current status, target) pair of a valuation: allowed iff declared; a refusal
-    changes nothing and says, in Chinese, where the record stands."""
-    valuation = valuation_request(
-        achievement=submitted(),
-        agency="广东中联资产评估有限公司",
-        requested_on=date(2025, 4, 1),
-        acting_user=center_staff,
-    )
-    steps = declared(Valuation)
-    for current in ValuationStatus.values:
+    """Every (current status, target) pair of a demand: allowed iff declared; an allowed step is
+    in the history and the demand's timeline with who and why, a refusal changes nothing and
+    says, in Chinese, where the record stands."""
+    demand = DemandFactory()
+    steps = declared(Demand)
+    for current in DemandStatus.values:
         for target in steps:
-            Valuation.objects.filter(pk=valuation.pk).update(status=current)
-            history = valuation.history.count()
+            Demand.objects.filter(pk=demand.pk).update(status=current)
+            history, timeline = demand.history.count(), demand.transitions.count()
             if current in steps[target]:
-                moved = transition(
-                    valuation, to=target, acting_user=center_staff, reason="原因写在历史里"
-                )
-                assert Valuation.objects.get(pk=valuation.pk).status == target
+                moved = transition(demand, to=target, acting_user=center_staff, reason="企业来电")
+                assert Demand.objects.get(pk=demand.pk).status == target
                 latest = moved.history.latest()
                 assert (latest.history_user, latest.history_change_reason, latest.status) == (
                     center_staff,
-                    "原因写在历史里",
+                    "企业来电",
                     target,
+                )
+                logged = demand.transitions.latest("pk")
+                assert (logged.from_status, logged.to_status, logged.actor, logged.reason) == (
+                    current,
+                    target,
+                    center_staff,
+                    "企业来电",
                 )
             else:
                 with pytest.raises(Refused) as refused:
-                    transition(valuation, to=target, acting_user=center_staff)
-                now, then = ValuationStatus(current).label, ValuationStatus(target).label
+                    transition(demand, to=target, acting_user=center_staff)
+                now, then = DemandStatus(current).label, DemandStatus(target).label
                 assert refused.value.messages == [f"当前状态为“{now}”，不能变更为“{then}”。"]
-                assert Valuation.objects.get(pk=valuation.pk).status == current
-                assert valuation.history.count() == history
+                assert Demand.objects.get(pk=demand.pk).status == current
+                assert demand.history.count() == history
+                assert demand.transitions.count() == timeline
 
 
 @pytest.mark.django_db
