@@ -15,7 +15,7 @@ help:
 	@echo "make test   — run the whole test suite (browser tests where chromium is installed)"
 	@echo "make test-fast — the suite without browser, fault-injection and service tests (your own loop)"
 	@echo "make check  — make lint, then make test-fast"
-	@echo "make lint   — ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint   — ruff check and format, import contracts, mypy, makemigrations --check"
 	@echo "make bench  — benchmarks on PostgreSQL (DATABASE_URL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -69,6 +69,8 @@ check: lint test-fast
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: setup

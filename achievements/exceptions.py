@@ -1,5 +1,5 @@
-from django.core.exceptions import ValidationError
+"""The portal's one refusal is kernel.exceptions.Refused; this name stays for existing imports."""
 
+from kernel.exceptions import Refused as TransitionNotAllowed
 
-class TransitionNotAllowed(ValidationError):
-    """A workflow step that the record's current status does not allow."""
+__all__ = ["TransitionNotAllowed"]

@@ -1,9 +1,9 @@
-"""The achievements app's records whose page links to their history (`towns.history`)."""
+"""The achievements app's records whose page links to their history (`kernel.history`)."""
 
 import rules
 from django.urls import reverse
 
-from towns.history import HistoryKind
+from kernel.history import HistoryKind
 
 from .choices import CooperationMode, IpType
 from .models import Achievement, Demand, ExternalAchievement

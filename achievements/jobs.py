@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.http import QueryDict
 from django.urls import reverse
 
-from towns.excel import SheetSpec, write_workbook
+from kernel.excel import SheetSpec, write_workbook
 from towns.jobs import JobResult
 
 PROGRESS_EVERY_ROWS = 500

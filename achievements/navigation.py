@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+from kernel.hooks import NavItem
 from towns.choices import Role
-from towns.hooks import NavItem
 
 LIBRARY_READERS = [Role.LIAISON, Role.CENTER_STAFF, Role.LEADER, Role.ADMIN]
 REGISTRARS = [Role.LIAISON, Role.CENTER_STAFF, Role.ADMIN]

@@ -13,6 +13,7 @@ from achievements.services.core import (
     achievement_enter_service_library,
     normalize_title,
 )
+from kernel.money import WAN
 from towns.demo import demo_credit_code
 from towns.models import Division, Industry, Unit
 
@@ -29,7 +30,6 @@ from .choices import (
     Rating,
 )
 
-WAN = Decimal(10_000)
 # A one-page PDF standing in for a scanned certificate.
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

@@ -1,5 +1,5 @@
-from django.core.exceptions import ValidationError
+"""The portal's one refusal is kernel.exceptions.Refused; this name stays for existing imports."""
 
+from kernel.exceptions import Refused as ActionRefused
 
-class ActionRefused(ValidationError):
-    """A business action the record's state or the policy does not allow; the message says why."""
+__all__ = ["ActionRefused"]

@@ -4,10 +4,10 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel.uploads import DocumentField
 from towns.choices import Role
 from towns.forms import MoneyField
 from towns.models import Industry, User
-from towns.uploads import DocumentField
 
 from . import models as m
 from .choices import Rating

@@ -1,9 +1,9 @@
-"""The brokers app's records whose page links to their history (`towns.history`)."""
+"""The brokers app's records whose page links to their history (`kernel.history`)."""
 
 import rules
 from django.urls import reverse
 
-from towns.history import HistoryKind
+from kernel.history import HistoryKind
 
 from .models import Broker, TechContract
 

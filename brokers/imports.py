@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from achievements.models import Achievement
-from towns.excel import Column, SheetImporter
+from kernel.excel import Column, SheetImporter
+from kernel.parsing import ParseError, clean_text, parse_amount, parse_date, split_list
 from towns.models import Division
-from towns.parsing import ParseError, clean_text, parse_amount, parse_date, split_list
 
 from .choices import ContractType
 from .models import Broker, TechContract

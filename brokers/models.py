@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from achievements.models import Achievement
+from kernel.validators import validate_amount, validate_uscc
 from towns.choices import Role
 from towns.models import Division, Industry
-from towns.validators import validate_amount, validate_uscc
 
 from .choices import (
     BrokerStatus,
@@ -30,7 +30,7 @@ from .choices import (
     RewardRule,
 )
 
-# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+# Amounts in yuan; at most kernel/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 USER = settings.AUTH_USER_MODEL
 
@@ -157,6 +157,13 @@ class Broker(Stamped):
     reviewed_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
     review_note = models.CharField(_("核验意见"), max_length=300, blank=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        BrokerStatus.IN_LIBRARY: {BrokerStatus.PENDING},
+        BrokerStatus.REJECTED: {BrokerStatus.PENDING},
+        BrokerStatus.PENDING: {BrokerStatus.IN_LIBRARY, BrokerStatus.REJECTED},
+    }
+
     objects = BrokerQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -174,6 +181,12 @@ class Broker(Stamped):
 
     def __str__(self):
         return self.name
+
+    def log_transition(self, *, from_status: str, to_status: str, actor, reason: str) -> None:
+        """Who verified or refused the certificate and why (called by `transition`)."""
+        BrokerReview.objects.create(
+            broker=self, from_status=from_status, to_status=to_status, actor=actor, note=reason
+        )
 
 
 class BrokerReview(models.Model):
@@ -558,6 +571,9 @@ class PocCenter(Stamped):
     )
     note = models.TextField(_("备注"), blank=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {PocStatus.RECOGNISED: {PocStatus.BUILDING}}
+
     objects = StaffReadQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -733,6 +749,9 @@ class RewardList(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {RewardListStatus.APPROVED: {RewardListStatus.DRAFT}}
 
     objects = StaffReadQuerySet.as_manager()
     history = HistoricalRecords()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from achievements.choices import AchievementStatus
-from towns.money import format_yuan
+from kernel.money import format_yuan
 from towns.policy import policy_int, policy_value
 
 from .choices import GOOD_OR_BETTER, BrokerStatus, PocStatus, RewardRule

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext as _
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
@@ -244,3 +245,18 @@ def reward_rule_totals(reward_list: RewardList) -> list[dict]:
         for rule in RewardRule
         if rule in rows
     ]
+
+
+def library_refusals(broker: Broker) -> list[str]:
+    """Why this certificate may not enter the library (empty when it may)."""
+    reasons = []
+    if not broker.certificate_level.eligible_for_library:
+        reasons.append(
+            _("%(level)s证书不能入库：仅中级、高级证书可入库。")
+            % {"level": broker.certificate_level.name}
+        )
+    if not broker.training_base.recognised:
+        reasons.append(_("“%(base)s”不是认可的培养基地。") % {"base": broker.training_base.name})
+    if not broker.certificate_file:
+        reasons.append(_("尚未上传证书扫描件，无法核验。"))
+    return reasons

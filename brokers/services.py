@@ -13,18 +13,18 @@ from simple_history.utils import bulk_create_with_history
 from achievements.choices import AchievementStatus, EvidenceKind, EvidenceSource
 from achievements.models import Achievement, LandingEvidence
 from achievements.services.landing import landing_evidence_record
+from kernel.exceptions import Refused
+from kernel.money import format_yuan
+from kernel.transitions import transition
 from towns.choices import Role
 from towns.models import User
-from towns.money import format_yuan
 from towns.policy import policy_int
 from towns.services import notification_send
 
 from .choices import BrokerStatus, ImportStatus, PocStatus, RewardListStatus
-from .exceptions import ActionRefused
 from .imports import ContractImporter
 from .models import (
     Broker,
-    BrokerReview,
     ContractBroker,
     ContractImport,
     PocCenter,
@@ -35,7 +35,7 @@ from .models import (
     TechContract,
 )
 from .rewards import compute_rewards, is_review_year
-from .selectors import achievement_dongguan_contracts, reward_four_eyes
+from .selectors import achievement_dongguan_contracts, library_refusals, reward_four_eyes
 from .shares import check_broker_shares
 
 # A broker's certificate facts: changing any of them sends the record back for verification.
@@ -66,12 +66,6 @@ def register_entry_save(*, instance, acting_user: User, m2m: dict | None = None)
 # --- Brokers -------------------------------------------------------------------------------------
 
 
-def _broker_log(broker: Broker, *, from_status, to_status, actor, note="") -> None:
-    BrokerReview.objects.create(
-        broker=broker, from_status=from_status, to_status=to_status, actor=actor, note=note
-    )
-
-
 @transaction.atomic
 def broker_create(*, acting_user: User, fields: Iterable = (), **values) -> Broker:
     """A broker applies (or staff register one): the certificate waits for verification."""
@@ -93,104 +87,78 @@ def broker_update(*, broker: Broker, acting_user: User, fields=None, **values) -
     )
     for name, value in values.items():
         setattr(locked, name, value)
-    if certificate_changed and locked.status != BrokerStatus.PENDING:
-        _broker_log(
-            locked,
-            from_status=locked.status,
-            to_status=BrokerStatus.PENDING,
-            actor=acting_user,
-            note=_("证书信息变更，需重新核验"),
-        )
-        locked.status = BrokerStatus.PENDING
     locked.full_clean()
     locked.save()
+    if certificate_changed and locked.status != BrokerStatus.PENDING:
+        locked = transition(
+            locked,
+            to=BrokerStatus.PENDING,
+            acting_user=acting_user,
+            reason=_("证书信息变更，需重新核验"),
+        )
     if fields is not None:
         locked.fields.set(fields)
     return locked
 
 
-def library_refusals(broker: Broker) -> list[str]:
-    """Why this certificate may not enter the library (empty when it may)."""
-    reasons = []
-    if not broker.certificate_level.eligible_for_library:
-        reasons.append(
-            _("%(level)s证书不能入库：仅中级、高级证书可入库。")
-            % {"level": broker.certificate_level.name}
-        )
-    if not broker.training_base.recognised:
-        reasons.append(_("“%(base)s”不是认可的培养基地。") % {"base": broker.training_base.name})
-    if not broker.certificate_file:
-        reasons.append(_("尚未上传证书扫描件，无法核验。"))
-    return reasons
-
-
-@transaction.atomic
-def broker_verify(*, broker: Broker, acting_user: User, note: str = "") -> Broker:
-    """Staff checked the uploaded certificate: an eligible broker enters the library."""
-    locked = (
-        Broker.objects.select_for_update()
-        .select_related("certificate_level", "training_base")
-        .get(pk=broker.pk)
+def _broker_review(
+    broker: Broker, *, to: str, acting_user: User, note: str, refusal: str, check=None
+) -> Broker:
+    """Verify or refuse a pending certificate: one step, its reviewer, the broker told."""
+    locked = transition(
+        broker,
+        to=to,
+        acting_user=acting_user,
+        reason=note,
+        refusal=refusal,
+        check=check,
+        queryset=Broker.objects.select_related("certificate_level", "training_base"),
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+        review_note=note,
     )
-    if locked.status != BrokerStatus.PENDING:
-        raise ActionRefused(
-            _("当前状态为“%(status)s”，无需核验。") % {"status": locked.get_status_display()}
+    if locked.user_id:
+        verified = to == BrokerStatus.IN_LIBRARY
+        notification_send(
+            recipients=[locked.user],
+            kind="broker_verified" if verified else "broker_rejected",
+            title=_("您的技术经纪人证书已核验通过，已进入技术经纪（理）人库")
+            if verified
+            else _("您的技术经纪人证书核验未通过"),
+            **({} if verified else {"body": note}),
+            url=reverse("brokers:broker_me"),
         )
+    return locked
+
+
+def _eligible(locked: Broker) -> None:
     reasons = library_refusals(locked)
     if reasons:
-        raise ActionRefused(" ".join(reasons))
-    _broker_log(
-        locked,
-        from_status=locked.status,
-        to_status=BrokerStatus.IN_LIBRARY,
-        actor=acting_user,
+        raise Refused(" ".join(reasons))
+
+
+def broker_verify(*, broker: Broker, acting_user: User, note: str = "") -> Broker:
+    """Staff checked the uploaded certificate: an eligible broker enters the library."""
+    return _broker_review(
+        broker,
+        to=BrokerStatus.IN_LIBRARY,
+        acting_user=acting_user,
         note=note,
+        refusal=_("无需核验。"),
+        check=_eligible,
     )
-    locked.status = BrokerStatus.IN_LIBRARY
-    locked.reviewed_by = acting_user
-    locked.reviewed_at = timezone.now()
-    locked.review_note = note
-    locked.save()
-    if locked.user_id:
-        notification_send(
-            recipients=[locked.user],
-            kind="broker_verified",
-            title=_("您的技术经纪人证书已核验通过，已进入技术经纪（理）人库"),
-            url=reverse("brokers:broker_me"),
-        )
-    return locked
 
 
-@transaction.atomic
 def broker_reject(*, broker: Broker, acting_user: User, note: str) -> Broker:
     if not note.strip():
-        raise ActionRefused(_("请填写未通过的原因。"))
-    locked = Broker.objects.select_for_update().get(pk=broker.pk)
-    if locked.status != BrokerStatus.PENDING:
-        raise ActionRefused(
-            _("当前状态为“%(status)s”，不能退回。") % {"status": locked.get_status_display()}
-        )
-    _broker_log(
-        locked,
-        from_status=locked.status,
-        to_status=BrokerStatus.REJECTED,
-        actor=acting_user,
+        raise Refused(_("请填写未通过的原因。"))
+    return _broker_review(
+        broker,
+        to=BrokerStatus.REJECTED,
+        acting_user=acting_user,
         note=note,
+        refusal=_("不能退回。"),
     )
-    locked.status = BrokerStatus.REJECTED
-    locked.reviewed_by = acting_user
-    locked.reviewed_at = timezone.now()
-    locked.review_note = note
-    locked.save()
-    if locked.user_id:
-        notification_send(
-            recipients=[locked.user],
-            kind="broker_rejected",
-            title=_("您的技术经纪人证书核验未通过"),
-            body=note,
-            url=reverse("brokers:broker_me"),
-        )
-    return locked
 
 
 # --- Technology contracts ------------------------------------------------------------------------
@@ -262,13 +230,11 @@ def contract_import_confirm(*, contract_import: ContractImport, acting_user: Use
         pk=contract_import.pk, status=ImportStatus.PREVIEWED
     ).update(status=ImportStatus.CONFIRMED, confirmed_at=timezone.now())
     if not claimed:
-        raise ActionRefused(_("该文件已经导入，不能重复导入。"))
+        raise Refused(_("该文件已经导入，不能重复导入。"))
     with contract_import.file.open("rb") as handle:
         result = ContractImporter().parse(handle)
     if result.has_problems:
-        raise ActionRefused(
-            _("表格仍有 %(n)d 处问题，未导入任何数据。") % {"n": len(result.issues)}
-        )
+        raise Refused(_("表格仍有 %(n)d 处问题，未导入任何数据。") % {"n": len(result.issues)})
     for row in result.rows:
         data = dict(row.data)
         achievements = data.pop("achievements") or []
@@ -287,27 +253,33 @@ def poc_center_recognise(
     """Recognise a center for a year, within the yearly number of recognitions."""
     locked = PocCenter.objects.select_for_update().get(pk=center.pk)
     if locked.status != PocStatus.BUILDING:
-        raise ActionRefused(_("该中心已于%(year)d年认定。") % {"year": locked.recognised_year})
-    # Locking the year's recognised rows makes a second recognition wait for the first.
-    already = list(
-        PocCenter.objects.select_for_update()
-        .filter(status=PocStatus.RECOGNISED, recognised_year=year)
-        .values_list("pk", flat=True)
-    )
-    max_count = policy_int("incentives.poc_center_max_per_year", year=year)
-    if len(already) >= max_count:
-        raise ActionRefused(
-            _("%(year)d年已认定%(n)d家，达到每年不超过%(max)d家的限额。")
-            % {"year": year, "n": len(already), "max": max_count}
+        raise Refused(_("该中心已于%(year)d年认定。") % {"year": locked.recognised_year})
+
+    def within_yearly_limit(locked: PocCenter) -> None:
+        # Locking the year's recognised rows makes a second recognition wait for the first.
+        already = list(
+            PocCenter.objects.select_for_update()
+            .filter(status=PocStatus.RECOGNISED, recognised_year=year)
+            .values_list("pk", flat=True)
         )
-    locked.status = PocStatus.RECOGNISED
-    locked.recognised_year = year
-    locked.recognition_support = support
-    locked.recognised_by = acting_user
-    locked.recognised_at = timezone.now()
-    locked.full_clean()
-    locked.save()
-    return locked
+        max_count = policy_int("incentives.poc_center_max_per_year", year=year)
+        if len(already) >= max_count:
+            raise Refused(
+                _("%(year)d年已认定%(n)d家，达到每年不超过%(max)d家的限额。")
+                % {"year": year, "n": len(already), "max": max_count}
+            )
+
+    return transition(
+        locked,
+        to=PocStatus.RECOGNISED,
+        acting_user=acting_user,
+        check=within_yearly_limit,
+        clean=True,
+        recognised_year=year,
+        recognition_support=support,
+        recognised_by=acting_user,
+        recognised_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -317,14 +289,14 @@ def poc_evaluation_record(
     """Record the biennial performance evaluation, held only in a review year."""
     every = policy_int("incentives.poc_center_review_every_years", year=year)
     if center.status != PocStatus.RECOGNISED:
-        raise ActionRefused(_("中心尚未认定，不能开展绩效评估。"))
+        raise Refused(_("中心尚未认定，不能开展绩效评估。"))
     if not is_review_year(center.recognised_year, year, every):
-        raise ActionRefused(
+        raise Refused(
             _("%(year)d年不是该中心的评估年度：认定（%(since)d年）后每%(every)d年评估一次。")
             % {"year": year, "since": center.recognised_year, "every": every}
         )
     if PocEvaluation.objects.filter(center=center, year=year).exists():
-        raise ActionRefused(_("该中心%(year)d年的绩效评估已登记。") % {"year": year})
+        raise Refused(_("该中心%(year)d年的绩效评估已登记。") % {"year": year})
     evaluation = PocEvaluation(
         center=center, year=year, rating=rating, note=note, created_by=acting_user
     )
@@ -338,7 +310,7 @@ def poc_project_add(
     *, center: PocCenter, achievement, year: int, contribution: Decimal, acting_user: User
 ) -> PocProject:
     if achievement.status != AchievementStatus.LANDED:
-        raise ActionRefused(_("只能关联已落地的成果。"))
+        raise Refused(_("只能关联已落地的成果。"))
     project = PocProject(
         center=center,
         achievement=achievement,
@@ -361,7 +333,7 @@ def reward_list_compute(*, year: int, acting_user: User) -> RewardList:
         year=year, defaults={"computed_by": acting_user, "computed_at": timezone.now()}
     )
     if reward_list.is_approved:
-        raise ActionRefused(
+        raise Refused(
             _("%(year)d年度奖励清单已于%(when)s审定，不能重新计算。")
             % {
                 "year": year,
@@ -400,15 +372,17 @@ def reward_list_approve(*, reward_list: RewardList, acting_user: User) -> Reward
     person who computed it may not approve it (unless an admin switched the rule off)."""
     locked = RewardList.objects.select_for_update().get(pk=reward_list.pk)
     if locked.is_approved:
-        raise ActionRefused(_("该奖励清单已审定。"))
+        raise Refused(_("该奖励清单已审定。"))
     if reward_four_eyes() and locked.computed_by_id == acting_user.pk:
-        raise ActionRefused(_("四眼原则：奖励清单由您计算，须由另一位工作人员审定。"))
-    RewardList.objects.filter(pk=locked.pk).update(
-        status=RewardListStatus.APPROVED, approved_by=acting_user, approved_at=timezone.now()
+        raise Refused(_("四眼原则：奖励清单由您计算，须由另一位工作人员审定。"))
+    reward_list = transition(
+        locked,
+        to=RewardListStatus.APPROVED,
+        acting_user=acting_user,
+        reason=_("审定"),
+        approved_by=acting_user,
+        approved_at=timezone.now(),
     )
-    reward_list = RewardList.objects.get(pk=reward_list.pk)
-    reward_list._change_reason = _("审定")
-    reward_list.save()  # a history row: who approved, when
     _notify_rewarded_brokers(reward_list)
     return reward_list
 
@@ -439,7 +413,7 @@ def contract_as_landing_evidence(
     """Use a registered contract with a Dongguan party as the evidence of project clause (二)
     (transacted with a Dongguan entity), through the achievements landing service."""
     if not achievement_dongguan_contracts(achievement).filter(pk=contract.pk).exists():
-        raise ActionRefused(_("该合同不是此成果与东莞主体的技术合同。"))
+        raise Refused(_("该合同不是此成果与东莞主体的技术合同。"))
     # The Dongguan party: the buyer (委托方) where it is in Dongguan, else the seller.
     if contract.buyer_division_id:
         name, division = contract.buyer_name, contract.buyer_division

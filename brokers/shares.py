@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from towns.parsing import ParseError, clean_text, split_list
+from kernel.parsing import ParseError, clean_text, split_list
 
 from .choices import BrokerStatus
 from .models import Broker

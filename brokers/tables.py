@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from towns.excel import wan
-from towns.money import format_yuan
+from kernel.excel import wan
+from kernel.money import format_yuan
 
 from .choices import BrokerStatus, PocStatus
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 from achievements.choices import AchievementStatus, EvidenceSource
 from achievements.models import Achievement
 from achievements.views.cards import MAIN, DetailCard, register_card
-from towns.excel import SheetSpec, WorkbookRejected, wan, xlsx_response
-from towns.lists import FilteredListView
-from towns.uploads import protected_file_response
+from kernel.excel import SheetSpec, WorkbookRejected, wan, xlsx_response
+from kernel.lists import FilteredListView
+from kernel.uploads import protected_file_response
+from kernel.views import require_perm
 
 from . import filters, forms, selectors, services, tables
 from . import models as m
@@ -30,11 +31,6 @@ from .choices import BrokerStatus, Programme
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .rewards import policy_parameters
 from .tables import Col
-
-
-def require_perm(user, perm, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def add_errors(form, exc: ValidationError) -> None:
@@ -413,7 +409,7 @@ def _broker_page(request, broker):
             "deals": selectors.broker_deals(broker),
             "by_year": selectors.broker_facilitated_by_year(broker),
             "reviews": broker.reviews.select_related("actor"),
-            "refusals": services.library_refusals(broker)
+            "refusals": selectors.library_refusals(broker)
             if broker.status == BrokerStatus.PENDING
             else [],
             "rewards": broker.reward_lines.filter(reward_list__status="approved")

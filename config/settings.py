@@ -13,7 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from towns import limits
+from kernel import limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION=1.")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105  (development only: PRODUCTION=1 refuses to start without SECRET_KEY)
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Our apps, in dependency order: each reads only those before it. Each may offer the hook modules
-# `reference`, `demo` and `navigation` (see towns/hooks.py).
+# `reference`, `demo` and `navigation` (see kernel/hooks.py).
 PORTAL_APPS = ["towns", "achievements", "evaluation", "brokers", "investors", "quotas"]
 
 INSTALLED_APPS = [
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "template_partials",
+    "kernel",
     *PORTAL_APPS,
 ]
 
@@ -90,15 +91,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # NUL in the address (404 / 400) and bodies over towns/limits.py (413, before reading them).
-    "towns.hardening.RequestGuardMiddleware",
+    # NUL in the address (404 / 400) and bodies over kernel/limits.py (413, before reading them).
+    "kernel.hardening.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes goes after authentication so it sees its outcome.
     "axes.middleware.AxesMiddleware",
     # Innermost: a page it serves has been through sessions, login, CSRF and the headers above.
-    "towns.pagecache.PageCacheMiddleware",
+    "kernel.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -147,8 +148,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # A Redis outage makes cache reads misses, not server errors (towns/cache.py).
-            "BACKEND": "towns.cache.TolerantRedisCache",
+            # A Redis outage makes cache reads misses, not server errors (kernel/cache.py).
+            "BACKEND": "kernel.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
@@ -161,7 +162,7 @@ if REDIS_URL:
 else:
     # Without Redis, one cache on disk for every process of the machine: the server, beat (which
     # runs the periodic jobs itself) and management commands must see each other's writes bump
-    # the data generation (towns/cache.py), which a per-process memory cache would hide.
+    # the data generation (kernel/cache.py), which a per-process memory cache would hide.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -268,8 +269,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    # Django 5.2's own message for this one has no Chinese translation yet (towns/validators.py).
-    {"NAME": "towns.validators.MinimumLengthValidator"},
+    # Django 5.2's own message for this one has no Chinese translation yet (kernel/validators.py).
+    {"NAME": "kernel.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -319,7 +320,7 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
-# Sizes from towns/limits.py; towns.hardening.RequestGuardMiddleware refuses a larger body from its
+# Sizes from kernel/limits.py; kernel.hardening.RequestGuardMiddleware refuses a larger body from its
 # Content-Length before reading it. The proxy in front should refuse the same (nginx:
 # `client_max_body_size 21m;`, see the README's Hardening section).
 FILE_UPLOAD_MAX_MEMORY_SIZE = limits.UPLOAD_IN_MEMORY_BYTES
@@ -354,9 +355,9 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON nested deeper than towns/limits.py MAX_JSON_DEPTH is a 400, not a RecursionError.
+    # JSON nested deeper than kernel/limits.py MAX_JSON_DEPTH is a 400, not a RecursionError.
     "DEFAULT_PARSER_CLASSES": [
-        "towns.hardening.DepthLimitedJSONParser",
+        "kernel.hardening.DepthLimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -388,7 +389,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation also documents the 400/401/403/404 bodies it can answer with.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "towns.openapi.document_error_responses",
+        "kernel.openapi.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AchievementStatusEnum": "achievements.choices.AchievementStatus",

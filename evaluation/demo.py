@@ -16,15 +16,15 @@ from django.utils import timezone
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement, EscalationSettings, IndustryLeader
 from achievements.services.core import normalize_title
+from kernel.money import WAN
 from towns.choices import Role
 from towns.models import Industry, Unit, User
 from towns.services import user_create
 
-from . import services
+from . import selectors, services
 from .choices import Criterion, LandingForm, RecommenderKind, ThreeHave
 from .models import Batch, BatchItem
 
-WAN = Decimal(10_000)
 # A one-page PDF: the demo's recommendation letters and valuation reports.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -438,7 +438,7 @@ def seed(ctx) -> None:
     decisions = {
         item.pk: (
             item.proposed,
-            "" if item.proposed else services.default_reason(item, confirmed.threshold),
+            "" if item.proposed else selectors.default_reason(item, confirmed.threshold),
         )
         for item in confirmed.items.all()
     }

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Achievement
+from kernel.uploads import DocumentField
 from towns.choices import Role
 from towns.forms import MoneyField
 from towns.models import User
-from towns.uploads import DocumentField
 
 from .choices import LandingForm, RecommenderKind, ThreeHave
 from .models import REVIEW_RESULT_FIELDS, Batch, BatchItem, FastTrackReview

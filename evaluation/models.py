@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from achievements.models import Achievement
+from kernel.validators import validate_amount
 from towns.choices import READ_ALL_ROLES, Role
-from towns.validators import validate_amount
 
 from .choices import (
     BatchStatus,
@@ -26,7 +26,7 @@ from .choices import (
     ValuationStatus,
 )
 
-# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+# Amounts in yuan; at most kernel/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 SCORE = {"max_digits": 5, "decimal_places": 2}
 WEIGHT = {"max_digits": 6, "decimal_places": 2}
@@ -108,6 +108,14 @@ class Batch(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        BatchStatus.SELECTING: {BatchStatus.SCORING, BatchStatus.PROPOSED},
+        BatchStatus.PROPOSED: {BatchStatus.SELECTING, BatchStatus.PROPOSED},
+        BatchStatus.SCORING: {BatchStatus.PROPOSED},
+        BatchStatus.CONFIRMED: {BatchStatus.PROPOSED},
+    }
 
     objects = BatchQuerySet.as_manager()
     history = HistoricalRecords()
@@ -461,6 +469,9 @@ class FastTrackReview(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {ReviewStatus.COMPLETED: {ReviewStatus.OPEN}}
+
     objects = OwnedByUnitQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -534,6 +545,13 @@ class Valuation(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        ValuationStatus.IN_PROGRESS: {ValuationStatus.REQUESTED},
+        ValuationStatus.COMPLETED: {ValuationStatus.REQUESTED, ValuationStatus.IN_PROGRESS},
+        ValuationStatus.CANCELLED: {ValuationStatus.REQUESTED, ValuationStatus.IN_PROGRESS},
+    }
 
     objects = ValuationQuerySet.as_manager()
     history = HistoricalRecords()

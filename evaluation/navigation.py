@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+from kernel.hooks import NavItem
 from towns.choices import Role
-from towns.hooks import NavItem
 
 SECTION = _("成果评价")
 STAFF_AND_LEADERS = [Role.CENTER_STAFF, Role.ADMIN, Role.LEADER]

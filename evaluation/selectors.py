@@ -2,17 +2,20 @@
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
 from towns.choices import READ_ALL_ROLES, Role
+from towns.policy import policy_int
 
-from .choices import BatchStatus, Decision, ReviewStatus
+from .choices import BatchStatus, Decision, ReviewStatus, ThreeHave
 from .models import (
     Batch,
     BatchItem,
@@ -257,3 +260,29 @@ def criteria_overview(batch: Batch) -> list:
             item.share = item.weight * 100 / item_total
         criterion.item_list = items
     return criteria
+
+
+def default_reason(item: BatchItem, threshold: Decimal) -> str:
+    """Why an achievement was not proposed, without revealing any score (liaisons read it)."""
+    if not item.scorer_count:
+        return _("未获专家评分。")
+    reasons = []
+    if item.mean_total is not None and item.mean_total < threshold:
+        reasons.append(_("综合得分未达到本批次入选分数线"))
+    held = {
+        ThreeHave.MARKET_DEMAND: item.has_market_demand,
+        ThreeHave.INNOVATION_VALUE: item.has_innovation_value,
+        ThreeHave.ECONOMIC_CONTRIBUTION: item.has_economic_contribution,
+    }
+    missing = [str(code.label) for code, ok in held.items() if not ok]
+    if missing:
+        reasons.append(_("评审专家认为尚不满足“%(haves)s”") % {"haves": "”“".join(missing)})
+    if not reasons:
+        return _("经服务中心综合研究，本批次暂不入选。")
+    return "；".join(reasons) + "。"
+
+
+def fast_track_due_on(opened_on: date) -> date:
+    """Seven calendar days (policy `evaluation.fast_track_due_days`) after opening."""
+    days = policy_int("evaluation.fast_track_due_days", year=opened_on.year)
+    return opened_on + timedelta(days=days)

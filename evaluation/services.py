@@ -20,17 +20,17 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from achievements.choices import AchievementStatus, ServiceRoute
-from achievements.exceptions import TransitionNotAllowed
 from achievements.models import Achievement
+from achievements.selectors.discovery import liaisons_of
 from achievements.services.core import achievement_enter_service_library
+from kernel.exceptions import Refused
+from kernel.transitions import refusal_message, transition
 from towns.choices import Role
 from towns.models import User
 from towns.outbox import outbox_enqueue
-from towns.policy import policy_int
 from towns.services import notification_send
 
 from .choices import (
-    VALUATION_OPEN_STATUSES,
     BatchStatus,
     Criterion,
     Decision,
@@ -49,6 +49,7 @@ from .models import (
     SubScore,
     Valuation,
 )
+from .selectors import fast_track_due_on
 
 logger = logging.getLogger(__name__)
 
@@ -78,20 +79,7 @@ def _locked(model, pk):
 
 
 def _refuse(current_label, message: str):
-    raise TransitionNotAllowed(
-        _("当前状态为“%(current)s”，%(message)s") % {"current": current_label, "message": message}
-    )
-
-
-def liaisons_of(achievement: Achievement) -> list[User]:
-    """Who hears about an achievement's evaluation: its liaison, else its unit's liaisons."""
-    if achievement.liaison_id and achievement.liaison.is_active:
-        return [achievement.liaison]
-    return list(
-        User.objects.filter(
-            role=Role.LIAISON, unit_id=achievement.discovering_unit_id, is_active=True
-        )
-    )
+    raise Refused(refusal_message(current_label, refusal=message))
 
 
 # --- Batches ------------------------------------------------------------------------------------
@@ -194,11 +182,11 @@ def batch_update(
         note,
     )
     locked.full_clean()
+    _save(locked, acting_user)
     if threshold_changed and locked.status == BatchStatus.PROPOSED:
         # The proposal depends on the threshold: recompute it.
-        locked.status = BatchStatus.SELECTING
+        locked = transition(locked, to=BatchStatus.SELECTING, acting_user=acting_user)
         _queue_selection(locked.pk)
-    _save(locked, acting_user)
     locked.evaluators.set(evaluators)
     _notify_evaluators(locked, [u for u in evaluators if u.pk not in before])
     return locked
@@ -375,14 +363,20 @@ def _queue_selection(batch_id: int) -> None:
 @transaction.atomic
 def batch_request_selection(*, batch: Batch, acting_user: User) -> Batch:
     """Staff start the selection; the Celery task computes it."""
-    locked = _locked(Batch, batch.pk)
-    if locked.status not in (BatchStatus.SCORING, BatchStatus.PROPOSED):
-        _refuse(locked.get_status_display(), _("不能发起遴选。"))
-    if not locked.items.exists():
-        raise ValidationError(_("批次中还没有成果。"))
-    locked.status = BatchStatus.SELECTING
-    locked.selection_requested_by = acting_user
-    _save(locked, acting_user, reason=_("发起遴选"))
+
+    def has_items(locked: Batch) -> None:
+        if not locked.items.exists():
+            raise ValidationError(_("批次中还没有成果。"))
+
+    locked = transition(
+        batch,
+        to=BatchStatus.SELECTING,
+        acting_user=acting_user,
+        reason=_("发起遴选"),
+        refusal=_("不能发起遴选。"),
+        check=has_items,
+        selection_requested_by=acting_user,
+    )
     _queue_selection(locked.pk)
     return locked
 
@@ -462,9 +456,13 @@ def batch_compute_selection(*, batch: Batch) -> Batch | None:
         )
     bulk_update_with_history(items, BatchItem, RESULT_FIELDS)
     first_run = locked.status == BatchStatus.SELECTING
-    locked.status = BatchStatus.PROPOSED
-    locked.selection_computed_at = timezone.now()
-    _save(locked, locked.selection_requested_by, reason=_("遴选计算完成"))
+    locked = transition(
+        locked,
+        to=BatchStatus.PROPOSED,
+        acting_user=locked.selection_requested_by,
+        reason=_("遴选计算完成"),
+        selection_computed_at=timezone.now(),
+    )
     if first_run and locked.selection_requested_by_id:
         _notify(
             recipients=[locked.selection_requested_by],
@@ -480,33 +478,15 @@ def batch_compute_selection(*, batch: Batch) -> Batch | None:
 @transaction.atomic
 def batch_reopen(*, batch: Batch, acting_user: User) -> Batch:
     """Back to scoring (e.g. an evaluator must still score): the proposal is cleared."""
-    locked = _locked(Batch, batch.pk)
-    if locked.status != BatchStatus.PROPOSED:
-        _refuse(locked.get_status_display(), _("不能重新开放评分。"))
-    locked.items.update(rank=None, proposed=False)
-    locked.status = BatchStatus.SCORING
-    _save(locked, acting_user, reason=_("重新开放评分"))
+    locked = transition(
+        batch,
+        to=BatchStatus.SCORING,
+        acting_user=acting_user,
+        reason=_("重新开放评分"),
+        refusal=_("不能重新开放评分。"),
+        check=lambda locked: locked.items.update(rank=None, proposed=False),
+    )
     return locked
-
-
-def default_reason(item: BatchItem, threshold: Decimal) -> str:
-    """Why an achievement was not proposed, without revealing any score (liaisons read it)."""
-    if not item.scorer_count:
-        return _("未获专家评分。")
-    reasons = []
-    if item.mean_total is not None and item.mean_total < threshold:
-        reasons.append(_("综合得分未达到本批次入选分数线"))
-    held = {
-        ThreeHave.MARKET_DEMAND: item.has_market_demand,
-        ThreeHave.INNOVATION_VALUE: item.has_innovation_value,
-        ThreeHave.ECONOMIC_CONTRIBUTION: item.has_economic_contribution,
-    }
-    missing = [str(code.label) for code, ok in held.items() if not ok]
-    if missing:
-        reasons.append(_("评审专家认为尚不满足“%(haves)s”") % {"haves": "”“".join(missing)})
-    if not reasons:
-        return _("经服务中心综合研究，本批次暂不入选。")
-    return "；".join(reasons) + "。"
 
 
 @transaction.atomic
@@ -543,10 +523,15 @@ def batch_confirm(
                 reason=_("%(batch)s 入选") % {"batch": locked},
             )
         _notify_decision(item, locked)
-    locked.status = BatchStatus.CONFIRMED
-    locked.confirmed_by, locked.confirmed_at = acting_user, now
-    _save(locked, acting_user, reason=_("确认入选名单"))
-    return locked
+    return transition(
+        locked,
+        to=BatchStatus.CONFIRMED,
+        acting_user=acting_user,
+        reason=_("确认入选名单"),
+        refusal=_("不能确认入选名单。"),
+        confirmed_by=acting_user,
+        confirmed_at=now,
+    )
 
 
 def _notify_decision(item: BatchItem, batch: Batch) -> None:
@@ -620,12 +605,6 @@ def recommendation_create(
 FAST_TRACK_STATUSES = (AchievementStatus.SUBMITTED, AchievementStatus.SERVICE)
 
 
-def fast_track_due_on(opened_on: date) -> date:
-    """Seven calendar days (policy `evaluation.fast_track_due_days`) after opening."""
-    days = policy_int("evaluation.fast_track_due_days", year=opened_on.year)
-    return opened_on + timedelta(days=days)
-
-
 @transaction.atomic
 def fast_track_review_open(
     *,
@@ -683,22 +662,25 @@ def fast_track_review_complete(
     expected_months: int,
 ) -> FastTrackReview:
     """The result: concrete, quantified suggestions on policy, carrier and landing form."""
-    locked = _locked(FastTrackReview, review.pk)
-    if locked.status != ReviewStatus.OPEN:
-        _refuse(locked.get_status_display(), _("不能再出具意见。"))
-    locked.policy_suggestion = policy_suggestion
-    locked.policy_support_amount = policy_support_amount
-    locked.carrier_suggestion = carrier_suggestion
-    locked.carrier_name = carrier_name
-    locked.carrier_area = carrier_area
-    locked.landing_form = landing_form
-    locked.form_suggestion = form_suggestion
-    locked.expected_investment = expected_investment
-    locked.expected_months = expected_months
-    locked.status = ReviewStatus.COMPLETED
-    locked.completed_by, locked.completed_at = acting_user, timezone.now()
-    locked.full_clean()
-    _save(locked, acting_user, reason=_("出具快速落地评价意见"))
+    locked = transition(
+        review,
+        to=ReviewStatus.COMPLETED,
+        acting_user=acting_user,
+        reason=_("出具快速落地评价意见"),
+        refusal=_("不能再出具意见。"),
+        clean=True,
+        policy_suggestion=policy_suggestion,
+        policy_support_amount=policy_support_amount,
+        carrier_suggestion=carrier_suggestion,
+        carrier_name=carrier_name,
+        carrier_area=carrier_area,
+        landing_form=landing_form,
+        form_suggestion=form_suggestion,
+        expected_investment=expected_investment,
+        expected_months=expected_months,
+        completed_by=acting_user,
+        completed_at=timezone.now(),
+    )
     _notify(
         recipients=liaisons_of(locked.achievement),
         kind="fast_track_completed",
@@ -777,12 +759,13 @@ def valuation_request(
 
 @transaction.atomic
 def valuation_start(*, valuation: Valuation, acting_user: User) -> Valuation:
-    locked = _locked(Valuation, valuation.pk)
-    if locked.status != ValuationStatus.REQUESTED:
-        _refuse(locked.get_status_display(), _("不能标记为评估中。"))
-    locked.status = ValuationStatus.IN_PROGRESS
-    _save(locked, acting_user, reason=_("开始评估"))
-    return locked
+    return transition(
+        valuation,
+        to=ValuationStatus.IN_PROGRESS,
+        acting_user=acting_user,
+        reason=_("开始评估"),
+        refusal=_("不能标记为评估中。"),
+    )
 
 
 @transaction.atomic
@@ -790,15 +773,17 @@ def valuation_complete(
     *, valuation: Valuation, acting_user: User, report, value: Decimal, valued_on: date
 ) -> Valuation:
     """The agency's report arrived: its value and date are recorded with it."""
-    locked = _locked(Valuation, valuation.pk)
-    if locked.status not in VALUATION_OPEN_STATUSES:
-        _refuse(locked.get_status_display(), _("不能登记评估报告。"))
-    locked.report = report
-    locked.value = value
-    locked.valued_on = valued_on
-    locked.status = ValuationStatus.COMPLETED
-    locked.full_clean()
-    _save(locked, acting_user, reason=_("登记评估报告"))
+    locked = transition(
+        valuation,
+        to=ValuationStatus.COMPLETED,
+        acting_user=acting_user,
+        reason=_("登记评估报告"),
+        refusal=_("不能登记评估报告。"),
+        clean=True,
+        report=report,
+        value=value,
+        valued_on=valued_on,
+    )
     _notify(
         recipients=liaisons_of(locked.achievement),
         kind="valuation_completed",
@@ -811,12 +796,17 @@ def valuation_complete(
 
 @transaction.atomic
 def valuation_cancel(*, valuation: Valuation, acting_user: User, reason: str) -> Valuation:
-    locked = _locked(Valuation, valuation.pk)
-    if locked.status not in VALUATION_OPEN_STATUSES:
-        _refuse(locked.get_status_display(), _("不能撤销。"))
-    if not reason.strip():
-        raise ValidationError({"cancel_reason": _("请填写撤销原因。")})
-    locked.status = ValuationStatus.CANCELLED
-    locked.cancel_reason = reason.strip()
-    _save(locked, acting_user, reason=_("撤销委托"))
-    return locked
+
+    def reason_given(locked: Valuation) -> None:
+        if not reason.strip():
+            raise ValidationError({"cancel_reason": _("请填写撤销原因。")})
+
+    return transition(
+        valuation,
+        to=ValuationStatus.CANCELLED,
+        acting_user=acting_user,
+        reason=_("撤销委托"),
+        refusal=_("不能撤销。"),
+        check=reason_given,
+        cancel_reason=reason.strip(),
+    )

@@ -14,15 +14,15 @@ from django.views.decorators.http import require_POST
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
-from achievements.views.helpers import (
+from kernel.lists import FilteredListView
+from kernel.parsing import parse_id
+from kernel.uploads import protected_file_response
+from kernel.views import (
     add_service_errors,
     flash_service_errors,
     require_perm,
     submit_form,
 )
-from towns.lists import FilteredListView
-from towns.parsing import parse_id
-from towns.uploads import protected_file_response
 
 from . import selectors, services
 from .choices import BatchStatus, ValuationStatus
@@ -301,7 +301,7 @@ def batch_confirm(request, pk):
         messages.info(request, _("本批次当前状态为“%(s)s”。") % {"s": batch.get_status_display()})
         return redirect("evaluation:batch_detail", batch.pk)
     items = list(batch.items.select_related("achievement__discovering_unit", "achievement__field"))
-    reasons = {item.pk: services.default_reason(item, batch.threshold) for item in items}
+    reasons = {item.pk: selectors.default_reason(item, batch.threshold) for item in items}
     form = ConfirmForm(request.POST or None, items=items, default_reasons=reasons)
     return submit_form(
         request,

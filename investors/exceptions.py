@@ -1,5 +1,4 @@
-from django.core.exceptions import ValidationError
+from kernel.exceptions import Refused
 
-
-class DockingTransitionNotAllowed(ValidationError):
-    """A docking cannot move from its current status to the one asked for."""
+# The portal's one refusal (kernel.exceptions.Refused), under the name the docking code uses.
+DockingTransitionNotAllowed = Refused

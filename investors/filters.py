@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import TRL_STAGES
 from achievements.models import Achievement
+from kernel.parsing import WAN
 from towns.choices import EnterpriseKind
 from towns.models import Enterprise, Industry
-from towns.parsing import WAN
 
 from .choices import DockingStatus, FundingNeed
 from .models import InvestorInterest

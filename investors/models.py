@@ -9,11 +9,11 @@ from simple_history.models import HistoricalRecords
 
 from achievements.models import Achievement
 from brokers.models import VentureRound
+from kernel.validators import validate_amount
 from towns.choices import Role
 from towns.models import Enterprise
-from towns.validators import validate_amount
 
-from .choices import DockingStatus
+from .choices import DOCKING_ALLOWED_FROM, DockingStatus
 
 USER = settings.AUTH_USER_MODEL
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
@@ -113,6 +113,9 @@ class Docking(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = DockingQuerySet.as_manager()
+    # The workflow's allowed steps (kernel.transitions): target -> the statuses it may come from.
+    TRANSITIONS = DOCKING_ALLOWED_FROM
+
     history = HistoricalRecords()
 
     class Meta:
@@ -137,6 +140,12 @@ class Docking(models.Model):
 
     def __str__(self):
         return f"{self.interest} · {self.meeting_on}"
+
+    def log_transition(self, *, from_status: str, to_status: str, actor, reason: str) -> None:
+        """The whole reason of a step, for the docking's timeline (called by `transition`)."""
+        DockingTransition.objects.create(
+            docking=self, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+        )
 
 
 class DockingTransition(models.Model):

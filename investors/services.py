@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from achievements.models import Achievement
 from brokers.models import Fund, VentureRound
 from brokers.services import register_entry_save
+from kernel.transitions import transition
 from towns.models import User
 from towns.selectors import center_staff
 from towns.services import notification_send
 
-from .choices import DOCKING_ALLOWED_FROM, DockingStatus
+from .choices import DockingStatus
 from .exceptions import DockingTransitionNotAllowed
 from .models import Docking, DockingTransition, InvestorInterest
 from .selectors import is_approved_investor, opportunities_for
@@ -115,32 +116,19 @@ def docking_arrange(
     return docking
 
 
-@transaction.atomic
 def docking_change_status(
     docking: Docking, *, to: str, acting_user: User, reason: str = "", **changes
 ) -> Docking:
-    """The one place a docking's status changes: the row locked, the transition checked
-    against DOCKING_ALLOWED_FROM, who/when/why logged."""
-    locked = Docking.objects.select_for_update().get(pk=docking.pk)
-    if locked.status not in DOCKING_ALLOWED_FROM[to]:
-        raise DockingTransitionNotAllowed(
-            _("当前状态为“%(current)s”，不能变更为“%(target)s”。")
-            % {"current": locked.get_status_display(), "target": DockingStatus(to).label}
-        )
-    from_status = locked.status
-    locked.status = to
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked._history_user = acting_user
-    locked._change_reason = (
-        reason or f"{DockingStatus(from_status).label} → {locked.get_status_display()}"
-    )[:100]
-    locked.full_clean(exclude=["interest", "venture_round"])
-    locked.save()
-    DockingTransition.objects.create(
-        docking=locked, from_status=from_status, to_status=to, actor=acting_user, reason=reason
+    """A docking's status changes through the one transition function (row locked, the step
+    checked against Docking.TRANSITIONS, who/when/why in its history and its timeline)."""
+    return transition(
+        docking,
+        to=to,
+        acting_user=acting_user,
+        reason=reason,
+        clean=["interest", "venture_round"],
+        **changes,
     )
-    return locked
 
 
 def docking_record_meeting(
@@ -181,7 +169,7 @@ def docking_record_investment(
         .select_related("interest__institution", "interest__achievement")
         .get(pk=docking.pk)
     )
-    if locked.status not in DOCKING_ALLOWED_FROM[DockingStatus.INVESTED]:
+    if locked.status not in Docking.TRANSITIONS[DockingStatus.INVESTED]:
         raise DockingTransitionNotAllowed(
             _("当前状态为“%(current)s”，不能登记投资。") % {"current": locked.get_status_display()}
         )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from achievements.selectors.discovery import contact_for
-from towns.lists import FilteredListView
+from kernel.lists import FilteredListView
 from towns.rules import can, require
 
 from . import selectors, services

@@ -13,8 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from towns.money import format_yuan
-from towns.validators import strip_control_characters
+from kernel.money import format_yuan
+from kernel.validators import strip_control_characters
 
 from . import selectors
 from .choices import ReportKind

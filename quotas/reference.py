@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from kernel.parsing import parse_amount, split_list
 from towns.models import Industry, Unit
-from towns.parsing import parse_amount, split_list
 from towns.reference import policy_years, read_csv
 
 from .models import CityTarget, DiscoveryTarget, LandingQuota, LandmarkRequirement

@@ -26,10 +26,10 @@ from achievements.selectors.service import (
 )
 from evaluation.choices import Decision, ValuationStatus
 from evaluation.models import BatchItem, FastTrackReview, Valuation
-from towns.excel import PERCENT_FORMAT as PERCENT
-from towns.excel import Formatted, SheetSpec, percent, wan
-from towns.money import WAN as WAN_IN_YUAN
-from towns.money import format_wan
+from kernel.excel import PERCENT_FORMAT as PERCENT
+from kernel.excel import Formatted, SheetSpec, percent, wan
+from kernel.money import WAN as WAN_IN_YUAN
+from kernel.money import format_wan
 
 from . import selectors
 from .choices import ReportKind

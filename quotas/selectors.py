@@ -20,10 +20,10 @@ from brokers.choices import Programme
 from brokers.models import VentureRound
 from evaluation.choices import Decision
 from evaluation.models import BatchItem
-from towns.cache import data_generation
+from kernel.cache import data_generation
+from kernel.money import format_yuan
 from towns.choices import UnitKind
 from towns.models import Unit
-from towns.money import format_yuan
 
 from .choices import CityMetric
 from .models import CityTarget, DiscoveryTarget, LandingQuota, LandmarkRequirement

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.audit import record_updates
+from kernel.audit import record_updates
+from kernel.excel import write_workbook
 from towns.choices import Role
-from towns.excel import write_workbook
 from towns.models import Unit, User
 from towns.services import notification_send
 

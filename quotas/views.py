@@ -24,18 +24,18 @@ from achievements.selectors.discovery import (
 )
 from achievements.selectors.landing import awaiting_verification_count, landing_list
 from achievements.selectors.service import escalation_counts, escalations_visible_to
-from achievements.views.helpers import add_service_errors, require_perm
 from achievements.views.showcase import showcase_list
 from brokers import selectors as broker_selectors
 from investors import selectors as investor_selectors
+from kernel.excel import SheetSpec, xlsx_response
+from kernel.limits import REPORT_INLINE_MAX_DAYS
+from kernel.lists import FilteredListView
+from kernel.pagecache import cached_page
+from kernel.uploads import protected_file_response
+from kernel.views import add_service_errors, require_perm
 from towns.choices import Role, UnitKind
-from towns.excel import SheetSpec, xlsx_response
 from towns.jobs import job_start
-from towns.limits import REPORT_INLINE_MAX_DAYS
-from towns.lists import FilteredListView
 from towns.models import Unit
-from towns.pagecache import cached_page
-from towns.uploads import protected_file_response
 
 from . import selectors, services
 from .choices import ReportKind

@@ -50,7 +50,7 @@ def _clear_cache():
 
 @pytest.fixture
 def render_afresh(client):
-    """Pages rendered by their views on every request, as on a forced reload (towns/pagecache.py):
+    """Pages rendered by their views on every request, as on a forced reload (kernel/pagecache.py):
     for tests that count the queries of the rendering rather than of a served copy."""
     client.defaults["HTTP_CACHE_CONTROL"] = "no-cache"
 

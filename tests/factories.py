@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from achievements.choices import AchievementKind, AchievementStatus
 from achievements.models import Achievement
+from kernel.validators import uscc_check_character
 from towns.choices import EnterpriseKind, EnterpriseStatus, Role
 from towns.models import Division, Enterprise, Industry, Unit, User
-from towns.validators import uscc_check_character
 
 TEST_PASSWORD = "Test-pass-2026"
 
@@ -94,5 +94,5 @@ class AchievementFactory(factory.django.DjangoModelFactory):
 
 
 def next_year() -> str:
-    """A date in the future that is still within the accepted range (towns/limits.py)."""
+    """A date in the future that is still within the accepted range (kernel/limits.py)."""
     return (timezone.localdate() + timedelta(days=366)).isoformat()

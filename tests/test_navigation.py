@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from kernel.hooks import navigation_for
 from towns.choices import Role
-from towns.hooks import navigation_for
 
 pytestmark = pytest.mark.django_db
 

@@ -78,7 +78,7 @@ def test_without_redis_every_process_of_the_machine_shares_one_cache(tmp_path):
     """The server, beat and commands must see each other's writes bump the data generation."""
     script = (
         "import django; django.setup();"
-        "from towns.cache import bump_generation, generation;"
+        "from kernel.cache import bump_generation, generation;"
         "generation('g'); bump_generation('g'); print(generation('g'))"
     )
     seen = [int(probe(script, CACHE_DIR=str(tmp_path)).stdout.split()[-1]) for _ in range(2)]

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from achievements.choices import AchievementStatus
 from achievements.models import AchievementAttachment
+from kernel.uploads import DocumentField, validate_document
 from towns.forms import MoneyField
-from towns.uploads import DocumentField, validate_document
 
 from .achievements.factories import LibraryAchievementFactory
 

@@ -9,9 +9,9 @@ from django.utils import translation
 
 from achievements.choices import AchievementKind
 from achievements.models import Achievement
-from towns import limits
-from towns.money import format_wan, format_yuan
-from towns.validators import (
+from kernel import limits
+from kernel.money import format_wan, format_yuan
+from kernel.validators import (
     is_valid_uscc,
     normalize_phone,
     validate_phone,
@@ -103,7 +103,7 @@ def test_money_in_wan_column():
     assert format_wan(Decimal("1234567")) == "123.46"
 
 
-# --- Limits on what is typed (issue 16: 11, 12; the numbers in towns/limits.py) ------------------
+# --- Limits on what is typed (issue 16: 11, 12; the numbers in kernel/limits.py) ------------------
 
 LATEST = limits.latest_date().isoformat()
 DATE_MESSAGE = f"日期应在 1949-01-01 至 {LATEST} 之间。"

@@ -9,14 +9,7 @@ class TownsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self):
-        from django.db.backends.signals import connection_created
-
         from . import signals  # noqa: F401
-        from .cache import install_write_watch
-        from .hardening import install_input_cleaning
-
-        connection_created.connect(install_write_watch, dispatch_uid="towns.write_watch")
-        install_input_cleaning()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
-from .hooks import navigation_for
+from kernel.hooks import navigation_for
+
 from .selectors import unread_notification_count
 
 

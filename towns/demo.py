@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from random import Random
 
+from kernel.validators import uscc_check_character
+
 from .choices import EnterpriseStatus, Role
 from .models import Division, Enterprise, Unit, User
 from .services import user_create
-from .validators import uscc_check_character
 
-DEMO_PASSWORD = "Dg-demo-2026"
+DEMO_PASSWORD = "Dg-demo-2026"  # noqa: S105  (the demo logins printed in the README)
 
 
 @dataclass

@@ -9,10 +9,11 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from kernel.parsing import WAN, ParseError, parse_amount
+from kernel.validators import normalize_phone, normalize_uscc, validate_phone, validate_uscc
+
 from .choices import EnterpriseKind
 from .models import Division, Enterprise, Industry, User
-from .parsing import WAN, ParseError, parse_amount
-from .validators import normalize_phone, normalize_uscc, validate_phone, validate_uscc
 
 
 def _widget_css(widget: forms.Widget) -> str:

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .hooks import portal_modules
+from kernel.hooks import portal_modules
+
 from .models import BackgroundJob, JobStatus, User
 from .outbox import outbox_enqueue
 

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_phone, validate_uscc
+
 from .choices import (
     BACK_OFFICE_ROLES,
     READ_ALL_ROLES,
@@ -14,7 +16,6 @@ from .choices import (
     Role,
     UnitKind,
 )
-from .validators import validate_phone, validate_uscc
 
 
 class Division(models.Model):
@@ -181,6 +182,12 @@ class Enterprise(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        EnterpriseStatus.APPROVED: {EnterpriseStatus.PENDING},
+        EnterpriseStatus.REJECTED: {EnterpriseStatus.PENDING},
+    }
 
     history = HistoricalRecords()
 

@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
+from kernel.hooks import NavItem
+
 from .choices import Role
-from .hooks import NavItem
 
 ITEMS = [
     NavItem(_("工作台"), "home", section=_("首页"), icon="house", order=0),

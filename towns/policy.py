@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from .cache import bump_generation, generation
+from kernel.cache import bump_generation, generation
+
 from .models import PolicyValue
 
 _GENERATION_KEY = "towns:policy:generation"

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from .choices import Role
-from .models import Division, Industry, Notification, Unit, User
+from .models import Division, Enterprise, Industry, Notification, Unit, User
 
 
 def unread_notification_count(user: User) -> int:
@@ -29,5 +29,5 @@ def center_staff() -> QuerySet[User]:
     return User.objects.filter(role=Role.CENTER_STAFF, is_active=True)
 
 
-def enterprise_users(enterprise) -> QuerySet[User]:
+def enterprise_users(enterprise: Enterprise) -> QuerySet[User]:
     return User.objects.filter(enterprise=enterprise, role=Role.ENTERPRISE, is_active=True)

@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.transitions import transition
+
 from .choices import ROLE_OF_KIND, EnterpriseKind, EnterpriseStatus, Role
-from .models import Enterprise, Notification, User, WebhookChannel
+from .models import Division, Enterprise, Industry, Notification, Unit, User, WebhookChannel
 from .outbox import outbox_enqueue
 from .selectors import center_staff
 from .tasks import task_email_notifications, task_post_webhooks
@@ -20,8 +22,8 @@ def user_create(
     password: str,
     role: str,
     name: str = "",
-    unit=None,
-    enterprise=None,
+    unit: Unit | None = None,
+    enterprise: Enterprise | None = None,
     email: str = "",
     phone: str = "",
     title: str = "",
@@ -63,7 +65,7 @@ def notification_send(
     ids = [n.pk for n in notifications if n.pk]
     if ids:
         outbox_enqueue(task_email_notifications, notification_ids=ids)
-        units = {n.recipient.unit_id for n in notifications} - {None}
+        units = {n.recipient.unit_id for n in notifications if n.recipient.unit_id is not None}
         if units and WebhookChannel.objects.filter(unit_id__in=units, is_active=True).exists():
             outbox_enqueue(task_post_webhooks, notification_ids=ids)
     return notifications
@@ -72,7 +74,7 @@ def notification_send(
 def notification_settings_update(*, user: User, daily_digest: bool) -> User:
     """A person chooses between a mail per notification and one summary mail a day."""
     user.daily_digest = daily_digest
-    user._history_user = user
+    user._history_user = user  # django-simple-history reads it on save
     user.save(update_fields=["daily_digest"])
     return user
 
@@ -90,8 +92,8 @@ def enterprise_register(
     *,
     name: str,
     credit_code: str,
-    division,
-    industry=None,
+    division: Division,
+    industry: Industry | None = None,
     address: str = "",
     contact_name: str,
     contact_phone: str,
@@ -122,7 +124,7 @@ def enterprise_register(
     user = user_create(
         username=username,
         password=password,
-        role=ROLE_OF_KIND[kind],
+        role=ROLE_OF_KIND[EnterpriseKind(kind)],
         name=contact_name.strip(),
         enterprise=enterprise,
         email=email,
@@ -148,21 +150,26 @@ def enterprise_review(
     enterprise: Enterprise, *, acting_user: User, approve: bool, note: str = ""
 ) -> Enterprise:
     """Staff approve or reject a pending registration (a rejection says why)."""
-    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if locked.status != EnterpriseStatus.PENDING:
-        raise ValidationError(
+    note = (note or "").strip()
+
+    def note_given(locked: Enterprise) -> None:
+        if not approve and not note:
+            raise ValidationError({"note": _("不通过时请填写审核意见，告诉企业原因。")})
+
+    locked = transition(
+        enterprise,
+        to=EnterpriseStatus.APPROVED if approve else EnterpriseStatus.REJECTED,
+        acting_user=acting_user,
+        reason=note,
+        refused=lambda locked: (
             _("该企业已审核（%(status)s），不能重复审核。")
             % {"status": locked.get_status_display()}
-        )
-    note = (note or "").strip()
-    if not approve and not note:
-        raise ValidationError({"note": _("不通过时请填写审核意见，告诉企业原因。")})
-    locked.status = EnterpriseStatus.APPROVED if approve else EnterpriseStatus.REJECTED
-    locked.reviewed_by = acting_user
-    locked.reviewed_at = timezone.now()
-    locked.review_note = note
-    locked._history_user = acting_user
-    locked.save()
+        ),
+        check=note_given,
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+        review_note=note,
+    )
     if locked.is_venture_capital:
         welcome = _("现在可以浏览服务库待落地成果的评价摘要并表达投资意向了。")
         title = _("创投机构注册审核已通过") if approve else _("创投机构注册审核未通过")

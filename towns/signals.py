@@ -1,14 +1,15 @@
 """Cache invalidation, and the one security rule that must hold on every path a user is saved
 by (password change page, admin, `changepassword`, services): new credentials or deactivation
 revoke the user's API tokens. Business rules otherwise live in services. (The data generation
-needs no signals: the database connection watches every write, towns/cache.py.)"""
+needs no signals: the database connection watches every write, kernel/cache.py.)"""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from kernel.tokens import api_tokens_revoke_all
+
 from .models import PolicyValue, User
 from .policy import clear_policy_cache
-from .tokens import api_tokens_revoke_all
 
 
 @receiver([post_save, post_delete], sender=PolicyValue)

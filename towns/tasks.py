@@ -84,7 +84,7 @@ def task_post_webhooks(*, notification_ids: list[int]) -> int:
         .select_related("recipient")
         .order_by("pk")
     )
-    units = {n.recipient.unit_id for n in notifications} - {None}
+    units = {n.recipient.unit_id for n in notifications if n.recipient.unit_id is not None}
     channels = list(
         WebhookChannel.objects.filter(unit_id__in=units, is_active=True).select_related("unit")
     )

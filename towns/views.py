@@ -16,21 +16,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import audit
+from kernel import audit
+from kernel.history import history_kind
+from kernel.lists import FilteredListView
+from kernel.parsing import parse_id
+from kernel.tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
+from kernel.uploads import protected_file_response
+
 from .choices import EnterpriseStatus
 from .filters import EnterpriseFilter
 from .forms import EnterpriseRegistrationForm, EnterpriseReviewForm
-from .history import history_kind
 from .jobs import job_result_url
-from .lists import FilteredListView
 from .models import BackgroundJob, Enterprise
-from .parsing import parse_id
 from .selectors import notifications_for
 from .services import enterprise_register as enterprise_register_service
 from .services import enterprise_review as enterprise_review_service
 from .services import notification_mark_read, notification_settings_update
-from .tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
-from .uploads import protected_file_response
 
 NOTIFICATIONS_PER_PAGE = 20
 

@@ -9,15 +9,17 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from kernel.drf import as_drf
+from kernel.pagecache import cached_page
+from kernel.validators import normalize_phone, validate_phone
 from towns.models import Division, Industry
-from towns.pagecache import cached_page
-from towns.validators import normalize_phone, validate_phone
 
 from .. import matching
 from ..filters.demands import DemandFilter
 from ..models import Demand, Match
 from ..selectors.demands import demands_for
 from ..services import demands as services
+from ..validators import validate_budget_range
 
 MAX_MATCHES = services.MATCHES_KEPT
 
@@ -51,8 +53,10 @@ class DemandSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         low = attrs.get("budget_min", getattr(self.instance, "budget_min", None))
         high = attrs.get("budget_max", getattr(self.instance, "budget_max", None))
-        if low is not None and high is not None and high < low:
-            raise ValidationError({"budget_max": "预算上限不能低于下限。"})
+        try:
+            validate_budget_range(low, high)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
         return attrs
 
 
@@ -78,10 +82,6 @@ class MatchSerializer(serializers.ModelSerializer):
 class DemandMatchesSerializer(serializers.Serializer):
     demand = serializers.IntegerField()
     results = MatchSerializer(many=True)
-
-
-def _as_drf(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 class DemandViewSet(
@@ -117,7 +117,7 @@ class DemandViewSet(
                 acting_user=user, enterprise=user.enterprise, **serializer.validated_data
             )
         except DjangoValidationError as error:
-            raise _as_drf(error) from error
+            raise as_drf(error) from error
 
     def perform_update(self, serializer):
         demand = serializer.instance
@@ -128,7 +128,7 @@ class DemandViewSet(
                 demand, acting_user=self.request.user, **serializer.validated_data
             )
         except DjangoValidationError as error:
-            raise _as_drf(error) from error
+            raise as_drf(error) from error
 
     @extend_schema(
         parameters=[

@@ -3,7 +3,6 @@
 import rules
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -13,14 +12,16 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from kernel.drf import as_drf
+from kernel.validators import normalize_phone, validate_phone
 from towns.models import Division, Industry, Unit
-from towns.validators import normalize_phone, validate_phone
 
 from ..choices import CooperationMode, IpType
 from ..filters.discovery import AchievementFilter
 from ..models import Achievement
 from ..selectors.discovery import RECORD_FIELDS, contact_for, library_for
 from ..services import discovery as services
+from ..validators import validate_discovered_on
 
 
 class NullsLastOrderingFilter(OrderingFilter):
@@ -126,19 +127,15 @@ class AchievementSerializer(serializers.ModelSerializer):
         return phone
 
     def validate_discovered_on(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(_("发现日期不能晚于今天。"))
+        try:
+            validate_discovered_on(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
         return value
 
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-
-
-def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"detail": exc.messages})
 
 
 @extend_schema(tags=["成果发现库"])
@@ -177,7 +174,7 @@ class AchievementViewSet(
         try:
             return call()
         except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+            raise as_drf(exc) from exc
 
     def create(self, request, *args, **kwargs):
         # The role is checked before the body, as on the registration page.

@@ -1,10 +1,9 @@
 """Demo: more enterprises, their demands in factory language, matches staff reviewed and an
 enterprise accepted, and inquiries from the showcase."""
 
-from decimal import Decimal
-
 from django.utils import timezone
 
+from kernel.money import WAN
 from towns.choices import EnterpriseStatus, Role
 from towns.demo import DEMO_PASSWORD, demo_credit_code
 from towns.models import Division, Enterprise, Industry, User
@@ -24,8 +23,6 @@ from ..services.demands import (
     matches_recompute,
 )
 from .market_data import DEMANDS, ENTERPRISES
-
-WAN = Decimal(10_000)
 
 
 def _enterprises(ctx) -> None:

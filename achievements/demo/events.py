@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from kernel.money import WAN
 from towns.choices import EnterpriseStatus
 from towns.models import Division, Enterprise, Industry
 
@@ -13,8 +14,6 @@ from ..choices import EventOutcomeKind, EventStatus
 from ..models import Achievement, EventRegistration, MatchmakingEvent
 from ..services.events import event_change_status, event_outcome_record, event_save
 from .market_data import EVENTS
-
-WAN = Decimal(10_000)
 
 
 def seed(ctx) -> None:

@@ -18,6 +18,7 @@ from random import Random
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from kernel.money import WAN
 from towns.demo import demo_credit_code
 from towns.models import Division
 
@@ -35,8 +36,6 @@ from ..services.core import achievement_enter_service_library
 from ..services.landing import landing_check, landing_evidence_record, landing_verify
 
 SEED = "achievements.landing.demo.v1"
-WAN = Decimal(10_000)
-YI = Decimal(100_000_000)
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

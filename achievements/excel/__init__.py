@@ -1,1 +1,1 @@
-"""Excel in and out of the achievement's life, one module per part (built on towns.excel)."""
+"""Excel in and out of the achievement's life, one module per part (built on kernel.excel)."""

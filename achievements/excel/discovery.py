@@ -22,10 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from towns.excel import Column, ImportIssue, ImportResult, SheetImporter, SheetSpec, wan
-from towns.limits import LONG_TEXT_MAX_CHARS
-from towns.models import Division, Industry, Unit
-from towns.parsing import (
+from kernel.excel import Column, ImportIssue, ImportResult, SheetImporter, SheetSpec, wan
+from kernel.limits import LONG_TEXT_MAX_CHARS
+from kernel.parsing import (
     ParseError,
     parse_amount,
     parse_date,
@@ -33,12 +32,13 @@ from towns.parsing import (
     parse_yes_no,
     split_list,
 )
-from towns.validators import (
+from kernel.validators import (
     long_text_error,
     normalize_phone,
     strip_control_characters,
     validate_phone,
 )
+from towns.models import Division, Industry, Unit
 
 from ..choices import (
     TRL_STAGES,

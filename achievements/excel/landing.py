@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from towns.excel import SheetSpec, wan
+from kernel.excel import SheetSpec, wan
 
 from ..models import Landing
 

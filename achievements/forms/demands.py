@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from towns.models import Industry
 from ..choices import DemandKind, InquiryStatus
 from ..models import Demand, SynonymGroup
 from ..services.demands import DEMAND_FIELDS
+from ..validators import validate_budget_range
 
 
 class DemandForm(forms.ModelForm):
@@ -37,9 +39,10 @@ class DemandForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
-        if low is not None and high is not None and high < low:
-            self.add_error("budget_max", _("预算上限不能低于下限。"))
+        try:
+            validate_budget_range(cleaned.get("budget_min"), cleaned.get("budget_max"))
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 

@@ -2,14 +2,13 @@
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from towns.excel import MAX_UPLOAD_BYTES
+from kernel.excel import MAX_UPLOAD_BYTES
+from kernel.uploads import DocumentField
+from kernel.validators import normalize_phone, validate_phone
 from towns.forms import MoneyField
 from towns.models import Unit
-from towns.uploads import DocumentField
-from towns.validators import normalize_phone, validate_phone
 
 from ..choices import (
     AchievementKind,
@@ -22,6 +21,7 @@ from ..choices import (
 from ..models import Achievement
 from ..selectors.discovery import RECORD_FIELDS, record_field_choices
 from ..services.discovery import ATTACHMENT_MAX_BYTES
+from ..validators import validate_discovered_on
 
 # How the record form is laid out: (legend, [(field, column width)]).
 FIELDSETS = [
@@ -153,8 +153,7 @@ class AchievementForm(forms.ModelForm):
 
     def clean_discovered_on(self):
         value = self.cleaned_data.get("discovered_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("发现日期不能晚于今天。"))
+        validate_discovered_on(value)
         return value
 
 

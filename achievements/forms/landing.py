@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.uploads import DocumentField
+from kernel.validators import normalize_uscc, validate_uscc
 from towns.forms import MoneyField
 from towns.models import Division
-from towns.uploads import DocumentField
-from towns.validators import normalize_uscc, validate_uscc
 
 from ..choices import LandingRule, LicenseDirection, RegistrationMode
 from ..models import LandingEvidence

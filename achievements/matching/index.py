@@ -51,7 +51,7 @@ def _fingerprint(
         [sorted((k, round(v, 5)) for k, v in weights.items()), sorted(concepts.items()), place],
         ensure_ascii=False,
     )
-    return hashlib.sha1(payload.encode()).hexdigest()
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
 
 
 def term_ids(texts: Iterable[str]) -> dict[str, int]:

@@ -185,7 +185,8 @@ def _candidates(
     parts, params = [], []
     for position, (term_id, weight) in enumerate(weights.items()):
         parts.append(
-            "SELECT * FROM (SELECT achievement_id, field_id, division_id, "
+            # The table name is quoted by the backend; every value is a parameter.
+            "SELECT * FROM (SELECT achievement_id, field_id, division_id, "  # noqa: S608
             "CASE WHEN weight > %s THEN %s ELSE weight END * %s AS score "
             f"FROM {table} WHERE term_id = %s ORDER BY weight DESC LIMIT %s) AS feature{position}"
         )
@@ -193,7 +194,7 @@ def _candidates(
     # The field's bonus as `final_score` has it: flat, or scaled by the text share (soft).
     field_factor = "(1 - EXP(-%s * SUM(score)))" if scoring.TUNING.soft_field else "%s"
     sql = (
-        f"SELECT achievement_id FROM ({' UNION ALL '.join(parts)}) AS found "
+        f"SELECT achievement_id FROM ({' UNION ALL '.join(parts)}) AS found "  # noqa: S608  (parts built above; values are parameters)
         "GROUP BY achievement_id "
         "ORDER BY %s * (1 - EXP(-%s * SUM(score))) "
         f"+ CASE WHEN MAX(field_id) = %s THEN %s * {field_factor} ELSE 0 END "

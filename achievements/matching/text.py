@@ -16,7 +16,7 @@ from pathlib import Path
 import jieba
 from django.db.models import Count, Max
 
-from towns.validators import to_halfwidth
+from kernel.validators import to_halfwidth
 
 from ..models import SynonymGroup
 from ..models.demands import split_terms

@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_amount
 from towns.choices import Role
 from towns.models import Division, Industry, Unit
-from towns.validators import validate_amount
 
 from ..choices import (
     DISCOVERED_STATUSES,
@@ -22,7 +22,7 @@ from ..choices import (
     trl_stage,
 )
 
-# Amounts in yuan; at most towns/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
+# Amounts in yuan; at most kernel/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 
 
@@ -182,6 +182,21 @@ class Achievement(models.Model):
     # kept apart from the rule until staff merge them (see migration 0012).
     legacy_duplicate = models.BooleanField(_("规则前的同名登记"), default=False, editable=False)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        AchievementStatus.SUBMITTED: {
+            AchievementStatus.DRAFT,
+            AchievementStatus.RETURNED,
+            AchievementStatus.MERGED,
+        },
+        AchievementStatus.RETURNED: {AchievementStatus.SUBMITTED, AchievementStatus.MERGED},
+        AchievementStatus.WITHDRAWN: {AchievementStatus.SUBMITTED, AchievementStatus.RETURNED},
+        AchievementStatus.DRAFT: {AchievementStatus.WITHDRAWN},
+        AchievementStatus.MERGED: {AchievementStatus.SUBMITTED, AchievementStatus.RETURNED},
+        AchievementStatus.SERVICE: {AchievementStatus.SUBMITTED, AchievementStatus.LANDED},
+        AchievementStatus.LANDED: {AchievementStatus.SERVICE},
+    }
+
     objects = AchievementManager()
     all_objects = AchievementQuerySet.as_manager()
     history = HistoricalRecords(
@@ -272,6 +287,16 @@ class Achievement(models.Model):
     @property
     def in_service_library(self) -> bool:
         return self.status in SERVICE_LIBRARY_STATUSES
+
+    def log_transition(self, *, from_status: str, to_status: str, actor, reason: str) -> None:
+        """The whole reason of a step, for the record's timeline (called by `transition`)."""
+        AchievementTransition.objects.create(
+            achievement=self,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            reason=reason,
+        )
 
 
 class AchievementTransition(models.Model):

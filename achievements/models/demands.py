@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.parsing import split_list
+from kernel.validators import to_halfwidth, validate_phone
 from towns.choices import Role
 from towns.models import Division, Enterprise, Industry
-from towns.parsing import split_list
-from towns.validators import to_halfwidth, validate_phone
 
 from ..choices import (
     DEMAND_ACTIVE_STATUSES,
@@ -157,6 +157,12 @@ class Demand(models.Model):
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        DemandStatus.MATCHED: {DemandStatus.OPEN},
+        DemandStatus.CLOSED: {DemandStatus.OPEN, DemandStatus.MATCHED},
+    }
+
     objects = DemandQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["match_profile", "matched_at", "updated_at"])
 
@@ -189,6 +195,12 @@ class Demand(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in DEMAND_ACTIVE_STATUSES
+
+    def log_transition(self, *, from_status: str, to_status: str, actor, reason: str) -> None:
+        """The whole reason of a step, for the demand's timeline (called by `transition`)."""
+        DemandTransition.objects.create(
+            demand=self, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+        )
 
 
 class DemandTransition(models.Model):
@@ -268,6 +280,14 @@ class Match(models.Model):
     )
     responded_at = models.DateTimeField(_("企业答复时间"), null=True, blank=True)
     decline_reason = models.CharField(_("婉拒原因"), max_length=300, blank=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        MatchStatus.PROPOSED: {MatchStatus.SUGGESTED},
+        MatchStatus.REJECTED: {MatchStatus.SUGGESTED, MatchStatus.PROPOSED},
+        MatchStatus.ACCEPTED: {MatchStatus.PROPOSED},
+        MatchStatus.DECLINED: {MatchStatus.PROPOSED},
+    }
 
     objects = MatchQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["score", "explanation", "computed_at"])
@@ -385,6 +405,12 @@ class Inquiry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        InquiryStatus.FOLLOWING: {InquiryStatus.NEW, InquiryStatus.FOLLOWING},
+        InquiryStatus.CLOSED: {InquiryStatus.NEW, InquiryStatus.FOLLOWING},
+    }
 
     objects = InquiryQuerySet.as_manager()
     history = HistoricalRecords()

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_phone
 from towns.choices import Role
 from towns.models import Division, Enterprise, Industry
-from towns.validators import validate_phone
 
 from ..choices import EventOutcomeKind, EventStatus
 from .achievement import MONEY, Achievement
@@ -72,6 +72,12 @@ class MatchmakingEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
+    TRANSITIONS = {
+        EventStatus.HELD: {EventStatus.PLANNED},
+        EventStatus.CANCELLED: {EventStatus.PLANNED},
+    }
 
     objects = MatchmakingEventQuerySet.as_manager()
     history = HistoricalRecords()

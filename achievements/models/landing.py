@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kernel.validators import validate_uscc
 from towns.choices import READ_ALL_ROLES
 from towns.models import Division, Unit
-from towns.validators import validate_uscc
 
 from ..choices import (
     AchievementStatus,
@@ -198,6 +198,16 @@ class Landing(models.Model):
     landmark = models.CharField(
         _("标杆性成果"), max_length=20, choices=Landmark.choices, blank=True, default=""
     )
+
+    # The allowed steps of `state` (target: sources). Staff verify and revoke through
+    # kernel.transitions.transition; between collecting and proposed the evidence check
+    # (`landing_check`, daily and after each evidence change) recomputes it.
+    TRANSITION_FIELD = "state"
+    TRANSITIONS = {
+        LandingState.PROPOSED: {LandingState.COLLECTING},
+        LandingState.LANDED: {LandingState.COLLECTING, LandingState.PROPOSED},
+        LandingState.COLLECTING: {LandingState.PROPOSED, LandingState.LANDED},
+    }
 
     objects = LandingQuerySet.as_manager()
     history = HistoricalRecords()

@@ -1,11 +1,13 @@
 """Reads of the demand window, scoped to the user through `visible_to`."""
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from towns.models import User
 
 from ..choices import MatchStatus
-from ..models import Demand, Inquiry, Match, SynonymGroup
+from ..models import Demand, DemandTransition, Inquiry, Match, SynonymGroup
 
 
 def demands_for(user: User) -> QuerySet[Demand]:
@@ -62,13 +64,11 @@ def demand_with_history(demand_id: int, user: User) -> Demand:
     )
 
 
-def _transitions():
-    from ..models import DemandTransition
-
+def _transitions() -> QuerySet[DemandTransition]:
     return DemandTransition.objects.select_related("actor")
 
 
-def enterprise_overview(user: User) -> dict:
+def enterprise_overview(user: User) -> dict[str, Any]:
     """What an enterprise user's home page shows: demands, proposals to answer, events."""
     from django.utils import timezone
 

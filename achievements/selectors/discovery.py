@@ -14,10 +14,11 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from towns.cache import generation
+from kernel.cache import generation
+from kernel.money import format_yuan
+from kernel.parsing import clean_text
+from towns.choices import Role
 from towns.models import Division, Industry, Unit, User
-from towns.money import format_yuan
-from towns.parsing import clean_text
 
 from ..choices import (
     AchievementStatus,
@@ -613,4 +614,15 @@ def deleted_achievements() -> QuerySet[Achievement]:
     """The recycle bin: soft-deleted achievements, with who deleted them."""
     return Achievement.all_objects.filter(deleted_at__isnull=False).select_related(
         "discovering_unit", "deleted_by", "field"
+    )
+
+
+def liaisons_of(achievement: Achievement) -> list[User]:
+    """Who hears about an achievement: the liaison who registered it, else its unit's liaisons."""
+    if achievement.liaison_id and achievement.liaison.is_active:
+        return [achievement.liaison]
+    return list(
+        User.objects.filter(
+            role=Role.LIAISON, unit_id=achievement.discovering_unit_id, is_active=True
+        )
     )

@@ -1,5 +1,7 @@
 """Reads of matchmaking events."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from towns.models import User
@@ -45,7 +47,7 @@ def event_outcomes(event: MatchmakingEvent) -> QuerySet[EventOutcome]:
     return event.outcomes.select_related("achievement", "enterprise", "recorded_by")
 
 
-def event_contract_amount(event: MatchmakingEvent):
+def event_contract_amount(event: MatchmakingEvent) -> Decimal | None:
     return event.outcomes.filter(kind=EventOutcomeKind.CONTRACT).aggregate(total=Sum("amount"))[
         "total"
     ]

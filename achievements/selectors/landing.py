@@ -17,11 +17,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kernel.money import format_yuan
+from kernel.validators import is_valid_uscc
 from towns.choices import UnitKind
 from towns.models import Division, Unit
-from towns.money import format_yuan
 from towns.policy import policy_value
-from towns.validators import is_valid_uscc
 
 from ..choices import (
     AchievementKind,

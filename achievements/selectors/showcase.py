@@ -94,7 +94,7 @@ def ranked_ids(queryset: QuerySet[ShowcaseEntry], query: str) -> list[int]:
 
 def cached_ranked_ids(queryset: QuerySet[ShowcaseEntry], query: str, params: list) -> list[int]:
     """`ranked_ids`, remembered until a public entry changes."""
-    digest = hashlib.sha1(repr(sorted(params)).encode()).hexdigest()
+    digest = hashlib.sha1(repr(sorted(params)).encode(), usedforsecurity=False).hexdigest()
     key = f"achievements:showcase:{showcase_generation()}:{digest}"
     ids = cache.get(key)
     if ids is None:

@@ -1,20 +1,21 @@
 """Every write to an achievement goes through a function here (`achievement_<verb>`)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.cache import bump_generation
+from kernel.cache import bump_generation
+from kernel.transitions import transition
+from kernel.validators import to_halfwidth
 from towns.models import Unit, User
-from towns.validators import to_halfwidth
 
 from ..choices import AchievementStatus, ServiceRoute
-from ..exceptions import TransitionNotAllowed
-from ..models import Achievement, AchievementTransition
+from ..models import Achievement
 
 
 def normalize_title(title: str) -> str:
@@ -96,7 +97,7 @@ def is_title_taken(exc: IntegrityError) -> bool:
 
 
 @contextmanager
-def title_constraint_as_message():
+def title_constraint_as_message() -> Iterator[None]:
     """The constraint's refusal as the form's message (a writer that skipped the lock)."""
     try:
         with transaction.atomic():
@@ -107,7 +108,6 @@ def title_constraint_as_message():
         raise ValidationError({"title": _("本单位已登记同名成果，请勿重复登记。")}) from exc
 
 
-@transaction.atomic
 def achievement_change_status(
     achievement: Achievement,
     *,
@@ -115,36 +115,18 @@ def achievement_change_status(
     allowed_from: Iterable[str],
     acting_user: User,
     reason: str = "",
-    **changes,
+    **changes: Any,
 ) -> Achievement:
-    """The one place a status changes: checks the transition under a row lock, logs it."""
-    locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
-    allowed = set(allowed_from)
-    if locked.status not in allowed:
-        raise TransitionNotAllowed(
-            _("当前状态为“%(current)s”，不能变更为“%(target)s”。")
-            % {
-                "current": locked.get_status_display(),
-                "target": AchievementStatus(to).label,
-            }
-        )
-    from_status = locked.status
-    locked.status = to
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    # The history table keeps a short reason; the transition log keeps the whole text.
-    default_reason = f"{AchievementStatus(from_status).label} → {AchievementStatus(to).label}"
-    locked._change_reason = (reason or default_reason)[:100]
-    locked._history_user = acting_user
-    locked.save()
-    AchievementTransition.objects.create(
-        achievement=locked,
-        from_status=from_status,
-        to_status=to,
-        actor=acting_user,
+    """An achievement's step through `kernel.transitions.transition` (row lock, declared
+    steps, history and the AchievementTransition timeline)."""
+    return transition(
+        achievement,
+        to=to,
+        allowed_from=allowed_from,
+        acting_user=acting_user,
         reason=reason,
+        **changes,
     )
-    return locked
 
 
 def achievement_enter_service_library(

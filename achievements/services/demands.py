@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.exceptions import Refused
+from kernel.transitions import transition
 from towns.bulk import BulkOutcome, bulk_apply
 from towns.choices import EnterpriseStatus, Role
 from towns.models import Enterprise, User
@@ -24,12 +26,10 @@ from ..choices import (
     InquiryStatus,
     MatchStatus,
 )
-from ..exceptions import TransitionNotAllowed
 from ..models import (
     Achievement,
     ContactExchange,
     Demand,
-    DemandTransition,
     Inquiry,
     Match,
     MatchDocument,
@@ -104,7 +104,7 @@ def demand_update(demand: Demand, *, acting_user: User, **changes) -> Demand:
 
     locked = Demand.objects.select_for_update().get(pk=demand.pk)
     if locked.status not in DEMAND_ACTIVE_STATUSES:
-        raise TransitionNotAllowed(_("需求已关闭，不能再修改。"))
+        raise Refused(_("需求已关闭，不能再修改。"))
     for name, value in _demand_fields(changes).items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -114,25 +114,13 @@ def demand_update(demand: Demand, *, acting_user: User, **changes) -> Demand:
     return locked
 
 
-@transaction.atomic
 def demand_change_status(
     demand: Demand, *, to: str, allowed_from: Iterable[str], acting_user: User, reason: str = ""
 ) -> Demand:
-    """The one place a demand's status changes: row lock, allowed-from check, log."""
-    locked = Demand.objects.select_for_update().get(pk=demand.pk)
-    if locked.status not in set(allowed_from):
-        raise TransitionNotAllowed(
-            _("需求当前状态为“%(current)s”，不能变更为“%(target)s”。")
-            % {"current": locked.get_status_display(), "target": DemandStatus(to).label}
-        )
-    DemandTransition.objects.create(
-        demand=locked, from_status=locked.status, to_status=to, actor=acting_user, reason=reason
+    """A demand's step through `kernel.transitions.transition` (and its DemandTransition log)."""
+    return transition(
+        demand, to=to, allowed_from=allowed_from, acting_user=acting_user, reason=reason
     )
-    locked.status = to
-    locked._history_user = acting_user
-    locked._change_reason = reason[:100]  # simple-history's column holds 100 characters
-    locked.save(update_fields=["status", "updated_at"])
-    return locked
 
 
 def demand_close(demand: Demand, *, acting_user: User, reason: str = "") -> Demand:
@@ -315,26 +303,25 @@ def match_index_rebuild(*, progress=None) -> tuple[int, int]:
     return indexed, len(demands)
 
 
-@transaction.atomic
 def match_change_status(
     match: Match, *, to: str, allowed_from: Iterable[str], acting_user: User, **changes
 ) -> Match:
-    """The one place a match's status changes: row lock, allowed-from check, history."""
-    locked = Match.objects.select_for_update().select_related("demand").get(pk=match.pk)
-    if locked.status not in set(allowed_from):
-        raise TransitionNotAllowed(
-            _("该推荐当前状态为“%(current)s”，不能变更为“%(target)s”。")
-            % {"current": locked.get_status_display(), "target": MatchStatus(to).label}
-        )
-    if locked.demand.status not in DEMAND_ACTIVE_STATUSES:
-        raise TransitionNotAllowed(_("需求已关闭，不能再处理推荐。"))
-    locked.status = to
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked._history_user = acting_user
-    locked.full_clean(exclude=["demand", "achievement"])
-    locked.save()
-    return locked
+    """A match's step through `kernel.transitions.transition`; the demand must still be open."""
+
+    def demand_open(locked: Match) -> None:
+        if locked.demand.status not in DEMAND_ACTIVE_STATUSES:
+            raise Refused(_("需求已关闭，不能再处理推荐。"))
+
+    return transition(
+        match,
+        to=to,
+        allowed_from=allowed_from,
+        acting_user=acting_user,
+        queryset=Match.objects.select_related("demand"),
+        check=demand_open,
+        clean=["demand", "achievement"],
+        **changes,
+    )
 
 
 def _require_live_achievement(match: Match) -> None:
@@ -548,33 +535,26 @@ def inquiry_create(
     return inquiry, True
 
 
-INQUIRY_STEPS = {
-    InquiryStatus.FOLLOWING: [InquiryStatus.NEW, InquiryStatus.FOLLOWING],
-    InquiryStatus.CLOSED: [InquiryStatus.NEW, InquiryStatus.FOLLOWING],
-}
-
-
 @transaction.atomic
 def inquiry_follow_up(inquiry: Inquiry, *, acting_user: User, status: str, note: str) -> Inquiry:
     """Staff record how they followed an inquiry up (following, or done)."""
-    locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-    allowed = INQUIRY_STEPS.get(status, [])
-    if locked.status not in allowed:
-        raise TransitionNotAllowed(
-            _("该意向当前状态为“%(current)s”，不能变更为“%(target)s”。")
-            % {"current": locked.get_status_display(), "target": InquiryStatus(status).label}
-        )
     note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("请填写跟进情况。")})
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    entry = f"[{stamp} {acting_user.display_name}] {note}"
-    locked.follow_up_note = f"{locked.follow_up_note}\n{entry}".strip()
-    locked.status = status
-    locked.handled_by = acting_user
-    locked.followed_up_at = timezone.now()
-    locked._history_user = acting_user
-    locked.save()
+
+    def add_note(locked: Inquiry) -> None:
+        if not note:
+            raise ValidationError({"note": _("请填写跟进情况。")})
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        entry = f"[{stamp} {acting_user.display_name}] {note}"
+        locked.follow_up_note = f"{locked.follow_up_note}\n{entry}".strip()
+
+    locked = transition(
+        inquiry,
+        to=status,
+        acting_user=acting_user,
+        check=add_note,
+        handled_by=acting_user,
+        followed_up_at=timezone.now(),
+    )
     notification_send(
         recipients=[locked.created_by],
         kind="inquiry_followed",

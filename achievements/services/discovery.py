@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.audit import record_inserts, record_updates
+from kernel.audit import record_inserts, record_updates
+from kernel.excel import ImportResult
+from kernel.limits import MAX_DOCUMENT_BYTES
+from kernel.uploads import validate_document
 from towns.choices import Role
-from towns.excel import ImportResult
-from towns.limits import MAX_DOCUMENT_BYTES
 from towns.models import Unit, User
 from towns.services import notification_send
-from towns.uploads import validate_document
 
 from ..choices import (
     AchievementStatus,
@@ -39,7 +39,7 @@ from ..models import (
     AchievementMerge,
     AchievementTransition,
 )
-from ..selectors.discovery import RECORD_FIELDS
+from ..selectors.discovery import RECORD_FIELDS, liaisons_of
 from .core import (
     achievement_change_status,
     check_title_free,
@@ -65,17 +65,6 @@ def _require(perm: str, user: User, obj=None) -> None:
 
 def _detail_url(achievement: Achievement) -> str:
     return reverse("achievement_detail", args=[achievement.pk])
-
-
-def _liaisons_of(achievement: Achievement) -> list[User]:
-    """The liaison who registered it, or else every liaison of its unit."""
-    if achievement.liaison_id and achievement.liaison.is_active:
-        return [achievement.liaison]
-    return list(
-        User.objects.filter(
-            role=Role.LIAISON, unit_id=achievement.discovering_unit_id, is_active=True
-        )
-    )
 
 
 def _center_staff() -> list[User]:
@@ -351,7 +340,7 @@ def achievement_send_back(
         reasons=reasons,
     )
     notification_send(
-        recipients=_liaisons_of(achievement),
+        recipients=liaisons_of(achievement),
         kind="achievement_send_back",
         title=_("成果被退回修改：%(title)s") % {"title": achievement.title},
         body=feedback.message,
@@ -469,7 +458,7 @@ def achievement_merge(
     record._history_user = acting_user
     record.save()
     notification_send(
-        recipients=_liaisons_of(merged) + _liaisons_of(kept),
+        recipients=liaisons_of(merged) + liaisons_of(kept),
         kind="achievement_merged",
         title=_("重复成果已合并：%(title)s") % {"title": kept.title},
         body=_(
@@ -570,7 +559,7 @@ def achievement_unmerge(duplicate: Achievement, *, acting_user: User, reason: st
     record._history_user = acting_user
     record.save()
     notification_send(
-        recipients=_liaisons_of(restored) + _liaisons_of(kept),
+        recipients=liaisons_of(restored) + liaisons_of(kept),
         kind="achievement_unmerged",
         title=_("合并已撤销：%(title)s") % {"title": restored.title},
         body=_("“%(dup)s”（%(unit)s）不再并入“%(kept)s”，两条成果各自恢复。原因：%(reason)s")

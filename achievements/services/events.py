@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.exceptions import Refused
+from kernel.transitions import transition
 from towns.models import Enterprise, User
 from towns.selectors import enterprise_users
 from towns.services import notification_send
 
 from ..choices import EventStatus
-from ..exceptions import TransitionNotAllowed
 from ..models import EventOutcome, EventRegistration, MatchmakingEvent
 from .demands import require_approved_enterprise
 
@@ -47,7 +48,7 @@ def event_save(
     else:
         event = MatchmakingEvent.objects.select_for_update().get(pk=event.pk)
         if event.status == EventStatus.CANCELLED:
-            raise TransitionNotAllowed(_("活动已取消，不能再修改。"))
+            raise Refused(_("活动已取消，不能再修改。"))
     for name, value in values.items():
         setattr(event, name, value)
     event.full_clean(exclude=["created_by"])
@@ -61,12 +62,10 @@ def event_save(
 def _open_for_registration(event: MatchmakingEvent) -> None:
     today = timezone.localdate()
     if event.status != EventStatus.PLANNED:
-        raise TransitionNotAllowed(
-            _("活动%(status)s，不再接受报名。") % {"status": event.get_status_display()}
-        )
+        raise Refused(_("活动%(status)s，不再接受报名。") % {"status": event.get_status_display()})
     last_day = event.registration_deadline or event.held_on
     if today > last_day:
-        raise TransitionNotAllowed(_("报名已于 %(day)s 截止。") % {"day": last_day.isoformat()})
+        raise Refused(_("报名已于 %(day)s 截止。") % {"day": last_day.isoformat()})
 
 
 @transaction.atomic
@@ -115,7 +114,6 @@ def event_registration_cancel(registration: EventRegistration, *, acting_user: U
     registration.delete()
 
 
-@transaction.atomic
 def event_change_status(
     event: MatchmakingEvent,
     *,
@@ -124,27 +122,22 @@ def event_change_status(
     acting_user: User,
     **changes,
 ) -> MatchmakingEvent:
-    """The one place an event's status changes: row lock, allowed-from check, who and when."""
-    locked = MatchmakingEvent.objects.select_for_update().get(pk=event.pk)
-    if locked.status not in set(allowed_from):
-        raise TransitionNotAllowed(
-            _("活动当前状态为“%(current)s”，不能变更为“%(target)s”。")
-            % {"current": locked.get_status_display(), "target": EventStatus(to).label}
-        )
-    locked.status = to
-    locked.status_changed_by = acting_user
-    locked.status_changed_at = timezone.now()
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked._history_user = acting_user
-    locked.save()
-    return locked
+    """An event's step through `kernel.transitions.transition`; the event keeps who and when."""
+    return transition(
+        event,
+        to=to,
+        allowed_from=allowed_from,
+        acting_user=acting_user,
+        status_changed_by=acting_user,
+        status_changed_at=timezone.now(),
+        **changes,
+    )
 
 
 def event_mark_held(event: MatchmakingEvent, *, acting_user: User) -> MatchmakingEvent:
     """Confirm the event took place: it now counts toward the year's event target."""
     if event.held_on > timezone.localdate():
-        raise TransitionNotAllowed(_("活动日期尚未到，不能确认已举办。"))
+        raise Refused(_("活动日期尚未到，不能确认已举办。"))
     return event_change_status(
         event, to=EventStatus.HELD, allowed_from=[EventStatus.PLANNED], acting_user=acting_user
     )
@@ -191,7 +184,7 @@ def event_outcome_record(
     """Record an intention or a signed contract that came out of a held event."""
     event = MatchmakingEvent.objects.select_for_update().get(pk=event.pk)
     if event.status != EventStatus.HELD:
-        raise TransitionNotAllowed(_("活动确认已举办后才能登记成效。"))
+        raise Refused(_("活动确认已举办后才能登记成效。"))
     outcome = EventOutcome(
         event=event,
         kind=kind,

@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.exceptions import Refused
+from kernel.transitions import transition
+from kernel.uploads import validate_document
 from towns.choices import Role
 from towns.models import Division, User
 from towns.outbox import outbox_enqueue
 from towns.services import notification_send
-from towns.uploads import validate_document
 
 from ..choices import (
     AchievementStatus,
@@ -28,7 +30,6 @@ from ..choices import (
     LandingRule,
     LandingState,
 )
-from ..exceptions import TransitionNotAllowed
 from ..models import Achievement, Landing, LandingEvidence
 from ..selectors.landing import (
     EVIDENCE_SPECS,
@@ -62,7 +63,7 @@ def _lock_for_evidence(achievement: Achievement) -> Achievement:
     locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
     verified = Landing.objects.filter(achievement=locked, state=LandingState.LANDED).exists()
     if locked.status not in EVIDENCE_STATUSES or verified:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("成果当前状态为“%(status)s”，不能再修改落地证据。")
             % {"status": locked.get_status_display()}
         )
@@ -286,11 +287,9 @@ def landing_verify(
     )
     landing = Landing.objects.select_for_update().filter(achievement=locked).first()
     if landing is not None and landing.state == LandingState.LANDED:
-        raise TransitionNotAllowed(
-            _("该成果已于 %(date)s 认定落地。") % {"date": landing.landed_on}
-        )
+        raise Refused(_("该成果已于 %(date)s 认定落地。") % {"date": landing.landed_on})
     if locked.status not in EVIDENCE_STATUSES:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("成果当前状态为“%(status)s”，只有服务库中的成果可以认定落地。")
             % {"status": locked.get_status_display()}
         )
@@ -318,20 +317,46 @@ def landing_verify(
         raise ValidationError({"economic_contribution": _("综合经济贡献不能为负数。")})
     credited_unit, basis = landing_credit(locked, division=division, year=landed_on.year)
     now = timezone.now()
-    landing = landing or Landing(achievement=locked)
-    landing.state = LandingState.LANDED
-    landing.met_rules, landing.missing, landing.checked_at = check.met_rules, check.missing, now
-    landing.rule, landing.landed_on, landing.division = rule, landed_on, division
-    landing.credited_unit, landing.credit_basis = credited_unit, basis
-    landing.verified_by, landing.verified_at, landing.verification_note = acting_user, now, note
+    verified = {
+        "met_rules": check.met_rules,
+        "missing": check.missing,
+        "checked_at": now,
+        "rule": rule,
+        "landed_on": landed_on,
+        "division": division,
+        "credited_unit": credited_unit,
+        "credit_basis": basis,
+        "verified_by": acting_user,
+        "verified_at": now,
+        "verification_note": note,
+    }
     if economic_contribution is not None:
-        landing.economic_contribution = economic_contribution
-        landing.contribution_note = contribution_note
-        landing.contribution_recorded_by, landing.contribution_recorded_at = acting_user, now
-    landing.landmark = landmark_for(landing.economic_contribution, year=landed_on.year)
-    landing._history_user = acting_user
-    landing._change_reason = _("认定落地")
-    landing.save()
+        verified.update(
+            economic_contribution=economic_contribution,
+            contribution_note=contribution_note,
+            contribution_recorded_by=acting_user,
+            contribution_recorded_at=now,
+        )
+    contribution = (
+        economic_contribution
+        if economic_contribution is not None
+        else (landing.economic_contribution if landing else None)
+    )
+    verified["landmark"] = landmark_for(contribution, year=landed_on.year)
+    if landing is None:
+        # An achievement landed before any evidence was checked: its record is born landed.
+        landing = Landing(achievement=locked, state=LandingState.LANDED, **verified)
+        landing._history_user = acting_user
+        landing._change_reason = _("认定落地")
+        landing.save()
+    else:
+        landing = transition(
+            landing,
+            to=LandingState.LANDED,
+            acting_user=acting_user,
+            reason=_("认定落地"),
+            **verified,
+        )
     reason = _("认定落地：%(rule)s") % {"rule": LandingRule(rule).label}
     if locked.status == AchievementStatus.SERVICE:
         achievement_change_status(
@@ -364,7 +389,7 @@ def landing_contribution_record(
     """The landed achievement's comprehensive economic contribution; flags the landmarks."""
     locked = Landing.objects.select_for_update().get(pk=landing.pk)
     if locked.state != LandingState.LANDED:
-        raise TransitionNotAllowed(_("认定落地后才能录入综合经济贡献。"))
+        raise Refused(_("认定落地后才能录入综合经济贡献。"))
     if amount is None or amount < 0:
         raise ValidationError({"amount": _("综合经济贡献不能为负数。")})
     locked.economic_contribution, locked.contribution_note = amount, note
@@ -384,7 +409,7 @@ def landing_revoke(*, landing: Landing, acting_user: User, reason: str) -> Landi
         raise ValidationError({"reason": _("请填写撤销原因。")})
     locked = Landing.objects.select_for_update().select_related("achievement").get(pk=landing.pk)
     if locked.state != LandingState.LANDED:
-        raise TransitionNotAllowed(_("该成果尚未认定落地。"))
+        raise Refused(_("该成果尚未认定落地。"))
     achievement_change_status(
         locked.achievement,
         to=AchievementStatus.SERVICE,
@@ -392,13 +417,20 @@ def landing_revoke(*, landing: Landing, acting_user: User, reason: str) -> Landi
         acting_user=acting_user,
         reason=_("撤销落地认定：%(reason)s") % {"reason": reason},
     )
-    locked.state = LandingState.COLLECTING
-    locked.rule, locked.landed_on, locked.division = "", None, None
-    locked.credited_unit, locked.credit_basis = None, ""
-    locked.verified_by, locked.verified_at = None, None
-    locked.verification_note = reason
-    locked.landmark = ""
-    locked._history_user = acting_user
-    locked._change_reason = _("撤销落地认定")
-    locked.save()
+    locked = transition(
+        locked,
+        to=LandingState.COLLECTING,
+        allowed_from=[LandingState.LANDED],
+        acting_user=acting_user,
+        reason=_("撤销落地认定"),
+        rule="",
+        landed_on=None,
+        division=None,
+        credited_unit=None,
+        credit_basis="",
+        verified_by=None,
+        verified_at=None,
+        verification_note=reason,
+        landmark="",
+    )
     return landing_check(achievement_id=locked.achievement_id)

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.audit import record_updates
+from kernel.audit import record_updates
+from kernel.exceptions import Refused
 from towns.choices import Role
 from towns.models import User
 from towns.services import notification_send
 
 from ..choices import AchievementStatus, EscalationOutcome, EscalationTier
-from ..exceptions import TransitionNotAllowed
 from ..models import (
     Achievement,
     Assignment,
@@ -57,7 +57,7 @@ def _lock_open_case(achievement: Achievement) -> Achievement:
     """Lock the achievement row; only a case in the service library, not yet landed, changes."""
     locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
     if locked.status != AchievementStatus.SERVICE:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("成果当前状态为“%(status)s”，只有服务库中尚未落地的成果可以办理。")
             % {"status": locked.get_status_display()}
         )
@@ -146,7 +146,7 @@ def milestone_complete(
     _lock_open_case(milestone.achievement)
     locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if locked.done_on is not None:
-        raise TransitionNotAllowed(_("该节点已于 %(date)s 完成。") % {"date": locked.done_on})
+        raise Refused(_("该节点已于 %(date)s 完成。") % {"date": locked.done_on})
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("完成日期不能晚于今天。")})
@@ -317,7 +317,7 @@ def _lock_open_escalation(escalation: Escalation) -> Escalation:
         .get(pk=escalation.pk)
     )
     if not locked.is_open:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("该报送已于 %(date)s %(outcome)s，不能再办理。")
             % {
                 "date": timezone.localtime(locked.resolved_at).date(),

@@ -6,10 +6,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from towns.cache import bump_generation_on_commit, generation
-from towns.excel import Column, SheetImporter
+from kernel.cache import bump_generation_on_commit, generation
+from kernel.excel import Column, SheetImporter
+from kernel.parsing import clean_text, parse_int, split_list
 from towns.models import Industry, User
-from towns.parsing import clean_text, parse_int, split_list
 
 from .. import matching
 from ..choices import DISCOVERED_STATUSES, AchievementKind, CooperationMode, ShowcaseOrigin

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kernel.excel import SheetSpec, wan
+from kernel.limits import BULK_MAX_ROWS
+from kernel.lists import FilteredListView
+from kernel.parsing import parse_id
 from towns.bulk import bulk_report
-from towns.excel import SheetSpec, wan
-from towns.limits import BULK_MAX_ROWS
-from towns.lists import FilteredListView
-from towns.parsing import parse_id
 from towns.rules import can, require
 
 from .. import matching

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from towns.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
+from kernel.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
+from kernel.limits import IMPORT_INLINE_MAX_ROWS
+from kernel.lists import FilteredListView
+from kernel.pagecache import cached_page
+from kernel.parsing import parse_id
+from kernel.uploads import protected_file_response
 from towns.jobs import job_start
-from towns.limits import IMPORT_INLINE_MAX_ROWS
-from towns.lists import FilteredListView
-from towns.pagecache import cached_page
-from towns.parsing import parse_id
-from towns.uploads import protected_file_response
 
 from ..choices import AchievementStatus, FeedbackKind, ImportStatus
 from ..excel.discovery import export_sheet, template_workbook

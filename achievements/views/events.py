@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from towns.lists import FilteredListView
+from kernel.lists import FilteredListView
 from towns.rules import can, require
 
 from ..filters.events import EventFilter

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from towns.lists import FilteredListView
+from kernel.lists import FilteredListView
+from kernel.money import format_yuan
+from kernel.uploads import protected_file_response
+from kernel.views import flash_service_errors, require_perm, submit_form
 from towns.models import Division
-from towns.money import format_yuan
 from towns.policy import policy_value
-from towns.uploads import protected_file_response
 
 from ..choices import CreditBasis, EvidenceKind, LandingState
 from ..excel.landing import landing_sheet
@@ -30,7 +31,6 @@ from ..models import Achievement, LandingEvidence
 from ..selectors import landing as selectors
 from ..services import landing as services
 from .cards import MAIN, DetailCard, register_card
-from .helpers import flash_service_errors, require_perm, submit_form
 
 
 def _achievement(request, pk: int, perm: str = "achievements.view_landing") -> Achievement:

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kernel.excel import SheetSpec, wan
+from kernel.limits import BULK_MAX_ROWS
+from kernel.lists import FilteredListView
+from kernel.parsing import parse_id
+from kernel.views import flash_service_errors, require_perm, submit_form
 from towns.bulk import bulk_apply, bulk_report
-from towns.excel import SheetSpec, wan
-from towns.limits import BULK_MAX_ROWS
-from towns.lists import FilteredListView
-from towns.parsing import parse_id
 
 from ..choices import AchievementStatus, EscalationTier
 from ..filters.service import EscalationFilter, ServiceCaseFilter
@@ -35,7 +36,6 @@ from ..selectors import service as selectors
 from ..selectors.discovery import contact_for
 from ..services import service as services
 from .cards import MAIN, DetailCard, register_card
-from .helpers import flash_service_errors, require_perm, submit_form
 
 
 def _case(request, pk):

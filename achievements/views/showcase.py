@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from towns.excel import SheetSpec, WorkbookRejected, xlsx_response
-from towns.lists import FilteredListView
+from kernel.excel import SheetSpec, WorkbookRejected, xlsx_response
+from kernel.lists import FilteredListView
+from kernel.pagecache import cached_page
 from towns.models import Industry
-from towns.pagecache import cached_page
 from towns.rules import can, require
 
 from ..choices import InquiryStatus

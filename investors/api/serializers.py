@@ -6,7 +6,7 @@ from rest_framework import serializers
 from achievements.models import Achievement
 from brokers.choices import InvestmentRound
 from brokers.models import Fund
-from towns.limits import MAX_AMOUNT_YUAN
+from kernel.limits import MAX_AMOUNT_YUAN
 
 from ..models import Docking, InvestorInterest
 

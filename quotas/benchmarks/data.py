@@ -51,9 +51,9 @@ from brokers.choices import BrokerStatus, ContractType
 from brokers.models import Broker, CertificateLevel, ContractBroker, TechContract, TrainingBase
 from evaluation.choices import BatchStatus, Decision
 from evaluation.models import Batch, BatchItem, Score
+from kernel.validators import USCC_ALPHABET, uscc_check_character
 from towns.choices import EnterpriseStatus, Role
 from towns.models import Division, Enterprise, Industry, Unit, User
-from towns.validators import USCC_ALPHABET, uscc_check_character
 
 SEED = 20261125
 BATCH = 5000

@@ -32,10 +32,10 @@ from achievements.models import Achievement, Demand
 from achievements.selectors.discovery import library_for
 from achievements.services.demands import matches_recompute
 from achievements.services.landing import landing_check_all
+from kernel.excel import write_workbook
 from quotas.choices import ReportKind
 from quotas.services import periods_due, report_generate
 from towns.choices import Role
-from towns.excel import write_workbook
 from towns.models import Division, Industry, Unit, User
 
 from .figures import Figure

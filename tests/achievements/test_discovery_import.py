@@ -97,7 +97,9 @@ def test_real_world_sheet_imports_every_format(liaison_client, liaison):
         [
             1,
             *sheet_row(
-                成果名称="全角数字成果ＡＢ１２", 贡献="５００万", 发现日期=datetime(2024, 3, 5)
+                成果名称="全角数字成果ＡＢ１２",
+                贡献="５００万",
+                发现日期=datetime(2024, 3, 5),  # noqa: DTZ001  (an Excel cell has no time zone)
             ),
             "忽略",
         ],

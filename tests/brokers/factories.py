@@ -11,12 +11,12 @@ from django.utils import timezone
 from achievements.choices import AchievementStatus, ServiceRoute
 from brokers import models as m
 from brokers.choices import BrokerStatus, ContractType, Rating
+from kernel.money import WAN
 from towns.choices import Role
 
 from ..factories import AchievementFactory, UserFactory, division
 
 PDF = b"%PDF-1.4\n%%EOF\n"
-WAN = Decimal(10_000)
 
 
 def wan(n) -> Decimal:

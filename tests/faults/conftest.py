@@ -21,7 +21,7 @@ def real_broker(redis_server, settings):
     conf.broker_url, conf.task_always_eager = redis_server.url, False
     settings.CACHES = {
         "default": {
-            "BACKEND": "towns.cache.TolerantRedisCache",
+            "BACKEND": "kernel.cache.TolerantRedisCache",
             "LOCATION": redis_server.url,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},

@@ -125,7 +125,7 @@ def test_a_rolled_back_write_queues_nothing(real_broker, center_staff):
 
     from towns.outbox import outbox_enqueue
 
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012  (the block is the rolled-back transaction under test)
         outbox_enqueue(MATCH_TASK, demand_id=1)
         raise RuntimeError
     assert not OutboxMessage.objects.exists()

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from achievements.models import Achievement
 from achievements.services.discovery import achievement_soft_delete
-from towns import audit
+from kernel import audit
 
 from ..factories import AchievementFactory
 
@@ -116,7 +116,7 @@ def test_the_audit_page_has_a_bounded_query_count(
 
 def test_conditional_updates_leave_a_history_row_too(center_staff):
     """Services that claim a row with `update()` (no signals) record the change explicitly."""
-    from towns.audit import record_updates
+    from kernel.audit import record_updates
 
     achievement = AchievementFactory(holder="甲")
     before = Achievement.history.filter(id=achievement.pk).count()

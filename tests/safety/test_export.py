@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from achievements.models import Achievement
 from achievements.services.discovery import achievement_soft_delete
-from towns.export import export_models
+from kernel.export import export_models
 from towns.models import User
 
 from ..factories import AchievementFactory, EnterpriseFactory

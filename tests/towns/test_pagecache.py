@@ -1,4 +1,4 @@
-"""The page cache (towns/pagecache.py): a page is rendered once per reader and served again, byte
+"""The page cache (kernel/pagecache.py): a page is rendered once per reader and served again, byte
 for byte, until anything it could show changes."""
 
 import re

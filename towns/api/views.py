@@ -1,5 +1,5 @@
 """API tokens over the API: obtain one with a username and password, revoke the one in use, or
-revoke all of one's own. The work is done by towns/tokens.py."""
+revoke all of one's own. The work is done by kernel/tokens.py."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import tokens
+from kernel import tokens
 
 TokenResponse = inline_serializer(
     "ApiToken",

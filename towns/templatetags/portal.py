@@ -1,7 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
-from towns.money import format_wan, format_yuan
+from kernel.money import format_wan, format_yuan
 
 register = template.Library()
 

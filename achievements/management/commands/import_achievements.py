@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from achievements.services.discovery import achievement_import_sheet
+from kernel.excel import WorkbookRejected
 from towns.choices import Role
-from towns.excel import WorkbookRejected
 from towns.models import Unit, User
 
 

@@ -2,20 +2,18 @@
 that lands an achievement the way staff do — evidence, then verification."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from achievements.choices import AchievementKind, EvidenceKind, LandingRule
 from achievements.services.landing import landing_evidence_record, landing_verify
+from kernel.money import WAN, YI  # noqa: F401  (tests import YI from here)
 
 from ...factories import credit_code, division
 from ..service.factories import service_case
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-WAN = Decimal(10_000)
-YI = Decimal(100_000_000)
 
 
 def pdf(name: str = "证明.pdf") -> SimpleUploadedFile:

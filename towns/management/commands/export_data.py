@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from towns.export import export_all
+from kernel.export import export_all
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from towns.hooks import portal_modules
+from kernel.hooks import portal_modules
 
 
 class Command(BaseCommand):

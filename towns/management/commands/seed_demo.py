@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from kernel.hooks import portal_modules
 from towns.demo import DEMO_PASSWORD, DemoContext
-from towns.hooks import portal_modules
 
 DEMO_SEED = 20240101
 

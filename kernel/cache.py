@@ -115,7 +115,7 @@ def bump_generation_on_commit(key: str) -> None:
     transaction.on_commit(lambda: bump_generation(key))
 
 
-# What the dashboard, the reports, the lists' counts and the page cache (towns/pagecache.py) read
+# What the dashboard, the reports, the lists' counts and the page cache (kernel/pagecache.py) read
 # is cached under one data generation. Every statement that writes a table bumps it: the watch
 # sits on the database connection (installed in TownsConfig.ready), so `QuerySet.update`,
 # `bulk_create` and raw SQL count as much as `save()`, and no write path can forget it.

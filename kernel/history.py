@@ -4,7 +4,7 @@ Apps describe, in a hook module `<app>/history.py` (`KINDS`, `LIST_CHOICES`), th
 record whose page links to its history: the
 scoped queryset that decides who may read it (the record's own `visible_to`, so a record outside
 the reader's scope is a 404 here as on its page), its page, and the fields masked for readers
-who may not see them (contacts). The trail itself is `towns.audit.audit_page`, read for one
+who may not see them (contacts). The trail itself is `kernel.audit.audit_page`, read for one
 record and shown as an official reads it: choice labels, names, 万元 amounts, dates.
 """
 
@@ -14,7 +14,7 @@ from functools import cache
 
 from django.db import models
 
-from .hooks import portal_modules
+from kernel.hooks import portal_modules
 
 
 @dataclass(frozen=True)

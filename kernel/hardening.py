@@ -1,7 +1,7 @@
 """What every request and every input goes through before a view sees it (README, "Hardening").
 
 - `RequestGuardMiddleware`: a NUL byte in the address is a 404 (PostgreSQL refuses NUL in a
-  query: it was a 500), in the query string a 400; a body larger than towns/limits.py allows is a
+  query: it was a 500), in the query string a 400; a body larger than kernel/limits.py allows is a
   413, answered from its Content-Length before a byte of it is read.
 - `DepthLimitedJSONParser`: the API's JSON parser; a body nested deeper than MAX_JSON_DEPTH is a
   400 before it is parsed (5,000 levels were a RecursionError, a 500).

@@ -3,7 +3,7 @@
 The busiest pages (the showcase search, the lists, a record's page, the leaders' dashboard, a
 demand's matches) are read far more often than anything on them is written. What such a page
 shows depends on
-- the data: every write to a tracked table bumps the data generation (towns/cache.py); the
+- the data: every write to a tracked table bumps the data generation (kernel/cache.py); the
   reader's own account (role, unit, password, groups) and notifications are data too;
 - the reader: the signed-in user of the session, the language, and the CSRF secret the page's
   forms carry (the browser's);
@@ -95,7 +95,7 @@ def _page_key(request) -> str | None:
         return None
     parts = [
         # Sessions signed with another secret key fail their check: so do their copies.
-        salted_hmac("towns.pagecache", "", algorithm="sha256").hexdigest()[:16],
+        salted_hmac("kernel.pagecache", "", algorithm="sha256").hexdigest()[:16],
         request.get_full_path(),
         request.session.session_key or "",
         request.META.get("CSRF_COOKIE", ""),
@@ -103,7 +103,7 @@ def _page_key(request) -> str | None:
         timezone.localdate().isoformat(),
         *(request.META.get(name, "") for name in VARY_ON),
     ]
-    return "pages:" + hashlib.sha1("\x00".join(parts).encode()).hexdigest()
+    return "pages:" + hashlib.sha1("\x00".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 def _session_cache_key(session) -> str | None:
@@ -172,7 +172,7 @@ class PageCacheMiddleware:
         if key is None:
             return None
         session_key = _session_cache_key(request.session)
-        if writing_transaction():  # its own generation (towns/cache.py)
+        if writing_transaction():  # its own generation (kernel/cache.py)
             current, entry, session_data = data_generation(), cache.get(key), request.session
         else:
             # The generation, the page and the session's data in one round trip to the cache.

@@ -1,4 +1,4 @@
-"""Small pieces every page that calls a service needs (the evaluation pages use them too)."""
+"""Small pieces every page that calls a service needs (pages of every app use them)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -10,15 +10,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .money import WAN, YI
 from .validators import (
     strip_control_characters,
     to_halfwidth,
     validate_amount,
     validate_date_range,
 )
-
-WAN = Decimal(10_000)
-YI = Decimal(100_000_000)
 
 _UNIT_FACTORS = {
     "亿元": YI,
@@ -120,7 +118,7 @@ _DATE_PATTERNS = [
 def parse_date(value) -> date | None:
     """A date from an Excel date, an Excel serial number, `2024-03-05`, `2024/3/5`,
     `2024年3月5日`, `2024年3月` or `2024-03` (a month alone means its first day), within the
-    range of towns/limits.py."""
+    range of kernel/limits.py."""
     day = _read_date(value)
     _within_limits(validate_date_range, day)
     return day

@@ -226,7 +226,7 @@ def record_inserts(model, pks, *, user=None, reason: str = "") -> int:
     ]
     pks = list(pks)
     sql = (
-        f"INSERT INTO {ops.quote_name(history._meta.db_table)} "
+        f"INSERT INTO {ops.quote_name(history._meta.db_table)} "  # noqa: S608  (quoted identifiers of our models; values are parameters)
         f"({', '.join(columns + [ops.quote_name(name) for name in extra])}) "
         f"SELECT {', '.join(columns)}, %s, %s, %s, %s "
         f"FROM {ops.quote_name(model._meta.db_table)} WHERE {ops.quote_name(model._meta.pk.column)} IN "

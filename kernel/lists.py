@@ -30,7 +30,7 @@ class CachedCountPaginator(Paginator):
             sql, params = queryset.order_by().query.sql_with_params()
         except EmptyResultSet:
             return 0
-        digest = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
+        digest = hashlib.sha1(repr((sql, params)).encode(), usedforsecurity=False).hexdigest()
         key = f"lists:count:{data_generation()}:{digest}"
         count = cache.get(key)
         if count is None:
@@ -40,7 +40,7 @@ class CachedCountPaginator(Paginator):
 
 
 class FilteredListView(LoginRequiredMixin, ListView):
-    cached_page = True  # towns/pagecache.py (exports are files, never kept)
+    cached_page = True  # kernel/pagecache.py (exports are files, never kept)
     filterset_class = None
     paginate_by = 20
     # sort key in the URL -> (label, order_by fields); the first is the default.

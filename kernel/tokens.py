@@ -8,12 +8,11 @@ other systems) that the browser session knows nothing of.
 
 import logging
 
+from django.contrib.auth.models import AbstractUser as User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
-
-from .models import User
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KernelConfig(AppConfig):
+    """Platform code every app uses (cache, audit, Excel, lists, parsing, uploads, hardening,
+    transitions …); it imports no portal app."""
+
+    default = True
+    name = "kernel"
+    verbose_name = _("平台内核")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .cache import install_write_watch
+        from .hardening import install_input_cleaning
+
+        connection_created.connect(install_write_watch, dispatch_uid="towns.write_watch")
+        install_input_cleaning()
