@@ -57,6 +57,7 @@ PK = {
     "demand_update": "demand",
     "demand_close": "demand",
     "demand_rematch": "demand",
+    "demand_follow": "demand",
     "match_propose": "match",
     "match_reject": "match",
     "match_accept": "match",
@@ -122,6 +123,7 @@ PK = {
     # API
     "demand-detail": "demand",
     "demand-matches": "demand",
+    "demand-people": "demand",
     "service-case-detail": "case",
     "service-follow-up-detail": "follow_up",
     "service-escalation-detail": "escalation",
@@ -319,6 +321,7 @@ demand-detail                                GET  F N N A N N A A N N A
 demand-list                                  GET  F A A A A A A A A A A
 demand-list                                  POST F F F F F F F V V F V
 demand-matches                               GET  F N N A N N A A N N A
+demand-people                                GET  F N N A N N F F N N A
 demand_close                                 GET  L M M M M M M M M M M
 demand_close                                 POST L N N R N N F R N N R
 demand_create                                GET  L F F F F F F A A F F
@@ -326,6 +329,8 @@ demand_create                                POST L F F F F F F A A F F
 demand_detail                                GET  L F F A F F A A N F A
 demand_list                                  GET  L F F A F F A A A F A
 demand_list                                  POST L F F M F F M M M F M
+demand_follow                                GET  L M M M M M M M M M M
+demand_follow                                POST L N N R N N F F N N F
 demand_rematch                               GET  L M M M M M M M M M M
 demand_rematch                               POST L N N R N N F F N N R
 demand_update                                GET  L N N F N N F A N N F
