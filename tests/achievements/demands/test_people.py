@@ -147,6 +147,8 @@ def test_people_cost_the_same_queries_however_many_there_are(
         assert response.status_code == 200
         return len(queries), sum(len(g["people"]) for g in response.json()["groups"])
 
+    count()  # the library's size is cached after the first ranking
+
     few, shown_few = count()
     for n in range(4):
         broker = BrokerFactory(name=f"新经纪{n}")
