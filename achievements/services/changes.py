@@ -69,7 +69,7 @@ def achievements_changed(achievement_ids: Iterable[int]) -> None:
             kwargs={TASK_KWARG: sorted(state.ids)}
         ):
             return
-        ids = state.ids
+        # Already published (a relay run inside the transaction): a message of its own.
     message = outbox_enqueue(task_achievements_changed, **{TASK_KWARG: sorted(ids)})
     if not connection.in_atomic_block:
         return  # autocommit: already published
@@ -92,9 +92,9 @@ def achievements_changed_apply(*, achievement_ids: Iterable[int]) -> int:
     ids = sorted(set(achievement_ids))
     for pk in ids:
         showcase_sync_achievement(achievement_id=pk)
-    with transaction.atomic():
-        refreshed = matches_refresh_for_achievements(achievement_ids=ids)
-        _notify_followers(refreshed.new)
+    # The notifications are written in the transaction that makes the suggestions: a run that
+    # fails between the two leaves neither, and the next run announces what it makes.
+    refreshed = matches_refresh_for_achievements(achievement_ids=ids, on_new=_notify_followers)
     return refreshed.touched
 
 

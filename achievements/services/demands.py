@@ -1,6 +1,6 @@
 """Every write of the demand window: demands, matches, the matching vocabulary, inquiries."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -262,14 +262,17 @@ class Refreshed:
     demand_ids: set[int] = field(default_factory=set)
 
 
-def matches_refresh_for_achievements(*, achievement_ids: Iterable[int]) -> Refreshed:
+def matches_refresh_for_achievements(
+    *, achievement_ids: Iterable[int], on_new: Callable[[dict[int, list[int]]], None] | None = None
+) -> Refreshed:
     """Re-index changed achievements and update the suggestions of every active demand.
 
     Scores each achievement against each demand (no re-ranking of whole demands), so an
     import of thousands of achievements stays cheap. The features are read back from the index,
     so a run repeated after a crash (the index already current) still matches; the suggestions
     it finds already there are only re-scored. The demands whose suggestions changed get their
-    `matched_at`: the time their list was last computed.
+    `matched_at`: the time their list was last computed. `on_new(demand → achievements newly
+    suggested)` runs in the same transaction as the suggestions it reports.
     """
     ids = sorted(set(achievement_ids))
     vocabulary = matching.vocabulary()
@@ -324,6 +327,8 @@ def matches_refresh_for_achievements(*, achievement_ids: Iterable[int]) -> Refre
                     result.new.setdefault(demand_id, []).append(achievement_id)
         if result.demand_ids:
             Demand.objects.filter(pk__in=result.demand_ids).update(matched_at=timezone.now())
+        if on_new is not None and result.new:
+            on_new(result.new)
     return result
 
 
