@@ -137,6 +137,7 @@ def test_a_bad_limit_is_refused(client, center_staff, talent_demand):
     assert "limit" in response.json()
 
 
+@pytest.mark.usefixtures("render_afresh")
 def test_people_cost_the_same_queries_however_many_there_are(
     client, center_staff, people, talent_demand
 ):
