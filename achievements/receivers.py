@@ -2,16 +2,17 @@
 
 Achievements are written by several parts of the app (registration, import, review, merging).
 The showcase and the match index must follow every one of those writes, so they are queued here
-once, through the transactional outbox (published after the commit). `task_sweep_achievement_index` catches bulk updates.
+once per transaction, through the transactional outbox (published after the commit); bulk
+writers call `achievements_changed` themselves. `task_sweep_achievement_index` catches what
+neither saw (a raw update, a lost message).
 """
 
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from towns.outbox import outbox_enqueue
-
 from .models import Achievement
+from .services.changes import achievements_changed
 from .services.core import library_changed
 
 
@@ -19,9 +20,8 @@ from .services.core import library_changed
 def _queue_achievement_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from .tasks.demands import task_achievement_changed
-
-    outbox_enqueue(task_achievement_changed, achievement_id=instance.pk)
+    # One task per transaction, however many records it saves (see services/changes.py).
+    achievements_changed([instance.pk])
     # After the commit, so that no request caches a duplicate scan of the old library under
     # the new version.
     transaction.on_commit(library_changed)

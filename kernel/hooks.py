@@ -4,6 +4,8 @@
 - `<app>.demo.seed(context)` — adds its part of the demo data set (seed_demo); an optional
   `<app>.demo.finish(context)` runs after every app's `seed`
 - `<app>.navigation.ITEMS` — its entries in the role-aware navigation
+- `<app>.people.find(query, user)` with `KIND`, `LABEL`, `ORDER` — the people it knows who can
+  help with a talent demand (`achievements.matching.people`)
 """
 
 from collections.abc import Iterator

@@ -58,6 +58,7 @@ PK = {
     "demand_close": "demand",
     "demand_rematch": "demand",
     "match_propose": "match",
+    "demand_follow": "demand",
     "match_bulk": "demand",
     "match_reject": "match",
     "match_accept": "match",
@@ -135,6 +136,7 @@ PK = {
     # API
     "demand-detail": "demand",
     "demand-matches": "demand",
+    "demand-people": "demand",
     "service-case-detail": "case",
     "service-follow-up-detail": "follow_up",
     "service-escalation-detail": "escalation",
@@ -605,6 +607,9 @@ achievement_export_job                       POST L R R R F F R F F F R F
 notification_settings                        POST L R R R R R R R R R R R
 service_case_bulk_assign                     GET  L M M M M M M M M M M M
 service_case_bulk_assign                     POST L F F R F F F F F F R F
+demand-people                                GET  F N N A N N F F N N A F
+demand_follow                                GET  L M M M M M M M M M M M
+demand_follow                                POST L N N R N N F F N N F F
 """
 
 

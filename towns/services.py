@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -74,7 +75,8 @@ def notification_send(
 def notification_settings_update(*, user: User, daily_digest: bool) -> User:
     """A person chooses between a mail per notification and one summary mail a day."""
     user.daily_digest = daily_digest
-    user._history_user = user  # django-simple-history reads it on save
+    recorded: Any = user  # django-simple-history reads _history_user on save
+    recorded._history_user = user
     user.save(update_fields=["daily_digest"])
     return user
 

@@ -16,8 +16,11 @@ from towns.models import Division, Industry
 
 from .. import matching
 from ..filters.demands import DemandFilter
+from ..matching.people import MAX_PEOPLE_PER_KIND, PEOPLE_PER_KIND
+from ..matching.people import explanation_text as people_explanation_text
 from ..models import Demand, Match
 from ..selectors.demands import demands_for
+from ..selectors.people import demand_people
 from ..services import demands as services
 from ..validators import validate_budget_range
 
@@ -81,7 +84,43 @@ class MatchSerializer(serializers.ModelSerializer):
 
 class DemandMatchesSerializer(serializers.Serializer):
     demand = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the demand's suggestions were last computed"
+    )
     results = MatchSerializer(many=True)
+
+
+class PersonContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    masked = serializers.BooleanField()
+
+
+class PersonSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="expert, broker or team")
+    name = serializers.CharField()
+    affiliation = serializers.CharField(allow_blank=True)
+    score = serializers.FloatField()
+    detail = serializers.CharField(allow_blank=True)
+    explanation = serializers.SerializerMethodField()
+    reasons = serializers.JSONField(source="explanation")
+    contact = PersonContactSerializer()
+
+    def get_explanation(self, person) -> str:
+        return people_explanation_text(person.explanation)
+
+
+class PeopleGroupSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    people = PersonSerializer(many=True)
+
+
+class DemandPeopleSerializer(serializers.Serializer):
+    demand = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    groups = PeopleGroupSerializer(many=True)
 
 
 class DemandViewSet(
@@ -160,4 +199,44 @@ class DemandViewSet(
             .select_related("achievement")
             .ranked()[:limit]
         )
-        return Response({"demand": demand.pk, "results": MatchSerializer(matches, many=True).data})
+        return Response(
+            DemandMatchesSerializer(
+                {"demand": demand.pk, "computed_at": demand.matched_at, "results": matches}
+            ).data
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                OpenApiTypes.INT,
+                description=(
+                    f"how many people of each kind, best first "
+                    f"(1–{MAX_PEOPLE_PER_KIND}, default {PEOPLE_PER_KIND})"
+                ),
+            )
+        ],
+        responses=DemandPeopleSerializer,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    @cached_page
+    def people(self, request, pk=None):
+        """People who can help with a demand: experts, brokers and achievement teams, each with
+        why (shared words, concepts, field). They answer talent demands (人才需求), which get
+        no achievement suggestions; any demand may be asked. Staff only; contacts as each
+        kind's own rule allows."""
+        demand = self.get_object()
+        if not request.user.has_perm("achievements.review_matches"):
+            raise PermissionDenied
+        try:
+            limit = int(request.query_params.get("limit", PEOPLE_PER_KIND))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_PEOPLE_PER_KIND:
+            raise ValidationError({"limit": f"limit 应为 1 到 {MAX_PEOPLE_PER_KIND} 之间的整数。"})
+        groups = demand_people(demand, request.user, per_kind=limit)
+        return Response(
+            DemandPeopleSerializer(
+                {"demand": demand.pk, "computed_at": demand.matched_at, "groups": groups}
+            ).data
+        )

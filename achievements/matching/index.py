@@ -218,3 +218,22 @@ def _recount_frequencies() -> None:
 
 def document_frequencies(features: Iterable[str]) -> dict[str, int]:
     return dict(MatchTerm.objects.filter(text__in=set(features)).values_list("text", "df"))
+
+
+def indexed_features(achievement_ids: Iterable[int]) -> list[Indexed]:
+    """The features of achievements as they are in the index now (those not indexed are left
+    out): what incremental matching needs when a re-index found nothing changed, e.g. a task
+    run again after it indexed but before it matched."""
+    ids = list(achievement_ids)
+    documents = dict(
+        MatchDocument.objects.filter(pk__in=ids).values_list("achievement_id", "concepts")
+    )
+    if not documents:
+        return []
+    found: dict[int, Indexed] = {}
+    for pk, text, weight, field_id, division_id in MatchPosting.objects.filter(
+        achievement_id__in=list(documents)
+    ).values_list("achievement_id", "term__text", "weight", "field_id", "division_id"):
+        indexed = found.setdefault(pk, Indexed(pk, field_id, division_id, {}, documents[pk]))
+        indexed.weights[text] = weight
+    return [found[pk] for pk in sorted(found)]

@@ -148,6 +148,16 @@ class Demand(models.Model):
     # What matching made of the text (features and weights); recomputed on every change.
     match_profile = models.JSONField(_("匹配特征"), default=dict, blank=True, editable=False)
     matched_at = models.DateTimeField(_("匹配计算时间"), null=True, blank=True, editable=False)
+    # The staff member who follows the demand: told when new achievements fit it.
+    followed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("跟进人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_demands",
+        limit_choices_to={"role": Role.CENTER_STAFF},
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发布人"),

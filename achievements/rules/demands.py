@@ -3,7 +3,13 @@
 import rules
 
 from towns.choices import EnterpriseStatus
-from towns.rules import is_back_office, is_enterprise, is_liaison, reads_everything
+from towns.rules import (
+    is_back_office,
+    is_center_staff,
+    is_enterprise,
+    is_liaison,
+    reads_everything,
+)
 
 from ..choices import DEMAND_ACTIVE_STATUSES, MatchStatus
 
@@ -63,6 +69,8 @@ rules.add_perm(
     ((is_enterprise & owns_demand) | is_back_office) & demand_is_active,
 )
 rules.add_perm("achievements.review_matches", is_back_office)
+# A staff member follows a demand: told when new achievements fit it.
+rules.add_perm("achievements.follow_demand", is_center_staff & demand_is_active)
 rules.add_perm(
     "achievements.review_match", is_back_office & match_is_open_for_review & match_demand_is_active
 )

@@ -54,7 +54,7 @@ def demand_with_history(demand_id: int, user: User) -> Demand:
     from django.shortcuts import get_object_or_404
 
     queryset = Demand.objects.visible_to(user).select_related(
-        "enterprise", "field", "division", "created_by"
+        "enterprise", "field", "division", "created_by", "followed_by"
     )
     return get_object_or_404(
         queryset.prefetch_related(

@@ -1,6 +1,7 @@
 """Every write of the demand window: demands, matches, the matching vocabulary, inquiries."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +23,7 @@ from .. import matching
 from ..choices import (
     DEMAND_ACTIVE_STATUSES,
     MATCH_REVIEWED_STATUSES,
+    DemandKind,
     DemandStatus,
     InquiryStatus,
     MatchStatus,
@@ -32,7 +34,6 @@ from ..models import (
     Demand,
     Inquiry,
     Match,
-    MatchDocument,
     ShowcaseEntry,
     SynonymGroup,
 )
@@ -133,6 +134,24 @@ def demand_close(demand: Demand, *, acting_user: User, reason: str = "") -> Dema
     )
 
 
+@transaction.atomic
+def demand_follow(demand: Demand, *, acting_user: User, follow: bool = True) -> Demand:
+    """A staff member follows a demand (told when new achievements fit it), or stops."""
+    locked = Demand.objects.select_for_update().get(pk=demand.pk)
+    if locked.status not in DEMAND_ACTIVE_STATUSES:
+        raise Refused(_("需求已关闭，无需跟进。"))
+    if follow:
+        locked.followed_by = acting_user
+    elif locked.followed_by_id == acting_user.pk:
+        locked.followed_by = None
+    else:
+        return locked
+    locked._history_user = acting_user
+    locked._change_reason = _("跟进需求") if follow else _("取消跟进")
+    locked.save(update_fields=["followed_by", "updated_at"])
+    return locked
+
+
 # --- Matching -----------------------------------------------------------------------------------
 
 
@@ -160,6 +179,15 @@ def matches_recompute(*, demand_id: int) -> int:
         field=demand.field,
         division=demand.division,
     )
+    if demand.kind == DemandKind.TALENT:
+        # People, not achievements, answer a talent demand (selectors/people.py): only its
+        # profile is kept, and unreviewed achievement suggestions go.
+        with transaction.atomic():
+            Demand.objects.filter(pk=demand_id).update(
+                match_profile=query.as_json(), matched_at=timezone.now()
+            )
+            demand.matches.filter(status=MatchStatus.SUGGESTED).delete()
+        return 0
     reviewed = frozenset(
         demand.matches.filter(status__in=MATCH_REVIEWED_STATUSES).values_list(
             "achievement_id", flat=True
@@ -208,53 +236,110 @@ def matches_recompute(*, demand_id: int) -> int:
 
 
 def matches_refresh_for_achievement(*, achievement_id: int) -> int:
-    """Re-index one changed achievement and update the suggestions of every active demand.
+    """Re-index one changed achievement and update the suggestions of every active demand;
+    returns how many suggestions it touched."""
+    return matches_refresh_for_achievements(achievement_ids=[achievement_id]).touched
 
-    Scores the one achievement against each demand (no re-ranking of whole demands), so an
-    import of thousands of achievements stays cheap. Returns how many suggestions it touched.
+
+@dataclass
+class Refreshed:
+    """What refreshing the suggestions for some achievements did."""
+
+    touched: int = 0
+    # demand → the achievements newly suggested to it
+    new: dict[int, list[int]] = field(default_factory=dict)
+    demand_ids: set[int] = field(default_factory=set)
+
+
+def matches_refresh_for_achievements(
+    *, achievement_ids: Iterable[int], on_new: Callable[[dict[int, list[int]]], None] | None = None
+) -> Refreshed:
+    """Re-index changed achievements and update the suggestions of every active demand.
+
+    Scores each achievement against each demand (no re-ranking of whole demands), so an
+    import of thousands of achievements stays cheap. The features are read back from the index,
+    so a run repeated after a crash (the index already current) still matches; the suggestions
+    it finds already there are only re-scored. The demands whose suggestions changed get their
+    `matched_at`: the time their list was last computed. `on_new(demand → achievements newly
+    suggested)` runs in the same transaction as the suggestions it reports.
     """
+    ids = sorted(set(achievement_ids))
     vocabulary = matching.vocabulary()
-    indexed = matching.index_achievement(vocabulary, achievement_id)
-    if indexed is None:
-        if not MatchDocument.objects.filter(pk=achievement_id).exists():
-            # No longer offered to enterprises: unreviewed suggestions of it go.
-            deleted = Match.objects.filter(
-                achievement_id=achievement_id, status=MatchStatus.SUGGESTED
-            ).delete()[0]
-            return deleted
-        return 0
-    demands = list(
-        Demand.objects.active()
-        .exclude(match_profile={})
-        .values_list("pk", "match_profile")
-        .order_by("pk")
-    )
-    if not demands:
-        return 0
-    queries = {pk: matching.DemandQuery.from_json(profile) for pk, profile in demands}
-    # Every feature of the demands, not only the shared ones: the score is a share of what an
-    # ideal achievement would get, exactly as in a full ranking.
-    frequencies = matching.document_frequencies({f for q in queries.values() for f in q.weights})
-    documents = matching.index.document_count()
-    scored = {}
-    for pk, query in queries.items():
-        ranked = matching.score_indexed(vocabulary, query, indexed, frequencies, documents)
-        if ranked is not None and ranked.score >= MIN_SCORE:
-            scored[pk] = ranked
-    return _merge_suggestions(achievement_id, scored, active=queries.keys())
+    for pk in ids:
+        matching.index_achievement(vocabulary, pk)
+    indexed = matching.index.indexed_features(ids)
+    gone = set(ids) - {item.achievement_id for item in indexed}
+    result = Refreshed()
+    with transaction.atomic():
+        if gone:
+            # No longer offered to enterprises: unreviewed suggestions of them go.
+            withdrawn = Match.objects.filter(achievement_id__in=gone, status=MatchStatus.SUGGESTED)
+            result.demand_ids |= set(withdrawn.values_list("demand_id", flat=True))
+            result.touched += withdrawn.delete()[0]
+        demands = list(
+            Demand.objects.active()
+            .exclude(match_profile={})
+            .exclude(kind=DemandKind.TALENT)
+            .values_list("pk", "match_profile")
+            .order_by("pk")
+        )
+        if indexed and demands:
+            queries = {pk: matching.DemandQuery.from_json(profile) for pk, profile in demands}
+            # Every feature of the demands, not only the shared ones: the score is a share of
+            # what an ideal achievement would get, exactly as in a full ranking.
+            frequencies = matching.document_frequencies(
+                {f for q in queries.values() for f in q.weights}
+            )
+            documents = matching.index.document_count()
+            created = []
+            for item in indexed:
+                scored = {}
+                for pk, query in queries.items():
+                    ranked = matching.score_indexed(vocabulary, query, item, frequencies, documents)
+                    if ranked is not None and ranked.score >= MIN_SCORE:
+                        scored[pk] = ranked
+                touched, demand_ids, new = _merge_suggestions(
+                    item.achievement_id, scored, active=queries.keys()
+                )
+                result.touched += touched
+                result.demand_ids |= demand_ids
+                created += new
+            # A suggestion made for one achievement of the batch may have made room for a
+            # better one of the same batch: only those still suggested are new.
+            kept = set(
+                Match.objects.filter(
+                    achievement_id__in=[pk for _, pk in created], status=MatchStatus.SUGGESTED
+                ).values_list("demand_id", "achievement_id")
+            )
+            for demand_id, achievement_id in created:
+                if (demand_id, achievement_id) in kept:
+                    result.new.setdefault(demand_id, []).append(achievement_id)
+        if result.demand_ids:
+            Demand.objects.filter(pk__in=result.demand_ids).update(matched_at=timezone.now())
+        if on_new is not None and result.new:
+            on_new(result.new)
+    return result
 
 
-@transaction.atomic
-def _merge_suggestions(achievement_id: int, scored: dict, *, active) -> int:
+def _merge_suggestions(
+    achievement_id: int, scored: dict, *, active
+) -> tuple[int, set[int], list[tuple[int, int]]]:
+    """Put one achievement's scores into the demands' suggestions: (suggestions touched, the
+    demands whose suggestions changed, the (demand, achievement) suggestions created)."""
     now = timezone.now()
     existing = dict(
         Match.objects.filter(achievement_id=achievement_id).values_list("demand_id", "status")
     )
+    dropped = [
+        pk
+        for pk, status in existing.items()
+        if status == MatchStatus.SUGGESTED and pk in active and pk not in scored
+    ]
     touched = Match.objects.filter(
-        achievement_id=achievement_id,
-        status=MatchStatus.SUGGESTED,
-        demand_id__in=[pk for pk in existing if pk in active and pk not in scored],
+        achievement_id=achievement_id, status=MatchStatus.SUGGESTED, demand_id__in=dropped
     ).delete()[0]
+    demand_ids = set(dropped)
+    created = []
     stats = {
         row["demand_id"]: (row["n"], row["low"])
         for row in Match.objects.filter(demand_id__in=list(scored), status=MatchStatus.SUGGESTED)
@@ -270,11 +355,12 @@ def _merge_suggestions(achievement_id: int, scored: dict, *, active) -> int:
                 demand_id=demand_id, achievement_id=achievement_id, status=MatchStatus.SUGGESTED
             ).update(score=ranked.score, explanation=ranked.explanation, computed_at=now)
             touched += 1
+            demand_ids.add(demand_id)
             continue
         count, lowest = stats.get(demand_id, (0, None))
         if count >= MATCHES_KEPT and ranked.score <= lowest:
             continue
-        Match.objects.get_or_create(
+        _, made = Match.objects.get_or_create(
             demand_id=demand_id,
             achievement_id=achievement_id,
             defaults={
@@ -284,6 +370,9 @@ def _merge_suggestions(achievement_id: int, scored: dict, *, active) -> int:
             },
         )
         touched += 1
+        demand_ids.add(demand_id)
+        if made:
+            created.append((demand_id, achievement_id))
         if count >= MATCHES_KEPT:
             weakest = (
                 Match.objects.filter(demand_id=demand_id, status=MatchStatus.SUGGESTED)
@@ -291,7 +380,7 @@ def _merge_suggestions(achievement_id: int, scored: dict, *, active) -> int:
                 .values_list("pk", flat=True)[: count + 1 - MATCHES_KEPT]
             )
             Match.objects.filter(pk__in=list(weakest)).delete()
-    return touched
+    return touched, demand_ids, created
 
 
 def match_index_rebuild(*, progress=None) -> tuple[int, int]:

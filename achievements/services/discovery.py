@@ -40,6 +40,7 @@ from ..models import (
     AchievementTransition,
 )
 from ..selectors.discovery import RECORD_FIELDS, liaisons_of
+from .changes import achievements_changed
 from .core import (
     achievement_change_status,
     check_title_free,
@@ -698,8 +699,10 @@ def achievements_import_rows(
         records.append(record)
     saved = Achievement.objects.bulk_create(records, batch_size=IMPORT_BATCH_SIZE)
     record_inserts(Achievement, [record.pk for record in saved], user=acting_user, reason=reason)
-    # Bulk inserts send no post_save: tell the caches that follow the library ourselves.
+    # Bulk inserts send no post_save: tell the caches that follow the library ourselves, and
+    # queue the one task that indexes, publishes and matches the whole sheet after the commit.
     transaction.on_commit(library_changed)
+    achievements_changed(record.pk for record in saved)
     AchievementTransition.objects.bulk_create(
         [
             AchievementTransition(

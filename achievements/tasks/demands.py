@@ -7,12 +7,11 @@ from django.db.models import F, Q
 
 from ..choices import DISCOVERED_STATUSES
 from ..models import Achievement
+from ..services.changes import achievements_changed_apply
 from ..services.demands import (
     matches_recompute,
-    matches_refresh_for_achievement,
     vocabulary_apply,
 )
-from ..services.showcase import showcase_sync_achievement
 
 logger = logging.getLogger(__name__)
 SWEEP_LIMIT = 5000
@@ -26,9 +25,16 @@ def task_match_demand(*, demand_id: int) -> int:
 
 @shared_task
 def task_achievement_changed(*, achievement_id: int) -> int:
-    """Bring the showcase entry, the match index and the demands' suggestions up to date."""
-    showcase_sync_achievement(achievement_id=achievement_id)
-    return matches_refresh_for_achievement(achievement_id=achievement_id)
+    """Bring the showcase entry, the match index and the demands' suggestions up to date
+    (messages queued before achievements were batched per transaction)."""
+    return achievements_changed_apply(achievement_ids=[achievement_id])
+
+
+@shared_task
+def task_achievements_changed(*, achievement_ids: list[int]) -> int:
+    """The one task of a transaction that wrote achievements (an import, a merge, a bulk status
+    change): index, showcase, suggestions, and the followers of the demands they fit."""
+    return achievements_changed_apply(achievement_ids=achievement_ids)
 
 
 @shared_task
@@ -49,10 +55,9 @@ def task_sweep_achievement_index() -> int:
     stale = Achievement.all_objects.filter(
         Q(deleted_at__isnull=True) & changed | Q(deleted_at__isnull=False) & indexed
     ).values_list("pk", flat=True)[:SWEEP_LIMIT]
-    done = 0
-    for pk in stale:
-        task_achievement_changed(achievement_id=pk)
-        done += 1
+    stale = list(stale)
+    done = len(stale)
     if done:
+        achievements_changed_apply(achievement_ids=stale)
         logger.info("re-indexed %d stale achievements", done)
     return done

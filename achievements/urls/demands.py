@@ -10,6 +10,7 @@ urlpatterns = [
     path("demands/<int:pk>/close/", views.demand_close, name="demand_close"),
     path("demands/<int:pk>/rematch/", views.demand_rematch, name="demand_rematch"),
     path("demands/<int:pk>/matches/bulk/", views.match_bulk, name="match_bulk"),
+    path("demands/<int:pk>/follow/", views.demand_follow, name="demand_follow"),
     path("matches/<int:pk>/propose/", views.match_propose, name="match_propose"),
     path("matches/<int:pk>/reject/", views.match_reject, name="match_reject"),
     path("matches/<int:pk>/accept/", views.match_accept, name="match_accept"),

@@ -19,7 +19,7 @@ from towns.bulk import bulk_report
 from towns.rules import can, require
 
 from .. import matching
-from ..choices import MatchStatus
+from ..choices import DemandKind, MatchStatus
 from ..filters.demands import DemandFilter, InquiryFilter, SynonymGroupFilter
 from ..forms.demands import (
     ConceptLinksForm,
@@ -38,6 +38,7 @@ from ..selectors.demands import (
     inquiries_for,
     synonym_groups,
 )
+from ..selectors.people import demand_people
 from ..services import demands as services
 
 
@@ -158,6 +159,13 @@ def demand_detail(request, pk: int):
         )
     suggested = [m for m in matches if m.status == MatchStatus.SUGGESTED]
     decided = [m for m in matches if m.status != MatchStatus.SUGGESTED]
+    can_review = can(request.user, "achievements.review_matches")
+    # A talent demand is answered by people: experts, brokers, achievement teams.
+    people = (
+        demand_people(demand, request.user)
+        if can_review and demand.kind == DemandKind.TALENT and demand.is_active
+        else None
+    )
     return render(
         request,
         "achievements/demands/demand_detail.html",
@@ -165,9 +173,11 @@ def demand_detail(request, pk: int):
             "demand": demand,
             "suggested": suggested,
             "decided": decided,
-            "can_review": can(request.user, "achievements.review_matches"),
+            "people": people,
+            "can_review": can_review,
             "can_change": can(request.user, "achievements.change_demand", demand),
             "can_close": can(request.user, "achievements.close_demand", demand),
+            "can_follow": can(request.user, "achievements.follow_demand", demand),
         },
     )
 
@@ -195,6 +205,24 @@ def demand_rematch(request, pk: int):
     require(request.user, "achievements.review_matches")
     services.demand_request_rematch(demand)
     messages.success(request, _("已重新计算推荐成果。"))
+    return redirect("demand_detail", pk=demand.pk)
+
+
+@login_required
+@require_POST
+def demand_follow(request, pk: int):
+    demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+    require(request.user, "achievements.follow_demand", demand)
+    follow = request.POST.get("follow") != "0"
+    try:
+        services.demand_follow(demand, acting_user=request.user, follow=follow)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request,
+            _("您已跟进该需求，有新的匹配成果时会通知您。") if follow else _("已取消跟进。"),
+        )
     return redirect("demand_detail", pk=demand.pk)
 
 
