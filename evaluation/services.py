@@ -28,6 +28,7 @@ from towns.models import User
 from towns.outbox import outbox_enqueue
 from towns.policy import policy_int
 from towns.services import notification_send
+from towns.wording import clause_separator, list_separator
 
 from .choices import (
     VALUATION_OPEN_STATUSES,
@@ -139,7 +140,10 @@ def _check_evaluators(evaluators: list[User]) -> None:
     wrong = [u.display_name for u in evaluators if u.role != Role.EVALUATOR]
     if wrong:
         raise ValidationError(
-            {"evaluators": _("以下人员不是评审专家：%(names)s") % {"names": "、".join(wrong)}}
+            {
+                "evaluators": _("以下人员不是评审专家：%(names)s")
+                % {"names": list_separator().join(wrong)}
+            }
         )
 
 
@@ -183,7 +187,7 @@ def batch_update(
         raise ValidationError(
             {
                 "evaluators": _("%(names)s 已经评分，不能移出本批次。")
-                % {"names": "、".join(u.display_name for u in scored)}
+                % {"names": list_separator().join(u.display_name for u in scored)}
             }
         )
     threshold_changed = locked.threshold != threshold
@@ -506,7 +510,7 @@ def default_reason(item: BatchItem, threshold: Decimal) -> str:
         reasons.append(_("评审专家认为尚不满足“%(haves)s”") % {"haves": "”“".join(missing)})
     if not reasons:
         return _("经服务中心综合研究，本批次暂不入选。")
-    return "；".join(reasons) + "。"
+    return clause_separator().join(reasons) + "。"
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from towns.lists import FilteredListView
 from towns.models import Unit
 from towns.pagecache import cached_page
 from towns.uploads import protected_file_response
+from towns.wording import clause_separator
 
 from . import selectors, services
 from .choices import ReportKind
@@ -250,7 +251,7 @@ def landing_quotas_edit(request):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, clause_separator().join(error.messages))
         else:
             messages.success(
                 request,

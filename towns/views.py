@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
+from towns.wording import clause_separator
+
 from . import audit
 from .choices import EnterpriseStatus
 from .filters import EnterpriseFilter
@@ -170,7 +172,7 @@ def enterprise_review(request, pk: int):
     try:
         enterprise_review_service(enterprise, acting_user=request.user, approve=approve, note=note)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(
             request,

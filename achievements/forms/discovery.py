@@ -10,6 +10,7 @@ from towns.forms import MoneyField
 from towns.models import Unit
 from towns.uploads import DocumentField
 from towns.validators import normalize_phone, validate_phone
+from towns.wording import lazy_format
 
 from ..choices import (
     AchievementKind,
@@ -247,8 +248,9 @@ class AttachmentForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel 文件"),
-        help_text=_("请使用平台模板填写，.xlsx 格式，不超过 %(mb)d MB。")
-        % {"mb": MAX_UPLOAD_BYTES // 2**20},
+        help_text=lazy_format(
+            _("请使用平台模板填写，.xlsx 格式，不超过 %(mb)d MB。"), mb=MAX_UPLOAD_BYTES // 2**20
+        ),
         error_messages={
             "required": _("请选择要上传的 Excel 文件。"),
             "empty": _("文件是空的，请选择填写好的 .xlsx 文件。"),

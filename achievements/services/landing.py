@@ -20,6 +20,7 @@ from towns.models import Division, User
 from towns.outbox import outbox_enqueue
 from towns.services import notification_send
 from towns.uploads import validate_document
+from towns.wording import clause_separator, list_separator
 
 from ..choices import (
     AchievementStatus,
@@ -237,7 +238,7 @@ def landing_check(*, achievement_id: int, today: date | None = None) -> Landing 
     landing._change_reason = _("落地标准核查")
     landing.save()
     if newly_proposed:
-        rules = "、".join(str(LandingRule(rule).label) for rule in check.met_rules)
+        rules = list_separator().join(str(LandingRule(rule).label) for rule in check.met_rules)
         recipients = _proposal_recipients(achievement)
         notification_send(
             recipients=recipients,
@@ -303,7 +304,10 @@ def landing_verify(
         )
     if not result.met:
         raise ValidationError(
-            {"rule": _("所选条款尚未满足：%(missing)s") % {"missing": "；".join(result.missing)}}
+            {
+                "rule": _("所选条款尚未满足：%(missing)s")
+                % {"missing": clause_separator().join(result.missing)}
+            }
         )
     if landed_on > today:
         raise ValidationError({"landed_on": _("落地日期不能晚于今天。")})

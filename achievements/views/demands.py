@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from towns.excel import SheetSpec, wan
 from towns.lists import FilteredListView
 from towns.rules import can, require
+from towns.wording import clause_separator
 
 from .. import matching
 from ..choices import MatchStatus
@@ -37,7 +38,7 @@ from ..services import demands as services
 
 
 def _fail(request, error: ValidationError) -> None:
-    messages.error(request, "；".join(error.messages))
+    messages.error(request, clause_separator().join(error.messages))
 
 
 class DemandListView(PermissionRequiredMixin, FilteredListView):
@@ -203,7 +204,7 @@ def _match_action(request, pk: int, perm: str, action, form=None, success: str =
     require(request.user, perm, match)
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, clause_separator().join(errors))
         return redirect("demand_detail", pk=match.demand_id)
     try:
         action(match, form.cleaned_data if form is not None else {})

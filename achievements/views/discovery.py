@@ -19,6 +19,7 @@ from towns.lists import FilteredListView
 from towns.pagecache import cached_page
 from towns.parsing import parse_id
 from towns.uploads import protected_file_response
+from towns.wording import clause_separator
 
 from ..choices import AchievementStatus, FeedbackKind, ImportStatus
 from ..excel.discovery import export_sheet, template_workbook
@@ -67,7 +68,7 @@ def _visible(request, pk: int) -> Achievement:
 
 
 def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+    return clause_separator().join(exc.messages)
 
 
 def _detail(achievement: Achievement, anchor: str = ""):
@@ -458,7 +459,7 @@ def achievement_correction_resolve(request, feedback_pk: int):
     form = CorrectionResolveForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, clause_separator().join(errors))
         return _detail(achievement, "feedback")
     return _run(
         request,

@@ -21,6 +21,7 @@ from towns.models import Division
 from towns.money import format_yuan
 from towns.policy import policy_value
 from towns.uploads import protected_file_response
+from towns.wording import clause_separator
 
 from ..choices import CreditBasis, EvidenceKind, LandingState
 from ..excel.landing import landing_sheet
@@ -272,7 +273,7 @@ def _credit_preview(achievement, data) -> dict:
     try:
         unit, basis = selectors.landing_credit(achievement, division=division, year=landed_on.year)
     except ValidationError as error:
-        return {"error": "；".join(error.messages)}
+        return {"error": clause_separator().join(error.messages)}
     return {
         "unit": unit,
         "basis": basis,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from towns.excel import SheetSpec, wan
 from towns.lists import FilteredListView
+from towns.wording import list_separator
 
 from ..choices import AchievementStatus, EscalationTier
 from ..filters.service import EscalationFilter, ServiceCaseFilter
@@ -312,7 +313,7 @@ class EscalationListView(FilteredListView):
                     timezone.localtime(escalation.escalated_at).date(),
                     escalation.last_follow_up_progress or "",
                     escalation.last_follow_up_blockers or "",
-                    "、".join(u.display_name for u in escalation.recipients.all()),
+                    list_separator().join(u.display_name for u in escalation.recipients.all()),
                     _("已解除") if escalation.resolved_at else _("未解除"),
                 ]
 

@@ -23,6 +23,7 @@ from towns.lists import FilteredListView
 from towns.models import Industry
 from towns.pagecache import cached_page
 from towns.rules import can, require
+from towns.wording import clause_separator
 
 from ..choices import InquiryStatus
 from ..filters.showcase import ExternalAchievementFilter, ShowcaseFilter
@@ -253,7 +254,7 @@ def external_set_published(request, pk: int):
     try:
         external_achievement_set_published(external, acting_user=request.user, published=published)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("已在展示区公开。") if published else _("已从展示区撤下。"))
     return redirect("external_list")

@@ -38,6 +38,7 @@ from achievements.matching.ranking import CANDIDATES
 from achievements.models import Achievement, SynonymGroup
 from towns.choices import Role
 from towns.models import Division, Industry, Unit, User
+from towns.wording import clause_separator
 
 SEED = 20260101
 HOLDER = "基准测试"
@@ -160,7 +161,7 @@ class Corpus:
             word, other = self._word(topic), self._word(topic)
             sentence = rng.choice(SENTENCES[:-1] if word == other else SENTENCES)
             sentences.append(sentence.format(w=word, v=other, claim=claim))
-        return title, "；".join(sentences) + "。"
+        return title, clause_separator().join(sentences) + "。"
 
     def demand_text(self) -> tuple[str, str]:
         """A demand's title and the problem it states."""
