@@ -28,13 +28,15 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}(?:[ -][A-Za-z][a-z]{2,})*\b")
 # Words that stay English in the Chinese interface: product names, file types, units, acronyms.
 ENGLISH_ALLOWED = {
     "Excel", "Word", "API", "PDF", "Token", "English", "Dongguan", "Playwright", "http", "https",
-    "ECharts", "htmx", "Bootstrap", "Knox", "www", "com", "cn", "gov",
+    "ECharts", "htmx", "Bootstrap", "Knox", "www", "com", "cn", "gov", "Pre",
 }  # fmt: skip
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 TEXT_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-confirm")
 # Quoted text is quoted from elsewhere (an example of what to type, a sheet's name, a keyword of
 # the demand): it stays as written. So do the languages' own names in the language switcher.
 QUOTED = re.compile(r"“[^”]*”")
 OWN_NAMES = ("简体中文", "English")
+PATHS = re.compile(r"\S*/\S*")  # addresses and paths (/api/v1/auth/token/) are not words
 
 
 def pattern(path: str) -> str:
@@ -51,9 +53,12 @@ class _PageParser(HTMLParser):
         self.main_links: list[str] = []
         self._skip = 0
         self._in_main = 0
+        self._stack: list[tuple[str, bool]] = []  # open elements and whether they hold data
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag not in VOID:
+            self._stack.append((tag, attrs.get("translate") == "no"))
         if tag in ("script", "style", "template"):
             self._skip += 1
         if tag == "main":
@@ -67,12 +72,19 @@ class _PageParser(HTMLParser):
                 self.texts.append(attrs[name])
 
     def handle_endtag(self, tag):
+        for index in range(len(self._stack) - 1, -1, -1):
+            if self._stack[index][0] == tag:
+                del self._stack[index:]
+                break
         if tag in ("script", "style", "template") and self._skip:
             self._skip -= 1
         if tag == "main" and self._in_main:
             self._in_main -= 1
 
     def handle_data(self, data):
+        # translate="no" marks data the template shows as it is (a file name, a quoted sheet name).
+        if any(no for _, no in self._stack):
+            return
         if not self._skip and data.strip():
             self.texts.append(data.strip())
 
@@ -84,6 +96,7 @@ class Page:
     texts: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     main_links: list[str] = field(default_factory=list)
+    html: bool = False
 
 
 def walk(client, start: list[str], limit: int = 60) -> Iterator[Page]:
@@ -100,7 +113,8 @@ def walk(client, start: list[str], limit: int = 60) -> Iterator[Page]:
         seen += 1
         response = client.get(url, follow=True)
         page = Page(url, response.status_code)
-        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+        page.html = "text/html" in response.get("Content-Type", "")
+        if response.status_code == 200 and page.html:
             parser = _PageParser()
             parser.feed(response.content.decode())
             page.texts, page.links, page.main_links = (
@@ -168,6 +182,7 @@ class DataText:
     def interface(self, text: str) -> str:
         if text.strip() in self.exact:
             return ""
+        text = PATHS.sub(" ", text)
         out, i = [], 0
         while i < len(text):
             for value in self.index.get(text[i : i + 2], ()):
