@@ -33,7 +33,7 @@ from towns.lists import FilteredListView
 from towns.models import Unit
 from towns.pagecache import cached_page
 from towns.uploads import protected_file_response
-from towns.wording import clause_separator
+from towns.wording import clause_separator, month_label
 
 from . import selectors, services
 from .choices import ReportKind
@@ -305,7 +305,7 @@ def _chart_data(year: int, ranked, funnel, trend) -> dict:
             "stages": [{"name": stage.label, "value": stage.count} for stage in funnel],
         },
         "trend": {
-            "months": [f"{item.month}月" for item in months],
+            "months": [month_label(item.month) for item in months],
             "series": [
                 {"name": _("新发现"), "data": [item.discovered for item in months]},
                 {"name": _("进入服务库"), "data": [item.service for item in months]},

@@ -1,5 +1,7 @@
 """Small pieces of wording that differ by language (the reader's, from the active translation)."""
 
+import calendar
+
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 
@@ -39,3 +41,10 @@ def clause_separator() -> str:
 def with_note(text, note) -> str:
     """“name（note）” in Chinese, “name (note)” in English."""
     return gettext("%(text)s（%(note)s）") % {"text": text, "note": note}
+
+
+def month_label(month: int) -> str:
+    """3 → “3月” in Chinese, “Mar” in English (chart axes)."""
+    if (get_language() or "").startswith("en"):
+        return calendar.month_abbr[month]
+    return f"{month}月"
