@@ -224,6 +224,31 @@ EVENTS = [
         900_000,
     ),
 ]
+# The industries each centre, intermediary and complex serves, chosen to fit its name and place
+# (a 储能 centre serves 新能源, not 玩具).
+SERVED_FIELDS = {
+    "松山湖新型储能概念验证中心": ("S05", "F02"),
+    "东莞智能装备中试基地": ("S02", "F03"),
+    "长安镇智能终端概念验证中心": ("S01", "T08"),
+    "生物医药中试熟化基地": ("S06", "F04"),
+    "东莞市松湖科技服务有限公司": ("S01", "S04"),
+    "广东智汇知识产权代理有限公司": ("S01", "S07"),
+    "东莞市创享孵化器管理有限公司": ("S01", "T08"),
+    "东莞市检验检测认证服务中心": ("S02", "T02"),
+    "东莞滨海湾技术转移有限公司": ("S03", "S02"),
+    "松山湖国际创新创业社区": ("S07", "S06"),
+    "长安镇智能终端创新创业综合体": ("S01", "T08"),
+    "东城街道数字经济创新创业综合体": ("S07", "S01"),
+    "滨海湾新区青年创新创业综合体": ("S03", "S08"),
+}
+
+
+def _served_fields(ctx, name: str, fields: list[Industry]) -> list[Industry]:
+    # The draw is still made so that the rest of the demo data stays as it was.
+    ctx.rng.sample(fields, 2)
+    return list(Industry.objects.filter(code__in=SERVED_FIELDS[name]).order_by("code"))
+
+
 COMPLEXES = [
     ("松山湖国际创新创业社区", "441900401", "松山湖控股", 2023),
     ("长安镇智能终端创新创业综合体", "441900119", "长安镇科技服务中心", 2024),
@@ -440,7 +465,10 @@ def _intermediaries(ctx, staff, achievements) -> None:
                 first_above_scale_year=above,
             ),
             acting_user=staff,
-            m2m={"fields": ctx.rng.sample(fields, 2), "landed_projects": landed[index % 3 :][:2]},
+            m2m={
+                "fields": _served_fields(ctx, name, fields),
+                "landed_projects": landed[index % 3 :][:2],
+            },
         )
         for year in (2024, 2025):
             score = Decimal(ctx.rng.randint(72, 96))
@@ -470,7 +498,7 @@ def _poc_centers(ctx, staff, achievements) -> None:
         center = services.register_entry_save(
             instance=m.PocCenter(name=name, kind=kind, operator=operator, division=_division(code)),
             acting_user=staff,
-            m2m={"fields": ctx.rng.sample(fields, 2)},
+            m2m={"fields": _served_fields(ctx, name, fields)},
         )
         if recognised is None:
             continue
@@ -573,7 +601,7 @@ def _programmes(ctx, staff) -> None:
                     name=name, division=_division(code), operator=operator, year=year
                 ),
                 acting_user=staff,
-                m2m={"fields": ctx.rng.sample(fields, 2)},
+                m2m={"fields": _served_fields(ctx, name, fields)},
             )
     for code, year, highlights in (
         ("441900401", 2024, "以松山湖科学城为核心，推进大科学装置成果就地转化。"),

@@ -2,8 +2,11 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from kernel.money import money_label
 from kernel.uploads import DocumentField
 from towns.choices import Role
 from towns.forms import MoneyField
@@ -19,7 +22,7 @@ def portal_formfield(db_field, **kwargs):
     if isinstance(db_field, models.DecimalField) and db_field.max_digits == m.MONEY["max_digits"]:
         extra = {"help_text": db_field.help_text} if db_field.help_text else {}
         return MoneyField(
-            label=str(db_field.verbose_name).replace("（元）", ""),
+            label=lazy(money_label, str)(db_field.verbose_name),
             required=not db_field.blank,
             **extra,
         )
@@ -72,6 +75,13 @@ class BrokerForm(RegisterForm):
                 "列表中没有的基地请联系服务中心添加。"
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.certificate_file:
+            self.fields["certificate_file"].widget.download_url = reverse(
+                "brokers:broker_certificate", args=[self.instance.pk]
+            )
 
 
 class StaffBrokerForm(BrokerForm):

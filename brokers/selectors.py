@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from achievements.choices import AchievementStatus
@@ -88,10 +89,16 @@ class ProgrammeProgress:
     def target_text(self) -> str:
         if self.target is None:
             return ""
+        # The unit (项, 家, 个) is reference data, read through the catalogue like a label.
+        unit = gettext(self.target.unit) if self.target.unit else ""
         if self.target.comparison == Comparison.RANGE:
-            return f"{self.target.target}—{self.target.target_max}{self.target.unit}"
-        prefix = self.target.get_comparison_display()
-        return f"{prefix}{self.target.target}{self.target.unit}"
+            figure = f"{self.target.target}—{self.target.target_max}"
+            return gettext("%(figure)s%(unit)s") % {"figure": figure, "unit": unit}
+        return gettext("%(comparison)s%(figure)s%(unit)s") % {
+            "comparison": self.target.get_comparison_display(),
+            "figure": self.target.target,
+            "unit": unit,
+        }
 
 
 def target_in_force(targets: list[ProgrammeTarget], year: int) -> ProgrammeTarget | None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kernel.parsing import ParseError, clean_text, split_list
+from kernel.wording import list_separator
 
 from .choices import BrokerStatus
 from .models import Broker
@@ -60,7 +61,7 @@ def check_broker_shares(shares: Sequence[tuple[Broker, Decimal]]) -> None:
     outside = [b.name for b in brokers if b.status != BrokerStatus.IN_LIBRARY]
     if outside:
         raise ValidationError(
-            _("%(names)s 尚未入库，不能记入合同。") % {"names": "、".join(outside)}
+            _("%(names)s 尚未入库，不能记入合同。") % {"names": list_separator().join(outside)}
         )
     total = sum((share for _broker, share in shares), Decimal(0))
     if total != 100:

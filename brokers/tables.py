@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.excel import wan
 from kernel.money import format_yuan
+from kernel.wording import clause_separator, list_separator
 
 from .choices import BrokerStatus, PocStatus
 
@@ -51,7 +52,7 @@ class Col:
 
 
 def names(related) -> str:
-    return "、".join(str(item) for item in related.all())
+    return list_separator().join(str(item) for item in related.all())
 
 
 STATUS_BADGES = {
@@ -84,7 +85,7 @@ BROKER_COLUMNS = [
 
 
 def contract_brokers(contract) -> str:
-    return "、".join(
+    return list_separator().join(
         f"{s.broker.name} {s.share.normalize():f}%" for s in contract.broker_shares.all()
     )
 
@@ -203,7 +204,9 @@ REWARD_COLUMNS = [
     Col(_("序号"), lambda o: o.position, kind="number", width=6),
     Col(_("奖励类别"), lambda o: o.get_rule_display(), width=22),
     Col(_("奖励对象"), lambda o: o.beneficiary, width=32),
-    Col(_("计算依据"), lambda o: "；".join(f"{k}：{v}" for k, v in o.inputs), width=60),
+    Col(
+        _("计算依据"), lambda o: clause_separator().join(f"{k}：{v}" for k, v in o.inputs), width=60
+    ),
     Col(_("计算说明"), lambda o: o.basis, width=48),
     Col(_("奖励金额"), lambda o: o.amount, kind="money", width=14),
 ]

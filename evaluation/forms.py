@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Achievement
 from kernel.uploads import DocumentField
+from kernel.wording import list_separator, with_note
 from towns.choices import Role
 from towns.forms import MoneyField
 from towns.models import User
@@ -27,8 +28,8 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 
 def _person_label(user: User) -> str:
     unit = f" · {user.unit.short_name}" if user.unit_id else ""
-    title = f"，{user.title}" if user.title else ""
-    return f"{user.display_name}（{user.get_role_display()}{unit}{title}）"
+    title = f"{list_separator()}{user.title}" if user.title else ""
+    return with_note(user.display_name, f"{user.get_role_display()}{unit}{title}")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -43,7 +44,9 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 class AchievementChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.title}（{obj.discovering_unit.short_name} · {obj.get_status_display()}）"
+        return with_note(
+            obj.title, f"{obj.discovering_unit.short_name} · {obj.get_status_display()}"
+        )
 
 
 # --- Batches ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
+from kernel.wording import clause_separator
 from towns.choices import READ_ALL_ROLES, Role
 from towns.policy import policy_int
 
@@ -279,7 +280,7 @@ def default_reason(item: BatchItem, threshold: Decimal) -> str:
         reasons.append(_("评审专家认为尚不满足“%(haves)s”") % {"haves": "”“".join(missing)})
     if not reasons:
         return _("经服务中心综合研究，本批次暂不入选。")
-    return "；".join(reasons) + "。"
+    return clause_separator().join(reasons) + "。"
 
 
 def fast_track_due_on(opened_on: date) -> date:

@@ -25,6 +25,7 @@ from achievements.selectors.discovery import liaisons_of
 from achievements.services.core import achievement_enter_service_library
 from kernel.exceptions import Refused
 from kernel.transitions import refusal_message, transition
+from kernel.wording import list_separator
 from towns.choices import Role
 from towns.models import User
 from towns.outbox import outbox_enqueue
@@ -127,7 +128,10 @@ def _check_evaluators(evaluators: list[User]) -> None:
     wrong = [u.display_name for u in evaluators if u.role != Role.EVALUATOR]
     if wrong:
         raise ValidationError(
-            {"evaluators": _("以下人员不是评审专家：%(names)s") % {"names": "、".join(wrong)}}
+            {
+                "evaluators": _("以下人员不是评审专家：%(names)s")
+                % {"names": list_separator().join(wrong)}
+            }
         )
 
 
@@ -171,7 +175,7 @@ def batch_update(
         raise ValidationError(
             {
                 "evaluators": _("%(names)s 已经评分，不能移出本批次。")
-                % {"names": "、".join(u.display_name for u in scored)}
+                % {"names": list_separator().join(u.display_name for u in scored)}
             }
         )
     threshold_changed = locked.threshold != threshold

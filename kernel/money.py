@@ -40,3 +40,18 @@ def format_wan(value) -> str:
     if value is None or value == "":
         return ""
     return _fmt(Decimal(value) / WAN, 2)
+
+
+def is_money_field(field) -> bool:
+    """A model field holding an amount in yuan (the portal's MONEY decimals)."""
+    return getattr(field, "max_digits", None) == 16 and getattr(field, "decimal_places", None) == 2
+
+
+def money_label(verbose_name) -> str:
+    """A money field's name with the unit people read and type: amounts are kept in yuan, but
+    forms, histories and send-backs all say 万元 (“预期综合经济贡献（万元）”)."""
+    text = str(verbose_name)
+    for stored, shown in (("（元）", "（万元）"), (" (yuan)", " (10k yuan)")):
+        if text.endswith(stored):
+            return text[: -len(stored)] + shown
+    return text

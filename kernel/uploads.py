@@ -10,6 +10,8 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kernel.wording import lazy_format, list_separator
+
 from .limits import MAX_DOCUMENT_BYTES
 
 # kind -> (magic prefixes, Chinese name, extension shown in messages)
@@ -75,7 +77,7 @@ def validate_document(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_
         )
     kind = sniff_kind(uploaded)
     if kind not in kinds:
-        allowed = "、".join(_SIGNATURES[k][1] for k in kinds)
+        allowed = list_separator().join(_SIGNATURES[k][1] for k in kinds)
         raise ValidationError(
             _("文件内容不是允许的类型（%(allowed)s）。请勿仅修改文件扩展名。")
             % {"allowed": allowed},
@@ -85,15 +87,31 @@ def validate_document(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_
     return kind
 
 
+class StoredFileInput(forms.ClearableFileInput):
+    """A stored document shown by its file name, linked to the permission-checked view that serves
+    it (`download_url`, set by the form), never by its storage path or a /media/ address."""
+
+    template_name = "forms/widgets/stored_file.html"
+    download_url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["file_name"] = value.name.rsplit("/", 1)[-1]
+            context["widget"]["download_url"] = self.download_url
+        return context
+
+
 class DocumentField(forms.FileField):
     """A form field for PDF and image uploads, checked by content and size."""
 
+    widget = StoredFileInput
     default_help = gettext_lazy("PDF 或图片（PNG、JPEG），不超过 %(mb)d MB。")
 
     def __init__(self, *args, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_BYTES, **kwargs):
         self.kinds = kinds
         self.max_bytes = max_bytes
-        kwargs.setdefault("help_text", self.default_help % {"mb": max_bytes // 2**20})
+        kwargs.setdefault("help_text", lazy_format(self.default_help, mb=max_bytes // 2**20))
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", ".pdf,.png,.jpg,.jpeg,application/pdf,image/*")
 

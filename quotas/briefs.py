@@ -15,6 +15,7 @@ from docx.shared import Pt
 
 from kernel.money import format_yuan
 from kernel.validators import strip_control_characters
+from kernel.wording import clause_separator
 
 from . import selectors
 from .choices import ReportKind
@@ -69,7 +70,7 @@ def _change(now: int, before: int) -> str:
 def narrative(kind: str, report: PeriodReport, previous: PeriodReport) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs of the brief, each a sentence or two built from the figures."""
     now, before = report.totals(), previous.totals()
-    changes = "；".join(
+    changes = clause_separator().join(
         _("%(label)s %(n)d 项（%(change)s）")
         % {
             "label": figure.label,
@@ -131,7 +132,7 @@ def narrative(kind: str, report: PeriodReport, previous: PeriodReport) -> list[t
     if stalled:
         worst = sorted(stalled, key=lambda case: (case.last_progress_on, case.pk))[:NAMED_CASES]
         stalled_text += _("无进展时间最长的是：%(cases)s。") % {
-            "cases": "；".join(
+            "cases": clause_separator().join(
                 _("%(title)s（%(unit)s，%(days)d 天无进展%(amount)s）")
                 % {
                     "title": case.title,

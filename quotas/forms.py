@@ -55,7 +55,11 @@ class LandingQuotasForm(forms.Form):
                 max_length=200,
                 required=False,
                 initial=quota.direction if quota else "",
-                widget=forms.TextInput(attrs={"class": "form-control-sm"}),
+                # Directions run to a sentence (“围绕入库的重大科技项目…进行落地服务”): the whole of it
+                # stays readable.
+                widget=forms.Textarea(
+                    attrs={"class": "form-control-sm portal-direction", "rows": 2}
+                ),
             )
             self.rows.append((unit, quota, self[quota_name], self[direction_name]))
 

@@ -30,6 +30,7 @@ from kernel.excel import PERCENT_FORMAT as PERCENT
 from kernel.excel import Formatted, SheetSpec, percent, wan
 from kernel.money import WAN as WAN_IN_YUAN
 from kernel.money import format_wan
+from kernel.wording import clause_separator
 
 from . import selectors
 from .choices import ReportKind
@@ -599,7 +600,7 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
                 row.remaining,
                 row.surplus if row.quota is not None else None,
                 row.quota_row.landmark_requirement if row.quota_row else "",
-                "；".join(
+                clause_separator().join(
                     f"{item.label}：{item.achieved}/{item.requirement.count}"
                     for item in row.landmarks
                 ),

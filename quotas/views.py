@@ -33,6 +33,7 @@ from kernel.lists import FilteredListView
 from kernel.pagecache import cached_page
 from kernel.uploads import protected_file_response
 from kernel.views import add_service_errors, require_perm
+from kernel.wording import clause_separator, month_label
 from towns.choices import Role, UnitKind
 from towns.jobs import job_start
 from towns.models import Unit
@@ -255,7 +256,7 @@ def landing_quotas_edit(request):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, clause_separator().join(error.messages))
         else:
             messages.success(
                 request,
@@ -309,7 +310,7 @@ def _chart_data(year: int, ranked, funnel, trend) -> dict:
             "stages": [{"name": stage.label, "value": stage.count} for stage in funnel],
         },
         "trend": {
-            "months": [f"{item.month}月" for item in months],
+            "months": [month_label(item.month) for item in months],
             "series": [
                 {"name": _("新发现"), "data": [item.discovered for item in months]},
                 {"name": _("进入服务库"), "data": [item.service for item in months]},

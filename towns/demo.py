@@ -57,14 +57,14 @@ def demo_credit_code(body: str) -> str:
     return body + uscc_check_character(body)
 
 
-def _enterprise(name: str, division_code: str, body: str) -> Enterprise:
+def _enterprise(name: str, division_code: str, body: str, contact: str) -> Enterprise:
     enterprise, _ = Enterprise.objects.get_or_create(
         credit_code=demo_credit_code(body),
         defaults={
             "name": name,
             "division": Division.objects.get(code=division_code),
             "status": EnterpriseStatus.APPROVED,
-            "contact_name": "赵经理",
+            "contact_name": contact,
             "contact_phone": "0769-22881234",
         },
     )
@@ -99,11 +99,13 @@ def seed(ctx: DemoContext) -> None:
     for username, name, role, unit_code, title in DEMO_PEOPLE:
         _person(ctx, username, name, role, unit=units.get(unit_code), title=title)
     for index, (name, division_code, body) in enumerate(DEMO_ENTERPRISES, start=1):
-        enterprise = _enterprise(name, division_code, body)
+        # The company's contact is the person who signs in for it (one person, one role).
+        contact = "赵经理" if index == 1 else "钱工"
+        enterprise = _enterprise(name, division_code, body, contact)
         _person(
             ctx,
             f"enterprise{index}",
-            "赵经理" if index == 1 else "钱工",
+            contact,
             Role.ENTERPRISE,
             enterprise=enterprise,
             title="技术总监",

@@ -26,7 +26,24 @@ def _widget_css(widget: forms.Widget) -> str:
     return "form-control"
 
 
+# Django's empty choice of a select; the portal says 请选择 (“Please choose”) instead.
+DJANGO_BLANK = "---------"
+
+
+def _choose_prompt(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_BLANK:
+        field.empty_label = _("请选择")
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == ("", DJANGO_BLANK):
+            field.choices = [("", _("请选择")), *choices[1:]]
+
+
 class PortalBoundField(BoundField):
+    def __init__(self, form, field, name):
+        _choose_prompt(field)  # the form's own copy of the field
+        super().__init__(form, field, name)
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget

@@ -22,6 +22,7 @@ from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
 from kernel.tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
 from kernel.uploads import protected_file_response
+from kernel.wording import clause_separator
 
 from .choices import EnterpriseStatus
 from .filters import EnterpriseFilter
@@ -221,7 +222,7 @@ def enterprise_review(request, pk: int):
     try:
         enterprise_review_service(enterprise, acting_user=request.user, approve=approve, note=note)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(
             request,

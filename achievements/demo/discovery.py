@@ -259,19 +259,21 @@ UNIVERSITIES = [
     "中南大学",
 ]
 TEAM_LEADS = ["陈", "林", "黄", "张", "李", "王", "刘", "吴", "郑", "何", "周", "罗", "梁", "谢"]
+# Given names of the teams' contacts, none of which makes the name of a portal user, broker or
+# award winner of the demo (one person, one role).
 GIVEN = [
-    "志明",
+    "志坚",
     "晓东",
-    "建国",
+    "建新",
     "丽华",
-    "海涛",
-    "静怡",
-    "文博",
-    "嘉欣",
-    "国栋",
+    "海峰",
+    "静雯",
+    "振宇",
+    "佳琪",
+    "伟强",
     "雨萱",
     "子豪",
-    "思远",
+    "俊杰",
 ]
 # How many achievements each unit registers (the rest are spread over the other units).
 UNIT_SHARE = {
@@ -300,6 +302,37 @@ DUPLICATE_PAIRS = 10  # the same achievement registered by a university and a to
 MERGED_PAIRS = 5
 
 
+# What the summary says of the stage reached, by TRL_STAGES (实验室 1–3, 小试 4–5, 中试 6–7, 量产 8–9).
+STAGE_SENTENCES = {
+    "lab": "完成实验室验证",
+    "bench": "完成小试",
+    "pilot": "完成中试",
+    "production": "实现量产",
+}
+# A title that names a stage bounds the TRL: a 中试验证平台 is at 中试, an 产业化 project is near
+# 量产, a 概念验证中心 before 中试.
+TITLE_TRL = [
+    ("中试", (6, 7)),
+    ("产业化", (7, 9)),
+    ("生产基地", (7, 9)),
+    ("国产化替代", (6, 9)),
+    ("概念验证", (3, 5)),
+    ("实验室", (2, 5)),
+    ("创业团队", (4, 7)),
+]
+
+
+def _trl_range(title: str) -> tuple[int, int]:
+    for word, levels in TITLE_TRL:
+        if word in title:
+            return levels
+    return 1, 9
+
+
+def trl_stage_key(trl: int) -> str:
+    return "lab" if trl <= 3 else "bench" if trl <= 5 else "pilot" if trl <= 7 else "production"
+
+
 def _holder_for(unit: Unit, code: str, rng: Random) -> str:
     if unit.kind in (UnitKind.UNIVERSITY, UnitKind.LAB, UnitKind.FACILITY, UnitKind.RND_INSTITUTE):
         return unit.name
@@ -325,7 +358,9 @@ def _spec(rng: Random, unit: Unit, fields: dict[str, Industry], divisions: list[
         suffixes = SOFTWARE_SUFFIXES
     title = f"{rng.choice(QUALIFIERS)}{subject}{rng.choice(suffixes)}"
     holder = _holder_for(unit, code, rng)
-    trl = rng.choices(range(1, 10), weights=[2, 4, 8, 12, 14, 16, 14, 8, 4])[0]
+    drawn = rng.choices(range(1, 10), weights=[2, 4, 8, 12, 14, 16, 14, 8, 4])[0]
+    low, high = _trl_range(title)
+    trl = min(max(drawn, low), high)
     metrics = SOFTWARE_METRICS if code in SOFTWARE_FIELDS else METRICS
     metric = rng.choice(metrics).format(
         pct=rng.randint(15, 60), yield_=rng.randint(95, 99), times=rng.randint(2, 8)
@@ -334,7 +369,7 @@ def _spec(rng: Random, unit: Unit, fields: dict[str, Industry], divisions: list[
     lead = rng.choice(TEAM_LEADS)
     modes = rng.sample(list(CooperationMode.values[:4]), k=rng.randint(1, 2))
     mode_labels = "、".join(str(CooperationMode(m).label) for m in modes)
-    stage = ["完成实验室验证", "完成小试", "完成中试", "实现小批量试产"][min(3, (trl - 1) // 2)]
+    stage = STAGE_SENTENCES[trl_stage_key(trl)]
     summary = (
         f"{holder}团队研发的{subject}技术，与{baseline}相比{metric}，目前已{stage}。"
         f"拥有发明专利{patents}项，拟以{mode_labels}方式在东莞转化。"
@@ -444,7 +479,8 @@ def seed(ctx) -> None:
     duplicates = []
     for index in range(DUPLICATE_PAIRS):
         spec = _fresh_spec(rng, universities[index % len(universities)], fields, divisions, taken)
-        copy = dict(spec, summary=spec["summary"].replace("团队研发的", "团队的"))
+        # The town's copy is not offered to the public: the showcase lists an achievement once.
+        copy = dict(spec, summary=spec["summary"].replace("团队研发的", "团队的"), is_public=False)
         specs.append((universities[index % len(universities)], spec))
         specs.append((towns[index % len(towns)], copy))
         duplicates.append(

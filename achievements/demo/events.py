@@ -1,7 +1,7 @@
 """Demo: matchmaking events of 2025 and 2026 — held ones with registrations and outcomes, and
 upcoming ones open for online registration."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -54,14 +54,20 @@ def seed(ctx) -> None:
             continue  # upcoming: enterprises register online
         # Past events: the registrations as they were recorded then, the event confirmed held,
         # and what came out of it.
-        for enterprise in guests:
-            EventRegistration.objects.create(
+        for number, enterprise in enumerate(guests):
+            registration = EventRegistration.objects.create(
                 event=event,
                 enterprise=enterprise,
                 attendee_name=enterprise.contact_name or "企业代表",
                 attendee_phone=enterprise.contact_phone or "0769-22881234",
                 attendees=ctx.rng.randrange(1, 4),
                 registered_by=staff,
+            )
+            # Signed up before the registration deadline, not on the day the demo was built.
+            deadline = event.registration_deadline or event.held_on
+            signed_up = datetime.combine(deadline - timedelta(days=2 * number), time(10, 30))
+            EventRegistration.objects.filter(pk=registration.pk).update(
+                created_at=timezone.make_aware(signed_up)
             )
         event_change_status(
             event, to=EventStatus.HELD, allowed_from=[EventStatus.PLANNED], acting_user=staff

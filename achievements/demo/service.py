@@ -137,9 +137,14 @@ def seed_cases(ctx) -> None:
 
 
 def _follow_ups(ctx, case, assignee, *, entered, today, stalled, index) -> None:
+    """Monthly records whose words agree with the days-without-progress counter: a record says
+    what moved only when it counts as progress; a case that is not stalled never goes
+    `SERVICE_STALLED_AFTER_DAYS` without one."""
     month = first_of_month(entered)
     this_month = first_of_month(today)
-    step = 0
+    step = quiet = 0
+    last_progress = entered
+    keep_moving = settings.SERVICE_STALLED_AFTER_DAYS - 45
     while month <= this_month:
         last_month = next_month(month) == this_month
         skip = (
@@ -150,11 +155,16 @@ def _follow_ups(ctx, case, assignee, *, entered, today, stalled, index) -> None:
         if not skip:
             day = min(month + timedelta(days=ctx.rng.randint(8, 26)), today)
             day = max(day, entered)
-            progress, next_step, blockers, route = (
-                NO_PROGRESS[step % len(NO_PROGRESS)]
-                if stalled
-                else PROGRESS[min(step, len(PROGRESS) - 1)]
+            moved = not stalled and (
+                ctx.rng.random() < 0.6 or (day - last_progress).days >= keep_moving
             )
+            if moved:
+                progress, next_step, blockers, route = PROGRESS[min(step, len(PROGRESS) - 1)]
+                step += 1
+                last_progress = day
+            else:
+                progress, next_step, blockers, route = NO_PROGRESS[quiet % len(NO_PROGRESS)]
+                quiet += 1
             follow_up_record(
                 achievement=case,
                 acting_user=assignee,
@@ -163,9 +173,8 @@ def _follow_ups(ctx, case, assignee, *, entered, today, stalled, index) -> None:
                 next_step=next_step,
                 blockers=blockers,
                 route_status=route,
-                has_progress=not stalled and ctx.rng.random() < 0.6,
+                has_progress=moved,
             )
-            step += 1
         month = next_month(month)
 
 

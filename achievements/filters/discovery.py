@@ -3,10 +3,12 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from kernel.wording import year_label
 from towns.filters import YesNoFilter
 from towns.models import Division, Industry, Unit
 
@@ -32,8 +34,13 @@ class YearFilter(django_filters.ChoiceFilter):
 
 def _year_choices():
     return [
-        (str(year), f"{year}年") for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)
+        (str(year), _year_label(year))
+        for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)
     ]
+
+
+# The label is read when the page renders, in the reader's language (2026年 / 2026).
+_year_label = lazy(year_label, str)
 
 
 class AchievementFilter(django_filters.FilterSet):

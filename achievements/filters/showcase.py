@@ -8,7 +8,7 @@ from towns.models import Division, Industry
 from ..choices import TRL_STAGES, AchievementKind, CooperationMode, ShowcaseOrigin
 from ..models import ExternalAchievement, ShowcaseEntry
 
-TRL_STAGE_CHOICES = [(str(levels.start), str(name)) for levels, name in TRL_STAGES]
+TRL_STAGE_CHOICES = [(str(levels.start), name) for levels, name in TRL_STAGES]
 
 ALL = _("全部")
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kernel.excel import MAX_UPLOAD_BYTES
 from kernel.uploads import DocumentField
 from kernel.validators import normalize_phone, validate_phone
+from kernel.wording import lazy_format
 from towns.forms import MoneyField
 from towns.models import Unit
 
@@ -246,8 +247,9 @@ class AttachmentForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel 文件"),
-        help_text=_("请使用平台模板填写，.xlsx 格式，不超过 %(mb)d MB。")
-        % {"mb": MAX_UPLOAD_BYTES // 2**20},
+        help_text=lazy_format(
+            _("请使用平台模板填写，.xlsx 格式，不超过 %(mb)d MB。"), mb=MAX_UPLOAD_BYTES // 2**20
+        ),
         error_messages={
             "required": _("请选择要上传的 Excel 文件。"),
             "empty": _("文件是空的，请选择填写好的 .xlsx 文件。"),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.wording import with_note
 from towns.choices import Role
 from towns.models import User
 
@@ -14,7 +15,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class AssigneeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         unit = f" · {obj.unit.short_name}" if obj.unit_id else ""
-        return f"{obj.display_name}（{obj.get_role_display()}{unit}）"
+        return with_note(obj.display_name, f"{obj.get_role_display()}{unit}")
 
 
 class AssignForm(forms.Form):

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
+from kernel.wording import join_names
+
 from .text import CONCEPT_PREFIX, Analysis
 
 TITLE_BOOST = 2.0
@@ -184,7 +186,7 @@ def explanation_text(data: dict) -> str:
     """One readable sentence from a stored explanation."""
     parts = []
     if data.get("terms"):
-        parts.append(_("共同关键词：%(terms)s") % {"terms": "、".join(data["terms"])})
+        parts.append(_("共同关键词：%(terms)s") % {"terms": join_names(data["terms"])})
     for concept in data.get("concepts", []):
         if concept.get("via"):
             parts.append(
@@ -200,8 +202,8 @@ def explanation_text(data: dict) -> str:
         parts.append(
             _("需求中的“%(demand)s”与成果中的“%(achievement)s”同属“%(name)s”")
             % {
-                "demand": "、".join(concept["demand"]),
-                "achievement": "、".join(concept["achievement"]),
+                "demand": join_names(concept["demand"]),
+                "achievement": join_names(concept["achievement"]),
                 "name": concept["name"],
             }
         )
@@ -209,4 +211,4 @@ def explanation_text(data: dict) -> str:
         parts.append(_("同属%(field)s领域") % {"field": data["field"]})
     if data.get("division"):
         parts.append(_("拟落地%(division)s，与企业同在一地") % {"division": data["division"]})
-    return "；".join(parts) + ("。" if parts else "")
+    return _("；").join(parts) + (_("。") if parts else "")

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.cache import generation
-from kernel.money import format_yuan
+from kernel.money import format_wan, money_label
 from kernel.parsing import clean_text
+from kernel.wording import list_separator
 from towns.choices import Role
 from towns.models import Division, Industry, Unit, User
 
@@ -493,9 +494,10 @@ HISTORY_EXTRA_FIELDS = ["discovering_unit", "liaison", "status", "service_route"
 
 def field_label(name: str) -> str:
     try:
-        return str(Achievement._meta.get_field(name).verbose_name)
+        model_field = Achievement._meta.get_field(name)
     except Exception:  # an unknown name in old feedback
         return name
+    return money_label(model_field.verbose_name)
 
 
 def record_field_choices() -> list[tuple[str, str]]:
@@ -535,14 +537,14 @@ def _display(name: str, value, names: dict) -> str:
     if name == "merged_into":
         return f"#{value}"
     if name in _LIST_CHOICES:
-        return "、".join(_label(_LIST_CHOICES[name], code) for code in value)
+        return list_separator().join(_label(_LIST_CHOICES[name], code) for code in value)
     model_field = Achievement._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, Decimal):
-        return format_yuan(value)
+        return format_wan(value)  # the label says 万元
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     text = str(value)

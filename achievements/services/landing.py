@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kernel.exceptions import Refused
 from kernel.transitions import transition
 from kernel.uploads import validate_document
+from kernel.wording import clause_separator, list_separator
 from towns.choices import Role
 from towns.models import Division, User
 from towns.outbox import outbox_enqueue
@@ -238,7 +239,7 @@ def landing_check(*, achievement_id: int, today: date | None = None) -> Landing 
     landing._change_reason = _("落地标准核查")
     landing.save()
     if newly_proposed:
-        rules = "、".join(str(LandingRule(rule).label) for rule in check.met_rules)
+        rules = list_separator().join(str(LandingRule(rule).label) for rule in check.met_rules)
         recipients = _proposal_recipients(achievement)
         notification_send(
             recipients=recipients,
@@ -302,7 +303,10 @@ def landing_verify(
         )
     if not result.met:
         raise ValidationError(
-            {"rule": _("所选条款尚未满足：%(missing)s") % {"missing": "；".join(result.missing)}}
+            {
+                "rule": _("所选条款尚未满足：%(missing)s")
+                % {"missing": clause_separator().join(result.missing)}
+            }
         )
     if landed_on > today:
         raise ValidationError({"landed_on": _("落地日期不能晚于今天。")})

@@ -15,6 +15,7 @@ from kernel.excel import SheetSpec, wan
 from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
+from kernel.wording import clause_separator
 from towns.bulk import bulk_report
 from towns.rules import can, require
 
@@ -43,7 +44,7 @@ from ..services import demands as services
 
 
 def _fail(request, error: ValidationError) -> None:
-    messages.error(request, "；".join(error.messages))
+    messages.error(request, clause_separator().join(error.messages))
 
 
 class DemandListView(PermissionRequiredMixin, FilteredListView):
@@ -237,7 +238,7 @@ def _match_action(request, pk: int, perm: str, action, form=None, success: str =
     require(request.user, perm, match)
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, clause_separator().join(errors))
         return redirect("demand_detail", pk=match.demand_id)
     try:
         action(match, form.cleaned_data if form is not None else {})

@@ -20,6 +20,7 @@ from kernel.lists import FilteredListView
 from kernel.pagecache import cached_page
 from kernel.parsing import parse_id
 from kernel.uploads import protected_file_response
+from kernel.wording import clause_separator
 from towns.jobs import job_start
 
 from ..choices import AchievementStatus, FeedbackKind, ImportStatus
@@ -69,7 +70,7 @@ def _visible(request, pk: int) -> Achievement:
 
 
 def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+    return clause_separator().join(exc.messages)
 
 
 def _detail(achievement: Achievement, anchor: str = ""):
@@ -478,7 +479,7 @@ def achievement_correction_resolve(request, feedback_pk: int):
     form = CorrectionResolveForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, clause_separator().join(errors))
         return _detail(achievement, "feedback")
     return _run(
         request,

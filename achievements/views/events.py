@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kernel.lists import FilteredListView
+from kernel.wording import clause_separator
 from towns.rules import can, require
 
 from ..filters.events import EventFilter
@@ -138,7 +139,7 @@ def event_registration_cancel(request, pk: int):
     try:
         services.event_registration_cancel(registration, acting_user=request.user)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("已取消报名。"))
     return redirect("event_detail", pk=event.pk)
@@ -152,7 +153,7 @@ def event_mark_held(request, pk: int):
     try:
         services.event_mark_held(event, acting_user=request.user)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("已确认活动举办，计入本年度对接会场次。"))
     return redirect("event_detail", pk=event.pk)
@@ -169,7 +170,7 @@ def event_cancel(request, pk: int):
             raise ValidationError(_("请填写取消原因。"))
         services.event_cancel(event, acting_user=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("活动已取消，已通知报名企业。"))
     return redirect("event_detail", pk=event.pk)
@@ -185,12 +186,12 @@ def event_outcome_add(request, pk: int):
         try:
             services.event_outcome_record(event, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, clause_separator().join(error.messages))
         else:
             messages.success(request, _("成效已登记。"))
     else:
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, clause_separator().join(errors))
     return redirect("event_detail", pk=event.pk)
 
 

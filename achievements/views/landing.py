@@ -20,6 +20,7 @@ from kernel.lists import FilteredListView
 from kernel.money import format_yuan
 from kernel.uploads import protected_file_response
 from kernel.views import flash_service_errors, require_perm, submit_form
+from kernel.wording import clause_separator
 from towns.models import Division
 from towns.policy import policy_value
 
@@ -272,7 +273,7 @@ def _credit_preview(achievement, data) -> dict:
     try:
         unit, basis = selectors.landing_credit(achievement, division=division, year=landed_on.year)
     except ValidationError as error:
-        return {"error": "；".join(error.messages)}
+        return {"error": clause_separator().join(error.messages)}
     return {
         "unit": unit,
         "basis": basis,

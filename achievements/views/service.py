@@ -19,6 +19,7 @@ from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
 from kernel.views import flash_service_errors, require_perm, submit_form
+from kernel.wording import list_separator
 from towns.bulk import bulk_apply, bulk_report
 
 from ..choices import AchievementStatus, EscalationTier
@@ -367,7 +368,7 @@ class EscalationListView(FilteredListView):
                     timezone.localtime(escalation.escalated_at).date(),
                     escalation.last_follow_up_progress or "",
                     escalation.last_follow_up_blockers or "",
-                    "、".join(u.display_name for u in escalation.recipients.all()),
+                    list_separator().join(u.display_name for u in escalation.recipients.all()),
                     _("已解除") if escalation.resolved_at else _("未解除"),
                 ]
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kernel.excel import SheetSpec, WorkbookRejected, xlsx_response
 from kernel.lists import FilteredListView
 from kernel.pagecache import cached_page
+from kernel.wording import clause_separator
 from towns.models import Industry
 from towns.rules import can, require
 
@@ -253,7 +254,7 @@ def external_set_published(request, pk: int):
     try:
         external_achievement_set_published(external, acting_user=request.user, published=published)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("已在展示区公开。") if published else _("已从展示区撤下。"))
     return redirect("external_list")

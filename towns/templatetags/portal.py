@@ -1,6 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
+from kernel import wording
 from kernel.money import format_wan, format_yuan
 
 register = template.Library()
@@ -35,3 +36,15 @@ def percent(part, whole) -> int:
         return min(100, round(100 * float(part) / float(whole))) if whole else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def year_label(year) -> str:
+    """2026 → “2026年” in Chinese, “2026” in English (year pickers and year columns)."""
+    return wording.year_label(year)
+
+
+@register.filter
+def join_list(values) -> str:
+    """Names listed the way the reader's language lists them: 甲、乙 / A, B."""
+    return wording.join_names(values)

@@ -40,6 +40,7 @@ from achievements.matching.evaluation import (
 )
 from achievements.matching.ranking import CANDIDATES
 from achievements.models import Achievement, SynonymGroup
+from kernel.wording import clause_separator
 from towns.choices import Role
 from towns.models import Division, Industry, Unit, User
 
@@ -164,7 +165,7 @@ class Corpus:
             word, other = self._word(topic), self._word(topic)
             sentence = rng.choice(SENTENCES[:-1] if word == other else SENTENCES)
             sentences.append(sentence.format(w=word, v=other, claim=claim))
-        return title, "；".join(sentences) + "。"
+        return title, clause_separator().join(sentences) + "。"
 
     def demand_text(self) -> tuple[str, str]:
         """A demand's title and the problem it states."""
