@@ -12,10 +12,10 @@ from django.db import connection
 from achievements.choices import DISCOVERED_STATUSES, SERVICE_LIBRARY_STATUSES, AchievementStatus
 from achievements.matching.evaluation import load_labelled_set
 from achievements.models import Achievement, Assignment, Demand, FollowUp, Landing, ShowcaseEntry
+from bench.data import SEED, Corpus
+from bench.management.commands.bench import PARTS
 from brokers.models import Broker, ContractBroker, TechContract
 from evaluation.models import BatchItem, Score
-from quotas.benchmarks.data import SEED, Corpus
-from quotas.management.commands.bench import PARTS
 from towns.models import Enterprise
 
 SCALE = 0.002  # 200 achievements, 40 demands, 4 brokers, 60 contracts, 10 enterprises
