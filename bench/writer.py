@@ -17,7 +17,6 @@ from django.db import transaction
 from achievements.choices import (
     DEMAND_ACTIVE_STATUSES,
     DISCOVERED_STATUSES,
-    SERVICE_LIBRARY_STATUSES,
     AchievementStatus,
 )
 from achievements.models import Achievement, Demand, FollowUp, LandingEvidence
@@ -36,6 +35,7 @@ SAMPLE = 500  # rows of each kind the writer edits, drawn once
 class Tally:
     writes: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     failed: int = 0
+    refusals: list = field(default_factory=list)
     seconds: float = 0.0
     latencies_ms: list = field(default_factory=list)
 
@@ -46,6 +46,7 @@ class Tally:
             "writes": self.writes,
             "total": done,
             "failed": self.failed,
+            "refusals": self.refusals[:5],
             "seconds": round(self.seconds, 2),
             "rate": round(done / self.seconds, 3) if self.seconds else 0.0,
             "p95_write_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1) if ordered else None,
@@ -76,7 +77,7 @@ class Writer:
                 FollowUp.objects.filter(achievement__status=AchievementStatus.SERVICE), self.rng
             ),
             "landing": _sample(
-                LandingEvidence.objects.filter(achievement__status__in=SERVICE_LIBRARY_STATUSES),
+                LandingEvidence.objects.filter(achievement__status=AchievementStatus.SERVICE),
                 self.rng,
             ),
             "demand": _sample(Demand.objects.filter(status__in=DEMAND_ACTIVE_STATUSES), self.rng),
@@ -141,8 +142,9 @@ class Writer:
             try:
                 self.write(kind, n // len(kinds))
                 tally.writes[kind] += 1
-            except Exception:  # a refused edit (a case closed meanwhile …) is not a write
+            except Exception as error:  # a refused edit (a closed case …) is not a write
                 tally.failed += 1
+                tally.refusals.append(f"{kind}: {type(error).__name__}: {error}"[:200])
             tally.latencies_ms.append((time.perf_counter() - began) * 1000)
             n += 1
         tally.seconds = time.monotonic() - started
