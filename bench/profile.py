@@ -3,7 +3,8 @@
 Each page of the web part is rendered in-process (Django's test client, the whole middleware but
 the page cache) a few times after a first visit, and split into its SQL (queries and their time),
 its template rendering (top-level templates; what they query lazily is counted in both) and the
-rest of Python. `--pyinstrument DIR` also writes each page's call tree there."""
+rest of Python, with the process's own CPU time (which the waits of a loaded machine do not
+inflate). `--pyinstrument DIR` also writes each page's call tree there."""
 
 import time
 from contextlib import contextmanager
@@ -50,14 +51,17 @@ class _SqlClock:
     def __init__(self):
         self.seconds = 0.0
         self.queries = 0
+        self.slowest: list[tuple[float, str]] = []
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds += time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            self.seconds += elapsed
             self.queries += 1
+            self.slowest = sorted([*self.slowest, (elapsed * 1000, sql[:300])], reverse=True)[:3]
 
 
 def _client(user) -> Client:
@@ -76,13 +80,14 @@ def bench_profile(log, *, repeat: int = 5, pyinstrument_dir: str | None = None) 
             client = _client(page.user)
             for path in page.paths:  # first visits fill the caches that outlive writes
                 client.get(path)
-            sql, total = _SqlClock(), 0.0
+            sql, total, cpu = _SqlClock(), 0.0, 0.0
             with _template_clock() as clock, connection.execute_wrapper(sql):
                 for n in range(repeat):
                     path = page.paths[n % len(page.paths)]
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     response = client.get(path)
                     total += time.perf_counter() - started
+                    cpu += time.process_time() - started_cpu
                     assert response.status_code == 200, (path, response.status_code)
             per = 1000 / repeat
             row = {
@@ -91,12 +96,17 @@ def bench_profile(log, *, repeat: int = 5, pyinstrument_dir: str | None = None) 
                 "sql_ms": sql.seconds * per,
                 "template_ms": clock.template_s * per,
                 "python_ms": (total - sql.seconds) * per,
+                # This process's CPU alone: what a loaded machine's waits do not inflate.
+                "cpu_ms": cpu * per,
+                "slowest_queries": [(round(ms, 1), text) for ms, text in sql.slowest],
             }
             log(
                 f"  {page.label}：{row['total_ms']:.1f} ms，{row['queries']:.0f} 条查询 "
                 f"{row['sql_ms']:.1f} ms，模板 {row['template_ms']:.1f} ms，"
-                f"Python {row['python_ms']:.1f} ms"
+                f"Python {row['python_ms']:.1f} ms（CPU {row['cpu_ms']:.1f} ms）"
             )
+            for ms, text in row["slowest_queries"]:
+                log(f"    {ms:.1f} ms  {text[:160]}")
             figures.append(
                 Figure(
                     "剖析",

@@ -120,8 +120,8 @@ def _child_env(**extra) -> dict:
         DEBUG="0",
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONPATH=str(settings.BASE_DIR),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -414,11 +414,13 @@ def measure_pages(
 def measure_small(log, *, seconds: int, connections: int) -> dict | None:
     """The uncached pages on the small data set (`bench_<name>_small`, generated on first use),
     measured by `manage.py bench` in a child process."""
-    name = f"{connection.settings_dict['NAME']}_small"
+    # The bench works in bench_<name>; the small set in bench_<name>_small.
+    name = f"{connection.settings_dict['NAME'].removeprefix('bench_')}_small"
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         output = handle.name
     log(f"  小数据集（规模 {SMALL_SCALE}，库 bench_{name}）…")
-    env = _child_env(DATABASE_URL=database_url(name))
+    # Its own cache keys: the two data sets share the Redis database, not what is cached.
+    env = _child_env(DATABASE_URL=database_url(name), CACHE_KEY_PREFIX=f"portal-{name}")
     try:
         done = subprocess.run(
             [
@@ -468,11 +470,12 @@ def figures_of(result: dict, small: dict | None = None) -> list[Figure]:
                 extra={"runs": result["bare"][mode], "mode": mode},
             )
         )
-    small_ratios = {}
+    small_ratios, small_runs = {}, {}
     if small:
         for f in small["figures"]:
-            if f["extra"].get("mode") == "uncached" and "page" in f["extra"]:
+            if f["unit"] == "" and f["extra"].get("mode") == "uncached" and "page" in f["extra"]:
                 small_ratios[f["extra"]["page"]] = f["value"]
+                small_runs[f["extra"]["page"]] = f["extra"]
     for key, runs in result["pages"].items():
         label = result["labels"][key]
         for mode, r in runs.items():
@@ -510,7 +513,12 @@ def figures_of(result: dict, small: dict | None = None) -> list[Figure]:
                     "×",
                     SCALE_RATIO,
                     "max",
-                    extra={"page": key, "ratio_large": large, "ratio_small": small_ratios[key]},
+                    extra={
+                        "page": key,
+                        "ratio_large": large,
+                        "ratio_small": small_ratios[key],
+                        "small": small_runs.get(key),
+                    },
                 )
             )
     if "writer" in result:

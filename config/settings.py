@@ -152,7 +152,8 @@ if REDIS_URL:
             # A Redis outage makes cache reads misses, not server errors (towns/cache.py).
             "BACKEND": "towns.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
+            # Two portals on one Redis database (the bench's two data sets) keep apart.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
