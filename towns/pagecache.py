@@ -211,6 +211,7 @@ class PageCacheMiddleware:
         # before (a write committed meanwhile leaves the copy stale, never the reverse).
         reads, token = start_recording()
         before = reads.tables_before()
-        reads.add({table_key(t): before.get(table_key(t), 0) for t in _account_tables()})
+        account = {table_key(t) for t in _account_tables()} & before.keys()
+        reads.add({key: before[key] for key in account})
         request._page_cache = _Lookup(key, reads, token, request.META.get("CSRF_COOKIE"))
         return None

@@ -109,7 +109,11 @@ def test_a_duplicate_scan_is_kept_until_its_own_scope_changes(
         achievement_update(elsewhere, acting_user=center_staff, data={"summary": "改过的简介。"})
     assert cache.get_many(scope) == kept
     with django_capture_on_commit_callbacks(execute=True):
-        achievement_update(twin, acting_user=center_staff, data={"title": "高效光伏逆变器控制方法"})
+        achievement_update(
+            twin,
+            acting_user=center_staff,
+            data={"title": "高效光伏逆变器控制方法", "summary": "组串式逆变器的最大功率点跟踪。"},
+        )
     assert cache.get_many(scope) != kept
     # A stale scan would still list the twin (under its new title).
     assert "高效光伏逆变器控制方法" not in client.get(url).content.decode()
