@@ -13,15 +13,18 @@ from django.dispatch import receiver
 
 from .models import Achievement
 from .services.changes import achievements_changed
-from .services.core import library_changed
+from .services.core import library_rows_changed
 
 
 @receiver(post_save, sender=Achievement, dispatch_uid="achievements.queue_achievement_changed")
-def _queue_achievement_changed(sender, instance, raw=False, **kwargs):
+def _queue_achievement_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
     # One task per transaction, however many records it saves (see services/changes.py).
     achievements_changed([instance.pk])
     # After the commit, so that no request caches a duplicate scan of the old library under
-    # the new version.
-    transaction.on_commit(library_changed)
+    # the new version: the scopes the record was in (as loaded) and is in now.
+    now = instance.duplicate_scope()
+    scopes = {now} if created else {instance.duplicate_scope_loaded, now}
+    instance.duplicate_scope_loaded = now
+    transaction.on_commit(lambda: library_rows_changed(scopes))

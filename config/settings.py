@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "template_partials",
     "kernel",
     *PORTAL_APPS,
+    # The benchmarks (`make bench`): they read every app, nothing imports them.
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -151,7 +153,8 @@ if REDIS_URL:
             # A Redis outage makes cache reads misses, not server errors (kernel/cache.py).
             "BACKEND": "kernel.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
+            # Two portals on one Redis database (the bench's two data sets) keep apart.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }

@@ -5,11 +5,15 @@ write is dropped and the pages keep serving from PostgreSQL.
 """
 
 import functools
+import hashlib
 import logging
 import re
 import time
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connection, transaction
@@ -86,7 +90,7 @@ class TolerantRedisCache(RedisCache):
             raise ValueError(f"Key '{key}' not found (cache unavailable: {error})") from error
 
 
-# --- Generations: cached results keyed by a counter that every relevant write bumps -------------
+# --- Generations: cached results keyed by a counter that the writes they depend on bump ---------
 
 
 def _fresh_generation() -> int:
@@ -96,8 +100,11 @@ def _fresh_generation() -> int:
 
 
 def generation(key: str) -> int:
-    """The current generation of a family of cached results; put it in their cache keys."""
-    return cache.get_or_set(key, _fresh_generation, None) or _fresh_generation()
+    """The current generation of a family of cached results; put it in their cache keys. What is
+    being recorded (`recording_reads`) depends on it from now on."""
+    value = cache.get_or_set(key, _fresh_generation, None) or _fresh_generation()
+    _depend({key: value})
+    return value
 
 
 def bump_generation(key: str) -> None:
@@ -115,11 +122,16 @@ def bump_generation_on_commit(key: str) -> None:
     transaction.on_commit(lambda: bump_generation(key))
 
 
-# What the dashboard, the reports, the lists' counts and the page cache (kernel/pagecache.py) read
-# is cached under one data generation. Every statement that writes a table bumps it: the watch
-# sits on the database connection (installed in TownsConfig.ready), so `QuerySet.update`,
-# `bulk_create` and raw SQL count as much as `save()`, and no write path can forget it.
-DATA_GENERATION_KEY = "towns:data-generation"
+# --- One generation per table, bumped by the writes the connection sees ------------------------
+#
+# What the dashboard, the lists' counts and filter bars and the page cache (kernel/pagecache.py)
+# keep depends on the tables it read, and only on them: each tracked table has a generation of its
+# own (`towns:table:<name>`), which every statement writing that table bumps. The watch sits on
+# the database connection (installed in KernelConfig.ready), so `QuerySet.update`, `bulk_create`
+# and raw SQL count as much as `save()`, and no write path can forget it. A cached result records
+# the generations of the tables its computation read (`recording_reads` sees every SELECT), and
+# is good while they are unchanged: editing a demand leaves the achievement lists' pages alone.
+TABLE_KEY = "towns:table:{}"
 # Writes that change nothing a page shows: sessions, login attempts, the task outbox, beat's own
 # bookkeeping, the matching index (derived from achievements, whose writes bump anyway, and
 # rebuilt in bulk), and a sign-in: its `last_login` (shown nowhere) and the user's history row
@@ -138,7 +150,7 @@ UNTRACKED_TABLES = frozenset(
 UNTRACKED_PREFIXES = ("axes_", "django_celery_beat_")
 _LEADING_COMMENTS = re.compile(r"^(?:\s+|/\*.*?\*/|--[^\n]*\n?)*", re.DOTALL)
 # Statements that write nothing; anything else is taken for a write (a table it cannot name
-# counts as tracked), so that no unforeseen form of write goes unseen.
+# counts as every table), so that no unforeseen form of write goes unseen.
 _READS = ("SELECT", "SAVEPOINT", "RELEASE", "SET", "SHOW", "EXPLAIN", "PRAGMA", "VALUES")
 _WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 _WRITTEN_TABLE = re.compile(
@@ -152,6 +164,8 @@ _SIGN_IN = re.compile(
 _SAVEPOINT_ROLLBACK = re.compile(r"^ROLLBACK\s+TO\b", re.IGNORECASE)
 # Whose row count tells whether anything changed (an INSERT … RETURNING reports 0 on SQLite).
 _COUNTED = re.compile(r"^\s*(?:UPDATE|DELETE)\b(?!.*\bRETURNING\b)", re.IGNORECASE | re.DOTALL)
+# Django quotes every table it names ("achievements_achievement"), on PostgreSQL and SQLite.
+_QUOTED_NAME = re.compile(r'"(\w+)"')
 
 
 def _changed_nothing(sql: str, cursor) -> bool:
@@ -163,9 +177,28 @@ def tracks_table(table: str) -> bool:
 
 
 def follows_data_generation(model) -> bool:
-    """Whether every write to `model` bumps the data generation (so results over it may be
+    """Whether every write to `model` bumps its table's generation (so results over it may be
     cached under that generation)."""
     return tracks_table(model._meta.db_table)
+
+
+@functools.cache
+def tracked_tables() -> frozenset[str]:
+    return frozenset(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if tracks_table(model._meta.db_table)
+    )
+
+
+def tables_in(sql: str) -> set[str]:
+    """The tracked tables a statement names."""
+    known = tracked_tables()
+    return {name for name in _QUOTED_NAME.findall(sql) if name in known}
+
+
+def table_key(table: str) -> str:
+    return TABLE_KEY.format(table)
 
 
 def written_table(sql: str) -> str | None:
@@ -180,18 +213,31 @@ def written_table(sql: str) -> str | None:
     return found[1].rsplit(".", 1)[-1].lower() if found else ""
 
 
+def bump_tables(tables) -> None:
+    """New generations for `tables` ("" = a table we could not name: all of them), in one round
+    trip."""
+    tables = set(tables)
+    if "" in tables:
+        tables = (tables - {""}) | tracked_tables()
+    if tables:
+        fresh = _fresh_generation()
+        cache.set_many({table_key(t): fresh for t in tables}, None)
+
+
 class _CommitBump:
     """What a transaction with tracked writes leaves to run on its commit (once per transaction):
-    the bump that makes every other reader see the new data. Until then it also names the
-    transaction's own generation, so that what the transaction reads (its own uncommitted writes
-    included) is cached apart, and is never served again if it rolls back."""
+    the bump of the tables it wrote, which makes every other reader see the new data. Until then
+    it also stands for the transaction's own generation, so that what the transaction reads (its
+    own uncommitted writes included) is cached apart, and is never served again if it rolls
+    back."""
 
     def __init__(self):
         self.token = uuid.uuid4().hex[:12]
-        self.writes = 0
+        self.writes = 0  # savepoint rollbacks count too
+        self.tables: dict[str, int] = {}  # writes per table
 
     def __call__(self):
-        bump_generation(DATA_GENERATION_KEY)
+        bump_tables(self.tables)
 
 
 def _pending_bump(connection) -> _CommitBump | None:
@@ -204,8 +250,9 @@ def _pending_bump(connection) -> _CommitBump | None:
 
 
 def watch_writes(execute, sql, params, many, context):
-    """Execute wrapper: a statement writing a tracked table bumps the data generation, at once
-    when it is committed at once, else when its transaction commits (a rollback discards it)."""
+    """Execute wrapper: a statement writing a tracked table bumps that table's generation, at
+    once when it is committed at once, else when its transaction commits (a rollback discards
+    it). A read names its tables to whatever is recording (`recording_reads`)."""
     result = execute(sql, params, many, context)
     connection = context["connection"]
     table = written_table(sql)
@@ -214,6 +261,8 @@ def watch_writes(execute, sql, params, many, context):
             # The savepoint's writes are undone: what was cached inside it is not this
             # transaction's data any more.
             pending.writes += 1
+        elif _recorders.get():
+            _read_tables(tables_in(sql))
         return result
     if not tracks_table(table) or _changed_nothing(sql, context["cursor"]) or _SIGN_IN.match(sql):
         return result
@@ -225,8 +274,9 @@ def watch_writes(execute, sql, params, many, context):
             # First in line: a failing callback registered earlier stops those after it.
             connection.run_on_commit.insert(0, connection.run_on_commit.pop())
         pending.writes += 1
+        pending.tables[table] = pending.tables.get(table, 0) + 1
     else:
-        bump_generation(DATA_GENERATION_KEY)
+        bump_tables({table})
     return result
 
 
@@ -241,9 +291,127 @@ def writing_transaction() -> bool:
     return _pending_bump(connection) is not None
 
 
-def data_generation() -> int | str:
-    """Put it in the key of anything cached over the data. Inside a transaction that has written,
-    it is that transaction's own (changing with each of its writes)."""
-    current = generation(DATA_GENERATION_KEY)
+def current_generations(keys) -> dict[str, int | str]:
+    """The current value of each generation key (tables' and named ones), in one round trip. A
+    lost one starts again from the clock. Inside a transaction that has written, the tables it
+    wrote carry that transaction's own token (changing with each of its writes)."""
+    keys = list(keys)
+    found = cache.get_many(keys) if keys else {}
+    missing = {key: _fresh_generation() for key in keys if key not in found}
+    if missing:
+        for key, value in missing.items():
+            if not cache.add(key, value, None):
+                missing[key] = cache.get(key) or value
+        found.update(missing)
     pending = _pending_bump(connection)
-    return f"{current}.{pending.token}.{pending.writes}" if pending else current
+    if pending is None:
+        return found
+    # A table's own writes, and the savepoint rollbacks (which may undo any of them).
+    rollbacks = pending.writes - sum(pending.tables.values())
+    unnamed = pending.tables.get("", 0)  # a write to a table we could not name: to any
+    names = tracked_tables() if unnamed else pending.tables
+    written = {table_key(t): pending.tables.get(t, 0) + unnamed for t in names if t}
+    return {
+        key: f"{value}.{pending.token}.{written[key]}.{rollbacks}" if key in written else value
+        for key, value in found.items()
+    }
+
+
+def generations(keys) -> dict[str, int | str]:
+    """The current generations of named families (one round trip); what is being recorded
+    depends on them."""
+    values = current_generations(keys)
+    _depend(values)
+    return values
+
+
+def data_generation(*tables: str) -> str:
+    """Put it in the key of anything cached over `tables` (every tracked table if none is named):
+    it changes with any write to one of them, and what is being recorded depends on them."""
+    keys = sorted(table_key(t) for t in (tables or tracked_tables()) if tracks_table(t))
+    values = current_generations(keys)
+    _depend(values)
+    return hashlib.sha1(repr(sorted(values.items())).encode(), usedforsecurity=False).hexdigest()[
+        :16
+    ]
+
+
+# --- What a computation read: the generations its result depends on ---------------------------
+
+
+class Reads:
+    """The generation keys a computation depended on, with the value each had before the
+    computation read what it guards (so a write committed meanwhile leaves the result stale,
+    never the reverse)."""
+
+    def __init__(self):
+        self.keys: dict[str, int | str] = {}
+        self._tables: dict[str, int | str] | None = None
+
+    def tables_before(self) -> dict[str, int | str]:
+        """Every table's generation as it was when the recording started."""
+        if self._tables is None:
+            self._tables = current_generations(table_key(t) for t in tracked_tables())
+        return self._tables
+
+    def add(self, values: dict) -> None:
+        for key, value in values.items():
+            self.keys.setdefault(key, value)
+
+    def still_current(self) -> bool:
+        return current_generations(self.keys) == self.keys
+
+
+_recorders: ContextVar[tuple[Reads, ...]] = ContextVar("towns_cache_recorders", default=())
+
+
+@contextmanager
+def recording_reads():
+    """Record the tables read (and the generations consulted) inside the block; nested records
+    also count for the outer ones."""
+    reads = Reads()
+    reads.tables_before()
+    token = _recorders.set((*_recorders.get(), reads))
+    try:
+        yield reads
+    finally:
+        _recorders.reset(token)
+
+
+def start_recording() -> tuple[Reads, object]:
+    """`recording_reads` for a middleware (started in one method, ended in another)."""
+    reads = Reads()
+    reads.tables_before()
+    return reads, _recorders.set((*_recorders.get(), reads))
+
+
+def stop_recording(token) -> None:
+    _recorders.reset(token)
+
+
+def _depend(values: dict) -> None:
+    for reads in _recorders.get():
+        reads.add(values)
+
+
+def _read_tables(tables: set[str]) -> None:
+    for reads in _recorders.get():
+        before = reads.tables_before()
+        reads.add({table_key(t): before.get(table_key(t), 0) for t in tables})
+
+
+def cached_over_data(key: str, compute, timeout: int):
+    """`compute()`, kept under `key` until a table it read (or a generation it consulted)
+    changes. A hit counts, for what is being recorded, as having read what the result depends
+    on."""
+    entry = cache.get(key)
+    if entry is not None:
+        depends, value = entry
+        current = current_generations(depends)
+        if current == depends:
+            _depend(depends)
+            return value
+    with recording_reads() as reads:
+        value = compute()
+    cache.set(key, (reads.keys, value), timeout)
+    return value

@@ -4,24 +4,24 @@ API uses), whitelisted sorting, pagination, and an .xlsx export of the filtered 
 import hashlib
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from .cache import data_generation, follows_data_generation
+from .cache import cached_over_data, data_generation, follows_data_generation, tables_in
 from .excel import SheetSpec, xlsx_response
 
 COUNT_CACHE_SECONDS = 600
 
 
 class CachedCountPaginator(Paginator):
-    """Remembers the number of filtered rows until the data changes: at 100,000 achievements the
-    COUNT behind "共 n 条" and the page links costs more than reading the page itself.
+    """Remembers the number of filtered rows until a table the count reads is written: at 100,000
+    achievements the COUNT behind "共 n 条" and the page links costs more than reading the page
+    itself.
 
     The key is the count's own SQL, so each user's scope and each filter has its own entry; only
-    for models whose every write bumps the data generation (`follows_data_generation`)."""
+    for models whose every write bumps their table's generation (`follows_data_generation`)."""
 
     @cached_property
     def count(self) -> int:
@@ -31,12 +31,21 @@ class CachedCountPaginator(Paginator):
         except EmptyResultSet:
             return 0
         digest = hashlib.sha1(repr((sql, params)).encode(), usedforsecurity=False).hexdigest()
-        key = f"lists:count:{data_generation()}:{digest}"
-        count = cache.get(key)
-        if count is None:
-            count = queryset.count()
-            cache.set(key, count, COUNT_CACHE_SECONDS)
-        return count
+        return cached_over_data(f"lists:count:{digest}", queryset.count, COUNT_CACHE_SECONDS)
+
+
+def filter_tables(filterset) -> set[str]:
+    """The tables a filter bar's choices are read from."""
+    tables = set()
+    for field in filterset.form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        try:
+            tables |= tables_in(queryset.query.sql_with_params()[0])
+        except EmptyResultSet:
+            continue
+    return tables
 
 
 class FilteredListView(LoginRequiredMixin, ListView):
@@ -85,6 +94,12 @@ class FilteredListView(LoginRequiredMixin, ListView):
     def export(self, queryset):
         return xlsx_response(self.export_filename, [self.export_sheet(queryset)])
 
+    def filters_generation(self) -> str | None:
+        if self.filterset is None or not follows_data_generation(self.object_list.model):
+            return None
+        tables = filter_tables(self.filterset)
+        return data_generation(*tables) if tables else "fixed"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sort_key, _ = self.current_sort()
@@ -93,9 +108,8 @@ class FilteredListView(LoginRequiredMixin, ListView):
             sort_key=sort_key,
             sort_options=[(key, label) for key, (label, _) in self.sort_options.items()],
             can_export=bool(self.export_filename),
-            # The rendered filter bar is cached under it (includes/filter_form.html).
-            filters_generation=(
-                data_generation() if follows_data_generation(self.object_list.model) else None
-            ),
+            # The rendered filter bar is cached under the generations of the tables its choices
+            # come from (includes/filter_form.html).
+            filters_generation=self.filters_generation(),
         )
         return context

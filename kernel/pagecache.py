@@ -3,26 +3,31 @@
 The busiest pages (the showcase search, the lists, a record's page, the leaders' dashboard, a
 demand's matches) are read far more often than anything on them is written. What such a page
 shows depends on
-- the data: every write to a tracked table bumps the data generation (kernel/cache.py); the
-  reader's own account (role, unit, password, groups) and notifications are data too;
+- the data it read: the tables its rendering read (every SELECT is seen, kernel/cache.py), with
+  the generation each had before; a write to one of them bumps its generation and ends the copy,
+  a write to any other table leaves it (editing a demand keeps the achievement lists' copies).
+  The reader's own account (role, unit, password, groups) is always counted as read, and the
+  notifications of the bell are read by every page;
 - the reader: the signed-in user of the session, the language, and the CSRF secret the page's
   forms carry (the browser's);
 - the address, and the request headers the views answer differently to;
 - the day ("n 天未进展"), and at most `PAGE_CACHE_SECONDS` of the clock.
-Keyed by these and stamped with the generation, a rendered page is served again byte for byte
-without running the view (`PageCacheMiddleware`, for views marked with `cached_page`).
+Keyed by these and stamped with the generations of what it read, a rendered page is served
+again byte for byte without running the view (`PageCacheMiddleware`, for views marked with
+`cached_page`).
 
-A served copy needs no database and one round trip to the cache (generation, page and, with Redis
-sessions, the session's data): the copy records the user it was rendered for (after the login
-and permission checks) and is served only to a session still signed in as that user, under the
-same generation, so the account has not changed since. A signed-out session has no data left
+A served copy needs no database and two round trips to the cache (the page with, under Redis
+sessions, the session's data; then the generations the page depends on): the copy records the
+user it was rendered for (after the login and permission checks) and is served only to a session
+still signed in as that user, with every table it read unchanged, so the account has not changed
+since. A signed-out session has no data left
 and gets no copy; copies are keyed by the secret key, so rotating it signs them out too. CSRF and
 the security headers still run on every request. A forced reload (Ctrl+F5) renders afresh.
 
 Not kept: anything but a 200 answer to a GET, a response that sets cookies or forbids storing, a
 page whose rendering minted a new CSRF secret, a page read while flash messages are waiting (they
 are shown once, by a fresh rendering), API calls signed with a token, and what a transaction with
-uncommitted writes reads (it has a generation of its own).
+uncommitted writes reads (its tables carry a generation of its own).
 """
 
 import hashlib
@@ -36,7 +41,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .cache import DATA_GENERATION_KEY, data_generation, generation, writing_transaction
+from .cache import (
+    Reads,
+    current_generations,
+    start_recording,
+    stop_recording,
+    table_key,
+)
 
 PAGE_CACHE_SECONDS = 600
 # Headers the views (and DRF's content negotiation) answer differently to.
@@ -72,8 +83,23 @@ CACHE_SESSION_ENGINES = frozenset(
 @dataclass(frozen=True)
 class _Lookup:
     key: str
-    generation: int | str
+    reads: Reads
+    token: object
     csrf_secret: str | None
+
+
+def _account_tables() -> set[str]:
+    """The reader's account: its row, groups and permissions (read by the middleware before the
+    view, so counted as read by every page)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()
+    tables = {user._meta.db_table, "auth_group_permissions", "auth_permission"}
+    tables.update(
+        f.remote_field.through._meta.db_table  # type: ignore[union-attr]
+        for f in user._meta.many_to_many
+    )
+    return tables
 
 
 def _reload(request) -> bool:
@@ -157,11 +183,15 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        lookup = getattr(request, "_page_cache", None)
+        try:
+            response = self.get_response(request)
+        finally:
+            lookup = getattr(request, "_page_cache", None)
+            if lookup is not None:
+                stop_recording(lookup.token)
         if lookup is not None and _storable(request, response, lookup):
             owner = _owner(request.session)
-            entry = (lookup.generation, owner, response.status_code, list(response.items()))
+            entry = (lookup.reads.keys, owner, response.status_code, list(response.items()))
             cache.set(lookup.key, (*entry, response.content), PAGE_CACHE_SECONDS)
         return response
 
@@ -172,19 +202,19 @@ class PageCacheMiddleware:
         if key is None:
             return None
         session_key = _session_cache_key(request.session)
-        if writing_transaction():  # its own generation (kernel/cache.py)
-            current, entry, session_data = data_generation(), cache.get(key), request.session
-        else:
-            # The generation, the page and the session's data in one round trip to the cache.
-            values = cache.get_many([DATA_GENERATION_KEY, key, *filter(None, [session_key])])
-            current = values.get(DATA_GENERATION_KEY) or generation(DATA_GENERATION_KEY)
-            entry = values.get(key)
-            session_data = values.get(session_key) if session_key else request.session
+        # The page and the session's data in one round trip to the cache.
+        values = cache.get_many([key, *filter(None, [session_key])])
+        entry = values.get(key)
+        session_data = values.get(session_key) if session_key else request.session
         if entry is not None and session_data is not None and not _reload(request):
-            stored_generation, owner, *response = entry
-            if stored_generation == current and _still_signed_in(session_data, owner):
+            depends, owner, *response = entry
+            if _still_signed_in(session_data, owner) and current_generations(depends) == depends:
                 return _replay(*response)
-        # Rendered now; kept under the generation read before (a write committed meanwhile
-        # leaves it stale, never the reverse).
-        request._page_cache = _Lookup(key, current, request.META.get("CSRF_COOKIE"))
+        # Rendered now, recording what it reads; kept under the generations those tables had
+        # before (a write committed meanwhile leaves the copy stale, never the reverse).
+        reads, token = start_recording()
+        before = reads.tables_before()
+        account = {table_key(t) for t in _account_tables()} & before.keys()
+        reads.add({key: before[key] for key in account})
+        request._page_cache = _Lookup(key, reads, token, request.META.get("CSRF_COOKIE"))
         return None

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -20,7 +19,7 @@ from brokers.choices import Programme
 from brokers.models import VentureRound
 from evaluation.choices import Decision
 from evaluation.models import BatchItem
-from kernel.cache import data_generation
+from kernel.cache import cached_over_data
 from kernel.money import format_yuan
 from towns.choices import UnitKind
 from towns.models import Unit
@@ -716,20 +715,20 @@ def dashboard_years(year: int) -> list[int]:
 
 def city_overview(year: int) -> CityOverview:
     """The dashboard's figures of `year` that are the same for every leader: aggregates over the
-    whole library, so computed once and cached until business data changes (any save, delete or
-    import bumps the data generation), the day turns or another language is asked for."""
-    key = f"quotas:overview:{data_generation()}:{year}:{timezone.localdate()}:{get_language()}"
-    overview = cache.get(key)
-    if overview is None:
-        overview = CityOverview(
+    whole library, so computed once and cached until a table they read is written (a follow-up's
+    or a demand's edit leaves them), the day turns or another language is asked for."""
+    key = f"quotas:overview:{year}:{timezone.localdate()}:{get_language()}"
+    return cached_over_data(
+        key,
+        lambda: CityOverview(
             quota_rows=quota_progress(year),
             kpis=city_kpis(year),
             funnel=funnel(year),
             trend=monthly_trend(year),
             years=dashboard_years(year),
-        )
-        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
-    return overview
+        ),
+        OVERVIEW_CACHE_SECONDS,
+    )
 
 
 # --- Reports -------------------------------------------------------------------------------------

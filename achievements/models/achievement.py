@@ -222,6 +222,18 @@ class Achievement(models.Model):
                 name="achievement_recent_idx",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # The same walk within a status or a field (the list's two main filters): a filtered
+            # page reads its 20 rows, not every row of the filter.
+            models.Index(
+                fields=["status", "-created_at", "-id"],
+                name="achievement_status_recent_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["field", "-created_at", "-id"],
+                name="achievement_field_recent_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -263,6 +275,21 @@ class Achievement(models.Model):
 
     def __str__(self):
         return self.title
+
+    # What a duplicate scan finds a record through (achievements/services/core.py).
+    DUPLICATE_SCOPE_FIELDS = ("title_normalized", "holder", "field_id")
+    # The scope as loaded from the database; None when unknown (deferred, or not loaded).
+    duplicate_scope_loaded = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if not instance.get_deferred_fields() & {"title_normalized", "holder", "field_id"}:
+            instance.duplicate_scope_loaded = instance.duplicate_scope()
+        return instance
+
+    def duplicate_scope(self) -> tuple[str, str, int | None]:
+        return (self.title_normalized, self.holder, self.field_id)
 
     @property
     def trl_stage(self) -> str:

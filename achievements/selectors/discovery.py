@@ -14,7 +14,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kernel.cache import generation
+from kernel.cache import generations
 from kernel.money import format_wan, money_label
 from kernel.parsing import clean_text
 from kernel.wording import list_separator
@@ -38,9 +38,9 @@ from ..models import (
     AchievementTransition,
 )
 from ..services.core import (
-    LIBRARY_VERSION_KEY,
     PLACEHOLDER_TITLES,
     TITLE_MIN_CHARS,
+    duplicate_scope_keys,
     normalize_title,
     title_is_distinctive,
 )
@@ -189,10 +189,6 @@ DUPLICATE_REASONS = {
 }
 
 
-def library_version() -> int:
-    return generation(LIBRARY_VERSION_KEY)
-
-
 def _duplicate_scores(
     *, user: User, normalized: str, holder: str, field_id, summary: str, exclude_pk
 ) -> dict[int, tuple[str, float]]:
@@ -259,7 +255,8 @@ def likely_duplicates(
     if not normalized:
         return []
     scope = "all" if user.is_back_office else f"unit-{user.unit_id}"
-    parts = (library_version(), scope, normalized, holder, field_id, summary, exclude_pk)
+    versions = generations(duplicate_scope_keys(normalized, clean_text(holder), field_id))
+    parts = (sorted(versions.items()), scope, normalized, holder, field_id, summary, exclude_pk)
     key = "duplicates:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     found = cache.get(key)
     if found is None:

@@ -1,6 +1,7 @@
 """Every write to an achievement goes through a function here (`achievement_<verb>`)."""
 
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -145,10 +146,40 @@ def achievement_enter_service_library(
     )
 
 
-# Bumped after every write to the library; the cached duplicate scans are keyed on it.
+# Bumped after a bulk write to the library (an import); the cached duplicate scans are keyed on
+# it and on the generations of the scopes they search (`duplicate_scope_keys`).
 LIBRARY_VERSION_KEY = "achievements:library-version"
 
 
 def library_changed() -> None:
-    """Forget cached duplicate scans: called after every write to the library."""
+    """Forget every cached duplicate scan: after a bulk write to the library."""
     bump_generation(LIBRARY_VERSION_KEY)
+
+
+def duplicate_scope_keys(title_normalized: str, holder: str, field_id: int | None) -> list[str]:
+    """The generations a duplicate scan depends on: a record is a candidate only through its
+    normalised title, its holder or its field, so a saved record ends the scans of the scopes it
+    was and is in, and no other (editing a record leaves the other fields' detail pages alone)."""
+
+    def digest(text: str) -> str:
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+    keys = [LIBRARY_VERSION_KEY]
+    if title_normalized:
+        keys.append(f"achievements:dup:title:{digest(title_normalized)}")
+    if holder:
+        keys.append(f"achievements:dup:holder:{digest(holder)}")
+    if field_id:
+        keys.append(f"achievements:dup:field:{field_id}")
+    return keys
+
+
+def library_rows_changed(scopes: Collection[tuple[str, str, int | None] | None]) -> None:
+    """Forget the duplicate scans of these (title_normalized, holder, field_id) scopes; None
+    stands for a scope not known (every scan is forgotten)."""
+    known = [scope for scope in scopes if scope is not None]
+    if len(known) < len(list(scopes)):
+        library_changed()
+        return
+    for key in {k for scope in known for k in duplicate_scope_keys(*scope)[1:]}:
+        bump_generation(key)

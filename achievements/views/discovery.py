@@ -119,6 +119,13 @@ class AchievementListView(FilteredListView):
         return export_sheet(queryset, self.request.user)
 
     def get_context_data(self, **kwargs):
+        # The page shows a row's title, holder, kind, field, unit, landing, TRL, contribution and
+        # status: the long texts and the liaison are not read (the export reads every column).
+        self.object_list = (
+            self.object_list.select_related(None)
+            .select_related("field", "discovering_unit", "landing_division")
+            .defer(*LIST_UNREAD_FIELDS)
+        )
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
@@ -145,6 +152,18 @@ def achievement_export_job(request):
         params={"query": query.urlencode()},
     )
     return redirect("job_detail", pk=job.pk)
+
+
+LIST_UNREAD_FIELDS = (
+    "summary",
+    "title_normalized",
+    "team",
+    "ip_numbers",
+    "notes",
+    "contact_name",
+    "contact_phone",
+    "deletion_reason",
+)
 
 
 # --- The detail page and its cards --------------------------------------------------------------

@@ -210,7 +210,8 @@ def test_list_query_count_does_not_grow_with_rows(
         client.get(url, params)
     expected = len(one)
     make_rows(30)
-    with django_assert_num_queries(expected):
+    # Not more (the filter bar's choices, whose tables the rows did not touch, stay cached).
+    with django_assert_max_num_queries(expected):
         response = client.get(url, params)
     assert len(response.context["page_obj"].object_list) >= 10
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from achievements.models import Achievement, MatchPosting
 from kernel.cache import (
-    DATA_GENERATION_KEY,
-    bump_generation,
+    bump_tables,
+    cached_over_data,
+    current_generations,
     data_generation,
     follows_data_generation,
-    generation,
+    table_key,
     written_table,
 )
 from towns.models import Industry, Notification, PolicyValue, User
@@ -78,16 +79,19 @@ def test_reads_and_untracked_writes_leave_the_data_generation_alone(center_staff
 def test_a_transaction_bumps_once_on_commit_and_reads_apart_until_then(
     django_capture_on_commit_callbacks,
 ):
-    committed = generation(DATA_GENERATION_KEY)
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    key = table_key("achievements_achievement")
+    committed = current_generations([key])[key]
+    shared = data_generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         AchievementFactory()
         first = data_generation()
         AchievementFactory()
         # Its own generation, changing with each write; the shared one waits for the commit.
-        assert data_generation() not in (first, committed)
-        assert generation(DATA_GENERATION_KEY) == committed
+        assert data_generation() not in (first, shared)
+        assert cache.get(key) == committed
     # One bump for the transaction, whatever the number of its writes.
-    assert generation(DATA_GENERATION_KEY) == committed + 1
+    assert sum(type(c).__name__ == "_CommitBump" for c in callbacks) == 1
+    assert cache.get(key) != committed
 
 
 def test_a_rolled_back_transaction_leaves_nothing_cached_for_others():
@@ -180,13 +184,14 @@ def test_the_filter_bar_is_cached_per_user_and_follows_new_choices(client, liais
 def test_a_lost_counter_starts_again_above_every_earlier_generation():
     """Evicted, or Redis away during a bump: the generation must never return to a number
     results are still cached under."""
-    seen = data_generation()
-    cache.delete(DATA_GENERATION_KEY)
-    assert data_generation() > seen
-    seen = data_generation()
-    cache.delete(DATA_GENERATION_KEY)
-    bump_generation(DATA_GENERATION_KEY)  # incr of a missing key
-    assert generation(DATA_GENERATION_KEY) > seen
+    key = table_key("achievements_achievement")
+    seen = current_generations([key])[key]
+    cache.delete(key)
+    assert current_generations([key])[key] > seen
+    seen = current_generations([key])[key]
+    cache.delete(key)
+    bump_tables({"achievements_achievement"})
+    assert current_generations([key])[key] > seen
 
 
 def test_a_rolled_back_savepoint_changes_the_transactions_own_generation():
@@ -219,3 +224,30 @@ def test_signing_in_ends_no_cached_page(client, center_staff):
     center_staff.title = "科长"
     center_staff.save()
     assert data_generation() != before
+
+
+def test_a_write_ends_only_the_results_that_read_its_table(center_staff):
+    """Invalidation as narrow as the data: a result cached over the achievements stays when a
+    demand is written, and ends when an achievement is."""
+    AchievementFactory()
+    calls = []
+
+    def count():
+        calls.append(1)
+        return Achievement.objects.count()
+
+    assert cached_over_data("t:achievements", count, 60) == 1
+    Industry.objects.filter(pk=-1).update(name="无")  # changes no row
+    PolicyValue.objects.create(key="test.narrow", year=2026, value=1)
+    with CaptureQueriesContext(connection) as reads:
+        assert cached_over_data("t:achievements", count, 60) == 1
+    assert len(calls) == 1 and len(reads) == 0
+    AchievementFactory()
+    assert cached_over_data("t:achievements", count, 60) == 2
+    assert len(calls) == 2
+
+
+def test_a_table_unnamed_by_a_write_counts_as_every_table(center_staff):
+    before = data_generation("achievements_demand")
+    bump_tables({""})
+    assert data_generation("achievements_demand") != before

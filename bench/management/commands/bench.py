@@ -3,6 +3,11 @@
     manage.py bench                                   # everything, 100,000 achievements
     manage.py bench --scale 0.01 --parts web,import   # a quick smoke run
     manage.py bench --fresh                           # regenerate the data set
+    manage.py bench --parts web --write-rate 4        # the pages, with twice the writes
+
+The web part measures every page three ways (idle, under writes, page cache off) and, on a
+second data set of 1,000 achievements (`bench_<name>_small`, kept like the first), the scale
+ratio; bench/web.py.
 
 Runs in its own database, `bench_<name of the DATABASE_URL database>`: created, migrated and
 filled with the generated data set on first use and kept for the next run (the portal's own
@@ -22,11 +27,13 @@ from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 
 from achievements.models import Achievement
-from quotas.benchmarks import parts as bench
-from quotas.benchmarks.data import BASE, Generator, counts
-from quotas.benchmarks.figures import Figure, table, write_json
+from bench import parts as bench
+from bench import web
+from bench.data import BASE, Generator, counts
+from bench.figures import Figure, table, write_json
+from bench.profile import bench_profile
 
-PARTS = ("web", "matching", "import", "export", "report", "landing")
+PARTS = ("web", "profile", "matching", "import", "export", "report", "landing")
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "bench" / "results" / "latest.json"
 
 
@@ -41,6 +48,22 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=10, help="length of each load run")
         parser.add_argument("--connections", type=int, default=8, help="wrk connections")
         parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="JSON file")
+        parser.add_argument(
+            "--write-rate", type=float, default=2.0, help="writes per second beside the pages"
+        )
+        parser.add_argument(
+            "--web-modes",
+            default=",".join(web.MODES),
+            help=f"comma-separated, of: {', '.join(web.MODES)}",
+        )
+        parser.add_argument(
+            "--pyinstrument", default=None, help="folder for each page's call tree (profile)"
+        )
+        parser.add_argument(
+            "--no-scale-ratio",
+            action="store_true",
+            help="skip the small data set (the scale ratio)",
+        )
         parser.add_argument(
             "--fresh", action="store_true", help="drop the bench database and generate again"
         )
@@ -125,20 +148,44 @@ class Command(BaseCommand):
             ),
             "report": lambda: bench.bench_report(timezone.localdate(), self.log),
             "landing": lambda: bench.bench_landing_check(self.log),
-            "web": lambda: bench.bench_web(
-                self.log, seconds=options["seconds"], connections=options["connections"]
-            ),
+            "web": lambda: self.web(options),
+            "profile": lambda: bench_profile(self.log, pyinstrument_dir=options["pyinstrument"]),
         }
         for part in PARTS:
             if part in parts:
                 self.log(f"[{part}]")
-                if part == "web":
+                if part in ("web", "profile"):
                     bench.ensure_index(self.log)
                 measured = steps[part]()
                 # Shown as soon as measured, so a long run reports as it goes.
                 self.log(table(measured))
+                if part == "web":
+                    self.log(web.page_table(measured))
                 figures += measured
         return figures
+
+    def web(self, options) -> list[Figure]:
+        modes = [m.strip() for m in options["web_modes"].split(",") if m.strip()]
+        if set(modes) - set(web.MODES) or not modes:
+            raise CommandError(f"--web-modes 可选：{', '.join(web.MODES)}")
+        result = web.measure_pages(
+            self.log,
+            modes=modes,
+            seconds=options["seconds"],
+            connections=options["connections"],
+            write_rate=options["write_rate"],
+        )
+        small = None
+        if (
+            "uncached" in modes
+            and options["scale"] > web.SMALL_SCALE
+            and not options["no_scale_ratio"]
+            and not options["in_current_database"]
+        ):
+            small = web.measure_small(
+                self.log, seconds=options["seconds"], connections=options["connections"]
+            )
+        return web.figures_of(result, small)
 
     def finish(self, figures: list[Figure], parts, options) -> None:
         self.stdout.write("")

@@ -1,36 +1,24 @@
 """The measured parts of `manage.py bench`; each returns its figures and leaves the data as it
 found it (writes run in a transaction that is rolled back)."""
 
-import os
 import resource
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import date
-from http.cookies import SimpleCookie
-from pathlib import Path
-from urllib.parse import quote
-from urllib.request import Request, urlopen
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from achievements import matching
-from achievements.choices import DISCOVERED_STATUSES, AchievementStatus, DemandStatus
+from achievements.choices import DISCOVERED_STATUSES, AchievementStatus
 from achievements.excel.discovery import export_sheet
 from achievements.management.commands.bench_discovery import bench_sheet, timed_import
 from achievements.management.commands.bench_matching import CANDIDATE_DEPTH
 from achievements.management.commands.bench_matching import Command as MatchingBench
 from achievements.matching.evaluation import load_labelled_set, percentile
-from achievements.matching.index import document_count
-from achievements.models import Achievement, Demand
+from achievements.models import Achievement, MatchDocument
 from achievements.selectors.discovery import library_for
-from achievements.services.demands import matches_recompute
 from achievements.services.landing import landing_check_all
 from kernel.excel import write_workbook
 from quotas.choices import ReportKind
@@ -88,7 +76,8 @@ def leader_user() -> User:
 def ensure_index(log) -> float:
     """Index the library for matching unless every indexable achievement is; returns seconds."""
     total = Achievement.objects.filter(status__in=DISCOVERED_STATUSES).count()
-    if document_count() >= total:
+    # Counted, not read from the cache (another data set's count may sit there).
+    if MatchDocument.objects.count() >= total:
         return 0.0
     started = time.perf_counter()
     matching.rebuild_index(
@@ -325,300 +314,4 @@ def bench_landing_check(log) -> list[Figure]:
             extra={"checked": checked, "per_achievement_ms": elapsed * 1000 / max(1, checked)},
         )
     )
-    return figures
-
-
-# --- web throughput -------------------------------------------------------------------------
-
-LUA = r"""
-local paths = {}
-local n = 0
-init = function(args)
-  for i, p in ipairs(args) do paths[i] = p end
-end
-request = function()
-  n = n + 1
-  return wrk.format("GET", paths[(n - 1) % #paths + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("BENCH %d %d %d %d %d %d %d %.0f %.0f %.0f\n",
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] or ""
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
-
-
-def _session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
-class Server:
-    """gunicorn with two sync workers, serving the bench database and a bare view."""
-
-    def __init__(self, workers: int = 2):
-        self.port = _free_port()
-        self.workers = workers
-        self.process = None
-
-    def __enter__(self):
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=_database_url(),
-            DEBUG="0",
-            DJANGO_SETTINGS_MODULE="config.settings",
-            PYTHONPATH=str(settings.BASE_DIR),
-        )
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "quotas.benchmarks.wsgi",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
-        self.__exit__(None, None, None)
-        raise RuntimeError("gunicorn 未能启动：" + self.output())
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-2000:]
-
-    def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-def drain(server: Server, limit: float = 30.0) -> None:
-    """Wait until the workers have finished the requests a previous run left queued (wrk stops
-    sending, not the server working), so that they do not slow the next run down."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        started = time.monotonic()
-        with urlopen(server.url("/bench/bare/"), timeout=limit) as response:
-            response.read()
-        if time.monotonic() - started < 0.05:
-            return
-        time.sleep(0.5)
-
-
-def wrk(server: Server, paths: list[str], *, cookie: str, seconds: int, connections: int) -> dict:
-    drain(server)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA)
-    try:
-        command = [
-            WRK,
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            script.name,
-        ]
-        if cookie:
-            command += ["-H", f"Cookie: {cookie}"]
-        command += [server.url(paths[0]), "--", *paths]
-        out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
-    finally:
-        Path(script.name).unlink(missing_ok=True)
-    line = next((ln for ln in out.splitlines() if ln.startswith("BENCH ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk 没有输出结果：{out[-500:]}")
-    req, duration_us, *errors, p50, p95, p99 = (float(x) for x in line.split()[1:])
-    return {
-        "requests": int(req),
-        "rps": req / (duration_us / 1e6),
-        "p50_ms": p50 / 1000,
-        "p95_ms": p95 / 1000,
-        "p99_ms": p99 / 1000,
-        "errors": int(sum(errors)),
-    }
-
-
-def web_targets() -> list[tuple[str, list[str], str, float | None]]:
-    """(label, paths, who, target ratio) of the pages measured."""
-    staff, leader = staff_user(), leader_user()
-    field = Industry.objects.order_by("code").first()
-    detail = list(
-        Achievement.objects.filter(status=AchievementStatus.SUBMITTED)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:: max(1, Achievement.objects.count() // 50)][:50]
-    )
-    demands = list(
-        Demand.objects.filter(status=DemandStatus.OPEN)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:20]
-    )
-    for pk in demands:
-        matches_recompute(demand_id=pk)
-    # The second page where there is one (a small data set may have a single page).
-    page = 2 if Achievement.objects.filter(field=field, trl=7).count() > 20 else 1
-    year = (
-        Achievement.objects.order_by("-discovered_on")
-        .values_list("discovered_on", flat=True)
-        .first()
-        or date.today()
-    ).year
-    return [
-        (
-            "展示区搜索",
-            [f"/showcase/?q={quote(q)}" for q in SHOWCASE_QUERIES],
-            None,
-            WEB_RATIO_PAGES,
-        ),
-        (
-            "发现库列表（筛选）",
-            [
-                f"/achievements/?status=submitted&field={field.code}&sort=contribution",
-                "/achievements/?status=service&kind=project",
-                f"/achievements/?field={field.code}&trl=7&page={page}",
-            ],
-            staff,
-            WEB_RATIO_PAGES,
-        ),
-        ("成果详情页", [f"/achievements/{pk}/" for pk in detail], staff, WEB_RATIO_PAGES),
-        ("领导驾驶舱", [f"/dashboard/?year={year}"], leader, WEB_RATIO_DASHBOARD),
-        (
-            "需求匹配 API",
-            [f"/api/v1/demands/{pk}/matches/" for pk in demands],
-            staff,
-            WEB_RATIO_PAGES,
-        ),
-    ]
-
-
-def _first_visit(server: Server, path: str, cookie: str) -> str:
-    """The cookies a browser holds after its first page: what it had, plus what the page set (the
-    CSRF cookie of a page with forms). wrk keeps no cookie jar, so it is given them."""
-    jar = SimpleCookie()
-    for header in _get(server, path, cookie).get_all("Set-Cookie") or []:
-        jar.load(header)
-    return "; ".join(filter(None, [cookie, *(f"{k}={m.value}" for k, m in jar.items())]))
-
-
-def _get(server: Server, path: str, cookie: str):
-    """GET a page as a browser holding `cookie` would; returns the response's headers."""
-    request = Request(server.url(path), headers={"Cookie": cookie} if cookie else {})
-    with urlopen(request, timeout=60) as response:
-        response.read()
-        return response.headers
-
-
-def bench_web(log, *, seconds: int = 10, connections: int = 8) -> list[Figure]:
-    targets = web_targets()
-    sessions = {}
-    for _label, _paths, user, _target in targets:
-        if user is not None and user.pk not in sessions:
-            sessions[user.pk] = _session_cookie(user)
-    figures, raw = [], {}
-    with Server() as server:
-        cookies = {}
-        for _label, paths, user, _target in targets:
-            who = getattr(user, "pk", None)
-            if who not in cookies:
-                cookies[who] = _first_visit(server, paths[0], sessions.get(who, ""))
-        # Every URL once, so that the runs measure the steady state (a page's first visit fills
-        # the caches: a new showcase search costs about a second, a record's duplicate scan
-        # 80 ms), then both workers warmed (imports, template loading).
-        for _label, paths, user, _target in targets:
-            cookie = cookies[getattr(user, "pk", None)]
-            for path in paths:
-                _get(server, path, cookie)
-        for _label, paths, user, _target in targets:
-            wrk(
-                server,
-                paths,
-                cookie=cookies[getattr(user, "pk", None)],
-                seconds=1,
-                connections=2,
-            )
-        bare_runs = [
-            wrk(server, ["/bench/bare/"], cookie="", seconds=seconds, connections=connections)
-        ]
-        for label, paths, user, _target in targets:
-            log(f"  {label}…")
-            raw[label] = wrk(
-                server,
-                paths,
-                cookie=cookies[getattr(user, "pk", None)],
-                seconds=seconds,
-                connections=connections,
-            )
-        bare_runs.append(
-            wrk(server, ["/bench/bare/"], cookie="", seconds=seconds, connections=connections)
-        )
-    bare = sum(r["rps"] for r in bare_runs) / len(bare_runs)
-    figures.append(
-        Figure(
-            "网页",
-            "空视图（无数据库）基准",
-            bare,
-            "次/秒",
-            extra={"runs": bare_runs},
-        )
-    )
-    for label, _paths, _user, target in targets:
-        r = raw[label]
-        note = f"{r['errors']} 个错误响应" if r["errors"] else ""
-        figures.append(
-            Figure(
-                "网页",
-                f"{label}：吞吐（空视图的比例）",
-                r["rps"] / bare,
-                "",
-                target,
-                note=note,
-                extra=r,
-            )
-        )
-        figures.append(Figure("网页", f"{label}：吞吐", r["rps"], "次/秒"))
-        figures.append(Figure("网页", f"{label}：p95 延迟", r["p95_ms"], "ms"))
     return figures

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from achievements.models import Achievement
-from quotas.benchmarks.data import Generator
+from bench.data import Generator
 
 
 class Command(BaseCommand):

@@ -1,0 +1,119 @@
+"""Invalidation as narrow as the data (kernel/cache.py, kernel/pagecache.py): a write ends the
+cached pages and figures that read what it wrote, at once, and leaves the others."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from achievements.choices import AchievementStatus
+from achievements.services.core import duplicate_scope_keys
+from achievements.services.demands import demand_update
+from achievements.services.discovery import achievement_update
+from towns.models import Industry
+
+from ..achievements.demands.factories import DemandFactory
+from ..factories import AchievementFactory
+from ..quotas.test_dashboard import chart_data
+
+pytestmark = pytest.mark.django_db
+
+
+def served(client, url) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+
+def rendered(queries) -> bool:
+    return any('FROM "achievements_achievement"' in sql for sql in queries)
+
+
+@pytest.fixture
+def record(liaison):
+    return AchievementFactory(
+        discovering_unit=liaison.unit,
+        title="高导热石墨烯散热膜",
+        status=AchievementStatus.SUBMITTED,
+    )
+
+
+@pytest.fixture
+def pages(client, center_staff, record):
+    """The library's list and a record's page, staff signed in, each kept once."""
+    client.force_login(center_staff)
+    urls = [reverse("achievement_list"), reverse("achievement_detail", args=[record.pk])]
+    for url in urls:
+        client.get(url)  # the first page sets the CSRF cookie
+        client.get(url)
+    return urls
+
+
+def test_a_demand_edit_leaves_the_library_pages_kept(client, center_staff, pages, enterprise_user):
+    demand = DemandFactory()
+    for url in pages:
+        client.get(url)
+    demand_update(demand, acting_user=center_staff, description="注塑件缩痕，需要改模具方案。")
+    for url in pages:
+        _page, queries = served(client, url)
+        assert not rendered(queries), url
+
+
+def test_an_achievement_edit_shows_on_the_next_request_of_its_pages(
+    client, center_staff, pages, record
+):
+    achievement_update(record, acting_user=center_staff, data={"title": "柔性石墨烯散热膜"})
+    for url in pages:
+        page, queries = served(client, url)
+        assert rendered(queries) and "柔性石墨烯散热膜" in page, url
+    # Kept again until the next write to what they read.
+    for url in pages:
+        assert not rendered(served(client, url)[1])
+
+
+def test_a_reference_table_edit_shows_on_the_pages_that_read_it(client, pages, record):
+    Industry.objects.filter(pk=record.field_id).update(name="改名后的测试领域")
+    page, queries = served(client, pages[1])
+    assert rendered(queries) and "改名后的测试领域" in page
+
+
+def test_the_dashboard_follows_the_library(client, leader):
+    url = f"{reverse('dashboard')}?year={timezone.localdate().year}"
+    client.force_login(leader)
+    client.get(url)
+    before = chart_data(client.get(url).content.decode())["funnel"]["stages"][0]["value"]
+    AchievementFactory(discovered_on=timezone.localdate())
+    after = chart_data(client.get(url).content.decode())["funnel"]["stages"][0]["value"]
+    assert after == before + 1
+
+
+def test_a_duplicate_scan_is_kept_until_its_own_scope_changes(
+    client, center_staff, render_afresh, django_capture_on_commit_callbacks
+):
+    """The detail page's duplicate scan searches the record's title, holder and field: a record
+    saved elsewhere leaves its cached scan, one saved in its scope ends it."""
+    first = AchievementFactory(title="一种锂电池正极材料制备方法", holder="东莞理工学院")
+    twin = AchievementFactory(title="一种锂电池正极材料的制备方法", holder="东莞理工学院")
+    other_field = Industry.objects.exclude(pk=first.field_id).order_by("pk").first()
+    elsewhere = AchievementFactory(title="智能仓储机器人调度系统", field=other_field, holder="别处")
+    client.force_login(center_staff)
+    url = reverse("achievement_detail", args=[first.pk])
+    assert twin.title in client.get(url).content.decode()
+    scope = duplicate_scope_keys(first.title_normalized, first.holder, first.field_id)
+    kept = cache.get_many(scope)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_update(elsewhere, acting_user=center_staff, data={"summary": "改过的简介。"})
+    assert cache.get_many(scope) == kept
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_update(
+            twin,
+            acting_user=center_staff,
+            data={"title": "高效光伏逆变器控制方法", "summary": "组串式逆变器的最大功率点跟踪。"},
+        )
+    assert cache.get_many(scope) != kept
+    # A stale scan would still list the twin (under its new title).
+    assert "高效光伏逆变器控制方法" not in client.get(url).content.decode()
