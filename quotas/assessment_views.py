@@ -101,7 +101,7 @@ def scorecard_page(request):
 
 
 @login_required
-def scorecard_drilldown(request, level: str, key: str):
+def scorecard_drilldown(request, level: str, subject: str):
     """The records behind one number of the scorecard."""
     require_perm(request.user, "quotas.view_dashboard")
     if level not in Level.values:
@@ -110,15 +110,15 @@ def scorecard_drilldown(request, level: str, key: str):
     figure = _figure(request)
     start, end = selectors.year_bounds(year)
     if level == Level.PERSON:
-        subject = get_object_or_404(
-            User.objects.filter(role__in=assessment.PERSON_ROLES), username=key
+        person = get_object_or_404(
+            User.objects.filter(role__in=assessment.PERSON_ROLES), username=subject
         )
-        records = assessment.person_records(subject, figure, start, end)
+        records, shown = assessment.person_records(person, figure, start, end), person
     else:
-        subject = get_object_or_404(
-            Unit.objects.filter(kind__in=assessment.LEVEL_UNIT_KINDS[level]), code=key
+        unit = get_object_or_404(
+            Unit.objects.filter(kind__in=assessment.LEVEL_UNIT_KINDS[level]), code=subject
         )
-        records = assessment.unit_records(subject, figure, start, end)
+        records, shown = assessment.unit_records(unit, figure, start, end), unit
     if figure == "landed":
         records = records.select_related("achievement", "credited_unit", "division").order_by(
             "-landed_on", "pk"
@@ -133,13 +133,13 @@ def scorecard_drilldown(request, level: str, key: str):
             "year": year,
             "level": level,
             "level_label": Level(level).label,
-            "subject": subject,
+            "subject": shown,
             "figure": figure,
             "figure_label": _labels()[figure],
             "page_obj": page,
             "records": page.object_list,
             "is_landing": figure == "landed",
-            "tabs": [(f, _labels()[f], drill_url(level, key, year, f)) for f in FIGURES],
+            "tabs": [(f, _labels()[f], drill_url(level, subject, year, f)) for f in FIGURES],
         },
     )
 

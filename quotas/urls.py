@@ -15,7 +15,7 @@ urlpatterns = [
     path("assessment/", assessment_views.scorecard_page, name="assessment_scorecard"),
     path("assessment/bulletin/", assessment_views.bulletin_page, name="assessment_bulletin"),
     path(
-        "assessment/<str:level>/<str:key>/",
+        "assessment/<str:level>/<str:subject>/",
         assessment_views.scorecard_drilldown,
         name="assessment_drilldown",
     ),

@@ -45,7 +45,7 @@ from evaluation.services import (
 from quotas.choices import ReportKind
 from quotas.services import report_generate
 from towns.choices import EnterpriseStatus, Role
-from towns.models import User
+from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner, User
 from towns.services import notification_send
 
 from .achievements.demands.factories import DemandFactory, enterprise_account
@@ -272,6 +272,14 @@ def build_world() -> World:
         ("cooperation", bm.CooperationProject),
         ("complex", bm.InnovationComplex),
         ("demo_town", bm.DemonstrationTown),
+        ("commissioner", TechCommissioner),
+        ("commissioner_service", bm.CommissionerService),
+        ("carrier", IncubationCarrier),
+        ("incubated", IncubatedEnterprise),
+        ("town_selection", bm.TownSelection),
+        ("industrialisation_award", bm.IndustrialisationAward),
+        ("loan_loss", bm.LoanLossClaim),
+        ("service_revenue", bm.ServiceRevenue),
     ]:
         make_rows(key, 1)
         ids[f"register_{key}"] = model.objects.latest("pk").pk
@@ -287,5 +295,7 @@ def build_world() -> World:
         kind=ReportKind.CUSTOM, start=today - timedelta(days=30), end=today
     ).pk
     ids["unit_code"] = "dgut"
+    ids["assessment_level"] = "bureau"
+    ids["assessment_subject"] = "kjj"
     ids["amount"] = str(Decimal(1))
     return world
