@@ -87,6 +87,9 @@ class RewardRule(models.TextChoices):
     EVENT_SUBSIDY = "event_subsidy", _("成果转化活动资助")
     POC_RECOGNITION = "poc_recognition", _("概念验证中心认定支持")
     POC_PERFORMANCE = "poc_performance", _("概念验证中心绩效奖励")
+    # Seed 000 二(一)1 and 二(二)3.
+    INDUSTRIALISATION_AWARD = "industrialisation_award", _("重大科技项目产业化绩效奖励")
+    LOAN_LOSS_COMPENSATION = "loan_loss_compensation", _("“科保贷”银行损失补偿")
 
 
 class Programme(models.TextChoices):
@@ -103,3 +106,28 @@ class Comparison(models.TextChoices):
     AT_LEAST = ">=", _("不少于")
     MORE_THAN = ">", _("超过")
     RANGE = "range", _("区间")
+
+
+class SelectionStage(models.TextChoices):
+    """科技创新示范镇: 在创新强镇中遴选、认定 (seed 000 三(四)2)."""
+
+    NOMINATED = "nominated", _("遴选中")
+    RECOGNISED = "recognised", _("已认定")
+    NOT_RECOGNISED = "not_recognised", _("未认定")
+
+
+# The allowed moves of a selection, decided by `town_selection_decide`.
+SELECTION_TRANSITIONS = {
+    SelectionStage.NOMINATED: {SelectionStage.RECOGNISED, SelectionStage.NOT_RECOGNISED},
+}
+
+
+class PlanMetric(models.TextChoices):
+    """Targets of the action plan (seed 004 二) that neither city_targets.csv nor the quotas hold;
+    loaded from plan_targets.csv."""
+
+    SERVICE_REVENUE_CAGR = "service_revenue_cagr", _("规上科技服务业营业收入年度复合增长率")
+    INTERMEDIARIES_NEWLY_ABOVE_SCALE = (
+        "intermediaries_newly_above_scale",
+        _("市场化机构新增上规"),
+    )

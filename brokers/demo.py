@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from achievements.choices import AchievementKind, AchievementStatus, ServiceRoute
-from achievements.models import Achievement
+from achievements.models import Achievement, Demand
 from achievements.services.core import (
     achievement_change_status,
     achievement_enter_service_library,
@@ -15,7 +15,14 @@ from achievements.services.core import (
 )
 from kernel.money import WAN
 from towns.demo import demo_credit_code
-from towns.models import Division, Industry, Unit
+from towns.models import (
+    Division,
+    IncubatedEnterprise,
+    IncubationCarrier,
+    Industry,
+    TechCommissioner,
+    Unit,
+)
 
 from . import models as m
 from . import services
@@ -616,6 +623,264 @@ def _programmes(ctx, staff) -> None:
             )
 
 
+# Seed 000 registers: 科技特派员 (name, employer, expertise, division code, dispatched)
+COMMISSIONERS = [
+    ("黄志远", "华南理工大学", "精密制造与数控", "441900119", date(2024, 3, 1)),
+    ("林晓敏", "东莞理工学院", "新材料", "441900110", date(2024, 3, 1)),
+    ("陈国栋", "中山大学", "生物医药", "441900401", date(2024, 5, 10)),
+    ("吴嘉欣", "广东工业大学", "智能装备", "441900116", date(2024, 6, 1)),
+    ("郑宏伟", "东莞理工学院", "电子信息", "441900113", date(2025, 2, 20)),
+    ("何美玲", "华南农业大学", "食品与生物技术", "441900122", date(2025, 3, 1)),
+    ("刘振华", "广东工业大学", "新能源", "441900121", date(2025, 4, 1)),
+    ("周文静", "中山大学", "环保与节能", "441900111", date(2025, 4, 15)),
+]
+COMMISSIONER_PROBLEMS = [
+    ("主轴热变形导致加工精度波动", "提出温度补偿方案，精度提升约30%"),
+    ("注塑件翘曲变形，良率偏低", "优化模具冷却水路，良率由85%提至94%"),
+    ("产线缺少在线检测手段", "引入机器视觉检测方案，正在试产"),
+    ("废水处理成本高", "推荐膜分离工艺，已与高校签订技术服务合同"),
+    ("电池模组一致性差", "协助建立分选标准，问题已解决"),
+]
+# name, kind, level, division code, operator, recognised year, capacity, occupied
+CARRIERS = [
+    (
+        "松山湖国际创新创业社区众创空间",
+        "maker_space",
+        "national",
+        "441900401",
+        "东莞松山湖控股有限公司",
+        2022,
+        60,
+        52,
+    ),
+    (
+        "长安镇青年创客空间",
+        "maker_space",
+        "municipal",
+        "441900119",
+        "东莞市长安科技服务有限公司",
+        2023,
+        40,
+        31,
+    ),
+    (
+        "常平镇众创空间",
+        "maker_space",
+        "provincial",
+        "441900110",
+        "东莞市常平创新服务中心",
+        2024,
+        30,
+        18,
+    ),
+    (
+        "松山湖科技企业孵化器",
+        "incubator",
+        "national",
+        "441900401",
+        "东莞松山湖控股有限公司",
+        2020,
+        120,
+        104,
+    ),
+    (
+        "东城科技企业孵化器",
+        "incubator",
+        "provincial",
+        "441900003",
+        "东莞市东城创业服务有限公司",
+        2021,
+        80,
+        61,
+    ),
+    (
+        "大朗镇智造孵化器",
+        "incubator",
+        "municipal",
+        "441900113",
+        "东莞市大朗科技服务有限公司",
+        2023,
+        50,
+        27,
+    ),
+    (
+        "松山湖高新区企业加速器",
+        "accelerator",
+        "provincial",
+        "441900401",
+        "东莞松山湖控股有限公司",
+        2021,
+        40,
+        36,
+    ),
+    (
+        "滨海湾新区产业加速器",
+        "accelerator",
+        "municipal",
+        "441900404",
+        "东莞滨海湾发展有限公司",
+        2024,
+        30,
+        12,
+    ),
+]
+LOAN_LOSS_CLAIMS = [
+    # bank, enterprise, loan (万元), loss (万元), year, requested rate (%)
+    ("东莞农村商业银行", "东莞市长安精工科技有限公司", 500, 120, 2024, None),
+    ("东莞银行", "东莞市常平新材科技有限公司", 300, 80, 2024, Decimal(60)),
+    ("中国银行东莞分行", "东莞市大朗光电科技有限公司", 800, 200, 2024, Decimal(90)),
+    ("东莞银行", "东莞市塘厦智能科技有限公司", 400, 150, 2025, None),
+]
+
+
+def _commissioners(ctx, staff) -> None:
+    if m.CommissionerService.objects.exists():
+        return
+    demands = list(Demand.objects.order_by("pk")[:4])
+    for index, (name, employer, expertise, code, dispatched) in enumerate(COMMISSIONERS):
+        commissioner = services.register_entry_save(
+            instance=TechCommissioner(
+                name=name,
+                employer=employer,
+                expertise=expertise,
+                division=_division(code),
+                dispatched_on=dispatched,
+            ),
+            acting_user=staff,
+        )
+        for visit in range(1 + index % 3):
+            problem, result = COMMISSIONER_PROBLEMS[(index + visit) % len(COMMISSIONER_PROBLEMS)]
+            demand = demands[index % len(demands)] if demands and visit == 0 and index < 4 else None
+            services.register_entry_save(
+                instance=m.CommissionerService(
+                    commissioner=commissioner,
+                    enterprise=f"东莞市{commissioner.division.short_name}{COMPANY_WORDS[(index + visit) % 10]}有限公司",
+                    served_on=date(dispatched.year, min(12, dispatched.month + 1 + visit), 15),
+                    problem=problem,
+                    result=result,
+                    demand=demand,
+                    solved=demand is not None or visit % 2 == 1,
+                ),
+                acting_user=staff,
+            )
+
+
+def _carriers(ctx, staff) -> None:
+    if IncubationCarrier.objects.exists():
+        return
+    serial = 0
+    for name, kind, level, code, operator, year, capacity, occupied in CARRIERS:
+        carrier = services.register_entry_save(
+            instance=IncubationCarrier(
+                name=name,
+                kind=kind,
+                level=level,
+                division=_division(code),
+                operator=operator,
+                recognised_year=year,
+                capacity=capacity,
+                occupied=occupied,
+            ),
+            acting_user=staff,
+        )
+        for index in range(4):
+            serial += 1
+            graduated = index < 2
+            # Every fifth enterprise is in the gazelle register (the same credit code).
+            code_body = (
+                f"91441900MA5G{serial:04d}" if serial % 5 == 0 else f"91441900MA6H{serial:04d}"
+            )
+            services.register_entry_save(
+                instance=IncubatedEnterprise(
+                    carrier=carrier,
+                    name=f"东莞{carrier.division.short_name}{COMPANY_WORDS[serial % 10]}创新科技有限公司{serial}号",
+                    credit_code=demo_credit_code(code_body),
+                    entered_on=date(max(year, 2022), 1 + index * 2, 1),
+                    graduated_on=date(2025, 6, 30) if graduated else None,
+                    high_tech_year=2025 if graduated and index == 0 else None,
+                ),
+                acting_user=staff,
+            )
+
+
+def _town_selections(ctx, staff) -> None:
+    mechanism = {
+        "mechanism_rd_projects": "每年组织一批镇级重点研发项目，与市重大科技项目库联动申报。",
+        "mechanism_service_platforms": "建成一个镇级科技服务平台，对接市成果转化服务中心。",
+        "mechanism_complexes": "依托市镇共建创新创业综合体开展孵化服务。",
+        "mechanism_cooperation": "每季度举办一场产学研对接活动。",
+        "mechanism_investment": "建立科技招商项目库，市镇联合招引。",
+    }
+    rows = [
+        ("441900401", 2024, "生物医药、新材料", True, True, True),
+        ("441900119", 2025, "智能终端、精密制造", True, True, True),
+        ("441900116", 2025, "智能装备", True, True, False),
+        ("441900121", 2025, "新能源", True, False, False),
+    ]
+    for code, year, industries, strong, complete, recognise in rows:
+        if m.TownSelection.objects.filter(division__code=code, year=year).exists():
+            continue
+        fields = (
+            mechanism if complete else {"mechanism_rd_projects": mechanism["mechanism_rd_projects"]}
+        )
+        selection = services.register_entry_save(
+            instance=m.TownSelection(
+                division=_division(code),
+                year=year,
+                innovation_strong_town=strong,
+                leading_industries=industries,
+                support_role=f"科技创新支撑{industries}产业集群发展，重点企业研发投入持续增长。",
+                industry_profile=f"{industries}产业特色鲜明，拥有完善的产业链配套和人才资源。",
+                **fields,
+            ),
+            acting_user=staff,
+        )
+        if recognise:
+            services.town_selection_decide(
+                selection=selection,
+                stage="recognised",
+                note="符合遴选条件，予以认定",
+                acting_user=staff,
+            )
+
+
+def _money_rule_inputs(ctx, staff) -> None:
+    if not m.IndustrialisationAward.objects.exists():
+        projects = list(m.MajorProject.objects.order_by("pk")[:5])
+        for index, project in enumerate(projects):
+            services.register_entry_save(
+                instance=m.IndustrialisationAward(
+                    project=project,
+                    year=2024 if index < 3 else 2025,
+                    performance="项目成果在镇街实现产业化，新增产值与税收显著。",
+                    proposed_amount=Decimal([600, 300, 150, 450, 200][index]) * WAN,
+                ),
+                acting_user=staff,
+            )
+    if not m.LoanLossClaim.objects.exists():
+        for bank, enterprise, loan, loss, year, rate in LOAN_LOSS_CLAIMS:
+            services.register_entry_save(
+                instance=m.LoanLossClaim(
+                    bank=bank,
+                    enterprise=enterprise,
+                    loan_amount=Decimal(loan) * WAN,
+                    loss_amount=Decimal(loss) * WAN,
+                    year=year,
+                    requested_rate=rate,
+                ),
+                acting_user=staff,
+            )
+    # Demonstration figures only (not statistics): the growth page needs a few years to show.
+    for year, revenue in ((2023, 1_800_000), (2024, 2_010_000), (2025, 2_240_000)):
+        if not m.ServiceRevenue.objects.filter(year=year).exists():
+            services.register_entry_save(
+                instance=m.ServiceRevenue(
+                    year=year, revenue=Decimal(revenue) * WAN, source="演示数据"
+                ),
+                acting_user=staff,
+            )
+
+
 def seed(ctx) -> None:
     staff = ctx.users["center_chen"]
     achievements = _demo_achievements(ctx, staff)
@@ -626,6 +891,10 @@ def seed(ctx) -> None:
     _poc_centers(ctx, staff, achievements)
     _events_and_candidates(ctx, staff, brokers)
     _programmes(ctx, staff)
+    _commissioners(ctx, staff)
+    _carriers(ctx, staff)
+    _town_selections(ctx, staff)
+    _money_rule_inputs(ctx, staff)
     if not m.RewardList.objects.filter(year=2024).exists():
         rewards = services.reward_list_compute(year=2024, acting_user=staff)
         services.reward_list_approve(reward_list=rewards, acting_user=ctx.users["admin"])

@@ -4,8 +4,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from towns.choices import CarrierKind, CarrierLevel
 from towns.filters import YesNoFilter
-from towns.models import Division, Industry
+from towns.models import (
+    Division,
+    IncubatedEnterprise,
+    IncubationCarrier,
+    Industry,
+    TechCommissioner,
+)
 
 from . import models as m
 from .choices import (
@@ -16,6 +23,7 @@ from .choices import (
     InvestmentRound,
     PocKind,
     PocStatus,
+    SelectionStage,
 )
 
 
@@ -208,4 +216,98 @@ class DemonstrationTownFilter(django_filters.FilterSet):
 
     class Meta:
         model = m.DemonstrationTown
+        fields = ["year"]
+
+
+# --- Seed 000 registers: people, carriers, selection, money-rule inputs --------------------------
+
+
+class TechCommissionerFilter(SearchFilterSet):
+    search_fields = ("name", "employer", "expertise")
+    division = division_filter(label=_("派驻镇街（园区）"))
+    year = year_filter("dispatched_on__year", _("派驻年度"))
+
+    class Meta:
+        model = TechCommissioner
+        fields = ["q", "division", "year"]
+
+
+class CommissionerServiceFilter(SearchFilterSet):
+    search_fields = ("enterprise", "problem", "result", "commissioner__name")
+    division = division_filter("commissioner__division", _("派驻镇街（园区）"))
+    year = year_filter("served_on__year", _("服务年度"))
+    solved = YesNoFilter(label=_("问题已解决"))
+    with_demand = YesNoFilter(
+        label=_("对应企业需求"), field_name="demand", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = m.CommissionerService
+        fields = ["q", "division", "year", "solved", "with_demand", "commissioner"]
+
+
+class IncubationCarrierFilter(SearchFilterSet):
+    search_fields = ("name", "operator")
+    kind = django_filters.ChoiceFilter(label=_("载体类型"), choices=CarrierKind.choices)
+    level = django_filters.ChoiceFilter(label=_("载体级别"), choices=CarrierLevel.choices)
+    division = division_filter()
+
+    class Meta:
+        model = IncubationCarrier
+        fields = ["q", "kind", "level", "division"]
+
+
+class IncubatedEnterpriseFilter(SearchFilterSet):
+    search_fields = ("name", "credit_code")
+    carrier = django_filters.ModelChoiceFilter(
+        label=_("孵化载体"), queryset=IncubationCarrier.objects.all()
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="carrier__kind", label=_("载体类型"), choices=CarrierKind.choices
+    )
+    graduated = YesNoFilter(
+        label=_("已毕业"), field_name="graduated_on", lookup_expr="isnull", exclude=True
+    )
+    high_tech = YesNoFilter(
+        label=_("已认定高企"), field_name="high_tech_year", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = IncubatedEnterprise
+        fields = ["q", "carrier", "kind", "graduated", "high_tech"]
+
+
+class TownSelectionFilter(django_filters.FilterSet):
+    year = year_filter(label=_("遴选年度"))
+    division = division_filter()
+    stage = django_filters.ChoiceFilter(label=_("遴选状态"), choices=SelectionStage.choices)
+
+    class Meta:
+        model = m.TownSelection
+        fields = ["year", "division", "stage"]
+
+
+class IndustrialisationAwardFilter(SearchFilterSet):
+    search_fields = ("project__name", "project__lead_enterprise")
+    year = year_filter(label=_("奖励年度"))
+
+    class Meta:
+        model = m.IndustrialisationAward
+        fields = ["q", "year"]
+
+
+class LoanLossClaimFilter(SearchFilterSet):
+    search_fields = ("bank", "enterprise")
+    year = year_filter(label=_("补偿年度"))
+
+    class Meta:
+        model = m.LoanLossClaim
+        fields = ["q", "year"]
+
+
+class ServiceRevenueFilter(django_filters.FilterSet):
+    year = year_filter()
+
+    class Meta:
+        model = m.ServiceRevenue
         fields = ["year"]

@@ -6,14 +6,15 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from achievements.models import Demand
 from kernel.money import money_label
 from kernel.uploads import DocumentField
 from towns.choices import Role
 from towns.forms import MoneyField
-from towns.models import Industry, User
+from towns.models import IncubatedEnterprise, IncubationCarrier, Industry, TechCommissioner, User
 
 from . import models as m
-from .choices import Rating
+from .choices import SELECTION_TRANSITIONS, Rating, SelectionStage
 from .selectors import landed_achievements, linkable_achievements
 
 
@@ -300,3 +301,79 @@ InnovationComplexForm = register_form(
     m.InnovationComplex, ["name", "division", "operator", "fields", "year"]
 )
 DemonstrationTownForm = register_form(m.DemonstrationTown, ["division", "year", "highlights"])
+
+# Seed 000 registers: 科技特派员, the incubation chain, the demonstration-town selection, the two
+# money rules' inputs, and the revenue figure behind the action plan's growth target.
+
+TechCommissionerForm = register_form(
+    TechCommissioner,
+    ["name", "employer", "expertise", "division", "dispatched_on", "ended_on"],
+)
+
+
+class CommissionerServiceForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = m.CommissionerService
+        fields = [
+            "commissioner",
+            "enterprise",
+            "served_on",
+            "problem",
+            "result",
+            "demand",
+            "solved",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commissioner"].queryset = TechCommissioner.objects.select_related("division")
+        self.fields["demand"].queryset = Demand.objects.select_related("enterprise").order_by("-id")
+
+
+IncubationCarrierForm = register_form(
+    IncubationCarrier,
+    [
+        "name",
+        "kind",
+        "level",
+        "division",
+        "operator",
+        "recognised_year",
+        "capacity",
+        "occupied",
+    ],
+)
+IncubatedEnterpriseForm = register_form(
+    IncubatedEnterprise,
+    ["carrier", "name", "credit_code", "entered_on", "graduated_on", "high_tech_year"],
+)
+TownSelectionForm = register_form(
+    m.TownSelection,
+    [
+        "division",
+        "year",
+        "innovation_strong_town",
+        "leading_industries",
+        "support_role",
+        "industry_profile",
+        *m.TownSelection.MECHANISM_FIELDS,
+    ],
+)
+
+
+class TownSelectionDecisionForm(forms.Form):
+    stage = forms.ChoiceField(
+        label=_("认定结果"),
+        choices=[(s.value, s.label) for s in SELECTION_TRANSITIONS[SelectionStage.NOMINATED]],
+    )
+    note = forms.CharField(label=_("认定意见"), max_length=300, required=False)
+
+
+IndustrialisationAwardForm = register_form(
+    m.IndustrialisationAward, ["project", "year", "performance", "proposed_amount"]
+)
+LoanLossClaimForm = register_form(
+    m.LoanLossClaim,
+    ["bank", "enterprise", "loan_amount", "loss_amount", "year", "requested_rate"],
+)
+ServiceRevenueForm = register_form(m.ServiceRevenue, ["year", "revenue", "source"])

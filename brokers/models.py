@@ -9,12 +9,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from achievements.models import Achievement
+from achievements.models import Achievement, Demand
 from kernel.validators import validate_amount, validate_uscc
 from towns.choices import Role
-from towns.models import Division, Industry
+from towns.models import Division, Industry, TechCommissioner
 
 from .choices import (
+    SELECTION_TRANSITIONS,
     BrokerStatus,
     Comparison,
     ContractType,
@@ -22,12 +23,14 @@ from .choices import (
     FundLevel,
     ImportStatus,
     InvestmentRound,
+    PlanMetric,
     PocKind,
     PocStatus,
     Programme,
     Rating,
     RewardListStatus,
     RewardRule,
+    SelectionStage,
 )
 
 # Amounts in yuan; at most kernel/limits.py MAX_AMOUNT_YUAN (forms, the API and imports alike).
@@ -991,3 +994,253 @@ class DemonstrationTown(Stamped):
 
     def __str__(self):
         return str(self.division)
+
+
+class CommissionerService(Stamped):
+    """A 科技特派员's service to an enterprise of their town: the problem, the result, and the
+    enterprise demand it helped solve (if it was posted on the demand window)."""
+
+    commissioner = models.ForeignKey(
+        TechCommissioner,
+        verbose_name=_("科技特派员"),
+        on_delete=models.PROTECT,
+        related_name="services",
+    )
+    enterprise = models.CharField(_("服务企业"), max_length=200)
+    served_on = models.DateField(_("服务日期"))
+    problem = models.TextField(_("企业技术问题"))
+    result = models.TextField(_("服务成效"), blank=True)
+    demand = models.ForeignKey(
+        Demand,
+        verbose_name=_("帮助解决的企业需求"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commissioner_services",
+    )
+    solved = models.BooleanField(_("问题已解决"), default=False)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("科技特派员服务记录")
+        verbose_name_plural = _("科技特派员服务记录")
+        ordering = ["-served_on", "-id"]
+        indexes = [models.Index(fields=["served_on", "commissioner"])]
+
+    def __str__(self):
+        return f"{self.commissioner.name} → {self.enterprise}"
+
+
+class TownSelection(Stamped):
+    """The selection (遴选) and recognition (认定) of a 科技创新示范镇 among the 创新强镇, with the
+    criteria of seed 000 三(四)2 assessed and the town's 五个一 work mechanism written down for the
+    five fields of city–town linkage the same sentence names. Recognition enters the town into the
+    demonstration-town register (`town_selection_decide`)."""
+
+    division = models.ForeignKey(
+        Division, verbose_name=_("镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("遴选年度"))
+    innovation_strong_town = models.BooleanField(
+        _("属创新强镇"), help_text=_("示范镇在创新强镇中遴选、认定。")
+    )
+    leading_industries = models.CharField(_("主导产业或新兴产业"), max_length=200)
+    support_role = models.TextField(_("科技创新对主导产业或新兴产业的支撑、引领作用"))
+    industry_profile = models.TextField(_("产业特色、产业定位和资源禀赋"))
+    # 五个一: the five fields of 市镇联动 named in the same sentence of the seed.
+    mechanism_rd_projects = models.TextField(_("重点研发项目"), blank=True)
+    mechanism_service_platforms = models.TextField(_("科技服务平台"), blank=True)
+    mechanism_complexes = models.TextField(_("双创综合体"), blank=True)
+    mechanism_cooperation = models.TextField(_("产学研合作"), blank=True)
+    mechanism_investment = models.TextField(_("科技招商"), blank=True)
+    stage = models.CharField(
+        _("遴选状态"),
+        max_length=20,
+        choices=SelectionStage.choices,
+        default=SelectionStage.NOMINATED,
+    )
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("认定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    decision_note = models.CharField(_("认定意见"), max_length=300, blank=True)
+
+    objects = StaffReadQuerySet.as_manager()
+    # The recognition steps (kernel.transitions): 认定 or 不予认定, once, from 已推荐.
+    TRANSITION_FIELD = "stage"
+    TRANSITIONS = {
+        to: {source for source, targets in SELECTION_TRANSITIONS.items() if to in targets}
+        for to in set().union(*SELECTION_TRANSITIONS.values())
+    }
+
+    history = HistoricalRecords()
+
+    MECHANISM_FIELDS = (
+        "mechanism_rd_projects",
+        "mechanism_service_platforms",
+        "mechanism_complexes",
+        "mechanism_cooperation",
+        "mechanism_investment",
+    )
+
+    class Meta:
+        verbose_name = _("科技创新示范镇遴选")
+        verbose_name_plural = _("科技创新示范镇遴选")
+        ordering = ["-year", "division__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "year"], name="town_selection_once_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage=SelectionStage.NOMINATED)
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="town_selection_decision_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.division}"
+
+    @property
+    def mechanism(self) -> list[tuple[str, str]]:
+        """The 五个一 work mechanism: (field label, what the town does), in the seed's order."""
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in self.MECHANISM_FIELDS
+        ]
+
+    @property
+    def mechanism_complete(self) -> bool:
+        return all(getattr(self, name).strip() for name in self.MECHANISM_FIELDS)
+
+
+class IndustrialisationAward(Stamped):
+    """A major project with outstanding industrialisation performance proposed for the award
+    of seed 000 二(一)1 (“对产业化绩效突出的给予最高500万元奖励”); the cap is a policy number."""
+
+    project = models.ForeignKey(
+        MajorProject,
+        verbose_name=_("市重大科技项目"),
+        on_delete=models.PROTECT,
+        related_name="industrialisation_awards",
+    )
+    year = models.PositiveSmallIntegerField(_("奖励年度"))
+    performance = models.TextField(_("产业化绩效"))
+    proposed_amount = models.DecimalField(_("拟奖励金额（元）"), **MONEY)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("产业化绩效奖励申报")
+        verbose_name_plural = _("产业化绩效奖励申报")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"], name="industrialisation_award_once_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.project}"
+
+
+class LoanLossClaim(Stamped):
+    """A bank's loss on a 科保贷 loan to a tech SME, claimed for compensation (seed 000 二(二)3:
+    “对银行机构承担损失给予最高80%的补偿”); the maximum rate is a policy number."""
+
+    bank = models.CharField(_("银行机构"), max_length=200)
+    enterprise = models.CharField(_("借款企业"), max_length=200)
+    loan_amount = models.DecimalField(_("贷款金额（元）"), **MONEY)
+    loss_amount = models.DecimalField(_("银行承担损失（元）"), **MONEY)
+    year = models.PositiveSmallIntegerField(_("补偿年度"))
+    requested_rate = models.DecimalField(
+        _("申请补偿比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("风险分担协议约定的比例；空则按政策最高比例计算。"),
+    )
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("“科保贷”损失补偿申请")
+        verbose_name_plural = _("“科保贷”损失补偿申请")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(loss_amount__lte=models.F("loan_amount")),
+                name="loan_loss_within_loan",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_rate__isnull=True)
+                | Q(requested_rate__gte=0, requested_rate__lte=100),
+                name="loan_loss_rate_is_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bank} / {self.enterprise}"
+
+
+class ServiceRevenue(Stamped):
+    """The year's operating revenue of above-scale S&T service firms (规上科技服务业营业收入),
+    entered by staff from the statistics bureau's figure."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    revenue = models.DecimalField(_("营业收入（元）"), **MONEY)
+    source = models.CharField(_("数据来源"), max_length=200)
+
+    objects = StaffReadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("规上科技服务业营业收入")
+        verbose_name_plural = _("规上科技服务业营业收入")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(revenue__gt=0), name="service_revenue_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}"
+
+
+class PlanTarget(models.Model):
+    """A target of the action plan loaded from plan_targets.csv (each row cites seed 004)."""
+
+    metric = models.CharField(_("指标"), max_length=40, choices=PlanMetric.choices)
+    year = models.PositiveSmallIntegerField(_("目标年度"))
+    first_year = models.PositiveSmallIntegerField(_("起算年度"))
+    target = models.DecimalField(_("目标值"), max_digits=12, decimal_places=2)
+    comparison = models.CharField(_("比较方式"), max_length=10, choices=Comparison.choices)
+    unit = models.CharField(_("计量单位"), max_length=10)
+    source = models.CharField(_("依据"), max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("行动计划目标")
+        verbose_name_plural = _("行动计划目标")
+        ordering = ["metric", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "year"], name="plan_target_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_metric_display()} {self.year}"
+
+    def is_met(self, actual) -> bool:
+        if self.comparison == Comparison.MORE_THAN:
+            return actual > self.target
+        return actual >= self.target

@@ -3,20 +3,24 @@
 - broker certificate levels and the recognised training base: `policy.json` (broker_certificates)
 - the town-programme targets of seed 000: `programme_targets.csv` (each row cites the seed)
 - the innovation-complex target of the action plan (seed 004): `city_targets.csv`
+- the action plan's targets that no other file holds (seed 004 二 and 三.一机制.3 五):
+  `plan_targets.csv` (each row cites the seed)
 """
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
 from towns.reference import read_csv, read_json
 
-from .choices import Comparison, Programme
-from .models import CertificateLevel, ProgrammeTarget, TrainingBase
+from .choices import Comparison, PlanMetric, Programme
+from .models import CertificateLevel, PlanTarget, ProgrammeTarget, TrainingBase
 
 # city_targets.csv metric -> the register it is the target of.
 CITY_TARGET_PROGRAMMES = {"innovation_complexes_cumulative": Programme.INNOVATION_COMPLEXES}
+_PLAN_SOURCE = "《东莞市加快科技成果产业化三年行动计划（2024-2026）》："
 _CITY_TARGET_SOURCE = (
     "《东莞市加快科技成果产业化三年行动计划（2024-2026）》工作目标（全市年度目标）"
 )
@@ -71,7 +75,20 @@ def load_reference(reference_dir: Path) -> dict[str, int]:
                     "source": _CITY_TARGET_SOURCE,
                 },
             )
+    for row in read_csv(reference_dir / "plan_targets.csv"):
+        PlanTarget.objects.update_or_create(
+            metric=PlanMetric(row["metric"]),
+            year=int(row["year"]),
+            defaults={
+                "first_year": int(row["first_year"]),
+                "target": Decimal(row["target"]),
+                "comparison": Comparison(row["comparison"]),
+                "unit": row["unit"],
+                "source": _PLAN_SOURCE + row["source"],
+            },
+        )
     return {
+        "行动计划目标": PlanTarget.objects.count(),
         "经纪人证书等级": CertificateLevel.objects.count(),
         "镇街工作目标": ProgrammeTarget.objects.count(),
     }

@@ -1,4 +1,5 @@
-"""The yearly incentive rules (三.一机制.3 四–五), computed from the records.
+"""The yearly incentive rules (三.一机制.3 四–五, and seed 000's 产业化绩效奖励 and 科保贷
+compensation), computed from the records.
 
 Every rate, cap and count is read with `policy_value("incentives.…", year=…)`; each line says
 which rule it follows, the inputs it read and how the amount came about, so that a reviewer can
@@ -19,8 +20,10 @@ from towns.policy import policy_int, policy_value
 from .choices import GOOD_OR_BETTER, BrokerStatus, PocStatus, RewardRule
 from .models import (
     ContractBroker,
+    IndustrialisationAward,
     Intermediary,
     IntermediaryRating,
+    LoanLossClaim,
     OutstandingIndividual,
     PocCenter,
     PocEvaluation,
@@ -336,6 +339,78 @@ def poc_performance(year: int) -> list[ComputedReward]:
     return lines
 
 
+def industrialisation_awards(year: int) -> list[ComputedReward]:
+    """Seed 000 二(一)1: major projects with outstanding industrialisation performance, the
+    proposed award capped at `incentives.industrialisation_award_cap`."""
+    cap = incentive("industrialisation_award_cap", year)
+    lines = []
+    proposals = (
+        IndustrialisationAward.objects.filter(year=year)
+        .select_related("project", "project__division")
+        .order_by("project__name", "id")
+    )
+    for proposal in proposals:
+        amount, cap_note = capped(proposal.proposed_amount, cap)
+        project = proposal.project
+        lines.append(
+            ComputedReward(
+                rule=RewardRule.INDUSTRIALISATION_AWARD,
+                beneficiary=f"{project.lead_enterprise}（{project.name}）",
+                amount=amount,
+                inputs=[
+                    (_("所在镇街（园区）"), str(project.division)),
+                    (_("入库年度"), str(project.year)),
+                    (_("拟奖励金额"), format_yuan(proposal.proposed_amount)),
+                    (_("上限"), format_yuan(cap)),
+                ],
+                basis=_("产业化绩效突出，拟奖励%(proposed)s%(cap_note)s")
+                % {"proposed": format_yuan(proposal.proposed_amount), "cap_note": cap_note},
+            )
+        )
+    return lines
+
+
+def loan_loss_compensations(year: int) -> list[ComputedReward]:
+    """Seed 000 二(二)3: the bank's loss on a 科保贷 loan × the agreed rate, at most
+    `incentives.bank_loss_compensation_max_rate` (the maximum when no rate was agreed)."""
+    max_rate = incentive("bank_loss_compensation_max_rate", year)
+    lines = []
+    for claim in LoanLossClaim.objects.filter(year=year).order_by("bank", "enterprise", "id"):
+        requested = None if claim.requested_rate is None else claim.requested_rate / HUNDRED
+        rate = max_rate if requested is None or requested > max_rate else requested
+        if requested is None:
+            rate_note = _("未约定比例，按最高比例%(rate)s") % {"rate": percent(max_rate)}
+        elif requested > max_rate:
+            rate_note = _("申请比例%(asked)s超过最高比例，按%(rate)s") % {
+                "asked": percent(requested),
+                "rate": percent(max_rate),
+            }
+        else:
+            rate_note = _("按申请比例%(rate)s") % {"rate": percent(rate)}
+        amount = money(claim.loss_amount * rate)
+        lines.append(
+            ComputedReward(
+                rule=RewardRule.LOAN_LOSS_COMPENSATION,
+                beneficiary=f"{claim.bank}（{claim.enterprise}）",
+                amount=amount,
+                inputs=[
+                    (_("贷款金额"), format_yuan(claim.loan_amount)),
+                    (_("银行承担损失"), format_yuan(claim.loss_amount)),
+                    (_("申请补偿比例"), "—" if requested is None else percent(requested)),
+                    (_("最高补偿比例"), percent(max_rate)),
+                ],
+                basis=_("%(loss)s × %(rate)s = %(amount)s（%(note)s）")
+                % {
+                    "loss": format_yuan(claim.loss_amount),
+                    "rate": percent(rate),
+                    "amount": format_yuan(amount),
+                    "note": rate_note,
+                },
+            )
+        )
+    return lines
+
+
 # The policy numbers the rules read, as the reward page lists them: (key, label, kind).
 POLICY_PARAMETERS = (
     ("broker_commission_rate", gettext_lazy("技术经纪人奖励比例"), "rate"),
@@ -352,6 +427,8 @@ POLICY_PARAMETERS = (
     ("poc_center_review_every_years", gettext_lazy("绩效评估周期（年）"), "count"),
     ("poc_center_performance_rate", gettext_lazy("绩效奖励比例"), "rate"),
     ("poc_center_performance_cap", gettext_lazy("绩效奖励上限"), "money"),
+    ("industrialisation_award_cap", gettext_lazy("产业化绩效奖励上限"), "money"),
+    ("bank_loss_compensation_max_rate", gettext_lazy("“科保贷”损失补偿最高比例"), "rate"),
 )
 
 
@@ -378,6 +455,8 @@ RULES = (
     event_subsidies,
     poc_recognitions,
     poc_performance,
+    industrialisation_awards,
+    loan_loss_compensations,
 )
 
 

@@ -6,14 +6,17 @@ The KPI functions return plain numbers (Decimal / int) so that any page or repor
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
+from towns.choices import CarrierKind
+from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner
 
-from .choices import Comparison, Programme, RewardRule
+from .choices import Comparison, PlanMetric, Programme, RewardRule
 from .models import (
     Broker,
     ContractBroker,
@@ -21,10 +24,13 @@ from .models import (
     DemonstrationTown,
     GazelleEnterprise,
     InnovationComplex,
+    Intermediary,
     MajorProject,
+    PlanTarget,
     ProgrammeTarget,
     RewardList,
     RewardSettings,
+    ServiceRevenue,
     TechContract,
     VentureRound,
 )
@@ -267,3 +273,177 @@ def library_refusals(broker: Broker) -> list[str]:
     if not broker.certificate_file:
         reasons.append(_("尚未上传证书扫描件，无法核验。"))
     return reasons
+
+
+# --- Seed 000 registers: 科技特派员, the incubation chain -----------------------------------------
+
+
+def commissioners_with_counts(queryset: QuerySet[TechCommissioner]) -> QuerySet[TechCommissioner]:
+    """Each commissioner with the services recorded and the enterprise demands they helped
+    solve (services linked to a demand and marked solved; a demand counts once)."""
+    return queryset.select_related("division").annotate(
+        service_count=Count("services", distinct=True),
+        demands_solved=Count(
+            "services__demand",
+            filter=Q(services__solved=True, services__demand__isnull=False),
+            distinct=True,
+        ),
+    )
+
+
+def commissioners_by_division(year: int) -> list[dict]:
+    """科技特派员 in post at some time of `year`, per town: [{"division__name", "n"}], most first."""
+    return list(
+        TechCommissioner.objects.filter(dispatched_on__year__lte=year)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__year__gte=year))
+        .values("division__code", "division__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "division__code")
+    )
+
+
+def _is_gazelle():
+    return Exists(GazelleEnterprise.objects.filter(credit_code=OuterRef("credit_code")))
+
+
+def incubated_with_gazelle(queryset: QuerySet[IncubatedEnterprise]) -> QuerySet:
+    """瞪羚: the enterprise is in the gazelle register (same unified social credit code)."""
+    return queryset.select_related("carrier").annotate(is_gazelle=_is_gazelle())
+
+
+def carriers_with_counts(queryset: QuerySet[IncubationCarrier]) -> QuerySet[IncubationCarrier]:
+    """Each carrier with its enterprises incubating, graduated, become 高企 and become 瞪羚."""
+    gazelles = (
+        IncubatedEnterprise.objects.filter(carrier=OuterRef("pk"))
+        .annotate(g=_is_gazelle())
+        .filter(g=True)
+        .order_by()
+        .values("carrier")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.select_related("division").annotate(
+        incubating=Count("enterprises", filter=Q(enterprises__graduated_on__isnull=True)),
+        graduated=Count("enterprises", filter=Q(enterprises__graduated_on__isnull=False)),
+        high_tech=Count("enterprises", filter=Q(enterprises__high_tech_year__isnull=False)),
+        gazelles=Coalesce(Subquery(gazelles), 0),
+    )
+
+
+@dataclass(frozen=True)
+class ChainStage:
+    kind: str
+    label: str
+    carriers: int
+    by_level: dict
+    incubating: int
+    graduated: int
+    high_tech: int
+    gazelles: int
+
+
+def incubation_chain() -> list[ChainStage]:
+    """众创空间 → 孵化器 → 加速器: per stage the carriers (by level) and their enterprises."""
+    rows = {kind.value: [] for kind in CarrierKind}
+    for carrier in carriers_with_counts(IncubationCarrier.objects.all()):
+        rows[carrier.kind].append(carrier)
+    stages = []
+    for kind in CarrierKind:
+        carriers = rows[kind.value]
+        by_level: dict[str, int] = {}
+        for carrier in carriers:
+            label = carrier.get_level_display()
+            by_level[label] = by_level.get(label, 0) + 1
+        stages.append(
+            ChainStage(
+                kind=kind.value,
+                label=str(kind.label),
+                carriers=len(carriers),
+                by_level=by_level,
+                incubating=sum(c.incubating for c in carriers),
+                graduated=sum(c.graduated for c in carriers),
+                high_tech=sum(c.high_tech for c in carriers),
+                gazelles=sum(c.gazelles for c in carriers),
+            )
+        )
+    return stages
+
+
+# --- Targets of the action plan the dashboard did not track (seed 004 二) ------------------------
+
+
+def plan_target(metric: str) -> PlanTarget | None:
+    return PlanTarget.objects.filter(metric=metric).order_by("-year").first()
+
+
+@dataclass(frozen=True)
+class RevenueYear:
+    year: int
+    revenue: Decimal
+    growth: Decimal | None  # on the year before, in percent (None without that year's figure)
+
+
+@dataclass(frozen=True)
+class RevenueGrowth:
+    """规上科技服务业营业收入: the yearly figures and the compound annual growth rate
+    CAGR = (R_year / R_base)^(1 / (year − base)) − 1, in percent, where the base is the year
+    before the plan's first year if entered (the plan's starting level), else the earliest
+    entered year."""
+
+    years: list[RevenueYear]
+    base_year: int | None
+    year: int
+    cagr: Decimal | None
+    target: PlanTarget | None
+
+    @property
+    def met(self) -> bool | None:
+        if self.cagr is None or self.target is None:
+            return None
+        return self.target.is_met(self.cagr)
+
+
+PERCENT_STEP = Decimal("0.1")
+
+
+def _growth_percent(later: Decimal, earlier: Decimal, years: int) -> Decimal:
+    ratio = float(later) / float(earlier)
+    return (Decimal(str(ratio ** (1 / years))) - 1) * 100
+
+
+def service_revenue_growth(year: int) -> RevenueGrowth:
+    target = plan_target(PlanMetric.SERVICE_REVENUE_CAGR)
+    figures = list(ServiceRevenue.objects.filter(year__lte=year).order_by("year"))
+    by_year = {f.year: f.revenue for f in figures}
+    rows = [
+        RevenueYear(
+            year=f.year,
+            revenue=f.revenue,
+            growth=(
+                _growth_percent(f.revenue, by_year[f.year - 1], 1).quantize(PERCENT_STEP)
+                if f.year - 1 in by_year
+                else None
+            ),
+        )
+        for f in figures
+    ]
+    base = None
+    if target is not None and target.first_year - 1 in by_year:
+        base = target.first_year - 1
+    elif figures:
+        base = figures[0].year
+    cagr = None
+    latest = figures[-1].year if figures else None
+    if base is not None and latest is not None and latest > base:
+        cagr = _growth_percent(by_year[latest], by_year[base], latest - base).quantize(PERCENT_STEP)
+    return RevenueGrowth(years=rows, base_year=base, year=year, cagr=cagr, target=target)
+
+
+def intermediaries_newly_above_scale(year: int) -> QuerySet[Intermediary]:
+    """Market institutions (科技中介服务机构) first above scale from the plan's first year up to the
+    end of `year`: 3年内重点推进20家市场化机构新增上规, cumulative."""
+    target = plan_target(PlanMetric.INTERMEDIARIES_NEWLY_ABOVE_SCALE)
+    first = target.first_year if target else year
+    return Intermediary.objects.filter(
+        first_above_scale_year__gte=first, first_above_scale_year__lte=year
+    ).order_by("first_above_scale_year", "name")

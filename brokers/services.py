@@ -21,18 +21,27 @@ from towns.models import User
 from towns.policy import policy_int
 from towns.services import notification_send
 
-from .choices import BrokerStatus, ImportStatus, PocStatus, RewardListStatus
+from .choices import (
+    BrokerStatus,
+    ImportStatus,
+    PocStatus,
+    RewardListStatus,
+    SelectionStage,
+)
+from .exceptions import ActionRefused
 from .imports import ContractImporter
 from .models import (
     Broker,
     ContractBroker,
     ContractImport,
+    DemonstrationTown,
     PocCenter,
     PocEvaluation,
     PocProject,
     RewardLine,
     RewardList,
     TechContract,
+    TownSelection,
 )
 from .rewards import compute_rewards, is_review_year
 from .selectors import achievement_dongguan_contracts, library_refusals, reward_four_eyes
@@ -434,3 +443,46 @@ def contract_as_landing_evidence(
         source=EvidenceSource.TECH_CONTRACT,
         source_reference=contract.registration_number,
     )
+
+
+# --- 科技创新示范镇: selection and recognition --------------------------------------------------
+
+
+@transaction.atomic
+def town_selection_decide(
+    *, selection: TownSelection, stage: str, note: str = "", acting_user: User
+) -> TownSelection:
+    """Recognise (认定) or turn down a nominated town. Recognition needs what seed 000 三(四)2
+    asks: the town is a 创新强镇 and its 五个一 work mechanism is written down for all five fields;
+    the town then enters the demonstration-town register (once)."""
+
+    def recognisable(locked: TownSelection) -> None:
+        if stage == SelectionStage.RECOGNISED:
+            if not locked.innovation_strong_town:
+                raise ActionRefused(_("示范镇须在创新强镇中遴选、认定：该镇街未标记为创新强镇。"))
+            if not locked.mechanism_complete:
+                raise ActionRefused(_("“五个一”工作机制尚未填写完整，不能认定。"))
+
+    selection = transition(
+        selection,
+        to=stage,
+        acting_user=acting_user,
+        reason=note,
+        refused=lambda locked: (
+            _("当前状态为“%(stage)s”，不能再作认定。") % {"stage": locked.get_stage_display()}
+        ),
+        check=recognisable,
+        decided_by=acting_user,
+        decided_at=timezone.now(),
+        decision_note=note,
+    )
+    if stage == SelectionStage.RECOGNISED:
+        DemonstrationTown.objects.get_or_create(
+            division=selection.division,
+            defaults={
+                "year": selection.year,
+                "highlights": selection.support_role,
+                "created_by": acting_user,
+            },
+        )
+    return selection

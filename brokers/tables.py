@@ -12,7 +12,7 @@ from kernel.excel import wan
 from kernel.money import format_yuan
 from kernel.wording import clause_separator, list_separator
 
-from .choices import BrokerStatus, PocStatus
+from .choices import BrokerStatus, PocStatus, SelectionStage
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Col:
     value: Callable[[Any], Any]
     kind: str = "text"  # text | money | number | date | status
     width: int = 16
+    field: str = "status"  # the choice field a status column's badge is coloured by
 
     @property
     def export_label(self) -> str:
@@ -61,11 +62,20 @@ STATUS_BADGES = {
     BrokerStatus.REJECTED: "text-bg-secondary",
     PocStatus.RECOGNISED: "text-bg-success",
     PocStatus.BUILDING: "text-bg-light border",
+    SelectionStage.RECOGNISED: "text-bg-success",
+    SelectionStage.NOMINATED: "text-bg-warning",
+    SelectionStage.NOT_RECOGNISED: "text-bg-secondary",
 }
 
 
 def status_col(label, field="status") -> Col:
-    return Col(label, lambda o: getattr(o, f"get_{field}_display")(), kind="status", width=10)
+    return Col(
+        label,
+        lambda o: getattr(o, f"get_{field}_display")(),
+        kind="status",
+        width=10,
+        field=field,
+    )
 
 
 def status_css(obj, field="status") -> str:
@@ -209,4 +219,96 @@ REWARD_COLUMNS = [
     ),
     Col(_("计算说明"), lambda o: o.basis, width=48),
     Col(_("奖励金额"), lambda o: o.amount, kind="money", width=14),
+]
+
+# --- Seed 000 registers --------------------------------------------------------------------------
+
+
+def yes_no(value) -> str:
+    return _("是") if value else _("否")
+
+
+COMMISSIONER_COLUMNS = [
+    Col(_("姓名"), lambda o: o.name, width=10),
+    Col(_("派出单位"), lambda o: o.employer, width=28),
+    Col(_("专业领域"), lambda o: o.expertise, width=20),
+    Col(_("派驻镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("派驻日期"), lambda o: o.dispatched_on, kind="date", width=12),
+    Col(_("派驻结束日期"), lambda o: o.ended_on, kind="date", width=12),
+    Col(_("服务企业次数"), lambda o: o.service_count, kind="number", width=10),
+    Col(_("帮助解决需求"), lambda o: o.demands_solved, kind="number", width=10),
+]
+
+COMMISSIONER_SERVICE_COLUMNS = [
+    Col(_("服务企业"), lambda o: o.enterprise, width=28),
+    Col(_("科技特派员"), lambda o: o.commissioner.name, width=10),
+    Col(_("派驻镇街（园区）"), lambda o: o.commissioner.division, width=14),
+    Col(_("服务日期"), lambda o: o.served_on, kind="date", width=12),
+    Col(_("企业技术问题"), lambda o: o.problem, width=40),
+    Col(_("服务成效"), lambda o: o.result, width=40),
+    Col(_("帮助解决的企业需求"), lambda o: o.demand.title if o.demand_id else "", width=28),
+    Col(_("问题已解决"), lambda o: yes_no(o.solved), width=8),
+]
+
+CARRIER_COLUMNS = [
+    Col(_("载体名称"), lambda o: o.name, width=32),
+    Col(_("载体类型"), lambda o: o.get_kind_display(), width=10),
+    Col(_("载体级别"), lambda o: o.get_level_display(), width=8),
+    Col(_("所在镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("运营主体"), lambda o: o.operator, width=28),
+    Col(_("认定年度"), lambda o: o.recognised_year, kind="number", width=10),
+    Col(_("入驻率（%）"), lambda o: o.occupancy_percent, kind="number", width=10),
+    Col(_("在孵企业"), lambda o: o.incubating, kind="number", width=8),
+    Col(_("毕业企业"), lambda o: o.graduated, kind="number", width=8),
+    Col(_("成长为高企"), lambda o: o.high_tech, kind="number", width=10),
+    Col(_("成长为瞪羚企业"), lambda o: o.gazelles, kind="number", width=10),
+]
+
+INCUBATED_COLUMNS = [
+    Col(_("企业名称"), lambda o: o.name, width=28),
+    Col(_("统一社会信用代码"), lambda o: o.credit_code, width=22),
+    Col(_("孵化载体"), lambda o: o.carrier.name, width=28),
+    Col(_("载体类型"), lambda o: o.carrier.get_kind_display(), width=10),
+    Col(_("入孵日期"), lambda o: o.entered_on, kind="date", width=12),
+    Col(_("毕业日期"), lambda o: o.graduated_on, kind="date", width=12),
+    Col(_("认定高新技术企业年度"), lambda o: o.high_tech_year, kind="number", width=10),
+    Col(_("入瞪羚企业培育库"), lambda o: yes_no(o.is_gazelle), width=10),
+]
+
+TOWN_SELECTION_COLUMNS = [
+    Col(_("镇街（园区）"), lambda o: o.division, width=14),
+    Col(_("遴选年度"), lambda o: o.year, kind="number", width=10),
+    Col(_("属创新强镇"), lambda o: yes_no(o.innovation_strong_town), width=8),
+    Col(_("主导产业或新兴产业"), lambda o: o.leading_industries, width=24),
+    Col(
+        _("“五个一”工作机制"),
+        lambda o: _("已完善") if o.mechanism_complete else _("待完善"),
+        width=10,
+    ),
+    status_col(_("遴选状态"), "stage"),
+    Col(_("认定意见"), lambda o: o.decision_note, width=28),
+]
+
+INDUSTRIALISATION_AWARD_COLUMNS = [
+    Col(_("市重大科技项目"), lambda o: o.project.name, width=32),
+    Col(_("牵头企业"), lambda o: o.project.lead_enterprise, width=28),
+    Col(_("所在镇街（园区）"), lambda o: o.project.division, width=14),
+    Col(_("奖励年度"), lambda o: o.year, kind="number", width=10),
+    Col(_("产业化绩效"), lambda o: o.performance, width=40),
+    Col(_("拟奖励金额"), lambda o: o.proposed_amount, kind="money", width=14),
+]
+
+LOAN_LOSS_COLUMNS = [
+    Col(_("银行机构"), lambda o: o.bank, width=24),
+    Col(_("借款企业"), lambda o: o.enterprise, width=28),
+    Col(_("补偿年度"), lambda o: o.year, kind="number", width=10),
+    Col(_("贷款金额"), lambda o: o.loan_amount, kind="money", width=14),
+    Col(_("银行承担损失"), lambda o: o.loss_amount, kind="money", width=14),
+    Col(_("申请补偿比例（%）"), lambda o: o.requested_rate, kind="number", width=12),
+]
+
+SERVICE_REVENUE_COLUMNS = [
+    Col(_("年度"), lambda o: o.year, kind="number", width=8),
+    Col(_("营业收入"), lambda o: o.revenue, kind="money", width=16),
+    Col(_("数据来源"), lambda o: o.source, width=32),
 ]

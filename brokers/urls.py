@@ -20,6 +20,14 @@ REGISTER_PATHS = {
     "cooperation": "programmes/cooperation-projects",
     "complex": "programmes/innovation-complexes",
     "demo_town": "programmes/demonstration-towns",
+    "commissioner": "programmes/tech-commissioners",
+    "commissioner_service": "programmes/commissioner-services",
+    "carrier": "programmes/incubation-carriers",
+    "incubated": "programmes/incubated-enterprises",
+    "town_selection": "programmes/town-selections",
+    "industrialisation_award": "programmes/industrialisation-awards",
+    "loan_loss": "programmes/loan-loss-claims",
+    "service_revenue": "programmes/service-revenue",
 }
 
 
@@ -71,5 +79,10 @@ urlpatterns = [
     path("rewards/<int:year>/compute/", views.reward_compute, name="reward_compute"),
     path("rewards/<int:year>/approve/", views.reward_approve, name="reward_approve"),
     path("programmes/", views.programme_overview, name="programme_overview"),
+    path(
+        "programmes/town-selections/<int:pk>/",
+        views.town_selection_detail,
+        name="town_selection_detail",
+    ),
     *[pattern for key in REGISTER_PATHS for pattern in register_urls(key)],
 ]

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,10 +24,11 @@ from kernel.excel import SheetSpec, WorkbookRejected, wan, xlsx_response
 from kernel.lists import FilteredListView
 from kernel.uploads import protected_file_response
 from kernel.views import require_perm
+from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner
 
 from . import filters, forms, selectors, services, tables
 from . import models as m
-from .choices import BrokerStatus, Programme
+from .choices import BrokerStatus, Programme, SelectionStage
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .rewards import policy_parameters
 from .tables import Col
@@ -55,9 +56,13 @@ class Register:
     detail_url: str = ""  # a URL name taking pk; otherwise rows link to the edit form
     programme: str = ""
     create_label: Any = gettext_lazy("登记")
+    prepare: Any = None  # a selector annotating the queryset (counts shown in the columns)
+    summary: str = ""  # an include above the list (brokers/registers/summary_<summary>.html)
 
     def queryset(self, user):
         queryset = self.model.objects.visible_to(user)
+        if self.prepare is not None:
+            queryset = self.prepare(queryset)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:
@@ -225,6 +230,87 @@ REGISTERS = {
             select_related=("division",),
             programme=Programme.DEMONSTRATION_TOWNS,
         ),
+        Register(
+            key="commissioner",
+            title=gettext_lazy("科技特派员"),
+            model=TechCommissioner,
+            filterset=filters.TechCommissionerFilter,
+            columns=tables.COMMISSIONER_COLUMNS,
+            form=forms.TechCommissionerForm,
+            prepare=selectors.commissioners_with_counts,
+            summary="commissioners",
+            sort_options=_sorts(
+                ("division", gettext_lazy("按镇街"), ("division__code", "name", "id")),
+                ("services", gettext_lazy("服务次数（多→少）"), ("-service_count", "id")),
+            ),
+        ),
+        Register(
+            key="commissioner_service",
+            title=gettext_lazy("科技特派员服务记录"),
+            model=m.CommissionerService,
+            filterset=filters.CommissionerServiceFilter,
+            columns=tables.COMMISSIONER_SERVICE_COLUMNS,
+            form=forms.CommissionerServiceForm,
+            select_related=("commissioner__division", "demand"),
+            create_label=gettext_lazy("登记服务记录"),
+        ),
+        Register(
+            key="carrier",
+            title=gettext_lazy("孵化载体（众创空间—孵化器—加速器）"),
+            model=IncubationCarrier,
+            filterset=filters.IncubationCarrierFilter,
+            columns=tables.CARRIER_COLUMNS,
+            form=forms.IncubationCarrierForm,
+            prepare=selectors.carriers_with_counts,
+            summary="chain",
+        ),
+        Register(
+            key="incubated",
+            title=gettext_lazy("在孵（毕业）企业"),
+            model=IncubatedEnterprise,
+            filterset=filters.IncubatedEnterpriseFilter,
+            columns=tables.INCUBATED_COLUMNS,
+            form=forms.IncubatedEnterpriseForm,
+            prepare=selectors.incubated_with_gazelle,
+        ),
+        Register(
+            key="town_selection",
+            title=gettext_lazy("科技创新示范镇遴选认定"),
+            model=m.TownSelection,
+            filterset=filters.TownSelectionFilter,
+            columns=tables.TOWN_SELECTION_COLUMNS,
+            form=forms.TownSelectionForm,
+            select_related=("division",),
+            detail_url="brokers:town_selection_detail",
+            create_label=gettext_lazy("登记遴选镇街"),
+        ),
+        Register(
+            key="industrialisation_award",
+            title=gettext_lazy("重大科技项目产业化绩效奖励申报"),
+            model=m.IndustrialisationAward,
+            filterset=filters.IndustrialisationAwardFilter,
+            columns=tables.INDUSTRIALISATION_AWARD_COLUMNS,
+            form=forms.IndustrialisationAwardForm,
+            select_related=("project__division",),
+        ),
+        Register(
+            key="loan_loss",
+            title=gettext_lazy("“科保贷”银行损失补偿申请"),
+            model=m.LoanLossClaim,
+            filterset=filters.LoanLossClaimFilter,
+            columns=tables.LOAN_LOSS_COLUMNS,
+            form=forms.LoanLossClaimForm,
+        ),
+        Register(
+            key="service_revenue",
+            title=gettext_lazy("规上科技服务业营业收入"),
+            model=m.ServiceRevenue,
+            filterset=filters.ServiceRevenueFilter,
+            columns=tables.SERVICE_REVENUE_COLUMNS,
+            form=forms.ServiceRevenueForm,
+            summary="revenue",
+            create_label=gettext_lazy("填报年度数据"),
+        ),
     ]
 }
 
@@ -271,15 +357,25 @@ class RegisterListView(FilteredListView):
                 (
                     self.row_url(obj),
                     [
-                        (c.html(obj), c.css, tables.status_css(obj) if c.kind == "status" else "")
+                        (
+                            c.html(obj),
+                            c.css,
+                            tables.status_css(obj, c.field) if c.kind == "status" else "",
+                        )
                         for c in columns
                     ],
                 )
                 for obj in context["object_list"]
             ],
         )
+        year = timezone.localdate().year
+        if self.register.summary == "commissioners":
+            context["by_division"] = selectors.commissioners_by_division(year)
+        elif self.register.summary == "chain":
+            context["chain"] = selectors.incubation_chain()
+        elif self.register.summary == "revenue":
+            context["revenue"] = selectors.service_revenue_growth(year)
         if self.register.programme:
-            year = timezone.localdate().year
             progress = selectors.programme_progress(year)
             context["progress"] = next(
                 p for p in progress if p.programme == self.register.programme
@@ -893,3 +989,45 @@ def contract_landing_evidence(request, pk, achievement_pk):
             % {"number": contract.registration_number},
         )
     return redirect(reverse("achievement_detail", args=[achievement.pk]) + "#landing")
+
+
+# --- 科技创新示范镇 selection --------------------------------------------------------------------
+
+
+@login_required
+def town_selection_detail(request, pk):
+    require_perm(request.user, "brokers.view_registers")
+    register = REGISTERS["town_selection"]
+    selection = get_object_or_404(
+        register.queryset(request.user).select_related("decided_by"), pk=pk
+    )
+    can_decide = request.user.has_perm("brokers.manage_registers") and (
+        selection.stage == SelectionStage.NOMINATED
+    )
+    form = forms.TownSelectionDecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.town_selection_decide(
+                    selection=selection,
+                    stage=form.cleaned_data["stage"],
+                    note=form.cleaned_data["note"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已记录认定结果。"))
+                return redirect("brokers:town_selection_detail", pk=selection.pk)
+    return render(
+        request,
+        "brokers/town_selection_detail.html",
+        {
+            "selection": selection,
+            "register": register,
+            "form": form,
+            "can_manage": request.user.has_perm("brokers.manage_registers"),
+        },
+    )

@@ -38,4 +38,28 @@ ITEMS = [
         icon="bullseye",
         order=500,
     ),
+    NavItem(
+        _("镇街完成地图"),
+        "division_map",
+        roles=READERS,
+        section=_("目标任务"),
+        icon="grid-3x3",
+        order=495,
+    ),
+    NavItem(
+        _("考核督导"),
+        "assessment_scorecard",
+        roles=READERS,
+        section=_("目标任务"),
+        icon="clipboard-check",
+        order=530,
+    ),
+    NavItem(
+        _("行动计划其他目标"),
+        "plan_targets",
+        roles=READERS,
+        section=_("目标任务"),
+        icon="graph-up",
+        order=540,
+    ),
 ]

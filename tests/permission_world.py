@@ -46,7 +46,13 @@ from investors.services import docking_arrange, interest_express
 from quotas.choices import ReportKind
 from quotas.services import report_generate
 from towns.choices import EnterpriseStatus, Role
-from towns.models import BackgroundJob, User
+from towns.models import (
+    BackgroundJob,
+    IncubatedEnterprise,
+    IncubationCarrier,
+    TechCommissioner,
+    User,
+)
 from towns.services import notification_send
 
 from .achievements.demands.factories import DemandFactory, enterprise_account
@@ -283,6 +289,14 @@ def build_world() -> World:
         ("cooperation", bm.CooperationProject),
         ("complex", bm.InnovationComplex),
         ("demo_town", bm.DemonstrationTown),
+        ("commissioner", TechCommissioner),
+        ("commissioner_service", bm.CommissionerService),
+        ("carrier", IncubationCarrier),
+        ("incubated", IncubatedEnterprise),
+        ("town_selection", bm.TownSelection),
+        ("industrialisation_award", bm.IndustrialisationAward),
+        ("loan_loss", bm.LoanLossClaim),
+        ("service_revenue", bm.ServiceRevenue),
     ]:
         make_rows(key, 1)
         ids[f"register_{key}"] = model.objects.latest("pk").pk
@@ -321,5 +335,7 @@ def build_world() -> World:
         result_file=ContentFile(PDF, name="result.pdf"),
         result_name="result.pdf",
     ).pk
+    ids["assessment_level"] = "bureau"
+    ids["assessment_subject"] = "kjj"
     ids["amount"] = str(Decimal(1))
     return world

@@ -113,6 +113,15 @@ PK = {
     "brokers:cooperation_update": "register_cooperation",
     "brokers:complex_update": "register_complex",
     "brokers:demo_town_update": "register_demo_town",
+    "brokers:commissioner_update": "register_commissioner",
+    "brokers:commissioner_service_update": "register_commissioner_service",
+    "brokers:carrier_update": "register_carrier",
+    "brokers:incubated_update": "register_incubated",
+    "brokers:town_selection_update": "register_town_selection",
+    "brokers:industrialisation_award_update": "register_industrialisation_award",
+    "brokers:loan_loss_update": "register_loan_loss",
+    "brokers:service_revenue_update": "register_service_revenue",
+    "brokers:town_selection_detail": "register_town_selection",
     "evaluation:batch_detail": "batch",
     "evaluation:batch_edit": "batch",
     "evaluation:batch_criteria": "batch",
@@ -160,6 +169,15 @@ PK = {
     "poc-center-detail": "register_poc",
     "reward-list-detail": "reward_list",
     "reward-list-approve": "reward_list",
+    "tech-commissioner-detail": "register_commissioner",
+    "commissioner-service-detail": "register_commissioner_service",
+    "incubation-carrier-detail": "register_carrier",
+    "incubated-enterprise-detail": "register_incubated",
+    "town-selection-detail": "register_town_selection",
+    "industrialisation-award-detail": "register_industrialisation_award",
+    "loan-loss-claim-detail": "register_loan_loss",
+    "service-revenue-detail": "register_service_revenue",
+    "town-selection-decide": "register_town_selection",
     "evaluation-batch-detail": "batch",
     "evaluation-batch-select": "batch",
     "evaluation-item-detail": "batch_item",
@@ -180,6 +198,8 @@ OTHER_KWARGS = {
     "item_pk": "batch_item",
     "code": "unit_code",
     "key": "showcase_key",
+    "level": "assessment_level",
+    "subject": "assessment_subject",
     "record_kind": "history_kind",
     "purpose": "pick_purpose",
 }
@@ -610,6 +630,73 @@ service_case_bulk_assign                     POST L F F R F F F F F F R F
 demand-people                                GET  F N N A N N F F N N A F
 demand_follow                                GET  L M M M M M M M M M M M
 demand_follow                                POST L N N R N N F F N N F F
+brokers:commissioner_create                  GET  L F F A F F F F F F A F
+brokers:commissioner_create                  POST L F F A F F F F F F A F
+brokers:commissioner_list                    GET  L F F A F F A F F F A F
+brokers:commissioner_update                  GET  L F F A F F F F F F A F
+brokers:commissioner_update                  POST L F F A F F F F F F A F
+brokers:commissioner_service_create          GET  L F F A F F F F F F A F
+brokers:commissioner_service_create          POST L F F A F F F F F F A F
+brokers:commissioner_service_list            GET  L F F A F F A F F F A F
+brokers:commissioner_service_update          GET  L F F A F F F F F F A F
+brokers:commissioner_service_update          POST L F F A F F F F F F A F
+brokers:carrier_create                       GET  L F F A F F F F F F A F
+brokers:carrier_create                       POST L F F A F F F F F F A F
+brokers:carrier_list                         GET  L F F A F F A F F F A F
+brokers:carrier_update                       GET  L F F A F F F F F F A F
+brokers:carrier_update                       POST L F F A F F F F F F A F
+brokers:incubated_create                     GET  L F F A F F F F F F A F
+brokers:incubated_create                     POST L F F A F F F F F F A F
+brokers:incubated_list                       GET  L F F A F F A F F F A F
+brokers:incubated_update                     GET  L F F A F F F F F F A F
+brokers:incubated_update                     POST L F F A F F F F F F A F
+brokers:town_selection_create                GET  L F F A F F F F F F A F
+brokers:town_selection_create                POST L F F A F F F F F F A F
+brokers:town_selection_list                  GET  L F F A F F A F F F A F
+brokers:town_selection_update                GET  L F F A F F F F F F A F
+brokers:town_selection_update                POST L F F A F F F F F F A F
+brokers:industrialisation_award_create       GET  L F F A F F F F F F A F
+brokers:industrialisation_award_create       POST L F F A F F F F F F A F
+brokers:industrialisation_award_list         GET  L F F A F F A F F F A F
+brokers:industrialisation_award_update       GET  L F F A F F F F F F A F
+brokers:industrialisation_award_update       POST L F F A F F F F F F A F
+brokers:loan_loss_create                     GET  L F F A F F F F F F A F
+brokers:loan_loss_create                     POST L F F A F F F F F F A F
+brokers:loan_loss_list                       GET  L F F A F F A F F F A F
+brokers:loan_loss_update                     GET  L F F A F F F F F F A F
+brokers:loan_loss_update                     POST L F F A F F F F F F A F
+brokers:service_revenue_create               GET  L F F A F F F F F F A F
+brokers:service_revenue_create               POST L F F A F F F F F F A F
+brokers:service_revenue_list                 GET  L F F A F F A F F F A F
+brokers:service_revenue_update               GET  L F F A F F F F F F A F
+brokers:service_revenue_update               POST L F F A F F F F F F A F
+brokers:town_selection_detail                GET  L F F A F F A F F F A F
+brokers:town_selection_detail                POST L F F A F F F F F F A F
+division_map                                 GET  L F F A F F A F F F A F
+plan_targets                                 GET  L F F A F F A F F F A F
+assessment_scorecard                         GET  L F F A F F A F F F A F
+assessment_bulletin                          GET  L F F A F F A F F F A F
+assessment_drilldown                         GET  L F F A F F A F F F A F
+tech-commissioner-list                       GET  F F F A F F A F F F A F
+tech-commissioner-detail                     GET  F F F A F F A F F F A F
+commissioner-service-list                    GET  F F F A F F A F F F A F
+commissioner-service-detail                  GET  F F F A F F A F F F A F
+incubation-carrier-list                      GET  F F F A F F A F F F A F
+incubation-carrier-detail                    GET  F F F A F F A F F F A F
+incubated-enterprise-list                    GET  F F F A F F A F F F A F
+incubated-enterprise-detail                  GET  F F F A F F A F F F A F
+town-selection-list                          GET  F F F A F F A F F F A F
+town-selection-detail                        GET  F F F A F F A F F F A F
+industrialisation-award-list                 GET  F F F A F F A F F F A F
+industrialisation-award-detail               GET  F F F A F F A F F F A F
+loan-loss-claim-list                         GET  F F F A F F A F F F A F
+loan-loss-claim-detail                       GET  F F F A F F A F F F A F
+service-revenue-list                         GET  F F F A F F A F F F A F
+service-revenue-detail                       GET  F F F A F F A F F F A F
+town-selection-decide                        GET  F M M M M M M M M M M M
+town-selection-decide                        POST F F F V F F F F F F V F
+figures-scorecard                            GET  F F F A F F A F F F A F
+figures-division-map                         GET  F F F A F F A F F F A F
 """
 
 

@@ -43,6 +43,7 @@ WORKFLOW_MODELS = {
     "brokers.PocCenter",
     "brokers.RewardList",
     "investors.Docking",
+    "brokers.TownSelection",
 }
 
 

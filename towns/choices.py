@@ -62,3 +62,17 @@ class EnterpriseStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("未通过")
+
+
+class CarrierKind(models.TextChoices):
+    """The incubation chain of seed 000 (三(三)3): 众创空间 → 孵化器 → 加速器, in that order."""
+
+    MAKER_SPACE = "maker_space", _("众创空间")
+    INCUBATOR = "incubator", _("孵化器")
+    ACCELERATOR = "accelerator", _("加速器")
+
+
+class CarrierLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    MUNICIPAL = "municipal", _("市级")

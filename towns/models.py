@@ -9,6 +9,8 @@ from kernel.validators import validate_phone, validate_uscc
 from .choices import (
     BACK_OFFICE_ROLES,
     READ_ALL_ROLES,
+    CarrierKind,
+    CarrierLevel,
     DivisionKind,
     EnterpriseKind,
     EnterpriseStatus,
@@ -479,3 +481,138 @@ class BackgroundJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+# --- People and carriers of the town programme (seed 000) -----------------------------------------
+
+
+class BackOfficeRegisterQuerySet(models.QuerySet):
+    """Registers kept by the service center: staff and admins change them, leaders read them."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.reads_everything:
+            return self.none()
+        return self
+
+
+class RegisterEntry(models.Model):
+    created_by = models.ForeignKey(
+        "towns.User", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = BackOfficeRegisterQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class TechCommissioner(RegisterEntry):
+    """A 科技特派员 dispatched to a town to serve its enterprises (seed 000 三(二)1)."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    employer = models.CharField(_("派出单位"), max_length=200)
+    expertise = models.CharField(_("专业领域"), max_length=200, blank=True)
+    division = models.ForeignKey(
+        Division, verbose_name=_("派驻镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    dispatched_on = models.DateField(_("派驻日期"))
+    ended_on = models.DateField(_("派驻结束日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("科技特派员")
+        verbose_name_plural = _("科技特派员")
+        ordering = ["division__code", "name", "id"]
+        indexes = [models.Index(fields=["division", "dispatched_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("dispatched_on")),
+                name="commissioner_ends_after_dispatch",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.employer}）"
+
+
+class IncubationCarrier(RegisterEntry):
+    """A carrier of the incubation chain (众创空间 → 孵化器 → 加速器) with its level."""
+
+    name = models.CharField(_("载体名称"), max_length=200, unique=True)
+    kind = models.CharField(_("载体类型"), max_length=20, choices=CarrierKind.choices)
+    level = models.CharField(_("载体级别"), max_length=20, choices=CarrierLevel.choices)
+    division = models.ForeignKey(
+        Division, verbose_name=_("所在镇街（园区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    operator = models.CharField(_("运营主体"), max_length=200)
+    recognised_year = models.PositiveSmallIntegerField(_("认定年度"))
+    capacity = models.PositiveIntegerField(
+        _("可入驻企业（团队）数"), help_text=_("载体可容纳的在孵企业或团队数。")
+    )
+    occupied = models.PositiveIntegerField(_("在驻企业（团队）数"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("孵化载体")
+        verbose_name_plural = _("孵化载体")
+        ordering = ["kind", "division__code", "name"]
+        indexes = [models.Index(fields=["kind", "level"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occupied__lte=models.F("capacity")),
+                name="carrier_occupied_within_capacity",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def occupancy_percent(self) -> int | None:
+        """入驻率 = 在驻 / 可入驻, whole percent."""
+        if not self.capacity:
+            return None
+        return round(100 * self.occupied / self.capacity)
+
+
+class IncubatedEnterprise(RegisterEntry):
+    """An enterprise a carrier incubates; its graduation and whether it became a 高新技术企业.
+    Whether it became a 瞪羚 enterprise is read from the gazelle register by its credit code."""
+
+    carrier = models.ForeignKey(
+        IncubationCarrier,
+        verbose_name=_("孵化载体"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    name = models.CharField(_("企业名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_uscc])
+    entered_on = models.DateField(_("入孵日期"))
+    graduated_on = models.DateField(_("毕业日期"), null=True, blank=True)
+    high_tech_year = models.PositiveSmallIntegerField(
+        _("认定高新技术企业年度"), null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("在孵（毕业）企业")
+        verbose_name_plural = _("在孵（毕业）企业")
+        ordering = ["carrier__name", "-entered_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "credit_code"], name="incubated_enterprise_once_per_carrier"
+            ),
+            models.CheckConstraint(
+                condition=Q(graduated_on__isnull=True)
+                | Q(graduated_on__gte=models.F("entered_on")),
+                name="incubated_graduates_after_entry",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,9 @@
 from rest_framework import serializers
 
+from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner
+
 from .. import models as m
+from ..choices import SELECTION_TRANSITIONS, SelectionStage
 
 
 class BrokerSerializer(serializers.ModelSerializer):
@@ -166,3 +169,161 @@ class RewardListSerializer(serializers.ModelSerializer):
             "approved_by",
             "lines",
         ]
+
+
+# --- Seed 000 registers --------------------------------------------------------------------------
+
+
+class TechCommissionerSerializer(serializers.ModelSerializer):
+    division = serializers.CharField(source="division.name")
+    service_count = serializers.IntegerField(read_only=True)
+    demands_solved = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = TechCommissioner
+        fields = [
+            "id",
+            "name",
+            "employer",
+            "expertise",
+            "division",
+            "dispatched_on",
+            "ended_on",
+            "service_count",
+            "demands_solved",
+        ]
+
+
+class CommissionerServiceSerializer(serializers.ModelSerializer):
+    commissioner_name = serializers.CharField(source="commissioner.name")
+    division = serializers.CharField(source="commissioner.division.name")
+
+    class Meta:
+        model = m.CommissionerService
+        fields = [
+            "id",
+            "commissioner",
+            "commissioner_name",
+            "division",
+            "enterprise",
+            "served_on",
+            "problem",
+            "result",
+            "demand",
+            "solved",
+        ]
+
+
+class IncubationCarrierSerializer(serializers.ModelSerializer):
+    division = serializers.CharField(source="division.name")
+    occupancy_percent = serializers.IntegerField(read_only=True, allow_null=True)
+    incubating = serializers.IntegerField(read_only=True)
+    graduated = serializers.IntegerField(read_only=True)
+    high_tech = serializers.IntegerField(read_only=True)
+    gazelles = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = IncubationCarrier
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "level",
+            "division",
+            "operator",
+            "recognised_year",
+            "capacity",
+            "occupied",
+            "occupancy_percent",
+            "incubating",
+            "graduated",
+            "high_tech",
+            "gazelles",
+        ]
+
+
+class IncubatedEnterpriseSerializer(serializers.ModelSerializer):
+    carrier_name = serializers.CharField(source="carrier.name")
+    is_gazelle = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = IncubatedEnterprise
+        fields = [
+            "id",
+            "carrier",
+            "carrier_name",
+            "name",
+            "credit_code",
+            "entered_on",
+            "graduated_on",
+            "high_tech_year",
+            "is_gazelle",
+        ]
+
+
+class MechanismSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    work = serializers.CharField(allow_blank=True)
+
+
+class TownSelectionSerializer(serializers.ModelSerializer):
+    division = serializers.CharField(source="division.name")
+    mechanism = serializers.SerializerMethodField()
+    mechanism_complete = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = m.TownSelection
+        fields = [
+            "id",
+            "division",
+            "year",
+            "innovation_strong_town",
+            "leading_industries",
+            "support_role",
+            "industry_profile",
+            "mechanism",
+            "mechanism_complete",
+            "stage",
+            "decided_at",
+            "decision_note",
+        ]
+
+    def get_mechanism(self, obj) -> list[dict]:
+        return MechanismSerializer(
+            [{"field": label, "work": text} for label, text in obj.mechanism], many=True
+        ).data
+
+
+class TownSelectionDecisionSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in SELECTION_TRANSITIONS[SelectionStage.NOMINATED]]
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class IndustrialisationAwardSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(source="project.name")
+
+    class Meta:
+        model = m.IndustrialisationAward
+        fields = ["id", "project", "project_name", "year", "performance", "proposed_amount"]
+
+
+class LoanLossClaimSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.LoanLossClaim
+        fields = [
+            "id",
+            "bank",
+            "enterprise",
+            "loan_amount",
+            "loss_amount",
+            "year",
+            "requested_rate",
+        ]
+
+
+class ServiceRevenueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.ServiceRevenue
+        fields = ["id", "year", "revenue", "source"]

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from achievements.models import Achievement
+from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner
 
 from .. import filters, selectors, services
 from .. import models as m
@@ -112,3 +113,93 @@ class RewardListViewSet(ScopedViewSet):
         except ValidationError as exc:
             raise drf_serializers.ValidationError(exc.messages) from exc
         return Response(self.get_serializer(reward_list).data)
+
+
+# --- Seed 000 registers --------------------------------------------------------------------------
+
+
+class TechCommissionerViewSet(ScopedViewSet):
+    model = TechCommissioner
+    serializer_class = serializers.TechCommissionerSerializer
+    filterset_class = filters.TechCommissionerFilter
+    ordering = ["division__code", "name", "id"]
+
+    def get_queryset(self):
+        return selectors.commissioners_with_counts(super().get_queryset())
+
+
+class CommissionerServiceViewSet(ScopedViewSet):
+    model = m.CommissionerService
+    serializer_class = serializers.CommissionerServiceSerializer
+    filterset_class = filters.CommissionerServiceFilter
+    select_related = ("commissioner__division",)
+    ordering = ["-served_on", "-id"]
+
+
+class IncubationCarrierViewSet(ScopedViewSet):
+    model = IncubationCarrier
+    serializer_class = serializers.IncubationCarrierSerializer
+    filterset_class = filters.IncubationCarrierFilter
+    ordering = ["kind", "name"]
+
+    def get_queryset(self):
+        return selectors.carriers_with_counts(super().get_queryset())
+
+
+class IncubatedEnterpriseViewSet(ScopedViewSet):
+    model = IncubatedEnterprise
+    serializer_class = serializers.IncubatedEnterpriseSerializer
+    filterset_class = filters.IncubatedEnterpriseFilter
+    ordering = ["carrier__name", "-entered_on", "id"]
+
+    def get_queryset(self):
+        return selectors.incubated_with_gazelle(super().get_queryset())
+
+
+class TownSelectionViewSet(ScopedViewSet):
+    model = m.TownSelection
+    serializer_class = serializers.TownSelectionSerializer
+    filterset_class = filters.TownSelectionFilter
+    select_related = ("division",)
+    ordering = ["-year", "division__code"]
+
+    @extend_schema(
+        request=serializers.TownSelectionDecisionSerializer,
+        responses=serializers.TownSelectionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        selection = self.get_object()
+        if not request.user.has_perm("brokers.manage_registers"):
+            raise PermissionDenied
+        decision = serializers.TownSelectionDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        try:
+            selection = services.town_selection_decide(
+                selection=selection, acting_user=request.user, **decision.validated_data
+            )
+        except ValidationError as exc:
+            raise drf_serializers.ValidationError(exc.messages) from exc
+        return Response(self.get_serializer(selection).data)
+
+
+class IndustrialisationAwardViewSet(ScopedViewSet):
+    model = m.IndustrialisationAward
+    serializer_class = serializers.IndustrialisationAwardSerializer
+    filterset_class = filters.IndustrialisationAwardFilter
+    select_related = ("project",)
+    ordering = ["-year", "id"]
+
+
+class LoanLossClaimViewSet(ScopedViewSet):
+    model = m.LoanLossClaim
+    serializer_class = serializers.LoanLossClaimSerializer
+    filterset_class = filters.LoanLossClaimFilter
+    ordering = ["-year", "id"]
+
+
+class ServiceRevenueViewSet(ScopedViewSet):
+    model = m.ServiceRevenue
+    serializer_class = serializers.ServiceRevenueSerializer
+    filterset_class = filters.ServiceRevenueFilter
+    ordering = ["year"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..assessment import Level
 from ..selectors import FIGURE_LABELS
 
 YEAR_ERRORS = {
@@ -124,3 +125,53 @@ class DiscoveryTargetListSerializer(serializers.Serializer):
 class FunnelSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     results = FunnelStageSerializer(many=True)
+
+
+# --- Assessment (考核督导) and the division map ------------------------------------------------------
+
+
+class ScorecardQuerySerializer(YearQuerySerializer):
+    level = serializers.ChoiceField(
+        choices=Level.choices, required=False, default=Level.DIVISION, help_text="考核层级"
+    )
+
+
+class ScoreRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(help_text="排名（按落地数，再按发现数、服务数）")
+    key = serializers.CharField(help_text="单位代码或成果专员的用户名")
+    name = serializers.CharField()
+    discovered = _figure("discovered")
+    landed = _figure("landed")
+    served = _figure("service")
+    follow_ups = serializers.IntegerField(allow_null=True, help_text="月度跟踪记录（成果专员）")
+    missed = serializers.IntegerField(allow_null=True, help_text="逾期未跟踪的月份（成果专员）")
+    on_time_percent = serializers.IntegerField(allow_null=True, help_text="按时跟踪率（%）")
+
+
+class ScoreTotalsSerializer(serializers.Serializer):
+    discovered = _figure("discovered")
+    landed = _figure("landed")
+    served = _figure("service")
+
+
+class ScorecardSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    level = serializers.CharField()
+    results = ScoreRowSerializer(many=True)
+    totals = ScoreTotalsSerializer()
+
+
+class DivisionTileSerializer(serializers.Serializer):
+    division = serializers.CharField(source="division.code", help_text="统计用区划代码")
+    name = serializers.CharField(source="division.name")
+    unit = serializers.CharField(source="unit_code", allow_null=True)
+    row = serializers.IntegerField(help_text="瓦片地图的行")
+    col = serializers.IntegerField(help_text="瓦片地图的列")
+    quota = _figure("quota", allow_null=True)
+    completed = _figure("completed")
+    percent = serializers.IntegerField(allow_null=True, help_text="完成率（%）；null 表示无任务")
+
+
+class DivisionMapSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    results = DivisionTileSerializer(many=True)

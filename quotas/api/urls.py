@@ -17,4 +17,6 @@ urlpatterns = [
         name="figures-discovery-targets",
     ),
     path("figures/funnel/", views.FunnelFigures.as_view(), name="figures-funnel"),
+    path("figures/scorecard/", views.ScorecardFigures.as_view(), name="figures-scorecard"),
+    path("figures/division-map/", views.DivisionMapFigures.as_view(), name="figures-division-map"),
 ]

@@ -8,7 +8,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors
+from .. import assessment, selectors
+from ..assessment import Level
 from . import serializers
 
 YEAR = OpenApiParameter("year", int, description="年度（2000–2100），缺省为今年")
@@ -65,3 +66,37 @@ class DiscoveryTargetFigures(FiguresView):
 class FunnelFigures(FiguresView):
     def figures(self, year):
         return {"results": selectors.city_overview(year).funnel}
+
+
+LEVEL = OpenApiParameter(
+    "level", str, enum=Level.values, description="考核层级，缺省为镇街（园区）"
+)
+
+
+@extend_schema(
+    summary="成果转化考核：发现数 · 落地数 · 服务数（按层级排名）",
+    parameters=[YEAR, LEVEL],
+    responses=serializers.ScorecardSerializer,
+)
+class ScorecardFigures(FiguresView):
+    serializer_class = serializers.ScorecardSerializer
+
+    def get(self, request):
+        if not request.user.has_perm("quotas.view_dashboard"):
+            raise PermissionDenied
+        query = serializers.ScorecardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_year()
+        level = query.validated_data["level"]
+        card = assessment.scorecard(level, year)
+        return Response(
+            self.serializer_class(
+                {"year": year, "level": level, "results": card.rows, "totals": card.totals}
+            ).data
+        )
+
+
+@figures_endpoint("各镇街（园区）落地任务完成地图", serializers.DivisionMapSerializer)
+class DivisionMapFigures(FiguresView):
+    def figures(self, year):
+        return {"results": assessment.division_map(year)}

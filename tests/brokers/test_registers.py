@@ -13,8 +13,9 @@ from brokers import models as m
 from brokers.choices import PocStatus
 from brokers.views import REGISTERS
 from towns.choices import Role
-from towns.models import Division
+from towns.models import Division, IncubatedEnterprise, IncubationCarrier, TechCommissioner
 
+from ..achievements.demands.factories import DemandFactory
 from ..factories import credit_code, division, industry
 from .factories import (
     BrokerFactory,
@@ -156,6 +157,115 @@ def make_rows(key: str, n: int) -> None:
                 year=2024,
                 created_by=staff,
             )
+
+        elif key == "commissioner":
+            person = TechCommissioner.objects.create(
+                name=f"特派员{index}",
+                employer="华南理工大学",
+                division=division("441900119"),
+                dispatched_on="2024-03-01",
+                created_by=staff,
+            )
+            m.CommissionerService.objects.create(
+                commissioner=person,
+                enterprise="企业",
+                served_on="2024-04-01",
+                problem="问题",
+                created_by=staff,
+            )
+        elif key == "commissioner_service":
+            m.CommissionerService.objects.create(
+                commissioner=TechCommissioner.objects.create(
+                    name=f"特派员{index}",
+                    employer="东莞理工学院",
+                    division=division("441900110"),
+                    dispatched_on="2024-03-01",
+                    created_by=staff,
+                ),
+                enterprise=f"企业{index}",
+                served_on="2024-05-01",
+                problem="问题",
+                demand=DemandFactory(),
+                solved=True,
+                created_by=staff,
+            )
+        elif key == "carrier":
+            make_carrier(index, staff)
+        elif key == "incubated":
+            carrier = make_carrier(index, staff)
+            IncubatedEnterprise.objects.create(
+                carrier=carrier,
+                name=f"在孵企业{index}",
+                credit_code=credit_code(500 + index),
+                entered_on="2024-01-01",
+                created_by=staff,
+            )
+        elif key == "town_selection":
+            m.TownSelection.objects.create(
+                division=Division.objects.exclude(pk__in=selected_towns())[0],
+                year=2025,
+                innovation_strong_town=True,
+                leading_industries="智能终端",
+                support_role="支撑",
+                industry_profile="特色",
+                created_by=staff,
+            )
+        elif key == "industrialisation_award":
+            m.IndustrialisationAward.objects.create(
+                project=m.MajorProject.objects.create(
+                    name=f"项目{index}",
+                    lead_enterprise="企业",
+                    division=division("441900119"),
+                    field=industry("S05"),
+                    year=2024,
+                    created_by=staff,
+                ),
+                year=2024,
+                performance="绩效",
+                proposed_amount=wan(100),
+                created_by=staff,
+            )
+        elif key == "loan_loss":
+            m.LoanLossClaim.objects.create(
+                bank="东莞银行",
+                enterprise=f"企业{index}",
+                loan_amount=wan(100),
+                loss_amount=wan(50),
+                year=2024,
+                created_by=staff,
+            )
+        elif key == "service_revenue":
+            m.ServiceRevenue.objects.create(
+                year=2000 + index, revenue=wan(1000), source="统计", created_by=staff
+            )
+
+
+def make_carrier(index, staff):
+    carrier = IncubationCarrier.objects.create(
+        name=f"孵化器{index}",
+        kind="incubator",
+        level="provincial",
+        division=division("441900119"),
+        operator="运营",
+        recognised_year=2023,
+        capacity=10,
+        occupied=5,
+        created_by=staff,
+    )
+    IncubatedEnterprise.objects.create(
+        carrier=carrier,
+        name=f"毕业企业{index}",
+        credit_code=credit_code(900 + index),
+        entered_on="2023-01-01",
+        graduated_on="2024-06-30",
+        high_tech_year=2024,
+        created_by=staff,
+    )
+    return carrier
+
+
+def selected_towns():
+    return m.TownSelection.objects.values("division")
 
 
 def taken_towns():
