@@ -396,6 +396,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "AchievementStatusEnum": "achievements.choices.AchievementStatus",
+        "AchievementKindEnum": "achievements.choices.AchievementKind",
     },
 }
 

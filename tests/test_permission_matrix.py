@@ -617,7 +617,7 @@ concept_links                                GET  L F F A F F F F F F A F
 concept_links                                POST L F F R F F F F F F R F
 evaluation:achievement_picker                GET  L F F A F F F F F F A F
 match_bulk                                   GET  L M M M M M M M M M M M
-match_bulk                                   POST L N N R N N F F N N R F
+match_bulk                                   POST L N N R N N F F N N R N
 notification_settings                        GET  L A A A A A A A A A A A
 job_list                                     GET  L A A A A A A A A A A A
 job_detail                                   GET  L N N A N N N N N N N N
@@ -627,9 +627,9 @@ achievement_export_job                       POST L R R R F F R F F F R F
 notification_settings                        POST L R R R R R R R R R R R
 service_case_bulk_assign                     GET  L M M M M M M M M M M M
 service_case_bulk_assign                     POST L F F R F F F F F F R F
-demand-people                                GET  F N N A N N F F N N A F
+demand-people                                GET  F N N A N N F F N N A N
 demand_follow                                GET  L M M M M M M M M M M M
-demand_follow                                POST L N N R N N F F N N F F
+demand_follow                                POST L N N R N N F F N N F N
 brokers:commissioner_create                  GET  L F F A F F F F F F A F
 brokers:commissioner_create                  POST L F F A F F F F F F A F
 brokers:commissioner_list                    GET  L F F A F F A F F F A F

@@ -112,7 +112,9 @@ def test_edit_keeps_every_change_in_history_shown_on_the_detail_page(liaison_cli
     assert "硫化物固态电解质规模化制备技术</del>" in content
     assert "硫化物固态电解质公斤级制备技术</ins>" in content
     assert "TRL 6 · 中试</del>" in content and "TRL 7 · 中试</ins>" in content
-    assert "5,000万元</del>" in content and "8,000万元</ins>" in content
+    # Amounts are entered and shown in 万元 everywhere; the history's label says so.
+    assert "预期综合经济贡献（万元）" in content
+    assert ">5,000</del>" in content and ">8,000</ins>" in content
 
 
 def test_saving_without_a_change_records_nothing(liaison_client):
@@ -270,7 +272,7 @@ def test_send_back_gives_structured_feedback_to_the_liaison(staff_client, center
     staff_client.force_login(liaison)
     detail = staff_client.get(reverse("achievement_detail", args=[achievement.pk])).content.decode()
     assert "信息不完整" in detail and "数据有误或前后矛盾" in detail
-    assert "请修改：成果简介、预期综合经济贡献（元）" in detail
+    assert "请修改：成果简介、预期综合经济贡献（万元）" in detail
     edit = staff_client.get(reverse("achievement_edit", args=[achievement.pk])).content.decode()
     assert edit.count("退回意见要求修改此项。") == 2
 
