@@ -229,6 +229,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "achievements.tasks.demands.task_sweep_achievement_index",
         "schedule": crontab(minute="*/15"),
     },
+    # Nightly: matching learns its weights again from every judgment of the center (and after
+    # each decision, through the outbox); catches judgments whose task was lost.
+    "achievements-recompute-match-learning": {
+        "task": "achievements.tasks.demands.task_recompute_match_learning",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # Nightly: every landing not yet verified is checked against the landing standards again.
     "achievements-check-open-landings": {
         "task": "achievements.tasks.landing.task_check_open_landings",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from ..models import Achievement, MatchDocument, MatchPosting, MatchTerm
-from . import scoring
+from . import learning, scoring
 from .index import Indexed, document_count
 from .scoring import (
     DIVISION_SHARE,
@@ -166,7 +166,11 @@ def explain(
 
 
 def _candidates(
-    weights: dict[int, float], query: DemandQuery, ideal: float, count: int
+    weights: dict[int, float],
+    query: DemandQuery,
+    ideal: float,
+    count: int,
+    field_share: float = FIELD_SHARE,
 ) -> list[int]:
     """The ids of the `count` best achievements by the full score (text, field, division).
 
@@ -205,7 +209,7 @@ def _candidates(
         TEXT_SHARE,
         SATURATION / ideal,
         query.field_id if counted else None,
-        FIELD_SHARE,
+        field_share,
         SATURATION / ideal if scoring.TUNING.soft_field else 1.0,
         query.division_id if counted else None,
         DIVISION_SHARE,
@@ -217,19 +221,33 @@ def _candidates(
 
 
 def rank(
-    vocabulary: Vocabulary, query: DemandQuery, *, limit: int, exclude: frozenset = frozenset()
+    vocabulary: Vocabulary,
+    query: DemandQuery,
+    *,
+    limit: int,
+    exclude: frozenset = frozenset(),
+    adjustments: learning.Adjustments | None = None,
 ) -> list[Ranked]:
+    """The best `limit` achievements, with the weights learned from the center's judgments
+    (`learning.current()` unless given; neutral ones leave every number as it was)."""
+    learned = learning.current() if adjustments is None else adjustments
     frequencies = _frequencies(query.weights)
     documents = document_count()
-    weighted = weighted_query(
-        query.weights, {text: df for text, (_, df) in frequencies.items()}, documents
+    weighted = learned.apply(
+        weighted_query(
+            query.weights, {text: df for text, (_, df) in frequencies.items()}, documents
+        ),
+        is_concept=is_concept,
     )
     if not weighted:
         return []
+    field_share = FIELD_SHARE * learned.field_bonus
     ideal = ideal_text_score(weighted)
     by_term = {frequencies[text][0]: weight for text, weight in weighted.items()}
     feature_of = {frequencies[text][0]: text for text in weighted}
-    found = _candidates(by_term, query, ideal, max(CANDIDATES, limit * 3) + len(exclude))
+    found = _candidates(
+        by_term, query, ideal, max(CANDIDATES, limit * 3) + len(exclude), field_share
+    )
     # Field and division as the achievements have them now; a deleted achievement whose
     # postings the index task has not removed yet drops out here.
     places = {
@@ -252,7 +270,13 @@ def rank(
         same_field = query.field_id is not None and field_id == query.field_id
         same_division = query.division_id is not None and division_id == query.division_id
         text = text_score(weighted, shared[pk])
-        score = final_score(text, ideal, same_field=same_field, same_division=same_division)
+        score = final_score(
+            text,
+            ideal,
+            same_field=same_field,
+            same_division=same_division,
+            field_share=field_share,
+        )
         scored.append((score, pk, same_field, same_division))
     scored.sort(key=lambda row: (-row[0], row[1]))
     top = scored[:limit]
@@ -285,9 +309,13 @@ def score_indexed(
     indexed: Indexed,
     frequencies: dict[str, int],
     documents: int,
+    adjustments: learning.Adjustments | None = None,
 ) -> Ranked | None:
     """Score one freshly indexed achievement for one demand, exactly as `rank` would."""
-    weighted = weighted_query(query.weights, frequencies, documents)
+    learned = learning.current() if adjustments is None else adjustments
+    weighted = learned.apply(
+        weighted_query(query.weights, frequencies, documents), is_concept=is_concept
+    )
     shared = {feature: weight for feature, weight in indexed.weights.items() if feature in weighted}
     if not shared:
         return None
@@ -295,7 +323,11 @@ def score_indexed(
     same_field = query.field_id is not None and indexed.field_id == query.field_id
     same_division = query.division_id is not None and indexed.division_id == query.division_id
     score = final_score(
-        text, ideal_text_score(weighted), same_field=same_field, same_division=same_division
+        text,
+        ideal_text_score(weighted),
+        same_field=same_field,
+        same_division=same_division,
+        field_share=FIELD_SHARE * learned.field_bonus,
     )
     explanation = explain(
         vocabulary,
@@ -309,3 +341,39 @@ def score_indexed(
     return Ranked(
         achievement_id=indexed.achievement_id, score=score, explanation=explanation.as_json()
     )
+
+
+def judged_features(
+    query: DemandQuery, judgments: list[tuple[int, int | None, bool]]
+) -> list[learning.Judged]:
+    """The ranking features (before any learning) of one demand's judgments, each given as
+    (achievement id, its field id, judged relevant); two queries."""
+    achievements = {pk for pk, _, _ in judgments}
+    frequencies = _frequencies(query.weights)
+    weighted = weighted_query(
+        query.weights, {text: df for text, (_, df) in frequencies.items()}, document_count()
+    )
+    feature_of = {frequencies[text][0]: text for text in weighted}
+    shared: dict[int, dict[str, float]] = {pk: {} for pk in achievements}
+    for pk, term_id, weight in MatchPosting.objects.filter(
+        achievement_id__in=list(achievements), term_id__in=list(feature_of)
+    ).values_list("achievement_id", "term_id", "weight"):
+        shared[pk][feature_of[term_id]] = weight
+    judged = []
+    for pk, field_id, positive in judgments:
+        contributions = {
+            feature: weighted[feature] * min(weight, MATCHED_WEIGHT_CAP)
+            for feature, weight in shared[pk].items()
+        }
+        total = sum(contributions.values())
+        from_concepts = sum(v for f, v in contributions.items() if is_concept(f))
+        judged.append(
+            learning.Judged(
+                positive=positive,
+                concepts=frozenset(f for f in contributions if is_concept(f)),
+                concept_share=from_concepts / total if total else 0.0,
+                same_field=query.field_id is not None and field_id == query.field_id,
+                has_text=total > 0,
+            )
+        )
+    return judged

@@ -141,11 +141,18 @@ def ideal_text_score(weighted: dict[str, float]) -> float:
     return sum(weighted.values()) or 1.0
 
 
-def final_score(text: float, ideal: float, *, same_field: bool, same_division: bool) -> float:
+def final_score(
+    text: float,
+    ideal: float,
+    *,
+    same_field: bool,
+    same_division: bool,
+    field_share: float = FIELD_SHARE,
+) -> float:
     share = 1 - math.exp(-SATURATION * text / ideal)
     if TUNING.field == "none":
         same_field = same_division = False
-    field_bonus = FIELD_SHARE * same_field * (share if TUNING.soft_field else 1.0)
+    field_bonus = field_share * same_field * (share if TUNING.soft_field else 1.0)
     score = TEXT_SHARE * share + field_bonus + DIVISION_SHARE * same_division
     return round(min(1.0, max(0.0, score)), 4)
 

@@ -7,6 +7,7 @@ from .demands import (
     Inquiry,
     Match,
     MatchDocument,
+    MatchLearning,
     MatchPosting,
     MatchTerm,
     SynonymGroup,
@@ -36,6 +37,7 @@ from .service import (
 from .showcase import ExternalAchievement, ShowcaseEntry
 
 __all__ = [
+    "MatchLearning",
     "Achievement",
     "AchievementAttachment",
     "AchievementCredit",

@@ -534,3 +534,20 @@ class MatchDocument(models.Model):
 
     def __str__(self):
         return f"{self.achievement_id} @ {self.indexed_at:%Y-%m-%d %H:%M}"
+
+
+class MatchLearning(models.Model):
+    """What matching learned from the center's judgments (achievements/matching/learning.py):
+    one row, rewritten whole by `match_learning_recompute`. Empty weights: ranking as before."""
+
+    key = models.CharField(max_length=20, unique=True, default="matching")
+    weights = models.JSONField(default=dict)
+    judgments = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("匹配学习权重")
+        verbose_name_plural = _("匹配学习权重")
+
+    def __str__(self):
+        return f"{self.key}: {self.judgments} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -291,11 +291,14 @@ def matches_refresh_for_achievements(
                 {f for q in queries.values() for f in q.weights}
             )
             documents = matching.index.document_count()
+            learned = matching.learning.current()
             created = []
             for item in indexed:
                 scored = {}
                 for pk, query in queries.items():
-                    ranked = matching.score_indexed(vocabulary, query, item, frequencies, documents)
+                    ranked = matching.score_indexed(
+                        vocabulary, query, item, frequencies, documents, learned
+                    )
                     if ranked is not None and ranked.score >= MIN_SCORE:
                         scored[pk] = ranked
                 touched, demand_ids, new = _merge_suggestions(
@@ -401,16 +404,22 @@ def match_change_status(
         if locked.demand.status not in DEMAND_ACTIVE_STATUSES:
             raise Refused(_("需求已关闭，不能再处理推荐。"))
 
-    return transition(
-        match,
-        to=to,
-        allowed_from=allowed_from,
-        acting_user=acting_user,
-        queryset=Match.objects.select_related("demand"),
-        check=demand_open,
-        clean=["demand", "achievement"],
-        **changes,
-    )
+    from ..tasks.demands import task_recompute_match_learning
+
+    with transaction.atomic():
+        match = transition(
+            match,
+            to=to,
+            allowed_from=allowed_from,
+            acting_user=acting_user,
+            queryset=Match.objects.select_related("demand"),
+            check=demand_open,
+            clean=["demand", "achievement"],
+            **changes,
+        )
+        # Every decision is a judgment matching learns from (services/learning.py).
+        _queue(task_recompute_match_learning)
+    return match
 
 
 def _require_live_achievement(match: Match) -> None:

@@ -12,6 +12,7 @@ from ..services.demands import (
     matches_recompute,
     vocabulary_apply,
 )
+from ..services.learning import match_learning_recompute
 
 logger = logging.getLogger(__name__)
 SWEEP_LIMIT = 5000
@@ -35,6 +36,13 @@ def task_achievements_changed(*, achievement_ids: list[int]) -> int:
     """The one task of a transaction that wrote achievements (an import, a merge, a bulk status
     change): index, showcase, suggestions, and the followers of the demands they fit."""
     return achievements_changed_apply(achievement_ids=achievement_ids)
+
+
+@shared_task
+def task_recompute_match_learning() -> int:
+    """Learn the ranking's weights again from every judgment (queued when staff or an enterprise
+    decide about a match, and nightly); idempotent. Returns the number of judgments."""
+    return match_learning_recompute().judgments
 
 
 @shared_task

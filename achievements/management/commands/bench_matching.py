@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from achievements import matching
 from achievements.choices import AchievementKind, AchievementStatus
-from achievements.matching import scoring
+from achievements.matching import learning, scoring
 from achievements.matching.concepts import graph_rows
 from achievements.matching.evaluation import (
     Quality,
@@ -38,8 +38,8 @@ from achievements.matching.evaluation import (
     load_labelled_set,
     percentile,
 )
-from achievements.matching.ranking import CANDIDATES
-from achievements.models import Achievement, SynonymGroup
+from achievements.matching.ranking import CANDIDATES, judged_features
+from achievements.models import Achievement, MatchLearning, SynonymGroup
 from kernel.wording import clause_separator
 from towns.choices import Role
 from towns.models import Division, Industry, Unit, User
@@ -193,6 +193,9 @@ class Corpus:
 # (column, which concepts are active, scoring choices): the plain jieba BM25 baseline, the
 # matching before issue 17 (the 84 concepts written beside the labelled set, a flat field bonus)
 # and after it (the concept graph of every industry followed one step, the field a soft signal).
+# The shrinkage tried on the dev sets (`--learning --dev`); learning.PRIOR is the one chosen.
+DEV_PRIORS = [2.0, 5.0, 10.0, 20.0, 50.0]
+
 CONFIGURATIONS = [
     ("jieba BM25", "none", {"related_weight": 0.0, "field": "none"}),
     ("之前", "original", {"related_weight": 0.0, "field": "flat"}),
@@ -222,6 +225,12 @@ class Command(BaseCommand):
             "--show", default="", help="with --dev: print the top 10 of these dev demands (ids)"
         )
         parser.add_argument(
+            "--learning",
+            action="store_true",
+            help="only the gain of learning from judgments simulated on the dev demands; with "
+            "--dev, the dev sets alone (each learns from the other), one row per PRIOR tried",
+        )
+        parser.add_argument(
             "--keepdb",
             action="store_true",
             help="keep the scratch database; a later run with the same size reuses it and only "
@@ -237,7 +246,9 @@ class Command(BaseCommand):
         old = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=keepdb)
         try:
             call_command("load_reference", verbosity=0, stdout=StringIO())
-            if options["dev"]:
+            if options["learning"]:
+                self.learning_gain(dev_only=options["dev"])
+            elif options["dev"]:
                 self.variants = [
                     (f"之后 {spec}", "all", json.loads(spec)) for spec in options["variant"]
                 ]
@@ -261,39 +272,7 @@ class Command(BaseCommand):
         tuning never sees them."""
         labelled, own_dev = load_labelled_set(), load_dev_set()
         independent = None if dev_only else load_independent_set()
-        fields = {i.code: i for i in Industry.objects.all()}
-        divisions = {d.code: d for d in Division.objects.all()}
-        common = self._common()
-        created = Achievement.objects.bulk_create(
-            [
-                Achievement(
-                    title=a.title,
-                    summary=a.summary,
-                    field=fields[a.field],
-                    landing_division=divisions.get(a.division),
-                    **common,
-                )
-                for a in labelled.achievements
-            ]
-        )
-        keys = {obj.pk: a.key for obj, a in zip(created, labelled.achievements, strict=True)}
-        blind = []
-        if independent is not None:
-            extra = [a for a in independent.achievements if a.key not in keys.values()]
-            made = Achievement.objects.bulk_create(
-                [
-                    Achievement(title=a.title, summary=a.summary, field=fields[a.field], **common)
-                    for a in extra
-                ]
-            )
-            blind = [obj.pk for obj in made]
-            keys |= {obj.pk: a.key for obj, a in zip(made, extra, strict=True)}
-
-        def demands_of(found):
-            return [
-                (d, fields[d.field], divisions.get(d.division) or divisions["441900003"])
-                for d in found.demands
-            ]
+        keys, blind, demands_of = self._corpus(labelled, independent)
 
         graph = {row["name"] for row in graph_rows()}
         every = set(SynonymGroup.objects.filter(is_active=True).values_list("pk", flat=True))
@@ -350,6 +329,146 @@ class Command(BaseCommand):
                 f"{name:<44}" + "".join(f"{columns[label][name]:>14.3f}" for label in columns)
             )
 
+    def _corpus(self, labelled, independent):
+        """The labelled corpus (and the blind one, hidden, with the independent set) as
+        achievements: their keys by pk, the blind ones' pks, and a demand → (demand, field,
+        division) function."""
+        fields = {i.code: i for i in Industry.objects.all()}
+        divisions = {d.code: d for d in Division.objects.all()}
+        common = self._common()
+        created = Achievement.objects.bulk_create(
+            [
+                Achievement(
+                    title=a.title,
+                    summary=a.summary,
+                    field=fields[a.field],
+                    landing_division=divisions.get(a.division),
+                    **common,
+                )
+                for a in labelled.achievements
+            ]
+        )
+        keys = {obj.pk: a.key for obj, a in zip(created, labelled.achievements, strict=True)}
+        blind = []
+        if independent is not None:
+            extra = [a for a in independent.achievements if a.key not in keys.values()]
+            made = Achievement.objects.bulk_create(
+                [
+                    Achievement(title=a.title, summary=a.summary, field=fields[a.field], **common)
+                    for a in extra
+                ]
+            )
+            blind = [obj.pk for obj in made]
+            keys |= {obj.pk: a.key for obj, a in zip(made, extra, strict=True)}
+
+        def demands_of(found):
+            return [
+                (d, fields[d.field], divisions.get(d.division) or divisions["441900003"])
+                for d in found.demands
+            ]
+
+        return keys, blind, demands_of
+
+    # --- learning from the center's judgments ------------------------------------------------
+
+    def learning_gain(self, *, dev_only: bool) -> None:
+        """nDCG@10 before and after learning from simulated judgments (matching/learning.py).
+
+        Judgments come from the dev demands only (the labelled set's dev part and
+        dev_demands.yaml): among each one's top 10, the achievements judged relevant are
+        accepted, the others rejected. The weights learned from them are stored as the
+        recompute task stores them, and the held-out and independent sets are ranked before and
+        after. With `dev_only` each dev set learns from the other's judgments (PRIOR is chosen
+        on these figures) and the other sets are neither run nor printed."""
+        labelled, own_dev = load_labelled_set(), load_dev_set()
+        independent = None if dev_only else load_independent_set()
+        keys, blind, demands_of = self._corpus(labelled, independent)
+        self._set_blind(blind, visible=False)
+        MatchLearning.objects.all().delete()
+        vocabulary = matching.vocabulary()
+        neutral = learning.Adjustments()
+        field_of = dict(Achievement.objects.values_list("pk", "field_id"))
+        judged: dict[str, list[learning.Judged]] = {}
+        for name, found in [("标注集 dev", labelled), ("自编 dev", own_dev)]:
+            rows = judged.setdefault(name, [])
+            for demand, field, division in demands_of(found):
+                if demand.split != "dev":
+                    continue
+                query = self._query(vocabulary, demand, field, division)
+                top = matching.rank(vocabulary, query, limit=10, adjustments=neutral)
+                rows += judged_features(
+                    query,
+                    [
+                        (
+                            r.achievement_id,
+                            field_of[r.achievement_id],
+                            keys.get(r.achievement_id) in demand.relevant,
+                        )
+                        for r in top
+                    ],
+                )
+        every = [j for rows in judged.values() for j in rows]
+        self.stdout.write(
+            f"模拟判断（dev 需求前 10 名）：{len(every)} 条，其中接受 {sum(j.positive for j in every)} 条"
+        )
+
+        def store(adjustments: learning.Adjustments) -> None:
+            MatchLearning.objects.update_or_create(
+                key="matching",
+                defaults={
+                    "weights": adjustments.as_json(),
+                    "judgments": adjustments.judgments,
+                    "computed_at": timezone.now(),
+                },
+            )
+
+        def measure(found, ids=None) -> float:
+            quality, _ = self._evaluate(demands_of(found), keys, 1)
+            return quality.mean_ndcg(ids)
+
+        def dev_ids(found):
+            return [d.id for d in found.demands if d.split == "dev"]
+
+        if dev_only:
+            self.stdout.write(
+                f"{'PRIOR':>8}{'标注集 dev（学自编）':>22}{'自编 dev（学标注集）':>22}"
+            )
+            store(neutral)
+            before = (measure(labelled, dev_ids(labelled)), measure(own_dev, dev_ids(own_dev)))
+            self.stdout.write(f"{'学习前':>8}{before[0]:>22.3f}{before[1]:>22.3f}")
+            for prior in DEV_PRIORS:
+                store(learning.learn(judged["自编 dev"], prior=prior))
+                first = measure(labelled, dev_ids(labelled))
+                store(learning.learn(judged["标注集 dev"], prior=prior))
+                second = measure(own_dev, dev_ids(own_dev))
+                self.stdout.write(f"{prior:>8.0f}{first:>22.3f}{second:>22.3f}")
+        else:
+            learned = learning.learn(every)
+            self.stdout.write(
+                f"学得权重（PRIOR {learning.PRIOR:.0f}）：概念 {len(learned.concepts)} 个，"
+                f"概念命中 ×{learned.concept_hits}，词语重合 ×{learned.word_overlap}，"
+                f"同领域加分 ×{learned.field_bonus}"
+            )
+            holdout = [d.id for d in labelled.demands if d.split == "holdout"]
+            figures = {}
+            for label, adjustments in [("学习前", neutral), ("学习后", learned)]:
+                store(adjustments)
+                self._set_blind(blind, visible=False)
+                row = figures.setdefault(label, {})
+                row["标注集留出"] = measure(labelled, holdout)
+                if independent is not None:
+                    self._set_blind(blind, visible=True)
+                    row["独立集"] = measure(independent)
+            self.stdout.write(f"{'':<14}" + "".join(f"{label:>10}" for label in figures))
+            for name in figures["学习前"]:
+                self.stdout.write(
+                    f"{name:<14}"
+                    + "".join(f"{figures[label][name]:>10.3f}" for label in figures)
+                    + f"  增益 {figures['学习后'][name] - figures['学习前'][name]:+.3f}"
+                )
+        MatchLearning.objects.all().delete()
+        Achievement.objects.filter(pk__in=keys).delete()
+
     def _set_blind(self, pks: list[int], *, visible: bool) -> None:
         """Show or hide the blind corpus (it belongs to the independent set only), re-index."""
         if pks:
@@ -359,6 +478,7 @@ class Command(BaseCommand):
 
     def run(self, count: int, repeat: int) -> None:
         self.compare(dev_only=False)
+        self.learning_gain(dev_only=False)
         labelled = load_labelled_set()
         fields = {i.code: i for i in Industry.objects.all()}
         divisions = {d.code: d for d in Division.objects.all()}
