@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "kernel.apps.AxesConfig",
     "csp",
     "template_partials",
     "kernel",
