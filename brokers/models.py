@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from achievements.models import Achievement, Demand
 from kernel.validators import validate_amount, validate_uscc
+from kernel.wording import render_note
 from towns.choices import Role
 from towns.models import Division, Industry, TechCommissioner
 
@@ -812,8 +813,11 @@ class RewardLine(models.Model):
     broker = models.ForeignKey(
         Broker, on_delete=models.PROTECT, null=True, blank=True, related_name="reward_lines"
     )
+    # Each input pair and the note are stored notes (kernel.wording) worded for the reader;
+    # `basis` keeps the Chinese text, and is what rows computed before notes existed show.
     inputs = models.JSONField(_("计算依据"), default=list)
     basis = models.CharField(_("计算说明"), max_length=500)
+    basis_note = models.JSONField(_("计算说明（按语言显示）"), default=dict, blank=True)
     amount = models.DecimalField(_("奖励金额（元）"), **MONEY)
 
     history = HistoricalRecords()
@@ -831,6 +835,15 @@ class RewardLine(models.Model):
 
     def __str__(self):
         return f"{self.get_rule_display()} {self.beneficiary}"
+
+    @property
+    def basis_text(self) -> str:
+        """The note in the reader's language (the stored Chinese text for older rows)."""
+        return render_note(self.basis_note) if self.basis_note else self.basis
+
+    @property
+    def input_rows(self) -> list[tuple[str, str]]:
+        return [(render_note(label), render_note(value)) for label, value in self.inputs]
 
 
 # --- Town-programme registers (seed 000) ----------------------------------------------------------

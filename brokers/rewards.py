@@ -10,11 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_noop as N
 
 from achievements.choices import AchievementStatus
 from kernel.money import format_yuan
+from kernel.wording import note, rate_value, render_note, yuan_value
 from towns.policy import policy_int, policy_value
 
 from .choices import GOOD_OR_BETTER, BrokerStatus, PocStatus, RewardRule
@@ -37,12 +38,23 @@ HUNDRED = Decimal(100)
 
 @dataclass
 class ComputedReward:
+    """`basis_note` and `input_notes` are stored notes (kernel.wording): the reader's language
+    words them when they are shown."""
+
     rule: str
     beneficiary: str
     amount: Decimal
-    basis: str
-    inputs: list[tuple[str, str]] = field(default_factory=list)
+    basis_note: dict
+    input_notes: list[tuple] = field(default_factory=list)
     broker_id: int | None = None
+
+    @property
+    def basis(self) -> str:
+        return render_note(self.basis_note)
+
+    @property
+    def inputs(self) -> list[tuple[str, str]]:
+        return [(render_note(label), render_note(value)) for label, value in self.input_notes]
 
 
 def money(value: Decimal) -> Decimal:
@@ -57,19 +69,24 @@ def incentive(name: str, year: int) -> Decimal:
     return policy_value(f"incentives.{name}", year=year)
 
 
-def capped(raw: Decimal, cap: Decimal) -> tuple[Decimal, str]:
-    """The amount after the cap, and the words that say so when the cap applied."""
+def capped(raw: Decimal, cap: Decimal) -> tuple[Decimal, dict | str]:
+    """The amount after the cap, and the note that says so when the cap applied."""
     raw = money(raw)
     if raw > cap:
-        return money(cap), _("，超过上限%(cap)s，按上限计") % {"cap": format_yuan(cap)}
+        return money(cap), note(N("，超过上限%(cap)s，按上限计"), cap=yuan_value(cap))
     return raw, ""
 
 
-def _beyond_quota(rank: int, max_count: int) -> str:
-    return _("按得分排序第%(rank)d名，超出每年不超过%(n)d名的限额，不予奖励") % {
-        "rank": rank,
-        "n": max_count,
-    }
+def choice_label(label) -> dict:
+    """A choice label as a note: its message id is the Chinese text."""
+    with override("zh-hans"):
+        return note(str(label))
+
+
+def _beyond_quota(rank: int, max_count: int) -> dict:
+    return note(
+        N("按得分排序第%(rank)d名，超出每年不超过%(n)d名的限额，不予奖励"), rank=rank, n=max_count
+    )
 
 
 def broker_commissions(year: int) -> list[ComputedReward]:
@@ -100,19 +117,19 @@ def broker_commissions(year: int) -> list[ComputedReward]:
                 beneficiary=f"{broker.name}（{broker.employer}）",
                 amount=amount,
                 broker_id=broker_id,
-                inputs=[
-                    (_("促成技术合同"), _("%(n)d份") % {"n": contracts[broker_id]}),
-                    (_("按份额计促成交易额"), format_yuan(total)),
-                    (_("奖励比例"), percent(rate)),
-                    (_("上限"), format_yuan(cap)),
+                input_notes=[
+                    (note(N("促成技术合同")), note(N("%(n)d份"), n=contracts[broker_id])),
+                    (note(N("按份额计促成交易额")), yuan_value(total)),
+                    (note(N("奖励比例")), rate_value(rate)),
+                    (note(N("上限")), yuan_value(cap)),
                 ],
-                basis=_("%(total)s × %(rate)s = %(raw)s%(cap_note)s")
-                % {
-                    "total": format_yuan(total),
-                    "rate": percent(rate),
-                    "raw": format_yuan(money(total * rate)),
-                    "cap_note": cap_note,
-                },
+                basis_note=note(
+                    N("%(total)s × %(rate)s = %(raw)s%(cap_note)s"),
+                    total=yuan_value(total),
+                    rate=rate_value(rate),
+                    raw=yuan_value(money(total * rate)),
+                    cap_note=cap_note,
+                ),
             )
         )
     return lines
@@ -123,24 +140,29 @@ def _ranked_awards(candidates, *, rule, max_count, cap, describe) -> list[Comput
     lines = []
     for rank, candidate in enumerate(candidates, start=1):
         beneficiary, proposed, inputs, broker_id = describe(candidate)
-        inputs = [*inputs, (_("拟奖励金额"), format_yuan(proposed)), (_("上限"), format_yuan(cap))]
+        inputs = [
+            *inputs,
+            (note(N("拟奖励金额")), yuan_value(proposed)),
+            (note(N("上限")), yuan_value(cap)),
+        ]
         if rank > max_count:
             amount, basis = Decimal("0.00"), _beyond_quota(rank, max_count)
         else:
             amount, cap_note = capped(proposed, cap)
-            basis = _("按得分排序第%(rank)d名（限额%(n)d名），拟奖励%(proposed)s%(cap_note)s") % {
-                "rank": rank,
-                "n": max_count,
-                "proposed": format_yuan(proposed),
-                "cap_note": cap_note,
-            }
+            basis = note(
+                N("按得分排序第%(rank)d名（限额%(n)d名），拟奖励%(proposed)s%(cap_note)s"),
+                rank=rank,
+                n=max_count,
+                proposed=yuan_value(proposed),
+                cap_note=cap_note,
+            )
         lines.append(
             ComputedReward(
                 rule=rule,
                 beneficiary=beneficiary,
                 amount=amount,
-                basis=basis,
-                inputs=inputs,
+                basis_note=basis,
+                input_notes=inputs,
                 broker_id=broker_id,
             )
         )
@@ -157,7 +179,7 @@ def outstanding_individuals(year: int) -> list[ComputedReward]:
         describe=lambda c: (
             f"{c.name}（{c.employer}）",
             c.proposed_amount,
-            [(_("评审得分"), f"{c.score.normalize():f}")],
+            [(note(N("评审得分")), f"{c.score.normalize():f}")],
             c.broker_id,
         ),
     )
@@ -170,9 +192,15 @@ def intermediary_above_scale(year: int) -> list[ComputedReward]:
             rule=RewardRule.INTERMEDIARY_ABOVE_SCALE,
             beneficiary=intermediary.name,
             amount=money(award),
-            inputs=[(_("首次上规年度"), str(year)), (_("一次性奖励"), format_yuan(award))],
-            basis=_("%(year)d年首次成长为规模以上科技服务企业，一次性奖励%(award)s")
-            % {"year": year, "award": format_yuan(award)},
+            input_notes=[
+                (note(N("首次上规年度")), str(year)),
+                (note(N("一次性奖励")), yuan_value(award)),
+            ],
+            basis_note=note(
+                N("%(year)d年首次成长为规模以上科技服务企业，一次性奖励%(award)s"),
+                year=year,
+                award=yuan_value(award),
+            ),
         )
         for intermediary in Intermediary.objects.filter(first_above_scale_year=year).order_by(
             "name"
@@ -195,8 +223,8 @@ def demonstration_intermediaries(year: int) -> list[ComputedReward]:
             r.intermediary.name,
             r.proposed_amount,
             [
-                (_("绩效评价"), r.get_rating_display()),
-                (_("绩效得分"), f"{r.score.normalize():f}"),
+                (note(N("绩效评价")), choice_label(r.get_rating_display())),
+                (note(N("绩效得分")), f"{r.score.normalize():f}"),
             ],
             None,
         ),
@@ -214,18 +242,18 @@ def event_subsidies(year: int) -> list[ComputedReward]:
                 rule=RewardRule.EVENT_SUBSIDY,
                 beneficiary=f"{event.organiser}（{event.name}）",
                 amount=amount,
-                inputs=[
-                    (_("经核定总支出"), format_yuan(event.total_spend)),
-                    (_("资助比例上限"), percent(rate)),
-                    (_("上限"), format_yuan(cap)),
+                input_notes=[
+                    (note(N("经核定总支出")), yuan_value(event.total_spend)),
+                    (note(N("资助比例上限")), rate_value(rate)),
+                    (note(N("上限")), yuan_value(cap)),
                 ],
-                basis=_("%(spend)s × %(rate)s = %(raw)s%(cap_note)s")
-                % {
-                    "spend": format_yuan(event.total_spend),
-                    "rate": percent(rate),
-                    "raw": format_yuan(money(event.total_spend * rate)),
-                    "cap_note": cap_note,
-                },
+                basis_note=note(
+                    N("%(spend)s × %(rate)s = %(raw)s%(cap_note)s"),
+                    spend=yuan_value(event.total_spend),
+                    rate=rate_value(rate),
+                    raw=yuan_value(money(event.total_spend * rate)),
+                    cap_note=cap_note,
+                ),
             )
         )
     return lines
@@ -242,28 +270,28 @@ def poc_recognitions(year: int) -> list[ComputedReward]:
         proposed = center.recognition_support if center.recognition_support is not None else cap
         if rank > max_count:
             amount = Decimal("0.00")
-            basis = _("第%(rank)d家认定，超出每年不超过%(n)d家的限额，不予支持") % {
-                "rank": rank,
-                "n": max_count,
-            }
+            basis = note(
+                N("第%(rank)d家认定，超出每年不超过%(n)d家的限额，不予支持"), rank=rank, n=max_count
+            )
         else:
             amount, cap_note = capped(proposed, cap)
-            basis = _("%(year)d年认定（第%(rank)d家），一次性支持%(proposed)s%(cap_note)s") % {
-                "year": year,
-                "rank": rank,
-                "proposed": format_yuan(proposed),
-                "cap_note": cap_note,
-            }
+            basis = note(
+                N("%(year)d年认定（第%(rank)d家），一次性支持%(proposed)s%(cap_note)s"),
+                year=year,
+                rank=rank,
+                proposed=yuan_value(proposed),
+                cap_note=cap_note,
+            )
         lines.append(
             ComputedReward(
                 rule=RewardRule.POC_RECOGNITION,
                 beneficiary=center.name,
                 amount=amount,
-                basis=basis,
-                inputs=[
-                    (_("认定年度"), str(year)),
-                    (_("拟支持金额"), format_yuan(proposed)),
-                    (_("上限"), format_yuan(cap)),
+                basis_note=basis,
+                input_notes=[
+                    (note(N("认定年度")), str(year)),
+                    (note(N("拟支持金额")), yuan_value(proposed)),
+                    (note(N("上限")), yuan_value(cap)),
                 ],
             )
         )
@@ -305,35 +333,35 @@ def poc_performance(year: int) -> list[ComputedReward]:
         contribution = sum(projects[center.pk], Decimal(0))
         count = len(projects[center.pk])
         period = f"{first_year}–{year}"
+        rating = choice_label(evaluation.get_rating_display())
         inputs = [
-            (_("绩效评估结果"), evaluation.get_rating_display()),
-            (_("评估期"), period),
-            (_("落地项目"), _("%(n)d项") % {"n": count}),
-            (_("综合贡献"), format_yuan(contribution)),
-            (_("奖励比例"), percent(rate)),
-            (_("上限"), format_yuan(cap)),
+            (note(N("绩效评估结果")), rating),
+            (note(N("评估期")), period),
+            (note(N("落地项目")), note(N("%(n)d项"), n=count)),
+            (note(N("综合贡献")), yuan_value(contribution)),
+            (note(N("奖励比例")), rate_value(rate)),
+            (note(N("上限")), yuan_value(cap)),
         ]
         if evaluation.rating in GOOD_OR_BETTER:
             amount, cap_note = capped(contribution * rate, cap)
-            basis = _("评估%(rating)s：综合贡献%(total)s × %(rate)s = %(raw)s%(cap_note)s") % {
-                "rating": evaluation.get_rating_display(),
-                "total": format_yuan(contribution),
-                "rate": percent(rate),
-                "raw": format_yuan(money(contribution * rate)),
-                "cap_note": cap_note,
-            }
+            basis = note(
+                N("评估%(rating)s：综合贡献%(total)s × %(rate)s = %(raw)s%(cap_note)s"),
+                rating=rating,
+                total=yuan_value(contribution),
+                rate=rate_value(rate),
+                raw=yuan_value(money(contribution * rate)),
+                cap_note=cap_note,
+            )
         else:
             amount = Decimal("0.00")
-            basis = _("评估结果为%(rating)s，未达良好以上，不予奖励") % {
-                "rating": evaluation.get_rating_display()
-            }
+            basis = note(N("评估结果为%(rating)s，未达良好以上，不予奖励"), rating=rating)
         lines.append(
             ComputedReward(
                 rule=RewardRule.POC_PERFORMANCE,
                 beneficiary=center.name,
                 amount=amount,
-                basis=basis,
-                inputs=inputs,
+                basis_note=basis,
+                input_notes=inputs,
             )
         )
     return lines
@@ -357,14 +385,17 @@ def industrialisation_awards(year: int) -> list[ComputedReward]:
                 rule=RewardRule.INDUSTRIALISATION_AWARD,
                 beneficiary=f"{project.lead_enterprise}（{project.name}）",
                 amount=amount,
-                inputs=[
-                    (_("所在镇街（园区）"), str(project.division)),
-                    (_("入库年度"), str(project.year)),
-                    (_("拟奖励金额"), format_yuan(proposal.proposed_amount)),
-                    (_("上限"), format_yuan(cap)),
+                basis_note=note(
+                    N("产业化绩效突出，拟奖励%(proposed)s%(cap_note)s"),
+                    proposed=yuan_value(proposal.proposed_amount),
+                    cap_note=cap_note,
+                ),
+                input_notes=[
+                    (note(N("所在镇街（园区）")), str(project.division)),
+                    (note(N("入库年度")), str(project.year)),
+                    (note(N("拟奖励金额")), yuan_value(proposal.proposed_amount)),
+                    (note(N("上限")), yuan_value(cap)),
                 ],
-                basis=_("产业化绩效突出，拟奖励%(proposed)s%(cap_note)s")
-                % {"proposed": format_yuan(proposal.proposed_amount), "cap_note": cap_note},
             )
         )
     return lines
@@ -379,33 +410,37 @@ def loan_loss_compensations(year: int) -> list[ComputedReward]:
         requested = None if claim.requested_rate is None else claim.requested_rate / HUNDRED
         rate = max_rate if requested is None or requested > max_rate else requested
         if requested is None:
-            rate_note = _("未约定比例，按最高比例%(rate)s") % {"rate": percent(max_rate)}
+            rate_note = note(N("未约定比例，按最高比例%(rate)s"), rate=rate_value(max_rate))
         elif requested > max_rate:
-            rate_note = _("申请比例%(asked)s超过最高比例，按%(rate)s") % {
-                "asked": percent(requested),
-                "rate": percent(max_rate),
-            }
+            rate_note = note(
+                N("申请比例%(asked)s超过最高比例，按%(rate)s"),
+                asked=rate_value(requested),
+                rate=rate_value(max_rate),
+            )
         else:
-            rate_note = _("按申请比例%(rate)s") % {"rate": percent(rate)}
+            rate_note = note(N("按申请比例%(rate)s"), rate=rate_value(rate))
         amount = money(claim.loss_amount * rate)
         lines.append(
             ComputedReward(
                 rule=RewardRule.LOAN_LOSS_COMPENSATION,
                 beneficiary=f"{claim.bank}（{claim.enterprise}）",
                 amount=amount,
-                inputs=[
-                    (_("贷款金额"), format_yuan(claim.loan_amount)),
-                    (_("银行承担损失"), format_yuan(claim.loss_amount)),
-                    (_("申请补偿比例"), "—" if requested is None else percent(requested)),
-                    (_("最高补偿比例"), percent(max_rate)),
+                basis_note=note(
+                    N("%(loss)s × %(rate)s = %(amount)s（%(note)s）"),
+                    loss=yuan_value(claim.loss_amount),
+                    rate=rate_value(rate),
+                    amount=yuan_value(amount),
+                    note=rate_note,
+                ),
+                input_notes=[
+                    (note(N("贷款金额")), yuan_value(claim.loan_amount)),
+                    (note(N("银行承担损失")), yuan_value(claim.loss_amount)),
+                    (
+                        note(N("申请补偿比例")),
+                        "—" if requested is None else rate_value(requested),
+                    ),
+                    (note(N("最高补偿比例")), rate_value(max_rate)),
                 ],
-                basis=_("%(loss)s × %(rate)s = %(amount)s（%(note)s）")
-                % {
-                    "loss": format_yuan(claim.loss_amount),
-                    "rate": percent(rate),
-                    "amount": format_yuan(amount),
-                    "note": rate_note,
-                },
             )
         )
     return lines

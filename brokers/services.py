@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
 from achievements.choices import AchievementStatus, EvidenceKind, EvidenceSource
@@ -336,6 +337,12 @@ def poc_project_add(
 
 
 @transaction.atomic
+def chinese_basis(line) -> str:
+    """The stored text of a note is Chinese, whichever language the computing user reads."""
+    with override("zh-hans"):
+        return line.basis
+
+
 def reward_list_compute(*, year: int, acting_user: User) -> RewardList:
     """Compute the year's rewards by rule. A draft is replaced; an approved list is refused."""
     reward_list, _created = RewardList.objects.select_for_update().get_or_create(
@@ -359,8 +366,9 @@ def reward_list_compute(*, year: int, acting_user: User) -> RewardList:
                 rule=line.rule,
                 beneficiary=line.beneficiary[:200],
                 broker_id=line.broker_id,
-                inputs=[list(pair) for pair in line.inputs],
-                basis=line.basis[:500],
+                inputs=[list(pair) for pair in line.input_notes],
+                basis=chinese_basis(line)[:500],
+                basis_note=line.basis_note,
                 amount=line.amount,
             )
             for position, line in enumerate(computed, start=1)

@@ -215,9 +215,11 @@ REWARD_COLUMNS = [
     Col(_("奖励类别"), lambda o: o.get_rule_display(), width=22),
     Col(_("奖励对象"), lambda o: o.beneficiary, width=32),
     Col(
-        _("计算依据"), lambda o: clause_separator().join(f"{k}：{v}" for k, v in o.inputs), width=60
+        _("计算依据"),
+        lambda o: clause_separator().join(f"{k}：{v}" for k, v in o.input_rows),
+        width=60,
     ),
-    Col(_("计算说明"), lambda o: o.basis, width=48),
+    Col(_("计算说明"), lambda o: o.basis_text, width=48),
     Col(_("奖励金额"), lambda o: o.amount, kind="money", width=14),
 ]
 

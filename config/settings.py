@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "kernel.apps.AxesConfig",
     "csp",
     "template_partials",
     "kernel",
@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "towns.tasks.task_relay_outbox",
         "schedule": crontab(minute="*"),
     },
+    # Every 10 minutes: a background job running past JOB_STALLED_AFTER_MINUTES (its worker died)
+    # is marked failed and its owner told, instead of showing 进行中 for ever.
+    "towns-fail-stalled-jobs": {
+        "task": "towns.tasks.task_fail_stalled_jobs",
+        "schedule": crontab(minute="*/10"),
+    },
     "towns-purge-sent-outbox": {
         "task": "towns.tasks.task_purge_sent_outbox",
         "schedule": crontab(hour=3, minute=40),
@@ -257,6 +263,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 FAST_TRACK_DUE_SOON_DAYS = env_int("FAST_TRACK_DUE_SOON_DAYS", 2)
 # A service-library case without progress for this many days is stalled (久推不动).
 SERVICE_STALLED_AFTER_DAYS = env_int("SERVICE_STALLED_AFTER_DAYS", 90)
+# A background job (towns.jobs) still running after this many minutes has lost its worker.
+JOB_STALLED_AFTER_MINUTES = env_int("JOB_STALLED_AFTER_MINUTES", 60)
 # The unit whose leaders receive the 1–5亿元 escalations together with the discovering unit's.
 ESCALATION_BUREAU_UNIT_CODE = env_str("ESCALATION_BUREAU_UNIT_CODE", "kjj")
 

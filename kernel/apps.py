@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +19,12 @@ class KernelConfig(AppConfig):
 
         connection_created.connect(install_write_watch, dispatch_uid="towns.write_watch")
         install_input_cleaning()
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes under a name in the admin's language (its own models are worded through
+    locale/zh_Hans, as axes ships no Chinese catalogue)."""
+
+    name = "axes"
+    label = "axes"
+    verbose_name = _("登录保护")

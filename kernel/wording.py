@@ -1,9 +1,12 @@
 """Small pieces of wording that differ by language (the reader's, from the active translation)."""
 
 import calendar
+from decimal import Decimal
 
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
+
+from kernel.money import format_yuan
 
 
 def list_separator() -> str:
@@ -48,3 +51,42 @@ def month_label(month: int) -> str:
     if (get_language() or "").startswith("en"):
         return calendar.month_abbr[month]
     return f"{month}月"
+
+
+# --- Notes stored as a message and its values, worded in the reader's language when shown -------
+#
+# A computed explanation (“1,200万元 × 5% = 60万元，超过上限50万元，按上限计”) is stored as
+# {"m": msgid, "p": {name: value}}, each value a number, a text, {"yuan": "…"}, {"pct": "…"} or
+# another note; `render_note` translates the message and formats the amounts when it is read.
+
+
+def note(message: str, **values) -> dict:
+    """A message id (the Chinese text) and its values, to be stored and worded later."""
+    return {"m": str(message), "p": values} if values else {"m": str(message)}
+
+
+def yuan_value(amount) -> dict:
+    return {"yuan": str(amount)}
+
+
+def rate_value(rate) -> dict:
+    return {"pct": str(rate)}
+
+
+def render_note(spec):
+    """The stored note in the active language; a plain text (older rows) is returned as is."""
+    if isinstance(spec, dict):
+        if "yuan" in spec:
+            return format_yuan(Decimal(spec["yuan"]))
+        if "pct" in spec:
+            return f"{(Decimal(spec['pct']) * 100).normalize():f}%"
+        message = gettext(spec.get("m", ""))
+        values = spec.get("p")
+        if not values:
+            return message
+        return message % {name: render_note(value) for name, value in values.items()}
+    if spec is None:
+        return ""
+    if isinstance(spec, int | float) and not isinstance(spec, bool):
+        return spec
+    return str(spec)

@@ -12,9 +12,11 @@ nothing twice.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
@@ -89,13 +91,7 @@ def job_run(job_id: int) -> BackgroundJob | None:
         job.error = text[:2000] or type(error).__name__
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
-        notification_send(
-            recipients=[job.owner],
-            kind="job_failed",
-            title=_("后台任务失败：%(title)s") % {"title": job.title},
-            body=job.error,
-            url=reverse("job_detail", args=[job.pk]),
-        )
+        _tell_failed(job)
         return job
     if result.path is not None:
         with result.path.open("rb") as handle:
@@ -115,6 +111,41 @@ def job_run(job_id: int) -> BackgroundJob | None:
         url=job_result_url(job),
     )
     return job
+
+
+def _tell_failed(job: BackgroundJob) -> None:
+    from .services import notification_send
+
+    notification_send(
+        recipients=[job.owner],
+        kind="job_failed",
+        title=_("后台任务失败：%(title)s") % {"title": job.title},
+        body=job.error,
+        url=reverse("job_detail", args=[job.pk]),
+    )
+
+
+def jobs_fail_stalled() -> int:
+    """Jobs running longer than JOB_STALLED_AFTER_MINUTES (their worker died or was restarted)
+    are marked failed with a message, and their owners are told; returns how many."""
+    limit = settings.JOB_STALLED_AFTER_MINUTES
+    now = timezone.now()
+    stalled = BackgroundJob.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=now - timedelta(minutes=limit)
+    ).select_related("owner")
+    failed = 0
+    for job in stalled:
+        job.error = _(
+            "任务运行超过%(minutes)d分钟仍未结束（处理进程可能已中断），已标记为失败，请重新发起。"
+        ) % {"minutes": limit}
+        # Only a job still running: one that finished meanwhile keeps its result.
+        if BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, error=job.error, finished_at=now
+        ):
+            logger.warning("job %s (%s) stalled since %s: failed", job.pk, job.kind, job.started_at)
+            _tell_failed(job)
+            failed += 1
+    return failed
 
 
 def job_result_url(job: BackgroundJob) -> str:

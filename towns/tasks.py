@@ -186,3 +186,11 @@ def task_run_job(*, job_id: int) -> str:
 
     job = job_run(job_id)
     return job.status if job is not None else "skipped"
+
+
+@shared_task
+def task_fail_stalled_jobs() -> int:
+    """Background jobs whose worker died stay 进行中 no longer than JOB_STALLED_AFTER_MINUTES."""
+    from .jobs import jobs_fail_stalled
+
+    return jobs_fail_stalled()

@@ -148,6 +148,8 @@ class PocCenterSerializer(serializers.ModelSerializer):
 
 class RewardLineSerializer(serializers.ModelSerializer):
     rule_display = serializers.CharField(source="get_rule_display")
+    inputs = serializers.ListField(source="input_rows", read_only=True)
+    basis = serializers.CharField(source="basis_text", read_only=True)
 
     class Meta:
         model = m.RewardLine

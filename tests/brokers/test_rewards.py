@@ -440,3 +440,29 @@ def test_the_page_shows_the_year_s_policy_numbers(client, center_staff):
     assert "技术经纪人奖励比例：</span>5%" in content
     assert "活动资助上限：</span>400万元" in content
     assert "优秀个人每年名额：</span>10" in content
+
+
+def test_english_readers_see_the_reward_notes_in_english(client, center_staff, rewarded_year):
+    """Computed by a Chinese reader, read in English: the note and the inputs follow the reader."""
+    services.reward_list_compute(year=2024, acting_user=center_staff)
+    client.force_login(center_staff)
+    url = reverse("brokers:reward_list", args=[2024])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    note = "12 million yuan × 5% = 600,000 yuan, above the cap of 500,000 yuan; the cap applies"
+    assert note in english
+    assert "按上限计" not in english
+    assert "促成技术合同" not in english
+    assert "Facilitated technology contracts" in english
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "1,200万元 × 5% = 60万元，超过上限50万元，按上限计" in chinese
+    assert "促成技术合同：1份" in chinese
+
+
+def test_rows_stored_before_notes_keep_their_text(client, center_staff, rewarded_year):
+    rewards = services.reward_list_compute(year=2024, acting_user=center_staff)
+    rewards.lines.update(basis_note={}, basis="旧的计算说明", inputs=[["旧依据", "1份"]])
+    client.force_login(center_staff)
+    url = reverse("brokers:reward_list", args=[2024])
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "旧的计算说明" in content
+    assert "旧依据" in content

@@ -144,3 +144,49 @@ def test_a_whole_year_report_runs_as_a_job_and_links_to_the_report(
     assert Notification.objects.get(recipient=leader, kind="job_done").url == job.result_url
     page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
     assert f'href="{job.result_url}"' in page and "查看结果" in page
+
+
+def test_a_job_whose_worker_died_is_failed_by_the_periodic_sweep(client, center_staff, settings):
+    """Running past JOB_STALLED_AFTER_MINUTES: failed with a message, the owner told; a job
+    still within the limit is left running."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from towns.tasks import task_fail_stalled_jobs
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["towns-fail-stalled-jobs"]["task"]
+        == "towns.tasks.task_fail_stalled_jobs"
+    )
+    settings.JOB_STALLED_AFTER_MINUTES = 30
+    now = timezone.now()
+    dead = BackgroundJob.objects.create(
+        owner=center_staff,
+        kind="achievement_export",
+        title="中断的导出",
+        status="running",
+        progress=40,
+        started_at=now - timedelta(minutes=31),
+    )
+    alive = BackgroundJob.objects.create(
+        owner=center_staff,
+        kind="achievement_export",
+        title="正在导出",
+        status="running",
+        started_at=now - timedelta(minutes=29),
+    )
+    assert task_fail_stalled_jobs() == 1
+    assert task_fail_stalled_jobs() == 0  # once only
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, alive.status) == ("failed", "running")
+    assert dead.finished_at is not None and "30分钟" in dead.error
+    bell = Notification.objects.get(recipient=center_staff, kind="job_failed")
+    assert bell.title == "后台任务失败：中断的导出"
+    assert bell.url == reverse("job_detail", args=[dead.pk])
+    client.force_login(center_staff)
+    english = client.get(
+        reverse("job_detail", args=[dead.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'data-status="failed"' in english

@@ -225,3 +225,24 @@ def test_the_job_runs_daily_and_skips_landed_cases(settings, commits):
     assert not landed.escalations.exists()
     entry = settings.CELERY_BEAT_SCHEDULE["achievements-escalate-stalled-cases"]
     assert entry["task"] == "achievements.tasks.service.task_escalate_stalled_cases"
+
+
+def test_in_english_the_tier_badges_wrap_and_read_reported_to_with_a_space(
+    client, leader, center_staff, commits
+):
+    big = stalled_case(title="五亿元项目", expected_contribution=5 * YI)
+    stalled_case(title="一亿元项目", expected_contribution=YI)
+    escalate(commits)
+    client.force_login(leader)
+    page = client.get(reverse("service_escalation_list"), HTTP_ACCEPT_LANGUAGE="en")
+    content = page.content.decode()
+    content = content[content.index('data-testid="escalation-table"') :]
+    assert 'class="escalation-title"' in content
+    long_label = "Science and Technology Bureau and discovering unit leaders"
+    badge = content[: content.index(long_label)].rsplit("<span", 1)[1]
+    assert "badge-wrap" in badge  # wraps in its cell instead of squeezing the title
+    client.force_login(center_staff)
+    detail = client.get(
+        reverse("service_case_detail", args=[big.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Reported to: City leader in charge" in detail.replace("\n", "")
