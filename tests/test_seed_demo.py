@@ -159,7 +159,11 @@ def test_demo_gives_each_person_one_role(demo):
         seen(broker.name, f"user:{broker.user.role}" if broker.user_id else "broker")
     for name in Achievement.all_objects.values_list("contact_name", flat=True):
         seen(name, "achievement contact")
-    enterprise_users = {u.enterprise_id: u.name for u in User.objects.filter(role=Role.ENTERPRISE)}
+    # A company's or a venture-capital institution's contact is its account holder.
+    enterprise_users = {
+        u.enterprise_id: u.name
+        for u in User.objects.filter(role__in=[Role.ENTERPRISE, Role.INVESTOR])
+    }
     for enterprise in Enterprise.objects.all():
         if enterprise_users.get(enterprise.pk) == enterprise.contact_name:
             continue  # the contact is the account holder

@@ -24,3 +24,16 @@ def finish(ctx) -> None:
         if hasattr(module, "finish"):
             module.finish(ctx)
     seed_cases(ctx)
+
+
+def settle(ctx) -> None:
+    """After the commit, once the matching tasks it queued have run: every open demand's
+    suggestions are its full ranking again, so that a second run of the demo ends in the same
+    state (the tasks score changed achievements one by one and may keep one the full ranking's
+    candidate search leaves out)."""
+    from achievements.choices import DemandKind
+    from achievements.models import Demand
+    from achievements.services.demands import matches_recompute
+
+    for pk in Demand.objects.active().exclude(kind=DemandKind.TALENT).values_list("pk", flat=True):
+        matches_recompute(demand_id=pk)

@@ -89,6 +89,10 @@ class SynonymGroup(models.Model):
         """The terms as staff wrote them (PCB, not pcb)."""
         return split_list(self.terms)
 
+    def related_names(self) -> list[str]:
+        """The names of the linked concepts (read from the list's prefetch)."""
+        return [other.name for other in self.related.all()]
+
 
 def split_terms(text: str) -> list[str]:
     """Terms as staff type them, folded to half-width lower case, without repeats."""

@@ -26,6 +26,10 @@ class Command(BaseCommand):
             for module in portal_modules("demo"):
                 if hasattr(module, "finish"):
                     module.finish(ctx)
+        # After the commit, when the tasks it queued have run (eagerly without Redis).
+        for module in portal_modules("demo"):
+            if hasattr(module, "settle"):
+                module.settle(ctx)
         if not options["quiet_logins"]:
             self.print_logins(ctx)
 
