@@ -1090,7 +1090,8 @@ class TownSelection(Stamped):
     TRANSITION_FIELD = "stage"
     TRANSITIONS = {
         to: {source for source, targets in SELECTION_TRANSITIONS.items() if to in targets}
-        for to in set().union(*SELECTION_TRANSITIONS.values())
+        for to in SelectionStage  # in the choices' order, so the README diagram is stable
+        if any(to in targets for targets in SELECTION_TRANSITIONS.values())
     }
 
     history = HistoricalRecords()

@@ -36,6 +36,7 @@ NOT_AUDITED = {
     "achievements.MatchTerm": "匹配索引：由成果内容计算生成，可随时重建",
     "achievements.MatchPosting": "匹配索引：由成果内容计算生成，可随时重建",
     "achievements.MatchDocument": "匹配索引：由成果内容计算生成，可随时重建",
+    "achievements.MatchLearning": "匹配学习权重：由中心的推荐决定计算生成，可随时重算",
     "achievements.ShowcaseEntry": "成果展示投影：由成果或外部成果生成，可随时重建",
 }
 PAGE_SIZE = 25

@@ -27,13 +27,12 @@ def finish(ctx) -> None:
 
 
 def settle(ctx) -> None:
-    """After the commit, once the matching tasks it queued have run: every open demand's
-    suggestions are its full ranking again, so that a second run of the demo ends in the same
-    state (the tasks score changed achievements one by one and may keep one the full ranking's
-    candidate search leaves out)."""
-    from achievements.choices import DemandKind
-    from achievements.models import Demand
-    from achievements.services.demands import matches_recompute
+    """After the commit: the match index, the learned weights and every open demand's
+    suggestions are rebuilt from the whole data set, so that a second run of the demo ends in
+    the same state whether or not the tasks the commit queued have run (the tasks index and
+    score changed achievements one by one, against the corpus as it was at that moment)."""
+    from achievements.services.demands import match_index_rebuild
+    from achievements.services.learning import match_learning_recompute
 
-    for pk in Demand.objects.active().exclude(kind=DemandKind.TALENT).values_list("pk", flat=True):
-        matches_recompute(demand_id=pk)
+    match_learning_recompute()
+    match_index_rebuild()

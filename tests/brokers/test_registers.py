@@ -4,6 +4,7 @@ import itertools
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -278,17 +279,24 @@ def count_queries(client, url) -> int:
     return len(captured.captured_queries)
 
 
+def cold_count_queries(client, url) -> int:
+    """The queries of a page whose filter bar reads its choices afresh: those choices are cached
+    until the tables they read change, and adding rows may or may not touch those tables."""
+    cache.clear()
+    return count_queries(client, url)
+
+
 @pytest.mark.parametrize("key", list(REGISTERS))
 @pytest.mark.usefixtures("render_afresh")
 def test_each_list_and_its_export_use_a_constant_number_of_queries(client, center_staff, key):
     client.force_login(center_staff)
     url = reverse(f"brokers:{key}_list")
     make_rows(key, 1)
-    one = count_queries(client, url)
-    one_export = count_queries(client, url + "?export=xlsx")
+    one = cold_count_queries(client, url)
+    one_export = cold_count_queries(client, url + "?export=xlsx")
     make_rows(key, 2)
-    assert count_queries(client, url) == one
-    assert count_queries(client, url + "?export=xlsx") == one_export
+    assert cold_count_queries(client, url) == one
+    assert cold_count_queries(client, url + "?export=xlsx") == one_export
 
 
 API_LISTS = [
