@@ -37,6 +37,7 @@ NOT_AUDITED = {
     "achievements.MatchPosting": "匹配索引：由成果内容计算生成，可随时重建",
     "achievements.MatchDocument": "匹配索引：由成果内容计算生成，可随时重建",
     "achievements.MatchLearning": "匹配学习权重：由中心的推荐决定计算生成，可随时重算",
+    "achievements.FollowUpReminder": "跟踪提醒：只增不改的催办记录，本身记下了提醒人、责任人和日期",
     "achievements.ShowcaseEntry": "成果展示投影：由成果或外部成果生成，可随时重建",
 }
 PAGE_SIZE = 25

@@ -46,6 +46,7 @@ PK = {
     "achievement_restore": "deleted_achievement",
     "service_case_detail": "case",
     "service_case_assign": "case",
+    "service_case_remind": "case",
     "service_follow_up_create": "case",
     "service_follow_up_edit": "case",
     "service_milestone_plan": "case",
@@ -627,6 +628,10 @@ achievement_export_job                       POST L R R R F F R F F F R F
 notification_settings                        POST L R R R R R R R R R R R
 service_case_bulk_assign                     GET  L M M M M M M M M M M M
 service_case_bulk_assign                     POST L F F R F F F F F F R F
+service_case_bulk_remind                     GET  L M M M M M M M M M M M
+service_case_bulk_remind                     POST L F F R F F F F F F R F
+service_case_remind                          GET  L M M M M M M M M M M M
+service_case_remind                          POST L F N R N N F N N N R N
 demand-people                                GET  F N N A N N F F N N A N
 demand_follow                                GET  L M M M M M M M M M M M
 demand_follow                                POST L N N R N N F F N N F N

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from towns.filters import YesNoFilter
 from towns.models import Industry, Unit
 
-from ..choices import EscalationTier, ServiceRoute
+from ..choices import AchievementStatus, EscalationTier, ServiceRoute
 from ..models import Achievement, Assignment, Escalation, FollowUp
-from ..selectors.service import stalled_cutoff
+from ..selectors.service import first_of_month, stalled_cutoff
 
 STATE_CHOICES = [
     ("unassigned", _("待分配责任人")),
     ("missing_follow_up", _("逾期未跟踪")),
+    ("not_followed_this_month", _("本月尚未跟踪")),
     ("stalled", _("久推不动")),
     ("escalated", _("已报送")),
 ]
@@ -55,6 +56,11 @@ class ServiceCaseFilter(django_filters.FilterSet):
             )
         if value == "missing_follow_up":
             return queryset.filter(open_flag_count__gt=0)
+        if value == "not_followed_this_month":
+            this_month = first_of_month(timezone.localdate())
+            return queryset.filter(status=AchievementStatus.SERVICE).filter(
+                Q(last_follow_up_period__isnull=True) | Q(last_follow_up_period__lt=this_month)
+            )
         if value == "stalled":
             return queryset.filter(last_progress_on__lte=stalled_cutoff(timezone.localdate()))
         if value == "escalated":

@@ -263,6 +263,45 @@ class FollowUpFlag(models.Model):
         return f"{self.achievement_id} {self.period:%Y-%m}"
 
 
+class FollowUpReminder(models.Model):
+    """Staff asked a case's responsible person to follow it up (催办): at most once a day per case,
+    so that two members of staff sending reminders at the same moment send one."""
+
+    achievement = models.ForeignKey(
+        Achievement,
+        verbose_name=_("科技成果"),
+        on_delete=models.CASCADE,
+        related_name="follow_up_reminders",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提醒人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_on = models.DateField(_("提醒日期"))
+    sent_at = models.DateTimeField(_("提醒时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("跟踪提醒")
+        verbose_name_plural = _("跟踪提醒")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["achievement", "sent_on"], name="follow_up_reminder_one_per_case_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.achievement_id} {self.sent_on:%Y-%m-%d}"
+
+
 class IndustryLeader(models.Model):
     """The city leader in charge of an industry (分管市领导): receives ≥ 5亿元 escalations."""
 

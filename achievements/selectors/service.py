@@ -36,6 +36,7 @@ from ..models import (
     EscalationSettings,
     FollowUp,
     FollowUpFlag,
+    FollowUpReminder,
     Milestone,
     MilestoneTemplate,
 )
@@ -313,6 +314,15 @@ def case_assignments(achievement: Achievement) -> QuerySet[Assignment]:
 
 def case_follow_ups(achievement: Achievement) -> QuerySet[FollowUp]:
     return achievement.follow_ups.select_related("recorded_by").order_by("-period", "-id")
+
+
+def case_reminders(achievement: Achievement, *, limit: int = 5) -> list[FollowUpReminder]:
+    """The latest 催办 of a case, newest first."""
+    return list(
+        achievement.follow_up_reminders.select_related("sent_by").order_by("-sent_at", "-id")[
+            :limit
+        ]
+    )
 
 
 def case_milestones(achievement: Achievement) -> QuerySet[Milestone]:

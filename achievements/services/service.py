@@ -25,6 +25,7 @@ from ..models import (
     EscalationInstruction,
     FollowUp,
     FollowUpFlag,
+    FollowUpReminder,
     Milestone,
     MilestoneTemplate,
 )
@@ -35,6 +36,7 @@ from ..selectors.service import (
     escalation_routing,
     escalation_tier,
     first_of_month,
+    next_follow_up_due,
     previous_month,
     stalled_cutoff,
     start_of_day,
@@ -289,6 +291,57 @@ def follow_ups_flag_missing(*, today: date | None = None) -> list[FollowUpFlag]:
                 )
     logger.info("flagged %d cases without a follow-up for %s", len(flags), period)
     return flags
+
+
+@transaction.atomic
+def follow_up_remind(
+    *, achievement: Achievement, acting_user: User, today: date | None = None
+) -> FollowUpReminder:
+    """Staff ask a case's responsible person to follow it up (催办): once a day per case. The
+    case row is locked and the day is unique per case, so two members of staff reminding at the
+    same moment send one reminder, and the second is told who already did."""
+    today = today or timezone.localdate()
+    locked = _lock_open_case(achievement)
+    assignment = current_assignment(locked)
+    if assignment is None:
+        raise Refused(_("该成果尚未分配包干责任人，请先分配。"))
+    earlier = (
+        FollowUpReminder.objects.filter(achievement=locked, sent_on=today)
+        .select_related("sent_by")
+        .first()
+    )
+    if earlier is not None:
+        raise Refused(
+            _("今天已由 %(name)s 提醒过责任人，明天可再次提醒。")
+            % {"name": earlier.sent_by.display_name}
+        )
+    try:
+        with transaction.atomic():
+            reminder = FollowUpReminder.objects.create(
+                achievement=locked,
+                responsible=assignment.assignee,
+                sent_by=acting_user,
+                sent_on=today,
+            )
+    except IntegrityError as error:
+        raise Refused(_("今天已提醒过责任人，明天可再次提醒。")) from error
+    facts = with_case_facts(Achievement.objects.filter(pk=locked.pk), today=today).get()
+    due = next_follow_up_due(facts, today=today)
+    body = (
+        _("请在 %(date)s 前填写 %(month)s 的月度跟踪记录。")
+        % {"date": due.due_on, "month": f"{due.period.year}年{due.period.month}月"}
+        if due is not None
+        else ""
+    )
+    _notify(
+        recipients=[assignment.assignee],
+        kind="follow_up_reminder",
+        title=_("%(name)s 提醒您跟进“%(title)s”")
+        % {"name": acting_user.display_name, "title": locked.title},
+        body=body,
+        url=_case_url(locked),
+    )
+    return reminder
 
 
 # --- Escalation ---------------------------------------------------------------------------------

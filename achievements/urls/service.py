@@ -26,6 +26,8 @@ urlpatterns = [
     path("service/cases/<int:pk>/", views.case_detail, name="service_case_detail"),
     path("service/cases/<int:pk>/assign/", views.case_assign, name="service_case_assign"),
     path("service/cases/bulk-assign/", views.case_bulk_assign, name="service_case_bulk_assign"),
+    path("service/cases/bulk-remind/", views.case_bulk_remind, name="service_case_bulk_remind"),
+    path("service/cases/<int:pk>/remind/", views.case_remind, name="service_case_remind"),
     path(
         "service/cases/<int:pk>/follow-ups/new/",
         views.follow_up_create,

@@ -170,6 +170,8 @@ def case_detail(request, pk):
             "milestones": milestones,
             "escalations": selectors.case_escalations(case),
             "open_flags": selectors.case_open_flags(case),
+            "reminders": selectors.case_reminders(case),
+            "list_separator": list_separator(),
             "follow_up_due": selectors.next_follow_up_due(case, today=today),
             "stalled": selectors.is_stalled(case, today=today),
             "stalled_after_days": (today - selectors.stalled_cutoff(today)).days,
@@ -203,29 +205,39 @@ def case_assign(request, pk):
     )
 
 
+def _bulk_back(request) -> str:
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("service_case_list")
+    return back
+
+
+def _bulk_cases(request) -> list:
+    """The ticked cases this person may read (at most BULK_MAX_ROWS), in a stable order."""
+    ids = [i for i in (parse_id(v) for v in request.POST.getlist("case")) if i is not None]
+    return list(
+        selectors.service_cases_visible_to(request.user)
+        .filter(pk__in=ids[:BULK_MAX_ROWS])
+        .order_by("pk")
+    )
+
+
 @login_required
 @require_POST
 def case_bulk_assign(request):
     """Staff give several cases to one member of staff at once: each case through the same
     `assignment_assign` as on its own page, each with its own result."""
     require_perm(request.user, "achievements.assign_case")
-    ids = [i for i in (parse_id(v) for v in request.POST.getlist("case")) if i is not None]
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("service_case_list")
+    back = _bulk_back(request)
     form = BulkAssignForm(request.POST)
-    if not ids:
+    cases = _bulk_cases(request)
+    if not cases:
         messages.error(request, _("请至少勾选一项成果。"))
         return redirect(back)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, "；".join(errors))
         return redirect(back)
-    cases = list(
-        selectors.service_cases_visible_to(request.user)
-        .filter(pk__in=ids[:BULK_MAX_ROWS])
-        .order_by("pk")
-    )
     outcomes = bulk_apply(
         cases,
         lambda case: services.assignment_assign(
@@ -245,6 +257,44 @@ def case_bulk_assign(request):
         ),
     )
     return redirect(back)
+
+
+@login_required
+@require_POST
+def case_bulk_remind(request):
+    """Staff remind the responsible persons of several cases to follow them up (催办): each case
+    through `follow_up_remind`, as on its own page, each with its own result."""
+    require_perm(request.user, "achievements.assign_case")
+    back = _bulk_back(request)
+    cases = _bulk_cases(request)
+    if not cases:
+        messages.error(request, _("请至少勾选一项成果。"))
+        return redirect(back)
+    outcomes = bulk_apply(
+        cases,
+        lambda case: services.follow_up_remind(achievement=case, acting_user=request.user),
+    )
+    bulk_report(
+        request,
+        outcomes,
+        label=lambda case: case.title,
+        done=lambda n: _("已提醒 %(n)d 项成果的责任人跟进。") % {"n": n},
+    )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def case_remind(request, pk):
+    """One case's 催办 button on its own page."""
+    case = _open_case(request, pk, "achievements.assign_case")
+    try:
+        services.follow_up_remind(achievement=case, acting_user=request.user)
+    except ValidationError as error:
+        flash_service_errors(request, error)
+    else:
+        messages.success(request, _("已提醒责任人跟进。"))
+    return redirect("service_case_detail", pk)
 
 
 @login_required

@@ -17,9 +17,25 @@
       if (form.dataset.confirmBound) return;
       form.dataset.confirmBound = "1";
       form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.dataset.confirm)) {
+        // A second submit button of the same form (formaction) may ask its own question.
+        var submitter = event.submitter;
+        var question = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+        if (!window.confirm(question)) {
           event.preventDefault();
         }
+      });
+    });
+  }
+
+  // A header checkbox ticks every row checkbox of the same name on the page (bulk actions).
+  function checkAll(root) {
+    root.querySelectorAll("[data-check-all]").forEach(function (box) {
+      if (box.dataset.checkAllBound) return;
+      box.dataset.checkAllBound = "1";
+      box.addEventListener("change", function () {
+        document.querySelectorAll('input[type="checkbox"][name="' + box.dataset.checkAll + '"]').forEach(function (row) {
+          if (!row.disabled) row.checked = box.checked;
+        });
       });
     });
   }
@@ -37,6 +53,7 @@
   function init(root) {
     applyWidths(root);
     confirmForms(root);
+    checkAll(root);
     autoSubmit(root);
   }
 
