@@ -336,13 +336,13 @@ def poc_project_add(
 # --- Rewards -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def chinese_basis(line) -> str:
     """The stored text of a note is Chinese, whichever language the computing user reads."""
     with override("zh-hans"):
         return line.basis
 
 
+@transaction.atomic
 def reward_list_compute(*, year: int, acting_user: User) -> RewardList:
     """Compute the year's rewards by rule. A draft is replaced; an approved list is refused."""
     reward_list, _created = RewardList.objects.select_for_update().get_or_create(
