@@ -25,6 +25,15 @@ def flash_service_errors(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def flash_form_errors(request, form) -> None:
+    """A form posted from a page that does not show it again (a row's button, a bulk bar): one
+    message per field, its errors joined in the reader's language."""
+    from .wording import clause_separator
+
+    for errors in form.errors.values():
+        messages.error(request, clause_separator().join(errors))
+
+
 def submit_form(request, form, action, *, done, then):
     """The POST half of a form page that calls a service.
 

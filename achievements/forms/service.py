@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.wording import with_note
-from towns.choices import Role
 from towns.models import User
+from towns.selectors import center_staff
 
 from ..choices import RouteStatus
 from ..models import FollowUp, MilestoneTemplate
@@ -38,9 +38,7 @@ class BulkAssignForm(forms.Form):
 
     assignee = AssigneeChoiceField(
         label=_("责任人"),
-        queryset=User.objects.filter(role=Role.CENTER_STAFF, is_active=True)
-        .select_related("unit")
-        .order_by("username"),
+        queryset=center_staff().select_related("unit").order_by("username"),
         empty_label=_("请选择"),
     )
     note = forms.CharField(label=_("分配说明"), max_length=300, required=False)

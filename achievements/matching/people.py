@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from kernel.hooks import portal_modules
 
-from .ranking import DemandQuery
+from .ranking import (
+    MAX_CONCEPTS_SHOWN,
+    MAX_SURFACES_SHOWN,
+    MAX_TERMS_SHOWN,
+    MIN_SCORE,
+    DemandQuery,
+)
 from .scoring import is_concept
 from .text import Vocabulary
 
@@ -34,10 +40,6 @@ TEXT_SHARE = 0.7
 FIELD_SHARE = 0.3
 # 1 − e^(−k·coverage): covering a third of the demand's weight gives most of the text share.
 SATURATION = 3.0
-MIN_SCORE = 0.15
-MAX_TERMS_SHOWN = 6
-MAX_CONCEPTS_SHOWN = 3
-MAX_SURFACES_SHOWN = 3
 
 
 @dataclass

@@ -35,6 +35,9 @@ POSTINGS_PER_FEATURE = 3000
 MAX_TERMS_SHOWN = 6
 MAX_CONCEPTS_SHOWN = 3
 MAX_SURFACES_SHOWN = 3
+# The least score worth a person's look, for achievements and people alike (below it a
+# candidate shares no more than a stray word with the demand).
+MIN_SCORE = 0.15
 
 
 @dataclass

@@ -39,10 +39,10 @@ from ..models import (
 )
 from ..models.demands import split_terms
 
-# How many unreviewed suggestions each demand keeps, and the least score worth a person's look
-# (below it an achievement shares no more than a stray word with the demand).
+# How many unreviewed suggestions each demand keeps; the least score worth a person's look is
+# the ranking's own.
 MATCHES_KEPT = 20
-MIN_SCORE = 0.15
+MIN_SCORE = matching.ranking.MIN_SCORE
 DEMAND_FIELDS = (
     "kind",
     "title",
@@ -235,12 +235,6 @@ def matches_recompute(*, demand_id: int) -> int:
     return len(ranked)
 
 
-def matches_refresh_for_achievement(*, achievement_id: int) -> int:
-    """Re-index one changed achievement and update the suggestions of every active demand;
-    returns how many suggestions it touched."""
-    return matches_refresh_for_achievements(achievement_ids=[achievement_id]).touched
-
-
 @dataclass
 class Refreshed:
     """What refreshing the suggestions for some achievements did."""
@@ -396,7 +390,13 @@ def match_index_rebuild(*, progress=None) -> tuple[int, int]:
 
 
 def match_change_status(
-    match: Match, *, to: str, allowed_from: Iterable[str], acting_user: User, **changes
+    match: Match,
+    *,
+    to: str,
+    allowed_from: Iterable[str],
+    acting_user: User,
+    learn: bool = True,
+    **changes,
 ) -> Match:
     """A match's step through `kernel.transitions.transition`; the demand must still be open."""
 
@@ -417,8 +417,10 @@ def match_change_status(
             clean=["demand", "achievement"],
             **changes,
         )
-        # Every decision is a judgment matching learns from (services/learning.py).
-        _queue(task_recompute_match_learning)
+        # Every decision is a judgment matching learns from (services/learning.py); a bulk
+        # decision queues the relearning once, after its rows.
+        if learn:
+            _queue(task_recompute_match_learning)
     return match
 
 
@@ -428,11 +430,12 @@ def _require_live_achievement(match: Match) -> None:
         raise ValidationError(_("该成果已被删除。"))
 
 
-def match_propose(match: Match, *, acting_user: User, note: str = "") -> Match:
+def match_propose(match: Match, *, acting_user: User, note: str = "", learn: bool = True) -> Match:
     """Staff recommend a suggested achievement to the enterprise."""
     _require_live_achievement(match)
     match = match_change_status(
         match,
+        learn=learn,
         to=MatchStatus.PROPOSED,
         allowed_from=[MatchStatus.SUGGESTED],
         acting_user=acting_user,
@@ -452,13 +455,14 @@ def match_propose(match: Match, *, acting_user: User, note: str = "") -> Match:
     return match
 
 
-def match_reject(match: Match, *, acting_user: User, reason: str) -> Match:
+def match_reject(match: Match, *, acting_user: User, reason: str, learn: bool = True) -> Match:
     """Staff set a suggestion (or a proposal not yet answered) aside, saying why."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写否决原因。")})
     return match_change_status(
         match,
+        learn=learn,
         to=MatchStatus.REJECTED,
         allowed_from=[MatchStatus.SUGGESTED, MatchStatus.PROPOSED],
         acting_user=acting_user,
@@ -669,6 +673,17 @@ def matches_decide_bulk(
     """Staff propose (or reject) several suggestions at once. Each row goes through the same
     transition as one click (`match_propose` / `match_reject`) in its own transaction: a row
     that cannot move is left as it was and says why; the others are done."""
+    from ..tasks.demands import task_recompute_match_learning
+
     if propose:
-        return bulk_apply(matches, lambda m: match_propose(m, acting_user=acting_user, note=note))
-    return bulk_apply(matches, lambda m: match_reject(m, acting_user=acting_user, reason=reason))
+        outcomes = bulk_apply(
+            matches, lambda m: match_propose(m, acting_user=acting_user, note=note, learn=False)
+        )
+    else:
+        outcomes = bulk_apply(
+            matches, lambda m: match_reject(m, acting_user=acting_user, reason=reason, learn=False)
+        )
+    if any(outcome.ok for outcome in outcomes):
+        with transaction.atomic():
+            _queue(task_recompute_match_learning)
+    return outcomes

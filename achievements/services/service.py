@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kernel.audit import record_updates
@@ -49,6 +50,11 @@ logger = logging.getLogger(__name__)
 def _notify(**kwargs) -> None:
     # In the same transaction as the change it tells of: both are saved, or neither.
     notification_send(**kwargs)
+
+
+def _month(first_day: date) -> str:
+    """A month as the reader's language writes it (2026年3月, March 2026)."""
+    return date_format(first_day, "YEAR_MONTH_FORMAT")
 
 
 def _case_url(achievement: Achievement) -> str:
@@ -206,10 +212,7 @@ def follow_up_record(
             follow_up.save()
     except IntegrityError:
         raise ValidationError(
-            {
-                "followed_on": _("%(month)s 已有跟踪记录，请修改该记录。")
-                % {"month": f"{period.year}年{period.month}月"}
-            }
+            {"followed_on": _("%(month)s 已有跟踪记录，请修改该记录。") % {"month": _month(period)}}
         ) from None
     flags = FollowUpFlag.objects.filter(achievement=locked, period=period, resolved_at__isnull=True)
     flag_pks = list(flags.values_list("pk", flat=True))
@@ -285,7 +288,7 @@ def follow_ups_flag_missing(*, today: date | None = None) -> list[FollowUpFlag]:
                     recipients=[responsible],
                     kind="follow_up_overdue",
                     title=_("“%(title)s”缺少 %(month)s 的月度跟踪记录")
-                    % {"title": achievement.title, "month": f"{period.year}年{period.month}月"},
+                    % {"title": achievement.title, "month": _month(period)},
                     body=_("请尽快补录跟踪记录（日期填该月内的实际跟踪日期）。"),
                     url=_case_url(achievement),
                 )
@@ -329,7 +332,7 @@ def follow_up_remind(
     due = next_follow_up_due(facts, today=today)
     body = (
         _("请在 %(date)s 前填写 %(month)s 的月度跟踪记录。")
-        % {"date": due.due_on, "month": f"{due.period.year}年{due.period.month}月"}
+        % {"date": due.due_on, "month": _month(due.period)}
         if due is not None
         else ""
     )

@@ -15,6 +15,7 @@ from kernel.excel import SheetSpec, wan
 from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
+from kernel.views import flash_form_errors
 from kernel.wording import clause_separator
 from towns.bulk import bulk_report
 from towns.rules import can, require
@@ -237,8 +238,7 @@ def _match_action(request, pk: int, perm: str, action, form=None, success: str =
     match = _visible_match(request, pk)
     require(request.user, perm, match)
     if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, clause_separator().join(errors))
+        flash_form_errors(request, form)
         return redirect("demand_detail", pk=match.demand_id)
     try:
         action(match, form.cleaned_data if form is not None else {})
@@ -314,8 +314,7 @@ def match_bulk(request, pk: int):
         messages.error(request, _("请至少勾选一项推荐成果。"))
         return redirect("demand_detail", pk=demand.pk)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+        flash_form_errors(request, form)
         return redirect("demand_detail", pk=demand.pk)
     rows = list(
         Match.objects.visible_to(request.user)

@@ -20,6 +20,7 @@ from kernel.lists import FilteredListView
 from kernel.pagecache import cached_page
 from kernel.parsing import parse_id
 from kernel.uploads import protected_file_response
+from kernel.views import flash_form_errors
 from kernel.wording import clause_separator
 from towns.jobs import job_start
 
@@ -497,8 +498,7 @@ def achievement_correction_resolve(request, feedback_pk: int):
     _require(request.user, ACTIONS["resolve_correction"], achievement)
     form = CorrectionResolveForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, clause_separator().join(errors))
+        flash_form_errors(request, form)
         return _detail(achievement, "feedback")
     return _run(
         request,

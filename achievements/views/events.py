@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kernel.lists import FilteredListView
+from kernel.views import flash_form_errors
 from kernel.wording import clause_separator
 from towns.rules import can, require
 
@@ -190,8 +191,7 @@ def event_outcome_add(request, pk: int):
         else:
             messages.success(request, _("成效已登记。"))
     else:
-        for errors in form.errors.values():
-            messages.error(request, clause_separator().join(errors))
+        flash_form_errors(request, form)
     return redirect("event_detail", pk=event.pk)
 
 

@@ -18,7 +18,7 @@ from kernel.excel import SheetSpec, wan
 from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
-from kernel.views import flash_service_errors, require_perm, submit_form
+from kernel.views import flash_form_errors, flash_service_errors, require_perm, submit_form
 from kernel.wording import list_separator
 from towns.bulk import bulk_apply, bulk_report
 
@@ -235,8 +235,7 @@ def case_bulk_assign(request):
         messages.error(request, _("请至少勾选一项成果。"))
         return redirect(back)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+        flash_form_errors(request, form)
         return redirect(back)
     outcomes = bulk_apply(
         cases,
