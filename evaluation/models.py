@@ -17,6 +17,7 @@ from kernel.validators import validate_amount
 from towns.choices import READ_ALL_ROLES, Role
 
 from .choices import (
+    VALUATION_OPEN_STATUSES,
     BatchStatus,
     Criterion,
     Decision,
@@ -549,8 +550,8 @@ class Valuation(models.Model):
     # The allowed status steps (target: sources); kernel.transitions.transition enforces them.
     TRANSITIONS = {
         ValuationStatus.IN_PROGRESS: {ValuationStatus.REQUESTED},
-        ValuationStatus.COMPLETED: {ValuationStatus.REQUESTED, ValuationStatus.IN_PROGRESS},
-        ValuationStatus.CANCELLED: {ValuationStatus.REQUESTED, ValuationStatus.IN_PROGRESS},
+        ValuationStatus.COMPLETED: set(VALUATION_OPEN_STATUSES),
+        ValuationStatus.CANCELLED: set(VALUATION_OPEN_STATUSES),
     }
 
     objects = ValuationQuerySet.as_manager()

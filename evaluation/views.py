@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from achievements.choices import AchievementStatus
+from achievements.choices import DISCOVERED_STATUSES, AchievementStatus
 from achievements.models import Achievement
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
@@ -25,7 +25,7 @@ from kernel.views import (
 )
 
 from . import selectors, services
-from .choices import BatchStatus, ValuationStatus
+from .choices import VALUATION_OPEN_STATUSES, BatchStatus
 from .filters import (
     BatchFilter,
     EligibleAchievementFilter,
@@ -350,7 +350,7 @@ PICK_PURPOSES = {
     "review": ("evaluation.manage_review", services.FAST_TRACK_STATUSES),
     "valuation": (
         "evaluation.manage_valuation",
-        [AchievementStatus.SUBMITTED, AchievementStatus.SERVICE, AchievementStatus.LANDED],
+        sorted(DISCOVERED_STATUSES),
     ),
 }
 
@@ -552,7 +552,7 @@ def valuation_create(request):
 def valuation_detail(request, pk):
     valuation = get_object_or_404(selectors.valuation_list(request.user), pk=pk)
     can_manage = request.user.has_perm("evaluation.manage_valuation", valuation) and (
-        valuation.status in (ValuationStatus.REQUESTED, ValuationStatus.IN_PROGRESS)
+        valuation.status in VALUATION_OPEN_STATUSES
     )
     complete_form = cancel_form = None
     if can_manage:

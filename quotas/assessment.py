@@ -36,8 +36,6 @@ from towns.choices import Role, UnitKind
 from towns.models import Division, Unit, User
 
 from . import selectors
-from .choices import CityMetric
-from .models import CityTarget
 
 FIGURES = ("discovered", "landed", "served")
 
@@ -86,8 +84,12 @@ class ScoreRow:
         """按时跟踪率 = 按月记录的跟踪 ÷ (跟踪 + 逾期未跟踪的月份), whole percent."""
         if self.follow_ups is None:
             return None
-        due = self.follow_ups + (self.missed or 0)
-        return round(100 * self.follow_ups / due) if due else None
+        return round(100 * self.follow_ups / self.due) if self.due else None
+
+    @property
+    def due(self) -> int:
+        """The months a follow-up was due: those recorded and those flagged as missed."""
+        return (self.follow_ups or 0) + (self.missed or 0)
 
     def figure(self, name: str) -> int:
         return getattr(self, name)
@@ -132,7 +134,7 @@ def rank(rows: list[ScoreRow], by: str = "landed") -> list[ScoreRow]:
 
 def unit_scorecard(level: str, start: date, end: date) -> list[ScoreRow]:
     """The units of a level with their three figures over [start, end] (unranked)."""
-    discovered = _discovered_counts_between(start, end)
+    discovered = selectors.discovered_counts_of(selectors.discoveries_between(start, end))
     landed = selectors.credited_counts(start, end)
     served = _served_counts(start, end)
     units = Unit.objects.filter(is_active=True, kind__in=LEVEL_UNIT_KINDS[level]).select_related(
@@ -151,27 +153,6 @@ def unit_scorecard(level: str, start: date, end: date) -> list[ScoreRow]:
     ]
 
 
-def _discovered_counts_between(start: date, end: date) -> dict[int, int]:
-    """`selectors.discovered_counts` for a whole year; a quarter counts the same way."""
-    if start.month == 1 and start.day == 1 and end == date(start.year, 12, 31):
-        return selectors.discovered_counts(start.year)
-    counts: dict[int, int] = {}
-    records = selectors.discoveries_between(start, end)
-    for unit_id, n in (
-        records.order_by().values_list("discovering_unit").annotate(n=Count("pk")).order_by()
-    ):
-        counts[unit_id] = n
-    credited = (
-        AchievementCredit.objects.filter(achievement__in=records)
-        .order_by()
-        .values_list("unit")
-        .annotate(n=Count("achievement", distinct=True))
-    )
-    for unit_id, n in credited:
-        counts[unit_id] = counts.get(unit_id, 0) + n
-    return counts
-
-
 def person_landings(user: User, start: date, end: date) -> QuerySet[Landing]:
     """Verified landings in [start, end] of the cases the person was responsible for on the
     landing date (the assignment covering that day)."""
@@ -179,11 +160,17 @@ def person_landings(user: User, start: date, end: date) -> QuerySet[Landing]:
     return selectors.landings_between(start, end).filter(achievement_id__in=landed)
 
 
+def _assignments_overlapping(start: date, end: date) -> QuerySet[Assignment]:
+    """Responsibilities held at some time within [start, end]: the 服务数 of a person counts
+    their cases, and its drill-down lists them, from this one rule."""
+    return Assignment.objects.filter(started_at__lt=selectors.before_day_after(end)).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=start_of_day(start))
+    )
+
+
 def person_cases(user: User, start: date, end: date) -> QuerySet[Achievement]:
     """The cases the person was responsible for at some time within [start, end]."""
-    overlapping = Assignment.objects.filter(
-        assignee=user, started_at__lt=selectors.before_day_after(end)
-    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start_of_day(start)))
+    overlapping = _assignments_overlapping(start, end).filter(assignee=user)
     return Achievement.objects.filter(pk__in=overlapping.values("achievement_id"))
 
 
@@ -262,8 +249,7 @@ def _person_landed_counts(start: date, end: date) -> dict[int, int]:
 
 def _person_case_counts(start: date, end: date) -> dict[int, int]:
     rows = (
-        Assignment.objects.filter(started_at__lt=selectors.before_day_after(end))
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start_of_day(start)))
+        _assignments_overlapping(start, end)
         .order_by()
         .values_list("assignee")
         .annotate(n=Count("achievement", distinct=True))
@@ -414,9 +400,3 @@ def landmark_landings(year: int, *, major: bool) -> QuerySet[Landing]:
         .select_related("achievement", "credited_unit", "division")
         .order_by("-economic_contribution", "-landed_on", "pk")
     )
-
-
-def landmark_targets() -> dict[str, CityTarget]:
-    """The three-year landmark targets (city_targets.csv): metric -> the latest year's row."""
-    metrics = [CityMetric.LANDMARKS_500M_CUMULATIVE, CityMetric.LANDMARKS_100M_CUMULATIVE]
-    return {t.metric: t for t in CityTarget.objects.filter(metric__in=metrics).order_by("year")}

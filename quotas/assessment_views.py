@@ -18,6 +18,7 @@ from towns.models import Unit, User
 
 from . import assessment, selectors
 from .assessment import FIGURES, Level
+from .choices import CityMetric
 from .views import _year
 
 DRILL_PAGE_SIZE = 50
@@ -53,8 +54,7 @@ def scorecard_sheet(card: assessment.Scorecard) -> SheetSpec:
     for row in card.rows:
         values = [row.rank, row.name, row.discovered, row.landed, row.served]
         if person:
-            due = (row.follow_ups or 0) + (row.missed or 0)
-            values += [row.follow_ups, row.missed, percent(row.follow_ups or 0, due)]
+            values += [row.follow_ups, row.missed, percent(row.follow_ups or 0, row.due)]
         rows.append(values)
     totals = [_("合计"), "", *[card.totals[f] for f in FIGURES]]
     if person:
@@ -75,7 +75,7 @@ def scorecard_page(request):
     require_perm(request.user, "quotas.view_dashboard")
     year = _year(request)
     level = _level(request)
-    sort = _figure(request) if request.GET.get("figure") else "landed"
+    sort = _figure(request)
     if request.GET.get("export") == "xlsx":
         sheets = [scorecard_sheet(assessment.scorecard(lv, year, by=sort)) for lv in Level]
         return xlsx_response(f"{year}年成果转化考核（发现数·落地数·服务数）.xlsx", sheets)
@@ -273,8 +273,10 @@ def plan_targets_page(request):
     growth, the market institutions newly above scale, and the landmarks with their list."""
     require_perm(request.user, "quotas.view_dashboard")
     year = _year(request)
-    significant, major = selectors.landmark_counts(selectors.year_bounds(year)[1])
-    targets = assessment.landmark_targets()
+    # The landmark figures and their targets are the dashboard's KPIs (one figure, one selector).
+    kpis = {kpi.metric: kpi for kpi in selectors.city_overview(year).kpis}
+    major = kpis[CityMetric.LANDMARKS_500M_CUMULATIVE]
+    significant = kpis[CityMetric.LANDMARKS_100M_CUMULATIVE]
     return render(
         request,
         "quotas/assessment/plan_targets.html",
@@ -286,10 +288,10 @@ def plan_targets_page(request):
             "intermediary_target": broker_selectors.plan_target(
                 PlanMetric.INTERMEDIARIES_NEWLY_ABOVE_SCALE
             ),
-            "major": major,
-            "significant": significant,
-            "major_target": targets.get("landmarks_500m_cumulative"),
-            "significant_target": targets.get("landmarks_100m_cumulative"),
+            "major": major.actual,
+            "significant": significant.actual,
+            "major_target": major.target,
+            "significant_target": significant.target,
             "major_list": list(assessment.landmark_landings(year, major=True)),
             "significant_list": list(assessment.landmark_landings(year, major=False)),
         },

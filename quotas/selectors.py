@@ -77,12 +77,18 @@ def discovered_in(year: int) -> QuerySet[Achievement]:
 
 def discovered_counts(year: int) -> dict[int, int]:
     """unit id -> achievements discovered in `year`, counting the units credited after a merge."""
+    return discovered_counts_of(discovered_in(year))
+
+
+def discovered_counts_of(records: QuerySet[Achievement]) -> dict[int, int]:
+    """unit id -> how many of these discovered records the unit counts: its own, and those
+    credited to it after a merge (a year's, a quarter's: the same rule)."""
     counts: dict[int, int] = {}
-    primary = discovered_in(year).order_by().values("discovering_unit").annotate(n=Count("id"))
+    primary = records.order_by().values("discovering_unit").annotate(n=Count("id"))
     for row in primary:
         counts[row["discovering_unit"]] = row["n"]
     credited = (
-        AchievementCredit.objects.filter(achievement__in=discovered_in(year))
+        AchievementCredit.objects.filter(achievement__in=records)
         .order_by()
         .values("unit")
         .annotate(n=Count("achievement", distinct=True))
