@@ -116,10 +116,9 @@ class SelectionStage(models.TextChoices):
     NOT_RECOGNISED = "not_recognised", _("未认定")
 
 
-# The allowed moves of a selection, decided by `town_selection_decide`.
-SELECTION_TRANSITIONS = {
-    SelectionStage.NOMINATED: {SelectionStage.RECOGNISED, SelectionStage.NOT_RECOGNISED},
-}
+# The decisions on a selection still 遴选中 (`town_selection_decide`), in the order forms offer
+# them: a tuple, so every process offers the same first choice.
+SELECTION_DECISIONS = (SelectionStage.RECOGNISED, SelectionStage.NOT_RECOGNISED)
 
 
 class PlanMetric(models.TextChoices):

@@ -14,7 +14,7 @@ from towns.forms import MoneyField
 from towns.models import IncubatedEnterprise, IncubationCarrier, Industry, TechCommissioner, User
 
 from . import models as m
-from .choices import SELECTION_TRANSITIONS, Rating, SelectionStage
+from .choices import SELECTION_DECISIONS, Rating
 from .selectors import landed_achievements, linkable_achievements
 
 
@@ -364,7 +364,7 @@ TownSelectionForm = register_form(
 class TownSelectionDecisionForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("认定结果"),
-        choices=[(s.value, s.label) for s in SELECTION_TRANSITIONS[SelectionStage.NOMINATED]],
+        choices=[(s.value, s.label) for s in SELECTION_DECISIONS],
     )
     note = forms.CharField(label=_("认定意见"), max_length=300, required=False)
 

@@ -13,10 +13,15 @@ from achievements.models import Achievement, Demand
 from kernel.validators import validate_amount, validate_uscc
 from kernel.wording import render_note
 from towns.choices import Role
-from towns.models import Division, Industry, TechCommissioner
+from towns.models import (
+    BackOfficeRegisterQuerySet,
+    Division,
+    Industry,
+    TechCommissioner,
+)
 
 from .choices import (
-    SELECTION_TRANSITIONS,
+    SELECTION_DECISIONS,
     BrokerStatus,
     Comparison,
     ContractType,
@@ -39,13 +44,9 @@ MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [validate_amount]}
 USER = settings.AUTH_USER_MODEL
 
 
-class StaffReadQuerySet(models.QuerySet):
-    """Registers kept by the service center: staff and admins change them, leaders read them."""
-
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.reads_everything:
-            return self.none()
-        return self
+# The service center's registers are read as the town programme's are (towns.models): staff
+# and admins change them, leaders read them.
+StaffReadQuerySet = BackOfficeRegisterQuerySet
 
 
 class Stamped(models.Model):
@@ -1086,13 +1087,9 @@ class TownSelection(Stamped):
     decision_note = models.CharField(_("认定意见"), max_length=300, blank=True)
 
     objects = StaffReadQuerySet.as_manager()
-    # The recognition steps (kernel.transitions): 认定 or 不予认定, once, from 已推荐.
+    # The recognition steps (kernel.transitions): 认定 or 不予认定, once, from 遴选中.
     TRANSITION_FIELD = "stage"
-    TRANSITIONS = {
-        to: {source for source, targets in SELECTION_TRANSITIONS.items() if to in targets}
-        for to in SelectionStage  # in the choices' order, so the README diagram is stable
-        if any(to in targets for targets in SELECTION_TRANSITIONS.values())
-    }
+    TRANSITIONS = {decision: {SelectionStage.NOMINATED} for decision in SELECTION_DECISIONS}
 
     history = HistoricalRecords()
 

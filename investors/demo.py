@@ -11,6 +11,8 @@ from achievements.choices import AchievementStatus
 from achievements.models import Achievement
 from brokers.choices import InvestmentRound
 from brokers.models import Fund
+from evaluation.choices import Decision
+from kernel.money import WAN
 from towns.choices import EnterpriseKind
 from towns.demo import DEMO_PASSWORD, demo_credit_code
 from towns.models import Division, User
@@ -20,7 +22,6 @@ from . import services
 from .choices import DockingStatus
 from .models import Docking, InvestorInterest
 
-WAN = Decimal(10_000)
 INVESTOR_USERNAME = "investor_song"
 INSTITUTION = "东莞松湖创新创业投资有限公司"
 
@@ -57,7 +58,7 @@ def seed(ctx) -> None:
     # Achievements a batch selected first: their evaluation summary has something to show.
     awaiting = list(
         Achievement.objects.filter(
-            status=AchievementStatus.SERVICE, evaluation_items__decision="selected"
+            status=AchievementStatus.SERVICE, evaluation_items__decision=Decision.SELECTED
         )
         .distinct()
         .order_by("-is_public", "pk")[:3]

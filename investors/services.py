@@ -19,7 +19,7 @@ from towns.services import notification_send
 
 from .choices import DockingStatus
 from .exceptions import DockingTransitionNotAllowed
-from .models import Docking, DockingTransition, InvestorInterest
+from .models import Docking, InvestorInterest
 from .selectors import is_approved_investor, opportunities_for
 
 
@@ -103,8 +103,8 @@ def docking_arrange(
     docking._history_user = acting_user
     docking.full_clean(exclude=["interest"])
     docking.save()
-    DockingTransition.objects.create(
-        docking=docking, from_status="", to_status=DockingStatus.ARRANGED, actor=acting_user
+    docking.log_transition(
+        from_status="", to_status=DockingStatus.ARRANGED, actor=acting_user, reason=""
     )
     notification_send(
         recipients=_investor_users(locked),

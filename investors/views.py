@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,8 +38,12 @@ class OpportunityListView(FilteredListView):
     filterset_class = OpportunityFilter
     sort_options = {
         "recent": (gettext_lazy("最近入库"), ("-service_entered_at", "-pk")),
-        "funding": (gettext_lazy("融资需求（高→低）"), ("-funding_need", "-pk")),
-        "trl": (gettext_lazy("技术成熟度（高→低）"), ("-trl", "-pk")),
+        # Unfilled values last on both databases (PostgreSQL puts NULLs first in a descending sort).
+        "funding": (
+            gettext_lazy("融资需求（高→低）"),
+            (F("funding_need").desc(nulls_last=True), "-pk"),
+        ),
+        "trl": (gettext_lazy("技术成熟度（高→低）"), (F("trl").desc(nulls_last=True), "-pk")),
     }
 
     def get_scoped_queryset(self):

@@ -90,8 +90,8 @@ def job_run(job_id: int) -> BackgroundJob | None:
         text = "；".join(getattr(error, "messages", None) or [str(error)])
         job.error = text[:2000] or type(error).__name__
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        _tell_failed(job)
+        if _finish(job, status=job.status, error=job.error, finished_at=job.finished_at):
+            _tell_failed(job)
         return job
     if result.path is not None:
         with result.path.open("rb") as handle:
@@ -102,7 +102,16 @@ def job_run(job_id: int) -> BackgroundJob | None:
     job.status = JobStatus.DONE
     job.progress = 100
     job.finished_at = timezone.now()
-    job.save()
+    if not _finish(
+        job,
+        status=job.status,
+        progress=job.progress,
+        finished_at=job.finished_at,
+        result_file=job.result_file.name or "",
+        result_name=job.result_name,
+        result_url=job.result_url,
+    ):
+        return job
     notification_send(
         recipients=[job.owner],
         kind="job_done",
@@ -111,6 +120,12 @@ def job_run(job_id: int) -> BackgroundJob | None:
         url=job_result_url(job),
     )
     return job
+
+
+def _finish(job: BackgroundJob, **fields) -> bool:
+    """Store a job's end only while it is still running: a job the stall sweep failed meanwhile
+    keeps that end, and its owner is not told a second, contrary one."""
+    return bool(BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields))
 
 
 def _tell_failed(job: BackgroundJob) -> None:

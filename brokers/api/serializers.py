@@ -3,7 +3,7 @@ from rest_framework import serializers
 from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner
 
 from .. import models as m
-from ..choices import SELECTION_TRANSITIONS, SelectionStage
+from ..choices import SELECTION_DECISIONS
 
 
 class BrokerSerializer(serializers.ModelSerializer):
@@ -297,9 +297,7 @@ class TownSelectionSerializer(serializers.ModelSerializer):
 
 
 class TownSelectionDecisionSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(
-        choices=[(s.value, s.label) for s in SELECTION_TRANSITIONS[SelectionStage.NOMINATED]]
-    )
+    stage = serializers.ChoiceField(choices=[(s.value, s.label) for s in SELECTION_DECISIONS])
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
