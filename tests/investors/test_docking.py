@@ -455,3 +455,25 @@ def test_api_staff_arrange_and_record_investors_only_read(client, investor, cent
     client.force_login(other)
     assert client.get(f"{base}/").status_code == 404
     assert client.get("/api/v1/investors/interests/").json()["count"] == 0
+
+
+def test_a_landed_achievement_is_named_not_linked_to_a_page_it_left(client, investor, center_staff):
+    """The investors' achievement page lists only what awaits landing: once the achievement has
+    landed, the interest and docking pages name it with its status instead of a dead link."""
+    achievement = service_case()
+    client.force_login(investor)
+    client.post(reverse("investors:interest_express", args=[achievement.pk]))
+    opportunity = reverse("investors:opportunity_detail", args=[achievement.pk])
+    interests = reverse("investors:interest_list")
+    assert f'href="{opportunity}"' in client.get(interests).content.decode()
+    achievement_change_status(
+        achievement,
+        to=AchievementStatus.LANDED,
+        allowed_from=[AchievementStatus.SERVICE],
+        acting_user=center_staff,
+    )
+    for user in (investor, center_staff):
+        client.force_login(user)
+        page = client.get(interests).content.decode()
+        assert f'href="{opportunity}"' not in page and 'data-testid="no-longer-awaiting"' in page
+        assert client.get(opportunity).status_code == 404
