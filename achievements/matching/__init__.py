@@ -2,7 +2,7 @@
 
 from . import learning
 from .index import document_frequencies, index_achievement, rebuild_index, unindex_achievement
-from .ranking import DemandQuery, Ranked, rank, score_indexed
+from .ranking import DemandQuery, Ranked, rank, score_indexed, with_feedback
 from .scoring import concepts_fired, explanation_text
 from .text import normalize, vocabulary
 
@@ -20,4 +20,5 @@ __all__ = [
     "score_indexed",
     "unindex_achievement",
     "vocabulary",
+    "with_feedback",
 ]

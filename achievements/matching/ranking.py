@@ -6,13 +6,14 @@ from all their postings. The same score function serves incremental matching whe
 achievement changes (`score_indexed`).
 """
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 
 from ..models import Achievement, MatchDocument, MatchPosting, MatchTerm
 from . import learning, scoring
-from .index import Indexed, document_count
+from .index import Indexed, document_count, document_frequencies, indexed_features
 from .scoring import (
     DIVISION_SHARE,
     FIELD_SHARE,
@@ -23,6 +24,7 @@ from .scoring import (
     Explanation,
     final_score,
     ideal_text_score,
+    idf,
     is_concept,
     query_weights,
     text_score,
@@ -52,6 +54,8 @@ class DemandQuery:
     division_name: str = ""
     # concept id reached through the graph → the id of the demand's concept that led to it
     via: dict[str, str] = field(default_factory=dict)
+    # features the first ranking's best achievements shared, added by `with_feedback`
+    feedback: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, vocabulary: Vocabulary, *, title, description, field, division):
@@ -90,6 +94,7 @@ class DemandQuery:
             "weights": self.weights,
             "concepts": self.concepts,
             "via": self.via,
+            "feedback": self.feedback,
             "field": [self.field_id, self.field_name],
             "division": [self.division_id, self.division_name],
         }
@@ -106,6 +111,7 @@ class DemandQuery:
             field_name=field_name,
             division_name=division_name,
             via=data.get("via", {}),
+            feedback=data.get("feedback", []),
         )
 
 
@@ -304,6 +310,47 @@ def rank(
         )
         for score, pk, same_field, same_division in top
     ]
+
+
+def with_feedback(
+    vocabulary: Vocabulary,
+    query: DemandQuery,
+    *,
+    adjustments: learning.Adjustments | None = None,
+) -> DemandQuery:
+    """The demand with the features its first ranking's best achievements share (pseudo-relevance
+    feedback): words the demand does not use but the achievements that answer it do — a factory's
+    "烫手" meeting the 导热 its first answers share. Only a feature at least two of them have, and
+    more than one achievement of the library, joins; the strongest at `feedback_weight` of a word
+    the demand names once. The result is what is stored and scored, so a newly indexed
+    achievement is scored against the same features (`score_indexed`)."""
+    tuning = scoring.TUNING
+    if not tuning.feedback_docs or query.feedback or not query.weights:
+        return query
+    first = rank(vocabulary, query, limit=tuning.feedback_docs, adjustments=adjustments)
+    documents = indexed_features(r.achievement_id for r in first if r.score >= MIN_SCORE)
+    if len(documents) < 2:
+        return query
+    support: Counter = Counter()
+    mass: Counter = Counter()
+    for document in documents:
+        for feature, weight in document.weights.items():
+            if feature not in query.weights:
+                support[feature] += 1
+                mass[feature] += min(weight, MATCHED_WEIGHT_CAP)
+    frequencies = document_frequencies(f for f, n in support.items() if n >= 2)
+    count = document_count()
+    strength = {
+        feature: mass[feature] * idf(df, count) for feature, df in frequencies.items() if df > 1
+    }
+    chosen = sorted(strength.items(), key=lambda item: (-item[1], item[0]))[: tuning.feedback_terms]
+    if not chosen:
+        return query
+    strongest = chosen[0][1]
+    weights = dict(query.weights)
+    for feature, value in chosen:
+        weights[feature] = round(tuning.feedback_weight * value / strongest, 4)
+    return replace(query, weights=weights, feedback=[feature for feature, _ in chosen])
 
 
 def score_indexed(

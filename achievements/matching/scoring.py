@@ -50,11 +50,17 @@ class Tuning:
     field: "soft" — the field bonus scales with how well the texts match, so a weak text match
         gains little from its field and a cross-field achievement that matches better stays
         ahead; "flat" — a fixed bonus for the same field (before issue 17); "none" — the field
-        and division do not count (the plain BM25 baseline).
+        and division do not count (the plain BM25 baseline);
+    feedback_docs: pseudo-relevance feedback — the features shared by the first ranking's best
+        `feedback_docs` achievements join the demand (0: off); `feedback_terms` of them at most,
+        the strongest at `feedback_weight` of a word the demand names once.
     """
 
     related_weight: float = 0.5
     field: str = "soft"
+    feedback_docs: int = 0
+    feedback_terms: int = 8
+    feedback_weight: float = 0.3
 
     @property
     def soft_field(self) -> bool:

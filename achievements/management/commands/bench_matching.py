@@ -200,6 +200,9 @@ CONFIGURATIONS = [
     ("jieba BM25", "none", {"related_weight": 0.0, "field": "none"}),
     ("之前", "original", {"related_weight": 0.0, "field": "flat"}),
     ("之后", "all", {}),
+    # Pseudo-relevance feedback, measured but off: on the dev sets every setting tried (2–5
+    # achievements, 4–15 features, 0.15–0.6 of a word) moved nDCG@10 by less than ±0.01.
+    ("之后+反馈", "all", {"feedback_docs": 3}),
 ]
 
 
@@ -581,13 +584,14 @@ class Command(BaseCommand):
 
     @staticmethod
     def _query(vocabulary, demand, field, division):
-        return matching.DemandQuery.build(
+        query = matching.DemandQuery.build(
             vocabulary,
             title=demand.title,
             description=demand.description,
             field=field,
             division=division,
         )
+        return matching.with_feedback(vocabulary, query)
 
     show: set[str] = set()
 

@@ -187,3 +187,33 @@ def test_a_demand_without_a_field_or_with_a_wrong_one_ranks_as_the_right_field(m
     assert ranked_ids("X01") == right  # 其他
     assert ranked_ids(None) == right
     assert ranked_ids("T02") == right  # 食品饮料: wrong
+
+
+def test_pseudo_relevance_feedback_adds_what_the_first_answers_share(
+    django_capture_on_commit_callbacks,
+):
+    """Measured in bench_matching and off in the portal (no gain on the dev sets): the features
+    at least two of the first answers share join the demand at a fraction of a word's weight."""
+    from achievements.matching import scoring
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for title in ("超薄铜质均热板散热模组", "均热板毛细结构烧结工艺", "笔记本均热板真空焊接"):
+            AchievementFactory(
+                title=title,
+                summary="真空腔体内工质相变，毛细结构回流，厚度0.3毫米。",
+                field=industry("S01"),
+            )
+    vocabulary = matching.vocabulary()
+    query = matching.DemandQuery.build(
+        vocabulary, title="均热板", description="", field=None, division=None
+    )
+    assert matching.with_feedback(vocabulary, query) is query  # off: nothing changes
+    with scoring.tuned(feedback_docs=3):
+        expanded = matching.with_feedback(vocabulary, query)
+        assert expanded.feedback
+        assert set(expanded.feedback).isdisjoint(query.weights)
+        assert max(expanded.weights[f] for f in expanded.feedback) == pytest.approx(0.3)
+        assert matching.DemandQuery.from_json(expanded.as_json()).feedback == expanded.feedback
+        # The demand's own weights stay; a second pass adds nothing more.
+        assert all(expanded.weights[f] == w for f, w in query.weights.items())
+        assert matching.with_feedback(vocabulary, expanded) is expanded
