@@ -21,14 +21,14 @@ KINDS = [
         "achievement",
         Achievement,
         readable=lambda user: Achievement.objects.visible_to(user),
-        page_url=lambda record: reverse("achievement_detail", args=[record.pk]),
+        page_url=lambda record: reverse("achievements:achievement_detail", args=[record.pk]),
         masked=_achievement_masked,
     ),
     HistoryKind(
         "demand",
         Demand,
         readable=lambda user: Demand.objects.visible_to(user),
-        page_url=lambda record: reverse("demand_detail", args=[record.pk]),
+        page_url=lambda record: reverse("achievements:demand_detail", args=[record.pk]),
     ),
 ]
 

@@ -54,7 +54,7 @@ def run_achievement_import(job, report) -> JobResult:
     report(0, 1)
     achievement_import_confirm(batch, acting_user=job.owner)
     status = AchievementStatus.SUBMITTED if batch.submit else AchievementStatus.DRAFT
-    return JobResult(url=f"{reverse('achievement_list')}?status={status}&sort=new")
+    return JobResult(url=f"{reverse('achievements:achievement_list')}?status={status}&sort=new")
 
 
 JOBS = {

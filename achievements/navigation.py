@@ -15,7 +15,7 @@ MARKET = _("成果对接")
 ITEMS = [
     NavItem(
         _("成果发现库"),
-        "achievement_list",
+        "achievements:achievement_list",
         roles=LIBRARY_READERS,
         section=_("成果发现"),
         icon="collection",
@@ -23,7 +23,7 @@ ITEMS = [
     ),
     NavItem(
         _("登记成果"),
-        "achievement_create",
+        "achievements:achievement_create",
         roles=REGISTRARS,
         section=_("成果发现"),
         icon="plus-square",
@@ -31,7 +31,7 @@ ITEMS = [
     ),
     NavItem(
         _("Excel 批量导入"),
-        "achievement_import",
+        "achievements:achievement_import",
         roles=REGISTRARS,
         section=_("成果发现"),
         icon="file-earmark-arrow-up",
@@ -39,7 +39,7 @@ ITEMS = [
     ),
     NavItem(
         _("疑似重复成果"),
-        "achievement_duplicates",
+        "achievements:achievement_duplicates",
         roles=[Role.CENTER_STAFF, Role.ADMIN],
         section=_("成果发现"),
         icon="files",
@@ -47,7 +47,7 @@ ITEMS = [
     ),
     NavItem(
         _("已删除成果"),
-        "achievement_trash",
+        "achievements:achievement_trash",
         roles=[Role.CENTER_STAFF, Role.ADMIN],
         section=_("成果发现"),
         icon="trash",
@@ -55,7 +55,7 @@ ITEMS = [
     ),
     NavItem(
         _("服务库成果"),
-        "service_case_list",
+        "achievements:service_case_list",
         roles=[Role.CENTER_STAFF, Role.ADMIN, Role.LEADER, Role.LIAISON],
         section=SERVICE,
         icon="briefcase",
@@ -63,7 +63,7 @@ ITEMS = [
     ),
     NavItem(
         _("我的包干成果"),
-        "service_my_cases",
+        "achievements:service_my_cases",
         roles=[Role.CENTER_STAFF, Role.LIAISON],
         section=SERVICE,
         icon="person-check",
@@ -71,7 +71,7 @@ ITEMS = [
     ),
     NavItem(
         _("久推不动报送"),
-        "service_escalation_list",
+        "achievements:service_escalation_list",
         roles=[Role.CENTER_STAFF, Role.ADMIN, Role.LEADER],
         section=SERVICE,
         icon="exclamation-triangle",
@@ -79,7 +79,7 @@ ITEMS = [
     ),
     NavItem(
         _("成果落地"),
-        "landing_list",
+        "achievements:landing_list",
         roles=[Role.CENTER_STAFF, Role.ADMIN, Role.LEADER],
         section=SERVICE,
         icon="geo-alt",
@@ -87,7 +87,7 @@ ITEMS = [
     ),
     NavItem(
         _("我的需求"),
-        "demand_list",
+        "achievements:demand_list",
         roles=[Role.ENTERPRISE],
         section=MARKET,
         icon="clipboard-check",
@@ -95,7 +95,7 @@ ITEMS = [
     ),
     NavItem(
         _("发布需求"),
-        "demand_create",
+        "achievements:demand_create",
         roles=[Role.ENTERPRISE],
         section=MARKET,
         icon="plus-square",
@@ -103,16 +103,22 @@ ITEMS = [
     ),
     NavItem(
         _("企业需求"),
-        "demand_list",
+        "achievements:demand_list",
         roles=READERS,
         section=MARKET,
         icon="clipboard-check",
         order=300,
     ),
-    NavItem(_("成果展示区"), "showcase_list", section=MARKET, icon="grid-3x3-gap", order=310),
+    NavItem(
+        _("成果展示区"),
+        "achievements:showcase_list",
+        section=MARKET,
+        icon="grid-3x3-gap",
+        order=310,
+    ),
     NavItem(
         _("我的合作意向"),
-        "inquiry_list",
+        "achievements:inquiry_list",
         roles=[Role.ENTERPRISE],
         section=MARKET,
         icon="hand-thumbs-up",
@@ -120,17 +126,33 @@ ITEMS = [
     ),
     NavItem(
         _("合作意向"),
-        "inquiry_list",
+        "achievements:inquiry_list",
         roles=READERS,
         section=MARKET,
         icon="hand-thumbs-up",
         order=320,
     ),
-    NavItem(_("成果转化对接会"), "event_list", section=MARKET, icon="calendar-event", order=330),
     NavItem(
-        _("匹配词库"), "synonym_list", roles=STAFF, section=MARKET, icon="journal-text", order=340
+        _("成果转化对接会"),
+        "achievements:event_list",
+        section=MARKET,
+        icon="calendar-event",
+        order=330,
     ),
     NavItem(
-        _("外地成果"), "external_list", roles=STAFF, section=MARKET, icon="building", order=350
+        _("匹配词库"),
+        "achievements:synonym_list",
+        roles=STAFF,
+        section=MARKET,
+        icon="journal-text",
+        order=340,
+    ),
+    NavItem(
+        _("外地成果"),
+        "achievements:external_list",
+        roles=STAFF,
+        section=MARKET,
+        icon="building",
+        order=350,
     ),
 ]

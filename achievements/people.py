@@ -51,7 +51,7 @@ def find(query: PeopleQuery, user) -> list[Candidate]:
                 "email": contact.email,
                 "masked": contact.masked,
             },
-            url=reverse("achievement_detail", args=[achievement.pk]),
+            url=reverse("achievements:achievement_detail", args=[achievement.pk]),
             score=r.score,
             explanation=r.explanation,
         )

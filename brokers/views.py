@@ -988,7 +988,7 @@ def contract_landing_evidence(request, pk, achievement_pk):
             _("已将技术合同 %(number)s 作为落地证据（与东莞主体交易）。")
             % {"number": contract.registration_number},
         )
-    return redirect(reverse("achievement_detail", args=[achievement.pk]) + "#landing")
+    return redirect(reverse("achievements:achievement_detail", args=[achievement.pk]) + "#landing")
 
 
 # --- 科技创新示范镇 selection --------------------------------------------------------------------

@@ -41,7 +41,9 @@ def _labels() -> dict:
 
 
 def drill_url(level: str, key: str, year: int, figure: str) -> str:
-    return f"{reverse('assessment_drilldown', args=[level, key])}?year={year}&figure={figure}"
+    return (
+        f"{reverse('quotas:assessment_drilldown', args=[level, key])}?year={year}&figure={figure}"
+    )
 
 
 def scorecard_sheet(card: assessment.Scorecard) -> SheetSpec:
@@ -240,7 +242,7 @@ def division_map_page(request):
                 "quota": tile.quota,
                 "completed": tile.completed,
                 "url": (
-                    f"{reverse('dashboard_unit', args=[tile.unit_code])}?year={year}"
+                    f"{reverse('quotas:dashboard_unit', args=[tile.unit_code])}?year={year}"
                     if tile.unit_code
                     else ""
                 ),

@@ -18,7 +18,7 @@ def run_period_report(job, report) -> JobResult:
         acting_user=job.owner,
         progress=report,
     )
-    return JobResult(url=reverse("report_detail", args=[made.pk]))
+    return JobResult(url=reverse("quotas:report_detail", args=[made.pk]))
 
 
 JOBS = {"period_report": run_period_report}

@@ -8,7 +8,7 @@ READERS = [Role.CENTER_STAFF, Role.LEADER, Role.ADMIN]
 ITEMS = [
     NavItem(
         _("领导驾驶舱"),
-        "dashboard",
+        "quotas:dashboard",
         roles=READERS,
         section=_("目标任务"),
         icon="speedometer2",
@@ -16,7 +16,7 @@ ITEMS = [
     ),
     NavItem(
         _("落地任务进度"),
-        "landing_quotas",
+        "quotas:landing_quotas",
         roles=READERS,
         section=_("目标任务"),
         icon="flag",
@@ -24,7 +24,7 @@ ITEMS = [
     ),
     NavItem(
         _("工作报告"),
-        "report_list",
+        "quotas:report_list",
         roles=READERS,
         section=_("目标任务"),
         icon="file-earmark-bar-graph",
@@ -32,7 +32,7 @@ ITEMS = [
     ),
     NavItem(
         _("发现任务进度"),
-        "discovery_targets",
+        "quotas:discovery_targets",
         roles=[Role.CENTER_STAFF, Role.LEADER, Role.ADMIN],
         section=_("目标任务"),
         icon="bullseye",
@@ -40,7 +40,7 @@ ITEMS = [
     ),
     NavItem(
         _("镇街完成地图"),
-        "division_map",
+        "quotas:division_map",
         roles=READERS,
         section=_("目标任务"),
         icon="grid-3x3",
@@ -48,7 +48,7 @@ ITEMS = [
     ),
     NavItem(
         _("考核督导"),
-        "assessment_scorecard",
+        "quotas:assessment_scorecard",
         roles=READERS,
         section=_("目标任务"),
         icon="clipboard-check",
@@ -56,7 +56,7 @@ ITEMS = [
     ),
     NavItem(
         _("行动计划其他目标"),
-        "plan_targets",
+        "quotas:plan_targets",
         roles=READERS,
         section=_("目标任务"),
         icon="graph-up",

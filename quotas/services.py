@@ -250,7 +250,7 @@ def _report_store(
     if announced:
         record_updates(Report, [report.pk], reason=_("报告已发布"))
         leaders = _leaders()
-        url = reverse("report_detail", args=[report.pk])
+        url = reverse("quotas:report_detail", args=[report.pk])
         notification_send(
             recipients=leaders,
             kind=f"report_{kind}",

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import assessment_views, views
 
+app_name = "quotas"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("targets/discovery/", views.discovery_targets, name="discovery_targets"),

@@ -202,7 +202,7 @@ def discovery_targets_edit(request):
             request,
             _("已保存 %(year)d 年发现目标（%(n)d 项修改）。") % {"year": year, "n": changed},
         )
-        return redirect(f"{reverse('discovery_targets')}?year={year}")
+        return redirect(f"{reverse('quotas:discovery_targets')}?year={year}")
     return render(
         request,
         "quotas/discovery_targets_edit.html",
@@ -214,7 +214,7 @@ def discovery_targets_edit(request):
 
 
 def _drill_down_url(unit: Unit, year: int) -> str:
-    return f"{reverse('dashboard_unit', args=[unit.code])}?year={year}"
+    return f"{reverse('quotas:dashboard_unit', args=[unit.code])}?year={year}"
 
 
 @login_required
@@ -263,7 +263,7 @@ def landing_quotas_edit(request):
                 _("已按 %(source)s 年任务生成 %(year)d 年落地任务 %(n)d 项，请核对修改。")
                 % {"source": source, "year": year, "n": created},
             )
-        return redirect(f"{reverse('landing_quotas_edit')}?year={year}")
+        return redirect(f"{reverse('quotas:landing_quotas_edit')}?year={year}")
     form = LandingQuotasForm(request.POST or None, rows=selectors.landing_quotas_for_edit(year))
     if request.method == "POST" and form.is_valid():
         changed = services.landing_quotas_set(
@@ -273,7 +273,7 @@ def landing_quotas_edit(request):
             request,
             _("已保存 %(year)d 年落地任务（%(n)d 项修改）。") % {"year": year, "n": changed},
         )
-        return redirect(f"{reverse('landing_quotas')}?year={year}")
+        return redirect(f"{reverse('quotas:landing_quotas')}?year={year}")
     years_with_quota = [y for y in selectors.landing_quota_years() if y != year]
     return render(
         request,
@@ -438,7 +438,7 @@ class ReportListView(FilteredListView):
                 % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"},
                 params={"start": start.isoformat(), "end": end.isoformat()},
             )
-            return redirect("job_detail", pk=job.pk)
+            return redirect("towns:job_detail", pk=job.pk)
         if form.is_valid():
             try:
                 report = services.report_generate(
@@ -451,7 +451,7 @@ class ReportListView(FilteredListView):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("报告已生成。"))
-                return redirect("report_detail", report.pk)
+                return redirect("quotas:report_detail", report.pk)
         self.request_form = form
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data())
@@ -551,4 +551,4 @@ def report_regenerate(request, pk: int):
             messages.error(request, message)
     else:
         messages.success(request, _("报告已按最新数据重新生成（替换原报告）。"))
-    return redirect("report_detail", report.pk)
+    return redirect("quotas:report_detail", report.pk)

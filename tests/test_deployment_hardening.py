@@ -33,7 +33,11 @@ def inline_scripts(html: str) -> list[str]:
 def test_each_roles_main_page_has_the_policy_and_no_inline_script(client, users_by_role, role):
     if role is not None:
         client.force_login(users_by_role[role])
-    pages = [reverse("home")] if role else [reverse("login"), reverse("showcase_list")]
+    pages = (
+        [reverse("quotas:home")]
+        if role
+        else [reverse("towns:login"), reverse("achievements:showcase_list")]
+    )
     for url in pages:
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
@@ -102,7 +106,7 @@ def test_achievement_contacts_are_masked_for_roles_that_must_not_see_them(
     client, users_by_role, record, role, sees
 ):
     client.force_login(users_by_role[role])
-    page = client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    page = client.get(reverse("achievements:achievement_detail", args=[record.pk])).content.decode()
     api = client.get(f"/api/v1/achievements/{record.pk}/")
     if sees == "full":
         assert PHONE in page and EMAIL in page
@@ -122,7 +126,7 @@ def test_other_liaisons_and_outsiders_do_not_see_the_record_at_all(
 ):
     for user in (other_liaison, enterprise_user, broker_user):
         client.force_login(user)
-        page = client.get(reverse("achievement_detail", args=[record.pk]))
+        page = client.get(reverse("achievements:achievement_detail", args=[record.pk]))
         assert page.status_code == 404 and PHONE.encode() not in page.content
 
 
@@ -153,7 +157,9 @@ def test_the_api_token_endpoint_is_throttled_like_the_login_page(client, setting
     response = client.post(url, {"username": user.username, "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert "token" not in response.json()
-    page = client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD})
+    page = client.post(
+        reverse("towns:login"), {"username": user.username, "password": TEST_PASSWORD}
+    )
     assert page.status_code == 429 and "账号暂时锁定" in page.content.decode()
     other = UserFactory(username="token_user_b", role=Role.BROKER)
     fresh = client.post(url, {"username": other.username, "password": TEST_PASSWORD})

@@ -53,12 +53,12 @@ def test_achievement_free_text_is_escaped_on_every_page(
     client, center_staff, liaison, hostile_achievement
 ):
     client.force_login(center_staff)
-    detail = client.get(reverse("achievement_detail", args=[hostile_achievement.pk]))
+    detail = client.get(reverse("achievements:achievement_detail", args=[hostile_achievement.pk]))
     html = detail.content.decode()
     assert_escaped(html)
     for text in ("简介", "单位", "团队", "备注"):
         assert f"{text}{ESCAPED}" in html, text
-    assert_escaped(client.get(reverse("achievement_list")).content.decode())
+    assert_escaped(client.get(reverse("achievements:achievement_list")).content.decode())
     client.logout()
     entry = hostile_achievement.showcase_entry
     assert_escaped(client.get(entry.get_absolute_url()).content.decode())
@@ -69,18 +69,18 @@ def test_demand_free_text_is_escaped(client, center_staff):
         title=f"缩痕{XSS}", description=f"描述{XSS}", contact_name=f"赵{SHORT_XSS}"
     )
     client.force_login(center_staff)
-    html = client.get(reverse("demand_detail", args=[demand.pk])).content.decode()
+    html = client.get(reverse("achievements:demand_detail", args=[demand.pk])).content.decode()
     assert_escaped(html)
     assert f"描述{ESCAPED}" in html
     client.force_login(demand.created_by)
-    assert_escaped(client.get(reverse("demand_list")).content.decode())
+    assert_escaped(client.get(reverse("achievements:demand_list")).content.decode())
 
 
 def test_notifications_are_escaped_in_the_bell_and_the_list(client, liaison):
     notification_send(recipients=[liaison], kind="info", title=f"通知{XSS}", body=f"正文{XSS}")
     client.force_login(liaison)
-    assert_escaped(client.get(reverse("notification_list")).content.decode())
-    home = client.get(reverse("home")).content.decode()
+    assert_escaped(client.get(reverse("towns:notification_list")).content.decode())
+    home = client.get(reverse("quotas:home")).content.decode()
     assert "<script>alert(" not in home and "<img src=x onerror" not in home
 
 
@@ -112,9 +112,9 @@ def cell_texts(content: bytes) -> set:
 @pytest.mark.parametrize(
     "url_name",
     [
-        "achievement_list",
-        "service_case_list",
-        "demand_list",
+        "achievements:achievement_list",
+        "achievements:service_case_list",
+        "achievements:demand_list",
     ],
 )
 def test_every_export_writes_formulas_as_text(client, center_staff, url_name):
@@ -140,7 +140,12 @@ def test_every_export_writes_formulas_as_text(client, center_staff, url_name):
 def test_sql_looking_searches_are_only_text(client, center_staff, q):
     AchievementFactory(title="高导热氮化铝陶瓷基板")
     client.force_login(center_staff)
-    for name in ("achievement_list", "demand_list", "service_case_list", "showcase_list"):
+    for name in (
+        "achievements:achievement_list",
+        "achievements:demand_list",
+        "achievements:service_case_list",
+        "achievements:showcase_list",
+    ):
         response = client.get(reverse(name), {"q": q})
         assert response.status_code == 200, name
     api = client.get("/api/v1/achievements/", {"q": q})
@@ -152,7 +157,9 @@ def test_sql_looking_searches_are_only_text(client, center_staff, q):
 def test_an_over_long_title_is_refused_with_a_message_and_nothing_saved(client, liaison):
     client.force_login(liaison)
     before = Achievement.objects.count()
-    response = client.post(reverse("achievement_create"), {"title": "长" * 1000, "summary": "x"})
+    response = client.post(
+        reverse("achievements:achievement_create"), {"title": "长" * 1000, "summary": "x"}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors["title"]
     assert any("超过" in e for e in errors), errors
@@ -173,7 +180,7 @@ def test_an_over_long_demand_is_refused_by_the_api(client, enterprise_user):
 
 @pytest.mark.parametrize(
     ("url_name", "field"),
-    [("brokers:contract_import", "file"), ("external_import", "file")],
+    [("brokers:contract_import", "file"), ("achievements:external_import", "file")],
 )
 @pytest.mark.parametrize(
     ("content", "message"),
@@ -200,13 +207,13 @@ def test_unicode_digits_in_id_parameters_are_not_server_errors(
     """`"²".isdigit()` is true but `int("²")` fails: ids are read with `isdecimal`."""
     client.force_login(center_staff)
     hint = client.get(
-        reverse("achievement_duplicate_hint"),
+        reverse("achievements:achievement_duplicate_hint"),
         {"title": "钠离子电池正极材料", "field": digits, "exclude": digits},
     )
     assert hint.status_code == 200
-    assert client.get(reverse("dashboard"), {"year": digits}).status_code == 200
+    assert client.get(reverse("quotas:dashboard"), {"year": digits}).status_code == 200
     client.force_login(portal_admin)
-    assert client.get(reverse("audit_trail"), {"object": digits}).status_code == 200
+    assert client.get(reverse("towns:audit_trail"), {"object": digits}).status_code == 200
 
 
 # --- Control characters, nested JSON, NUL in the address (issue 16: 1, 7, 8) ---------------------
@@ -215,7 +222,7 @@ def test_unicode_digits_in_id_parameters_are_not_server_errors(
 def test_control_characters_are_left_out_of_what_the_form_saves(client, liaison):
     client.force_login(liaison)
     response = client.post(
-        reverse("achievement_create"),
+        reverse("achievements:achievement_create"),
         form_data(
             title="\x1b[31m固态\x0b电池\x1b[0m",
             summary="第一行\r\n\t第二行\x00\x1b",
@@ -245,7 +252,10 @@ def test_control_characters_are_left_out_of_what_the_api_saves(client, liaison):
     assert (data["title"], data["summary"], data["team"]) == ("[31m固态电池", "第一行\n第二行", "")
 
 
-@pytest.mark.parametrize("url_name", ["achievement_list", "service_case_list", "demand_list"])
+@pytest.mark.parametrize(
+    "url_name",
+    ["achievements:achievement_list", "achievements:service_case_list", "achievements:demand_list"],
+)
 def test_a_control_character_already_stored_does_not_break_the_exports(
     client, center_staff, url_name
 ):
@@ -262,7 +272,7 @@ def test_a_control_character_already_stored_does_not_break_the_exports(
 def test_the_liaison_export_survives_a_control_character_too(client, liaison):
     AchievementFactory(title="\x1b[31m红色", discovering_unit=unit("dgut"), created_by=liaison)
     client.force_login(liaison)
-    response = client.get(reverse("achievement_list"), {"export": "xlsx"})
+    response = client.get(reverse("achievements:achievement_list"), {"export": "xlsx"})
     assert response.status_code == 200
     assert "[31m红色" in cell_texts(b"".join(response.streaming_content))
 
@@ -292,8 +302,10 @@ def test_a_nul_byte_in_the_address_is_not_found(client, center_staff):
     assert client.get("/dashboard/units/%00/").status_code == 404
     api = client.get("/api/v1/achievements/1%00/")
     assert (api.status_code, api.json()) == (404, {"detail": "未找到。"})
-    assert client.get(reverse("achievement_list"), {"q": "电池\x00"}).status_code == 400
-    assert client.get(reverse("achievement_list"), {"q": "电池"}).status_code == 200
+    assert (
+        client.get(reverse("achievements:achievement_list"), {"q": "电池\x00"}).status_code == 400
+    )
+    assert client.get(reverse("achievements:achievement_list"), {"q": "电池"}).status_code == 200
 
 
 def test_a_control_character_already_stored_does_not_stop_the_word_brief(db):

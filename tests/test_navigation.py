@@ -13,7 +13,7 @@ def nav_urls(user) -> set[str]:
 
 @pytest.mark.parametrize("role", list(Role))
 def test_everyone_signed_in_sees_home_and_notifications(users_by_role, role):
-    assert {"home", "notification_list"} <= nav_urls(users_by_role[role])
+    assert {"quotas:home", "towns:notification_list"} <= nav_urls(users_by_role[role])
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
@@ -21,7 +21,7 @@ def test_only_admins_see_system_administration(client, users_by_role, role):
     user = users_by_role[role]
     assert "admin:index" not in nav_urls(user)
     client.force_login(user)
-    assert "系统管理" not in client.get(reverse("home")).content.decode()
+    assert "系统管理" not in client.get(reverse("quotas:home")).content.decode()
     # Even a user flagged is_staff by mistake does not get into the admin without the role.
     user.is_staff = True
     user.save()
@@ -42,5 +42,5 @@ def test_admin_reaches_the_chinese_admin(client, portal_admin):
 
 def test_the_sidebar_marks_the_current_page(client, liaison):
     client.force_login(liaison)
-    content = client.get(reverse("notification_list")).content.decode()
+    content = client.get(reverse("towns:notification_list")).content.decode()
     assert 'class="nav-link active"' in content

@@ -14,7 +14,7 @@ def test_bell_shows_the_unread_count(client, liaison, django_capture_on_commit_c
         notification_send(recipients=[liaison], kind="test", title="请补充成果简介", url="/")
         notification_send(recipients=[liaison], kind="test", title="新的任务分配")
     client.force_login(liaison)
-    content = client.get(reverse("home")).content.decode()
+    content = client.get(reverse("quotas:home")).content.decode()
     assert 'data-testid="unread-count">2<' in content
 
 
@@ -24,19 +24,21 @@ def test_list_and_mark_read(client, liaison, other_liaison):
     )[0]
     theirs = notification_send(recipients=[other_liaison], kind="test", title="别人的通知")[0]
     client.force_login(liaison)
-    page = client.get(reverse("notification_list")).content.decode()
+    page = client.get(reverse("towns:notification_list")).content.decode()
     assert "退回修改" in page and "别人的通知" not in page
 
     # Marking someone else's notification does nothing.
-    client.post(reverse("notification_read", args=[theirs.pk]))
+    client.post(reverse("towns:notification_read", args=[theirs.pk]))
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
-    client.post(reverse("notification_read", args=[mine.pk]))
+    client.post(reverse("towns:notification_read", args=[mine.pk]))
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert (
-        client.get(reverse("notification_list") + "?unread=1").context["page_obj"].paginator.count
+        client.get(reverse("towns:notification_list") + "?unread=1")
+        .context["page_obj"]
+        .paginator.count
         == 0
     )
 
@@ -45,7 +47,7 @@ def test_mark_all_read(client, liaison):
     notification_send(recipients=[liaison, liaison], kind="test", title="A")
     notification_send(recipients=[liaison], kind="test", title="B")
     client.force_login(liaison)
-    client.post(reverse("notification_read_all"))
+    client.post(reverse("towns:notification_read_all"))
     assert not Notification.objects.for_user(liaison).unread().exists()
 
 
@@ -56,11 +58,11 @@ def test_notification_list_is_paginated_with_constant_queries(
     client.force_login(liaison)
     notification_send(recipients=[liaison], kind="test", title="一")
     with django_assert_max_num_queries(8) as few:
-        client.get(reverse("notification_list"))
+        client.get(reverse("towns:notification_list"))
     for i in range(40):
         notification_send(recipients=[liaison], kind="test", title=f"通知{i}")
     with django_assert_max_num_queries(8) as many:
-        response = client.get(reverse("notification_list"))
+        response = client.get(reverse("towns:notification_list"))
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(response.context["page_obj"].object_list) == 20
 

@@ -35,55 +35,55 @@ EXEMPT_NAMESPACES = {
 
 # Which record of the world a URL's `pk` is.
 PK = {
-    "enterprise_review": "pending_enterprise",
-    "notification_read": "notification",
-    "achievement_import_preview": "import",
-    "achievement_import_confirm": "import",
-    "achievement_import_cancel": "import",
-    "achievement_import_problems": "import",
-    "achievement_attachment_download": "attachment",
-    "achievement_attachment_delete": "attachment",
-    "achievement_restore": "deleted_achievement",
-    "service_case_detail": "case",
-    "service_case_assign": "case",
-    "service_case_remind": "case",
-    "service_follow_up_create": "case",
-    "service_follow_up_edit": "case",
-    "service_milestone_plan": "case",
-    "service_milestone_done": "case",
-    "service_escalation_detail": "escalation",
-    "service_escalation_instruct": "escalation",
-    "service_escalation_handle": "escalation",
-    "demand_detail": "demand",
-    "demand_update": "demand",
-    "demand_close": "demand",
-    "demand_rematch": "demand",
-    "match_propose": "match",
-    "demand_follow": "demand",
-    "match_bulk": "demand",
-    "match_reject": "match",
-    "match_accept": "match",
-    "match_decline": "match",
-    "synonym_update": "synonym",
-    "concept_links": "synonym",
-    "inquiry_detail": "inquiry",
-    "external_set_published": "external",
-    "event_detail": "event",
-    "event_update": "event",
-    "event_register": "event",
-    "event_registration_cancel": "event",
-    "event_mark_held": "event",
-    "event_cancel": "event",
-    "event_outcome_add": "held_event",
-    "event_outcome_delete": "outcome",
-    "landing_evidence_create": "case",
-    "landing_evidence_edit": "case",
-    "landing_evidence_delete": "case",
-    "landing_check": "case",
-    "landing_verify": "case",
-    "landing_credit_preview": "case",
-    "landing_contribution": "landed",
-    "landing_revoke": "landed",
+    "towns:enterprise_review": "pending_enterprise",
+    "towns:notification_read": "notification",
+    "achievements:achievement_import_preview": "import",
+    "achievements:achievement_import_confirm": "import",
+    "achievements:achievement_import_cancel": "import",
+    "achievements:achievement_import_problems": "import",
+    "achievements:achievement_attachment_download": "attachment",
+    "achievements:achievement_attachment_delete": "attachment",
+    "achievements:achievement_restore": "deleted_achievement",
+    "achievements:service_case_detail": "case",
+    "achievements:service_case_assign": "case",
+    "achievements:service_case_remind": "case",
+    "achievements:service_follow_up_create": "case",
+    "achievements:service_follow_up_edit": "case",
+    "achievements:service_milestone_plan": "case",
+    "achievements:service_milestone_done": "case",
+    "achievements:service_escalation_detail": "escalation",
+    "achievements:service_escalation_instruct": "escalation",
+    "achievements:service_escalation_handle": "escalation",
+    "achievements:demand_detail": "demand",
+    "achievements:demand_update": "demand",
+    "achievements:demand_close": "demand",
+    "achievements:demand_rematch": "demand",
+    "achievements:match_propose": "match",
+    "achievements:demand_follow": "demand",
+    "achievements:match_bulk": "demand",
+    "achievements:match_reject": "match",
+    "achievements:match_accept": "match",
+    "achievements:match_decline": "match",
+    "achievements:synonym_update": "synonym",
+    "achievements:concept_links": "synonym",
+    "achievements:inquiry_detail": "inquiry",
+    "achievements:external_set_published": "external",
+    "achievements:event_detail": "event",
+    "achievements:event_update": "event",
+    "achievements:event_register": "event",
+    "achievements:event_registration_cancel": "event",
+    "achievements:event_mark_held": "event",
+    "achievements:event_cancel": "event",
+    "achievements:event_outcome_add": "held_event",
+    "achievements:event_outcome_delete": "outcome",
+    "achievements:landing_evidence_create": "case",
+    "achievements:landing_evidence_edit": "case",
+    "achievements:landing_evidence_delete": "case",
+    "achievements:landing_check": "case",
+    "achievements:landing_verify": "case",
+    "achievements:landing_credit_preview": "case",
+    "achievements:landing_contribution": "landed",
+    "achievements:landing_revoke": "landed",
     "brokers:broker_detail": "broker",
     "brokers:broker_update": "broker",
     "brokers:broker_verify": "broker",
@@ -137,12 +137,12 @@ PK = {
     "evaluation:review_detail": "review",
     "evaluation:valuation_detail": "valuation",
     "evaluation:valuation_report": "valuation",
-    "report_detail": "report",
-    "report_download": "report",
-    "report_brief": "report",
-    "report_regenerate": "report",
-    "job_detail": "job",
-    "job_download": "job",
+    "quotas:report_detail": "report",
+    "quotas:report_download": "report",
+    "quotas:report_brief": "report",
+    "quotas:report_regenerate": "report",
+    "towns:job_detail": "job",
+    "towns:job_download": "job",
     # API
     "demand-detail": "demand",
     "demand-matches": "demand",
@@ -215,51 +215,51 @@ achievement-submit                           GET  F M M M F F M F F F M F
 achievement-submit                           POST F F N F F F F F F F F F
 achievement-withdraw                         GET  F M M M F F M F F F M F
 achievement-withdraw                         POST F A N F F F F F F F F F
-achievement_attachment_delete                GET  L M M M M M M M M M M M
-achievement_attachment_delete                POST L F N R F N F N N N R N
-achievement_attachment_download              GET  L A N A A N A N N N A N
-achievement_attachment_upload                GET  L M M M M M M M M M M M
-achievement_attachment_upload                POST L F N V F N F N N N V N
-achievement_correction_request               GET  L A N F F N F N N N F N
-achievement_correction_request               POST L A N F F N F N N N F N
-achievement_correction_resolve               GET  L M M M M M M M M M M M
-achievement_correction_resolve               POST L F N R F N F N N N R N
-achievement_create                           GET  L A A A F F F F F F A F
-achievement_create                           POST L A A A F F F F F F A F
-achievement_delete                           GET  L M M M M M M M M M M M
-achievement_delete                           POST L F N R F N F N N N R N
-achievement_detail                           GET  L A N A A N A N N N A N
-achievement_duplicate_hint                   GET  L A A A F F A F F F A F
-achievement_duplicates                       GET  L F F A F F F F F F A F
-achievement_edit                             GET  L F N A F N F N N N A N
-achievement_edit                             POST L F N A F N F N N N A N
-achievement_import                           GET  L A A A F F F F F F A F
-achievement_import                           POST L A A A F F F F F F A F
-achievement_import_cancel                    GET  L M M M M M M M M M M M
-achievement_import_cancel                    POST L R N N N N N N N N N N
-achievement_import_confirm                   GET  L M M M M M M M M M M M
-achievement_import_confirm                   POST L R N N N N N N N N N N
-achievement_import_preview                   GET  L A N N N N N N N N N N
-achievement_import_preview                   POST L A N N N N N N N N N N
-achievement_import_problems                  GET  L A N N N N N N N N N N
-achievement_import_template                  GET  L A A A F F F F F F A F
-achievement_list                             GET  L A A A F F A F F F A F
-achievement_list                             POST L M M M F F M F F F M F
-achievement_merge                            GET  L F N A F N F N N N A N
-achievement_merge                            POST L F N A F N F N N N A N
-achievement_reopen                           GET  L M M M M M M M M M M M
-achievement_reopen                           POST L F N F F N F N N N F N
-achievement_send_back                        GET  L F N A F N F N N N A N
-achievement_send_back                        POST L F N A F N F N N N A N
-achievement_submit                           GET  L M M M M M M M M M M M
-achievement_submit                           POST L F N F F N F N N N F N
-achievement_restore                          GET  L M M M M M M M M M M M
-achievement_restore                          POST L F F R F F F F F F R F
-achievement_trash                            GET  L F F A F F F F F F A F
-achievement_unmerge                          GET  L M M M M M M M M M M M
-achievement_unmerge                          POST L F N F F N F N N N F N
-achievement_withdraw                         GET  L M M M M M M M M M M M
-achievement_withdraw                         POST L R N F F N F N N N F N
+achievements:achievement_attachment_delete   GET  L M M M M M M M M M M M
+achievements:achievement_attachment_delete   POST L F N R F N F N N N R N
+achievements:achievement_attachment_download GET  L A N A A N A N N N A N
+achievements:achievement_attachment_upload   GET  L M M M M M M M M M M M
+achievements:achievement_attachment_upload   POST L F N V F N F N N N V N
+achievements:achievement_correction_request  GET  L A N F F N F N N N F N
+achievements:achievement_correction_request  POST L A N F F N F N N N F N
+achievements:achievement_correction_resolve  GET  L M M M M M M M M M M M
+achievements:achievement_correction_resolve  POST L F N R F N F N N N R N
+achievements:achievement_create              GET  L A A A F F F F F F A F
+achievements:achievement_create              POST L A A A F F F F F F A F
+achievements:achievement_delete              GET  L M M M M M M M M M M M
+achievements:achievement_delete              POST L F N R F N F N N N R N
+achievements:achievement_detail              GET  L A N A A N A N N N A N
+achievements:achievement_duplicate_hint      GET  L A A A F F A F F F A F
+achievements:achievement_duplicates          GET  L F F A F F F F F F A F
+achievements:achievement_edit                GET  L F N A F N F N N N A N
+achievements:achievement_edit                POST L F N A F N F N N N A N
+achievements:achievement_import              GET  L A A A F F F F F F A F
+achievements:achievement_import              POST L A A A F F F F F F A F
+achievements:achievement_import_cancel       GET  L M M M M M M M M M M M
+achievements:achievement_import_cancel       POST L R N N N N N N N N N N
+achievements:achievement_import_confirm      GET  L M M M M M M M M M M M
+achievements:achievement_import_confirm      POST L R N N N N N N N N N N
+achievements:achievement_import_preview      GET  L A N N N N N N N N N N
+achievements:achievement_import_preview      POST L A N N N N N N N N N N
+achievements:achievement_import_problems     GET  L A N N N N N N N N N N
+achievements:achievement_import_template     GET  L A A A F F F F F F A F
+achievements:achievement_list                GET  L A A A F F A F F F A F
+achievements:achievement_list                POST L M M M F F M F F F M F
+achievements:achievement_merge               GET  L F N A F N F N N N A N
+achievements:achievement_merge               POST L F N A F N F N N N A N
+achievements:achievement_reopen              GET  L M M M M M M M M M M M
+achievements:achievement_reopen              POST L F N F F N F N N N F N
+achievements:achievement_send_back           GET  L F N A F N F N N N A N
+achievements:achievement_send_back           POST L F N A F N F N N N A N
+achievements:achievement_submit              GET  L M M M M M M M M M M M
+achievements:achievement_submit              POST L F N F F N F N N N F N
+achievements:achievement_restore             GET  L M M M M M M M M M M M
+achievements:achievement_restore             POST L F F R F F F F F F R F
+achievements:achievement_trash               GET  L F F A F F F F F F A F
+achievements:achievement_unmerge             GET  L M M M M M M M M M M M
+achievements:achievement_unmerge             POST L F N F F N F N N N F N
+achievements:achievement_withdraw            GET  L M M M M M M M M M M M
+achievements:achievement_withdraw            POST L R N F F N F N N N F N
 api-docs                                     GET  A A A A A A A A A A A A
 api-root                                     GET  F A A A A A A A A A A A
 api-schema                                   GET  A A A A A A A A A A A A
@@ -269,9 +269,9 @@ api-token-revoke                             GET  U U U U U U U U U U U U
 api-token-revoke                             POST U U U U U U U U U U U U
 api-tokens-revoke-all                        GET  F M M M M M M M M M M M
 api-tokens-revoke-all                        POST F A A A A A A A A A A A
-api_tokens                                   GET  L A A A A A A A A A A A
-api_tokens                                   POST L R R R R R R R R R R R
-audit_trail                                  GET  L F F F F F F F F F A F
+towns:api_tokens                             GET  L A A A A A A A A A A A
+towns:api_tokens                             POST L R R R R R R R R R R R
+towns:audit_trail                            GET  L F F F F F F F F F A F
 broker-detail                                GET  F N N A N N A N N A A N
 broker-list                                  GET  F A A A A A A A A A A A
 brokers:broker_certificate                   GET  L N N A N N F N N A A N
@@ -366,32 +366,32 @@ brokers:venture_create                       POST L F F A F F F F F F A F
 brokers:venture_list                         GET  L F F A F F A F F F A F
 brokers:venture_update                       GET  L F F A F F F F F F A F
 brokers:venture_update                       POST L F F A F F F F F F A F
-dashboard                                    GET  L F F A F F A F F F A F
-dashboard_unit                               GET  L F F A F F A F F F A F
+quotas:dashboard                             GET  L F F A F F A F F F A F
+quotas:dashboard_unit                        GET  L F F A F F A F F F A F
 demand-detail                                GET  F N N A N N A A N N A N
 demand-list                                  GET  F A A A A A A A A A A A
 demand-list                                  POST F F F F F F F V V F V F
 demand-matches                               GET  F N N A N N A A N N A N
-demand_close                                 GET  L M M M M M M M M M M M
-demand_close                                 POST L N N R N N F R N N R N
-demand_create                                GET  L F F F F F F A A F F F
-demand_create                                POST L F F F F F F A A F F F
-demand_detail                                GET  L F F A F F A A N F A F
-demand_list                                  GET  L F F A F F A A A F A F
-demand_list                                  POST L F F M F F M M M F M F
-demand_rematch                               GET  L M M M M M M M M M M M
-demand_rematch                               POST L N N R N N F F N N R N
-demand_update                                GET  L N N F N N F A N N F N
-demand_update                                POST L N N F N N F A N N F N
-discovery_targets                            GET  L F F A F F A F F F A F
-discovery_targets_edit                       GET  L F F A F F F F F F A F
-discovery_targets_edit                       POST L F F A F F F F F F A F
-enterprise_register                          GET  A R R R R R R R R R R R
-enterprise_register                          POST A R R R R R R R R R R R
-enterprise_review                            GET  L M M M M M M M M M M M
-enterprise_review                            POST L F F R F F F F F F R F
-enterprise_review_list                       GET  L F F A F F F F F F A F
-enterprise_review_list                       POST L F F M F F F F F F M F
+achievements:demand_close                    GET  L M M M M M M M M M M M
+achievements:demand_close                    POST L N N R N N F R N N R N
+achievements:demand_create                   GET  L F F F F F F A A F F F
+achievements:demand_create                   POST L F F F F F F A A F F F
+achievements:demand_detail                   GET  L F F A F F A A N F A F
+achievements:demand_list                     GET  L F F A F F A A A F A F
+achievements:demand_list                     POST L F F M F F M M M F M F
+achievements:demand_rematch                  GET  L M M M M M M M M M M M
+achievements:demand_rematch                  POST L N N R N N F F N N R N
+achievements:demand_update                   GET  L N N F N N F A N N F N
+achievements:demand_update                   POST L N N F N N F A N N F N
+quotas:discovery_targets                     GET  L F F A F F A F F F A F
+quotas:discovery_targets_edit                GET  L F F A F F F F F F A F
+quotas:discovery_targets_edit                POST L F F A F F F F F F A F
+towns:enterprise_register                    GET  A R R R R R R R R R R R
+towns:enterprise_register                    POST A R R R R R R R R R R R
+towns:enterprise_review                      GET  L M M M M M M M M M M M
+towns:enterprise_review                      POST L F F R F F F F F F R F
+towns:enterprise_review_list                 GET  L F F A F F F F F F A F
+towns:enterprise_review_list                 POST L F F M F F F F F F M F
 evaluation-batch-detail                      GET  F N N A A N A N N N A N
 evaluation-batch-list                        GET  F A A A A A A A A A A A
 evaluation-batch-select                      GET  F M M M M M M M M M M M
@@ -442,42 +442,42 @@ evaluation:valuation_detail                  GET  L A N A A N A N N N A N
 evaluation:valuation_detail                  POST L F N A F N F N N N A N
 evaluation:valuation_list                    GET  L A A A A A A A A A A A
 evaluation:valuation_report                  GET  L N N N N N N N N N N N
-event_cancel                                 GET  L M M M M M M M M M M M
-event_cancel                                 POST L F F R F F F F F F R F
-event_create                                 GET  L F F A F F F F F F A F
-event_create                                 POST L F F A F F F F F F A F
-event_detail                                 GET  L A A A A A A A A A A A
-event_list                                   GET  L A A A A A A A A A A A
-event_mark_held                              GET  L M M M M M M M M M M M
-event_mark_held                              POST L F F R F F F F F F R F
-event_outcome_add                            GET  L M M M M M M M M M M M
-event_outcome_add                            POST L F F R F F F F F F R F
-event_outcome_delete                         GET  L M M M M M M M M M M M
-event_outcome_delete                         POST L F F R F F F F F F R F
-event_register                               GET  L F F F F F F A A F F F
-event_register                               POST L F F F F F F A A F F F
-event_registration_cancel                    GET  L M M M M M M M M M M M
-event_registration_cancel                    POST L N N N N N N R N N N N
-event_update                                 GET  L F F A F F F F F F A F
-event_update                                 POST L F F A F F F F F F A F
-external_import                              GET  L F F A F F F F F F A F
-external_import                              POST L F F A F F F F F F A F
-external_list                                GET  L F F A F F F F F F A F
-external_list                                POST L F F M F F F F F F M F
-external_set_published                       GET  L M M M M M M M M M M M
-external_set_published                       POST L F F R F F F F F F R F
-external_template                            GET  L F F A F F F F F F A F
+achievements:event_cancel                    GET  L M M M M M M M M M M M
+achievements:event_cancel                    POST L F F R F F F F F F R F
+achievements:event_create                    GET  L F F A F F F F F F A F
+achievements:event_create                    POST L F F A F F F F F F A F
+achievements:event_detail                    GET  L A A A A A A A A A A A
+achievements:event_list                      GET  L A A A A A A A A A A A
+achievements:event_mark_held                 GET  L M M M M M M M M M M M
+achievements:event_mark_held                 POST L F F R F F F F F F R F
+achievements:event_outcome_add               GET  L M M M M M M M M M M M
+achievements:event_outcome_add               POST L F F R F F F F F F R F
+achievements:event_outcome_delete            GET  L M M M M M M M M M M M
+achievements:event_outcome_delete            POST L F F R F F F F F F R F
+achievements:event_register                  GET  L F F F F F F A A F F F
+achievements:event_register                  POST L F F F F F F A A F F F
+achievements:event_registration_cancel       GET  L M M M M M M M M M M M
+achievements:event_registration_cancel       POST L N N N N N N R N N N N
+achievements:event_update                    GET  L F F A F F F F F F A F
+achievements:event_update                    POST L F F A F F F F F F A F
+achievements:external_import                 GET  L F F A F F F F F F A F
+achievements:external_import                 POST L F F A F F F F F F A F
+achievements:external_list                   GET  L F F A F F F F F F A F
+achievements:external_list                   POST L F F M F F F F F F M F
+achievements:external_set_published          GET  L M M M M M M M M M M M
+achievements:external_set_published          POST L F F R F F F F F F R F
+achievements:external_template               GET  L F F A F F F F F F A F
 figures-discovery-targets                    GET  F F F A F F A F F F A F
 figures-funnel                               GET  F F F A F F A F F F A F
 figures-kpis                                 GET  F F F A F F A F F F A F
 figures-landing-quotas                       GET  F F F A F F A F F F A F
 fund-detail                                  GET  F F F A F F A F F F A F
 fund-list                                    GET  F F F A F F A F F F A F
-home                                         GET  A A A A A A A A A A A A
-inquiry_detail                               GET  L A N A N N A A N N A N
-inquiry_detail                               POST L F N A N N F F N N A N
-inquiry_list                                 GET  L A A A F F A A A F A F
-inquiry_list                                 POST L M M M F F M M M F M F
+quotas:home                                  GET  A A A A A A A A A A A A
+achievements:inquiry_detail                  GET  L A N A N N A A N N A N
+achievements:inquiry_detail                  POST L F N A N N F F N N A N
+achievements:inquiry_list                    GET  L A A A F F A A A F A F
+achievements:inquiry_list                    POST L M M M F F M M M F M F
 intermediary-detail                          GET  F F F A F F A F F F A F
 intermediary-list                            GET  F F F A F F A F F F A F
 investor-docking-cancel                      GET  F M M M M M M M M M M M
@@ -516,54 +516,54 @@ investors:opportunity_detail                 GET  L F F A F F A F F F A A
 investors:opportunity_list                   GET  L F F A F F A F F F A A
 landing-detail                               GET  F A N A N N A N N N A N
 landing-list                                 GET  F A A A A A A A A A A A
-landing_check                                GET  L M M M M M M M M M M M
-landing_check                                POST L F N R N N F N N N R N
-landing_contribution                         GET  L F N A N N F N N N A N
-landing_contribution                         POST L F N A N N F N N N A N
-landing_credit_preview                       GET  L F N A N N F N N N A N
-landing_evidence_create                      GET  L F N A N N F N N N A N
-landing_evidence_create                      POST L F N A N N F N N N A N
-landing_evidence_delete                      GET  L M M M M M M M M M M M
-landing_evidence_delete                      POST L F N R N N F N N N R N
-landing_evidence_document                    GET  L A N A N N A N N N A N
-landing_evidence_edit                        GET  L F N A N N F N N N A N
-landing_evidence_edit                        POST L F N A N N F N N N A N
-landing_list                                 GET  L N N A N N A N N N A N
-landing_quotas                               GET  L F F A F F A F F F A F
-landing_quotas_edit                          GET  L F F A F F F F F F A F
-landing_quotas_edit                          POST L F F A F F F F F F A F
-landing_revoke                               GET  L F N A N N F N N N A N
-landing_revoke                               POST L F N A N N F N N N A N
-landing_verify                               GET  L F N A N N F N N N A N
-landing_verify                               POST L F N A N N F N N N A N
-login                                        GET  A R R R R R R R R R R R
-login                                        POST A R R R R R R R R R R R
-logout                                       GET  M M M M M M M M M M M M
-logout                                       POST L L L L L L L L L L L L
-match_accept                                 GET  L M M M M M M M M M M M
-match_accept                                 POST L N N F N N F N N N F N
-match_decline                                GET  L M M M M M M M M M M M
-match_decline                                POST L N N F N N F N N N F N
-match_propose                                GET  L M M M M M M M M M M M
-match_propose                                POST L N N R N N F N N N R N
-match_reject                                 GET  L M M M M M M M M M M M
-match_reject                                 POST L N N R N N F N N N R N
-notification_list                            GET  L A A A A A A A A A A A
-notification_read                            GET  L M M M M M M M M M M M
-notification_read                            POST L R R R R R R R R R R R
-notification_read_all                        GET  L M M M M M M M M M M M
-notification_read_all                        POST L R R R R R R R R R R R
-password_change                              GET  L A A A A A A A A A A A
-password_change                              POST L A A A A A A A A A A A
-password_change_done                         GET  L A A A A A A A A A A A
+achievements:landing_check                   GET  L M M M M M M M M M M M
+achievements:landing_check                   POST L F N R N N F N N N R N
+achievements:landing_contribution            GET  L F N A N N F N N N A N
+achievements:landing_contribution            POST L F N A N N F N N N A N
+achievements:landing_credit_preview          GET  L F N A N N F N N N A N
+achievements:landing_evidence_create         GET  L F N A N N F N N N A N
+achievements:landing_evidence_create         POST L F N A N N F N N N A N
+achievements:landing_evidence_delete         GET  L M M M M M M M M M M M
+achievements:landing_evidence_delete         POST L F N R N N F N N N R N
+achievements:landing_evidence_document       GET  L A N A N N A N N N A N
+achievements:landing_evidence_edit           GET  L F N A N N F N N N A N
+achievements:landing_evidence_edit           POST L F N A N N F N N N A N
+achievements:landing_list                    GET  L N N A N N A N N N A N
+quotas:landing_quotas                        GET  L F F A F F A F F F A F
+quotas:landing_quotas_edit                   GET  L F F A F F F F F F A F
+quotas:landing_quotas_edit                   POST L F F A F F F F F F A F
+achievements:landing_revoke                  GET  L F N A N N F N N N A N
+achievements:landing_revoke                  POST L F N A N N F N N N A N
+achievements:landing_verify                  GET  L F N A N N F N N N A N
+achievements:landing_verify                  POST L F N A N N F N N N A N
+towns:login                                  GET  A R R R R R R R R R R R
+towns:login                                  POST A R R R R R R R R R R R
+towns:logout                                 GET  M M M M M M M M M M M M
+towns:logout                                 POST L L L L L L L L L L L L
+achievements:match_accept                    GET  L M M M M M M M M M M M
+achievements:match_accept                    POST L N N F N N F N N N F N
+achievements:match_decline                   GET  L M M M M M M M M M M M
+achievements:match_decline                   POST L N N F N N F N N N F N
+achievements:match_propose                   GET  L M M M M M M M M M M M
+achievements:match_propose                   POST L N N R N N F N N N R N
+achievements:match_reject                    GET  L M M M M M M M M M M M
+achievements:match_reject                    POST L N N R N N F N N N R N
+towns:notification_list                      GET  L A A A A A A A A A A A
+towns:notification_read                      GET  L M M M M M M M M M M M
+towns:notification_read                      POST L R R R R R R R R R R R
+towns:notification_read_all                  GET  L M M M M M M M M M M M
+towns:notification_read_all                  POST L R R R R R R R R R R R
+towns:password_change                        GET  L A A A A A A A A A A A
+towns:password_change                        POST L A A A A A A A A A A A
+towns:password_change_done                   GET  L A A A A A A A A A A A
 poc-center-detail                            GET  F F F A F F A F F F A F
 poc-center-list                              GET  F F F A F F A F F F A F
-report_detail                                GET  L F F A F F A F F F A F
-report_download                              GET  L F F A F F A F F F A F
-report_brief                                 GET  L F F A F F A F F F A F
-report_list                                  GET  L F F A F F A F F F A F
-report_regenerate                            GET  L M M M M M M M M M M M
-report_regenerate                            POST L F F R F F F F F F R F
+quotas:report_detail                         GET  L F F A F F A F F F A F
+quotas:report_download                       GET  L F F A F F A F F F A F
+quotas:report_brief                          GET  L F F A F F A F F F A F
+quotas:report_list                           GET  L F F A F F A F F F A F
+quotas:report_regenerate                     GET  L M M M M M M M M M M M
+quotas:report_regenerate                     POST L F F R F F F F F F R F
 reward-list-approve                          GET  F M M M M M M M M M M M
 reward-list-approve                          POST F F F V F F F F F F A F
 reward-list-detail                           GET  F F F A F F A F F F A F
@@ -579,62 +579,62 @@ service-escalation-list                      GET  F A A A A A A A A A A A
 service-follow-up-detail                     GET  F A N A N N A N N N A N
 service-follow-up-list                       GET  F A A A A A A A A A A A
 service-follow-up-list                       POST F V V V V V V V V V V V
-service_case_assign                          GET  L F N A N N F N N N A N
-service_case_assign                          POST L F N A N N F N N N A N
-service_case_detail                          GET  L A N A N N A N N N A N
-service_case_list                            GET  L A A A N N A N N N A N
-service_escalation_detail                    GET  L A N A N N A N N N A N
-service_escalation_handle                    GET  L M M M M M M M M M M M
-service_escalation_handle                    POST L F N A N N F N N N A N
-service_escalation_instruct                  GET  L M M M M M M M M M M M
-service_escalation_instruct                  POST L F N A N N F N N N A N
-service_escalation_list                      GET  L A A A N N A N N N A N
-service_follow_up_create                     GET  L F N A N N F N N N A N
-service_follow_up_create                     POST L F N A N N F N N N A N
-service_follow_up_edit                       GET  L F N A N N F N N N A N
-service_follow_up_edit                       POST L F N A N N F N N N A N
-service_milestone_done                       GET  L M M M M M M M M M M M
-service_milestone_done                       POST L F N R N N F N N N R N
-service_milestone_plan                       GET  L F N A N N F N N N A N
-service_milestone_plan                       POST L F N A N N F N N N A N
-service_my_cases                             GET  L A A A A A A A A A A A
+achievements:service_case_assign             GET  L F N A N N F N N N A N
+achievements:service_case_assign             POST L F N A N N F N N N A N
+achievements:service_case_detail             GET  L A N A N N A N N N A N
+achievements:service_case_list               GET  L A A A N N A N N N A N
+achievements:service_escalation_detail       GET  L A N A N N A N N N A N
+achievements:service_escalation_handle       GET  L M M M M M M M M M M M
+achievements:service_escalation_handle       POST L F N A N N F N N N A N
+achievements:service_escalation_instruct     GET  L M M M M M M M M M M M
+achievements:service_escalation_instruct     POST L F N A N N F N N N A N
+achievements:service_escalation_list         GET  L A A A N N A N N N A N
+achievements:service_follow_up_create        GET  L F N A N N F N N N A N
+achievements:service_follow_up_create        POST L F N A N N F N N N A N
+achievements:service_follow_up_edit          GET  L F N A N N F N N N A N
+achievements:service_follow_up_edit          POST L F N A N N F N N N A N
+achievements:service_milestone_done          GET  L M M M M M M M M M M M
+achievements:service_milestone_done          POST L F N R N N F N N N R N
+achievements:service_milestone_plan          GET  L F N A N N F N N N A N
+achievements:service_milestone_plan          POST L F N A N N F N N N A N
+achievements:service_my_cases                GET  L A A A A A A A A A A A
 set_language                                 GET  R R R R R R R R R R R R
-showcase_detail                              GET  A A A A A A A A A A A A
-showcase_interest                            GET  L M M M M M M M M M M M
-showcase_interest                            POST L F F F F F F V V F F F
-showcase_list                                GET  A A A A A A A A A A A A
-synonym_create                               GET  L F F A F F F F F F A F
-synonym_create                               POST L F F A F F F F F F A F
-synonym_list                                 GET  L F F A F F F F F F A F
-synonym_list                                 POST L F F M F F F F F F M F
-synonym_update                               GET  L F F A F F F F F F A F
-synonym_update                               POST L F F A F F F F F F A F
+achievements:showcase_detail                 GET  A A A A A A A A A A A A
+achievements:showcase_interest               GET  L M M M M M M M M M M M
+achievements:showcase_interest               POST L F F F F F F V V F F F
+achievements:showcase_list                   GET  A A A A A A A A A A A A
+achievements:synonym_create                  GET  L F F A F F F F F F A F
+achievements:synonym_create                  POST L F F A F F F F F F A F
+achievements:synonym_list                    GET  L F F A F F F F F F A F
+achievements:synonym_list                    POST L F F M F F F F F F M F
+achievements:synonym_update                  GET  L F F A F F F F F F A F
+achievements:synonym_update                  POST L F F A F F F F F F A F
 tech-contract-detail                         GET  F N N A N N A N N A A N
 tech-contract-list                           GET  F A A A A A A A A A A A
 venture-round-detail                         GET  F F F A F F A F F F A F
 venture-round-list                           GET  F F F A F F A F F F A F
-record_history                               GET  L F F A F F A F F F A F
-concept_links                                GET  L F F A F F F F F F A F
-concept_links                                POST L F F R F F F F F F R F
+towns:record_history                         GET  L F F A F F A F F F A F
+achievements:concept_links                   GET  L F F A F F F F F F A F
+achievements:concept_links                   POST L F F R F F F F F F R F
 evaluation:achievement_picker                GET  L F F A F F F F F F A F
-match_bulk                                   GET  L M M M M M M M M M M M
-match_bulk                                   POST L N N R N N F F N N R N
-notification_settings                        GET  L A A A A A A A A A A A
-job_list                                     GET  L A A A A A A A A A A A
-job_detail                                   GET  L N N A N N N N N N N N
-job_download                                 GET  L N N A N N N N N N N N
-achievement_export_job                       GET  L M M M M M M M M M M M
-achievement_export_job                       POST L R R R F F R F F F R F
-notification_settings                        POST L R R R R R R R R R R R
-service_case_bulk_assign                     GET  L M M M M M M M M M M M
-service_case_bulk_assign                     POST L F F R F F F F F F R F
-service_case_bulk_remind                     GET  L M M M M M M M M M M M
-service_case_bulk_remind                     POST L F F R F F F F F F R F
-service_case_remind                          GET  L M M M M M M M M M M M
-service_case_remind                          POST L F N R N N F N N N R N
+achievements:match_bulk                      GET  L M M M M M M M M M M M
+achievements:match_bulk                      POST L N N R N N F F N N R N
+towns:notification_settings                  GET  L A A A A A A A A A A A
+towns:job_list                               GET  L A A A A A A A A A A A
+towns:job_detail                             GET  L N N A N N N N N N N N
+towns:job_download                           GET  L N N A N N N N N N N N
+achievements:achievement_export_job          GET  L M M M M M M M M M M M
+achievements:achievement_export_job          POST L R R R F F R F F F R F
+towns:notification_settings                  POST L R R R R R R R R R R R
+achievements:service_case_bulk_assign        GET  L M M M M M M M M M M M
+achievements:service_case_bulk_assign        POST L F F R F F F F F F R F
+achievements:service_case_bulk_remind        GET  L M M M M M M M M M M M
+achievements:service_case_bulk_remind        POST L F F R F F F F F F R F
+achievements:service_case_remind             GET  L M M M M M M M M M M M
+achievements:service_case_remind             POST L F N R N N F N N N R N
 demand-people                                GET  F N N A N N F F N N A N
-demand_follow                                GET  L M M M M M M M M M M M
-demand_follow                                POST L N N R N N F F N N F N
+achievements:demand_follow                   GET  L M M M M M M M M M M M
+achievements:demand_follow                   POST L N N R N N F F N N F N
 brokers:commissioner_create                  GET  L F F A F F F F F F A F
 brokers:commissioner_create                  POST L F F A F F F F F F A F
 brokers:commissioner_list                    GET  L F F A F F A F F F A F
@@ -677,11 +677,11 @@ brokers:service_revenue_update               GET  L F F A F F F F F F A F
 brokers:service_revenue_update               POST L F F A F F F F F F A F
 brokers:town_selection_detail                GET  L F F A F F A F F F A F
 brokers:town_selection_detail                POST L F F A F F F F F F A F
-division_map                                 GET  L F F A F F A F F F A F
-plan_targets                                 GET  L F F A F F A F F F A F
-assessment_scorecard                         GET  L F F A F F A F F F A F
-assessment_bulletin                          GET  L F F A F F A F F F A F
-assessment_drilldown                         GET  L F F A F F A F F F A F
+quotas:division_map                          GET  L F F A F F A F F F A F
+quotas:plan_targets                          GET  L F F A F F A F F F A F
+quotas:assessment_scorecard                  GET  L F F A F F A F F F A F
+quotas:assessment_bulletin                   GET  L F F A F F A F F F A F
+quotas:assessment_drilldown                  GET  L F F A F F A F F F A F
 tech-commissioner-list                       GET  F F F A F F A F F F A F
 tech-commissioner-detail                     GET  F F F A F F A F F F A F
 commissioner-service-list                    GET  F F F A F F A F F F A F
@@ -732,7 +732,7 @@ def parse_matrix() -> list[tuple[str, str, str]]:
 
 
 def url_for(name: str, ids: dict) -> str:
-    if name == "showcase_detail":  # the canonical address carries the title's slug
+    if name == "achievements:showcase_detail":  # the canonical address carries the title's slug
         return ids["showcase_url"]
     resolver = get_resolver()
     pattern = next(p for p, _ in _patterns_named(resolver, name))

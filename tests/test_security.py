@@ -38,7 +38,7 @@ def test_check_deploy_is_clean_under_production_settings():
 
 @pytest.mark.django_db
 def test_pages_carry_a_content_security_policy_without_inline_code(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("towns:login"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
@@ -73,9 +73,9 @@ def test_templates_have_no_inline_scripts_styles_or_handlers(path):
 def test_login_is_throttled_after_repeated_failures(client, liaison, settings):
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
-        client.post(reverse("login"), {"username": liaison.username, "password": "wrong"})
+        client.post(reverse("towns:login"), {"username": liaison.username, "password": "wrong"})
     response = client.post(
-        reverse("login"), {"username": liaison.username, "password": TEST_PASSWORD}
+        reverse("towns:login"), {"username": liaison.username, "password": TEST_PASSWORD}
     )
     assert response.status_code == 429
     assert "账号暂时锁定" in response.content.decode()

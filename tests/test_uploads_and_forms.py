@@ -98,7 +98,7 @@ def test_an_upload_is_stored_under_the_extension_of_what_it_is(
     record = LibraryAchievementFactory(status=AchievementStatus.DRAFT)
     client.force_login(liaison)
     response = client.post(
-        reverse("achievement_attachment_upload", args=[record.pk]),
+        reverse("achievements:achievement_attachment_upload", args=[record.pk]),
         {"file": SimpleUploadedFile(name, content), "description": "检测报告"},
     )
     assert response.status_code == 302
@@ -114,7 +114,7 @@ def test_a_large_upload_is_refused_from_its_size_before_it_is_read(client, liais
     client.force_login(liaison)
     response = client.generic(
         "POST",
-        reverse("achievement_attachment_upload", args=[record.pk]),
+        reverse("achievements:achievement_attachment_upload", args=[record.pk]),
         b"--x--\r\n",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(50 * 2**20),

@@ -113,7 +113,7 @@ AMOUNT_MESSAGE = "金额过大：单项金额不能超过 1,000亿元，请核�
 @pytest.mark.django_db
 def test_an_over_long_summary_is_refused_by_the_form_and_the_api(client, liaison):
     client.force_login(liaison)
-    page = client.post(reverse("achievement_create"), form_data(summary="长" * 5001))
+    page = client.post(reverse("achievements:achievement_create"), form_data(summary="长" * 5001))
     assert page.context["form"].errors["summary"] == [
         "内容过长：最多 5000 个字符，当前为 5001 个字符。"
     ]
@@ -125,16 +125,18 @@ def test_an_over_long_summary_is_refused_by_the_form_and_the_api(client, liaison
     # body (no file in it) as soon as 2 MB of it were read.
     huge = form_data(summary="长" * 1_000_000)
     as_sent = client.post(
-        reverse("achievement_create"),
+        reverse("achievements:achievement_create"),
         urlencode(huge, doseq=True),
         content_type="application/x-www-form-urlencoded",
     )
     assert as_sent.status_code == 413
-    as_multipart = client.post(reverse("achievement_create"), huge)
+    as_multipart = client.post(reverse("achievements:achievement_create"), huge)
     assert as_multipart.status_code == 400 and "超过大小上限" in as_multipart.content.decode()
     assert not Achievement.objects.exists()
     assert (
-        client.post(reverse("achievement_create"), form_data(summary="长" * 5000)).status_code
+        client.post(
+            reverse("achievements:achievement_create"), form_data(summary="长" * 5000)
+        ).status_code
         == 302
     )
 
@@ -143,7 +145,7 @@ def test_an_over_long_summary_is_refused_by_the_form_and_the_api(client, liaison
 @pytest.mark.parametrize("day", ["0001-01-01", "1948-12-31", "9999-12-31"])
 def test_a_date_out_of_range_is_refused_by_the_form_and_the_api(client, liaison, day):
     client.force_login(liaison)
-    page = client.post(reverse("achievement_create"), form_data(discovered_on=day))
+    page = client.post(reverse("achievements:achievement_create"), form_data(discovered_on=day))
     assert page.context["form"].errors["discovered_on"] == [DATE_MESSAGE]
     api = client.post(
         "/api/v1/achievements/", api_payload(discovered_on=day), content_type="application/json"
@@ -180,7 +182,7 @@ def test_an_absurd_amount_is_refused_on_the_contribution_page_and_by_the_api(
 ):
     landing = land(service_case(kind=AchievementKind.PROJECT), center_staff, on=date(2026, 3, 5))
     client.force_login(center_staff)
-    url = reverse("landing_contribution", args=[landing.achievement_id])
+    url = reverse("achievements:landing_contribution", args=[landing.achievement_id])
     page = client.post(url, {"amount": "2000000000000元"})
     assert page.context["form"].errors["amount"] == [AMOUNT_MESSAGE]
     assert client.post(url, {"amount": "1000亿"}).status_code == 302
@@ -199,7 +201,7 @@ def test_an_absurd_amount_is_refused_on_the_contribution_page_and_by_the_api(
 def test_a_too_short_password_is_explained_in_chinese(client, liaison):
     client.force_login(liaison)
     response = client.post(
-        reverse("password_change"),
+        reverse("towns:password_change"),
         {"old_password": TEST_PASSWORD, "new_password1": "Xy-7", "new_password2": "Xy-7"},
     )
     assert response.context["form"].errors["new_password2"] == ["密码太短，至少需要 8 个字符。"]

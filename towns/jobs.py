@@ -136,7 +136,7 @@ def _tell_failed(job: BackgroundJob) -> None:
         kind="job_failed",
         title=_("后台任务失败：%(title)s") % {"title": job.title},
         body=job.error,
-        url=reverse("job_detail", args=[job.pk]),
+        url=reverse("towns:job_detail", args=[job.pk]),
     )
 
 
@@ -165,5 +165,5 @@ def jobs_fail_stalled() -> int:
 
 def job_result_url(job: BackgroundJob) -> str:
     if job.result_file:
-        return reverse("job_download", args=[job.pk])
-    return job.result_url or reverse("job_detail", args=[job.pk])
+        return reverse("towns:job_download", args=[job.pk])
+    return job.result_url or reverse("towns:job_detail", args=[job.pk])

@@ -5,12 +5,14 @@ from kernel.hooks import NavItem
 from .choices import Role
 
 ITEMS = [
-    NavItem(_("工作台"), "home", section=_("首页"), icon="house", order=0),
-    NavItem(_("消息通知"), "notification_list", section=_("首页"), icon="bell", order=1),
-    NavItem(_("我的后台任务"), "job_list", section=_("首页"), icon="hourglass-split", order=2),
+    NavItem(_("工作台"), "quotas:home", section=_("首页"), icon="house", order=0),
+    NavItem(_("消息通知"), "towns:notification_list", section=_("首页"), icon="bell", order=1),
+    NavItem(
+        _("我的后台任务"), "towns:job_list", section=_("首页"), icon="hourglass-split", order=2
+    ),
     NavItem(
         _("企业注册审核"),
-        "enterprise_review_list",
+        "towns:enterprise_review_list",
         roles=[Role.CENTER_STAFF, Role.ADMIN],
         section=_("系统"),
         icon="building-check",
@@ -18,7 +20,7 @@ ITEMS = [
     ),
     NavItem(
         _("修改记录（审计）"),
-        "audit_trail",
+        "towns:audit_trail",
         roles=[Role.ADMIN],
         section=_("系统"),
         icon="clock-history",

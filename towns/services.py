@@ -142,7 +142,7 @@ def enterprise_register(
         )
         % {"name": enterprise.name},
         body=_("统一社会信用代码：%(code)s") % {"code": enterprise.credit_code},
-        url=reverse("enterprise_review_list"),
+        url=reverse("towns:enterprise_review_list"),
     )
     return user
 
@@ -183,6 +183,6 @@ def enterprise_review(
         kind="enterprise_reviewed",
         title=title,
         body=note or welcome,
-        url=reverse("home"),
+        url=reverse("quotas:home"),
     )
     return locked

@@ -163,7 +163,9 @@ def task_send_daily_digests() -> int:
         lines = [f"· {n.title}" for n in unread.order_by("-created_at")[:DIGEST_MAX_ITEMS]]
         if count > DIGEST_MAX_ITEMS:
             lines.append(_("…… 另有 %(n)d 条") % {"n": count - DIGEST_MAX_ITEMS})
-        link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("notification_list") + "?unread=1"
+        link = (
+            settings.PORTAL_BASE_URL.rstrip("/") + reverse("towns:notification_list") + "?unread=1"
+        )
         subject = _("%(day)s 您有 %(n)d 条未读通知") % {"day": f"{today:%Y-%m-%d}", "n": count}
         try:
             send_mail(

@@ -44,7 +44,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
-    success_url = reverse_lazy("password_change_done")
+    success_url = reverse_lazy("towns:password_change_done")
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -67,7 +67,7 @@ def api_tokens(request):
             messages.success(request, _("已撤销 %(count)d 个 API 令牌。") % {"count": count})
         else:
             messages.error(request, _("没有找到该令牌，可能已过期或已撤销。"))
-        return redirect("api_tokens")
+        return redirect("towns:api_tokens")
     return render(
         request,
         "towns/api_tokens.html",
@@ -130,7 +130,7 @@ def notification_settings(request):
             request,
             _("已改为每天早上汇总发送一封邮件。") if daily else _("已改为每条通知单独发送邮件。"),
         )
-        return redirect("notification_settings")
+        return redirect("towns:notification_settings")
     return render(
         request,
         "towns/notification_settings.html",
@@ -145,7 +145,7 @@ def notification_read(request, pk: int):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
-    return redirect("notification_list")
+    return redirect("towns:notification_list")
 
 
 @login_required
@@ -153,13 +153,13 @@ def notification_read(request, pk: int):
 def notification_read_all(request):
     count = notification_mark_read(user=request.user)
     messages.success(request, _("已将 %(n)d 条通知标记为已读。") % {"n": count})
-    return redirect("notification_list")
+    return redirect("towns:notification_list")
 
 
 def enterprise_register(request):
     """A company registers itself; it can sign in at once and waits for staff approval."""
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect("quotas:home")
     form = EnterpriseRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -182,7 +182,7 @@ def enterprise_register(request):
         else:
             text = _("注册成功！服务中心审核通过后，即可发布需求、表达合作意向和报名对接会。")
         messages.success(request, text)
-        return redirect("home")
+        return redirect("quotas:home")
     return render(request, "towns/enterprise_register.html", {"form": form})
 
 
@@ -229,7 +229,7 @@ def enterprise_review(request, pk: int):
             (_("已通过：%(name)s") if approve else _("已退回：%(name)s"))
             % {"name": enterprise.name},
         )
-    return redirect("enterprise_review_list")
+    return redirect("towns:enterprise_review_list")
 
 
 @login_required

@@ -119,7 +119,7 @@ class AchievementForm(forms.ModelForm):
             )
         if not self.duplicates:
             self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
-        hint_url = reverse("achievement_duplicate_hint")
+        hint_url = reverse("achievements:achievement_duplicate_hint")
         if self.instance.pk:
             hint_url += f"?exclude={self.instance.pk}"
         # Warn about likely duplicates while the title is typed (htmx), before saving.

@@ -166,7 +166,7 @@ class ShowcaseEntry(models.Model):
     def get_absolute_url(self) -> str:
         """A readable address: /showcase/A123-高性能固态电池电解质材料/."""
         slug = slugify(self.title, allow_unicode=True)[:60].strip("-")
-        return reverse("showcase_detail", kwargs={"key": self.key, "slug": slug})
+        return reverse("achievements:showcase_detail", kwargs={"key": self.key, "slug": slug})
 
     @property
     def trl_stage(self) -> str:

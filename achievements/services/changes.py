@@ -155,5 +155,5 @@ def _notify_followers(new: dict[int, list[int]]) -> None:
             % {"demand": demand.title, "n": count},
             body=_("成果库新增或更新的成果与该需求相符：%(titles)s。请审核系统推荐。")
             % {"titles": shown},
-            url=reverse("demand_detail", args=[demand_id]),
+            url=reverse("achievements:demand_detail", args=[demand_id]),
         )

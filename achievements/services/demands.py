@@ -86,7 +86,7 @@ def demand_create(*, acting_user: User, enterprise: Enterprise, **fields) -> Dem
         title=_("新的企业需求：%(title)s") % {"title": demand.title},
         body=_("%(enterprise)s 发布了%(kind)s，请查看系统推荐的成果并审核。")
         % {"enterprise": enterprise.name, "kind": demand.get_kind_display()},
-        url=reverse("demand_detail", args=[demand.pk]),
+        url=reverse("achievements:demand_detail", args=[demand.pk]),
     )
     return demand
 
@@ -450,7 +450,7 @@ def match_propose(match: Match, *, acting_user: User, note: str = "", learn: boo
         title=_("服务中心为您的需求推荐了成果"),
         body=_("需求“%(demand)s”有新的推荐成果：%(achievement)s。请查看并答复。")
         % {"demand": demand.title, "achievement": match.achievement.title},
-        url=reverse("demand_detail", args=[demand.pk]),
+        url=reverse("achievements:demand_detail", args=[demand.pk]),
     )
     return match
 
@@ -515,7 +515,7 @@ def match_accept(match: Match, *, acting_user: User) -> Match:
             "name": demand.contact_name,
             "phone": demand.contact_phone,
         },
-        url=reverse("demand_detail", args=[demand.pk]),
+        url=reverse("achievements:demand_detail", args=[demand.pk]),
     )
     return match
 
@@ -535,7 +535,7 @@ def match_decline(match: Match, *, acting_user: User, reason: str = "") -> Match
         kind="match_declined",
         title=_("企业婉拒了推荐成果：%(title)s") % {"title": match.achievement.title},
         body=match.decline_reason,
-        url=reverse("demand_detail", args=[match.demand_id]),
+        url=reverse("achievements:demand_detail", args=[match.demand_id]),
     )
     return match
 
@@ -632,7 +632,7 @@ def inquiry_create(
         kind="inquiry_new",
         title=_("新的合作意向：%(title)s") % {"title": entry.title},
         body=_("%(enterprise)s 对该成果有合作意向，请跟进。") % {"enterprise": enterprise.name},
-        url=reverse("inquiry_detail", args=[inquiry.pk]),
+        url=reverse("achievements:inquiry_detail", args=[inquiry.pk]),
     )
     return inquiry, True
 
@@ -662,7 +662,7 @@ def inquiry_follow_up(inquiry: Inquiry, *, acting_user: User, status: str, note:
         kind="inquiry_followed",
         title=_("您的合作意向有新进展：%(title)s") % {"title": locked.title},
         body=note,
-        url=reverse("inquiry_detail", args=[locked.pk]),
+        url=reverse("achievements:inquiry_detail", args=[locked.pk]),
     )
     return locked
 

@@ -65,7 +65,7 @@ def _require(perm: str, user: User, obj=None) -> None:
 
 
 def _detail_url(achievement: Achievement) -> str:
-    return reverse("achievement_detail", args=[achievement.pk])
+    return reverse("achievements:achievement_detail", args=[achievement.pk])
 
 
 def _center_staff() -> list[User]:

@@ -102,7 +102,7 @@ def event_register(
         title=_("%(enterprise)s 报名了 %(event)s")
         % {"enterprise": enterprise.name, "event": event.title},
         body=_("参会人：%(name)s，%(n)d 人。") % {"name": attendee_name, "n": attendees},
-        url=reverse("event_detail", args=[event.pk]),
+        url=reverse("achievements:event_detail", args=[event.pk]),
     )
     return registration
 
@@ -164,7 +164,7 @@ def event_cancel(event: MatchmakingEvent, *, acting_user: User, reason: str) -> 
         kind="event_cancelled",
         title=_("活动已取消：%(event)s") % {"event": event.title},
         body=reason,
-        url=reverse("event_detail", args=[event.pk]),
+        url=reverse("achievements:event_detail", args=[event.pk]),
     )
     return event
 

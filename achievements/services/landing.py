@@ -51,7 +51,7 @@ EVIDENCE_STATUSES = frozenset({AchievementStatus.SERVICE, AchievementStatus.LAND
 
 
 def _detail_url(achievement_id: int) -> str:
-    return reverse("achievement_detail", args=[achievement_id]) + "#landing"
+    return reverse("achievements:achievement_detail", args=[achievement_id]) + "#landing"
 
 
 def _queue_check(achievement_id: int) -> None:

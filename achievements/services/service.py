@@ -58,7 +58,7 @@ def _month(first_day: date) -> str:
 
 
 def _case_url(achievement: Achievement) -> str:
-    return reverse("service_case_detail", args=[achievement.pk])
+    return reverse("achievements:service_case_detail", args=[achievement.pk])
 
 
 def _lock_open_case(achievement: Achievement) -> Achievement:
@@ -351,7 +351,7 @@ def follow_up_remind(
 
 
 def _escalation_url(escalation: Escalation) -> str:
-    return reverse("service_escalation_detail", args=[escalation.pk])
+    return reverse("achievements:service_escalation_detail", args=[escalation.pk])
 
 
 def _escalation_resolve(achievement_id: int, *, acting_user: User, resolution: str) -> None:

@@ -2,6 +2,8 @@
 
 from . import demands, discovery, events, landing, service, showcase
 
+app_name = "achievements"
+
 urlpatterns: list = [
     *discovery.urlpatterns,
     *service.urlpatterns,

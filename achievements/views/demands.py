@@ -121,7 +121,7 @@ def demand_create(request):
             acting_user=request.user, enterprise=enterprise, **form.cleaned_data
         )
         messages.success(request, _("需求已发布。平台正在为您匹配成果，服务中心审核后会推荐给您。"))
-        return redirect("demand_detail", pk=demand.pk)
+        return redirect("achievements:demand_detail", pk=demand.pk)
     return render(request, "achievements/demands/demand_form.html", {"form": form})
 
 
@@ -138,7 +138,7 @@ def demand_update(request, pk: int):
             _fail(request, error)
         else:
             messages.success(request, _("需求已修改，推荐成果将重新计算。"))
-            return redirect("demand_detail", pk=demand.pk)
+            return redirect("achievements:demand_detail", pk=demand.pk)
     return render(
         request, "achievements/demands/demand_form.html", {"form": form, "demand": demand}
     )
@@ -197,7 +197,7 @@ def demand_close(request, pk: int):
         _fail(request, error)
     else:
         messages.success(request, _("需求已关闭。"))
-    return redirect("demand_detail", pk=demand.pk)
+    return redirect("achievements:demand_detail", pk=demand.pk)
 
 
 @login_required
@@ -207,7 +207,7 @@ def demand_rematch(request, pk: int):
     require(request.user, "achievements.review_matches")
     services.demand_request_rematch(demand)
     messages.success(request, _("已重新计算推荐成果。"))
-    return redirect("demand_detail", pk=demand.pk)
+    return redirect("achievements:demand_detail", pk=demand.pk)
 
 
 @login_required
@@ -225,7 +225,7 @@ def demand_follow(request, pk: int):
             request,
             _("您已跟进该需求，有新的匹配成果时会通知您。") if follow else _("已取消跟进。"),
         )
-    return redirect("demand_detail", pk=demand.pk)
+    return redirect("achievements:demand_detail", pk=demand.pk)
 
 
 def _visible_match(request, pk: int) -> Match:
@@ -239,14 +239,16 @@ def _match_action(request, pk: int, perm: str, action, form=None, success: str =
     require(request.user, perm, match)
     if form is not None and not form.is_valid():
         flash_form_errors(request, form)
-        return redirect("demand_detail", pk=match.demand_id)
+        return redirect("achievements:demand_detail", pk=match.demand_id)
     try:
         action(match, form.cleaned_data if form is not None else {})
     except ValidationError as error:
         _fail(request, error)
     else:
         messages.success(request, success)
-    return redirect(f"{reverse('demand_detail', args=[match.demand_id])}#match-{match.pk}")
+    return redirect(
+        f"{reverse('achievements:demand_detail', args=[match.demand_id])}#match-{match.pk}"
+    )
 
 
 @login_required
@@ -312,10 +314,10 @@ def match_bulk(request, pk: int):
     ids = [i for i in (parse_id(v) for v in request.POST.getlist("match")) if i is not None]
     if not ids:
         messages.error(request, _("请至少勾选一项推荐成果。"))
-        return redirect("demand_detail", pk=demand.pk)
+        return redirect("achievements:demand_detail", pk=demand.pk)
     if not form.is_valid():
         flash_form_errors(request, form)
-        return redirect("demand_detail", pk=demand.pk)
+        return redirect("achievements:demand_detail", pk=demand.pk)
     rows = list(
         Match.objects.visible_to(request.user)
         .filter(demand=demand, pk__in=ids[:BULK_MAX_ROWS])
@@ -351,7 +353,7 @@ def match_bulk(request, pk: int):
             % {"n": n}
         ),
     )
-    return redirect("demand_detail", pk=demand.pk)
+    return redirect("achievements:demand_detail", pk=demand.pk)
 
 
 # --- The matching vocabulary --------------------------------------------------------------------
@@ -384,7 +386,7 @@ def synonym_group_edit(request, pk: int | None = None):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("词库已保存，相关成果和需求将重新匹配。"))
-            return redirect("synonym_list")
+            return redirect("achievements:synonym_list")
     return render(request, "achievements/demands/synonym_form.html", {"form": form, "group": group})
 
 
@@ -402,7 +404,7 @@ def concept_links_edit(request, pk: int):
             related=list(form.cleaned_data["related"]),
         )
         messages.success(request, _("概念关联已保存，进行中的需求将重新匹配。"))
-        return redirect("synonym_list")
+        return redirect("achievements:synonym_list")
     return render(
         request, "achievements/demands/concept_links_form.html", {"form": form, "group": group}
     )
@@ -435,7 +437,7 @@ def inquiry_detail(request, pk: int):
                 _fail(request, error)
             else:
                 messages.success(request, _("跟进情况已记录。"))
-                return redirect("inquiry_detail", pk=inquiry.pk)
+                return redirect("achievements:inquiry_detail", pk=inquiry.pk)
     # A reverse one-to-one that is missing raises an AttributeError subclass.
     entry = getattr(inquiry.achievement or inquiry.external, "showcase_entry", None)
     return render(

@@ -75,7 +75,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _detail(achievement: Achievement, anchor: str = ""):
-    url = reverse("achievement_detail", args=[achievement.pk])
+    url = reverse("achievements:achievement_detail", args=[achievement.pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
@@ -152,7 +152,7 @@ def achievement_export_job(request):
         title=_("科技成果发现库导出"),
         params={"query": query.urlencode()},
     )
-    return redirect("job_detail", pk=job.pk)
+    return redirect("towns:job_detail", pk=job.pk)
 
 
 LIST_UNREAD_FIELDS = (
@@ -660,7 +660,7 @@ def achievement_import(request):
         except WorkbookRejected as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("achievement_import_preview", pk=batch.pk)
+            return redirect("achievements:achievement_import_preview", pk=batch.pk)
     recent = AchievementImport.objects.filter(uploaded_by=request.user).select_related("unit")[:10]
     return render(request, "achievements/discovery/import.html", {"form": form, "recent": recent})
 
@@ -699,18 +699,18 @@ def achievement_import_confirm(request, pk: int):
             title=_("Excel 批量导入：%(name)s") % {"name": batch.original_name},
             params={"import_id": batch.pk},
         )
-        return redirect("job_detail", pk=job.pk)
+        return redirect("towns:job_detail", pk=job.pk)
     try:
         count = services.achievement_import_confirm(batch, acting_user=request.user)
     except (ValidationError, WorkbookRejected) as exc:
         messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
-        return redirect("achievement_import_preview", pk=batch.pk)
+        return redirect("achievements:achievement_import_preview", pk=batch.pk)
     messages.success(
         request,
         _("已导入 %(n)d 项成果（%(status)s）。")
         % {"n": count, "status": _("已提交至发现库") if batch.submit else _("草稿")},
     )
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     status = AchievementStatus.SUBMITTED if batch.submit else AchievementStatus.DRAFT
     return redirect(f"{url}?status={status}&sort=new")
 
@@ -721,7 +721,7 @@ def achievement_import_cancel(request, pk: int):
     batch = _batch(request, pk)
     services.achievement_import_cancel(batch, acting_user=request.user)
     messages.info(request, _("已取消本次导入，未保存任何数据。"))
-    return redirect("achievement_import")
+    return redirect("achievements:achievement_import")
 
 
 @login_required
@@ -772,7 +772,7 @@ def achievement_delete(request, pk: int):
         messages.error(request, _errors(exc))
         return _detail(achievement, "")
     messages.success(request, _("成果已删除，可在“已删除成果”中恢复。"))
-    return redirect("achievement_trash")
+    return redirect("achievements:achievement_trash")
 
 
 class AchievementTrashView(FilteredListView):
@@ -795,6 +795,6 @@ def achievement_restore(request, pk: int):
         services.achievement_restore(achievement, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-        return redirect("achievement_trash")
+        return redirect("achievements:achievement_trash")
     messages.success(request, _("成果已恢复。"))
     return _detail(achievement, "")

@@ -99,7 +99,7 @@ def event_edit(request, pk: int | None = None):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("活动已保存。"))
-            return redirect("event_detail", pk=event.pk)
+            return redirect("achievements:event_detail", pk=event.pk)
     return render(request, "achievements/events/event_form.html", {"form": form, "event": event})
 
 
@@ -124,7 +124,7 @@ def event_register(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("报名成功，请按时参会。"))
-            return redirect("event_detail", pk=event.pk)
+            return redirect("achievements:event_detail", pk=event.pk)
     return render(
         request, "achievements/events/event_register.html", {"form": form, "event": event}
     )
@@ -143,7 +143,7 @@ def event_registration_cancel(request, pk: int):
         messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("已取消报名。"))
-    return redirect("event_detail", pk=event.pk)
+    return redirect("achievements:event_detail", pk=event.pk)
 
 
 @login_required
@@ -157,7 +157,7 @@ def event_mark_held(request, pk: int):
         messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("已确认活动举办，计入本年度对接会场次。"))
-    return redirect("event_detail", pk=event.pk)
+    return redirect("achievements:event_detail", pk=event.pk)
 
 
 @login_required
@@ -174,7 +174,7 @@ def event_cancel(request, pk: int):
         messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("活动已取消，已通知报名企业。"))
-    return redirect("event_detail", pk=event.pk)
+    return redirect("achievements:event_detail", pk=event.pk)
 
 
 @login_required
@@ -192,7 +192,7 @@ def event_outcome_add(request, pk: int):
             messages.success(request, _("成效已登记。"))
     else:
         flash_form_errors(request, form)
-    return redirect("event_detail", pk=event.pk)
+    return redirect("achievements:event_detail", pk=event.pk)
 
 
 @login_required
@@ -202,4 +202,4 @@ def event_outcome_delete(request, pk: int):
     require(request.user, "achievements.record_event_outcome", outcome.event)
     services.event_outcome_delete(outcome, acting_user=request.user)
     messages.success(request, _("已删除该条成效记录。"))
-    return redirect("event_detail", pk=outcome.event_id)
+    return redirect("achievements:event_detail", pk=outcome.event_id)

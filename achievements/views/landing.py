@@ -45,7 +45,7 @@ def _achievement(request, pk: int, perm: str = "achievements.view_landing") -> A
 
 
 def _landing_url(achievement) -> str:
-    return reverse("achievement_detail", args=[achievement.pk]) + "#landing"
+    return reverse("achievements:achievement_detail", args=[achievement.pk]) + "#landing"
 
 
 # --- The card on the achievement's page ---------------------------------------------------------
@@ -232,7 +232,7 @@ def landing_verify(request, pk: int):
         request.POST or None,
         rules=check.met_rules,
         initial=_verify_defaults(check),
-        preview_url=reverse("landing_credit_preview", args=[achievement.pk]),
+        preview_url=reverse("achievements:landing_credit_preview", args=[achievement.pk]),
     )
     response = submit_form(
         request,

@@ -45,7 +45,7 @@ def _case(request, pk):
 
 
 def _case_url(case) -> str:
-    return reverse("service_case_detail", args=[case.pk])
+    return reverse("achievements:service_case_detail", args=[case.pk])
 
 
 def _open_case(request, pk, perm: str):
@@ -208,7 +208,7 @@ def case_assign(request, pk):
 def _bulk_back(request) -> str:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("service_case_list")
+        back = reverse("achievements:service_case_list")
     return back
 
 
@@ -293,7 +293,7 @@ def case_remind(request, pk):
         flash_service_errors(request, error)
     else:
         messages.success(request, _("已提醒责任人跟进。"))
-    return redirect("service_case_detail", pk)
+    return redirect("achievements:service_case_detail", pk)
 
 
 @login_required
@@ -362,7 +362,7 @@ def milestone_done(request, pk, milestone_pk):
         flash_service_errors(request, error)
     else:
         messages.success(request, _("里程碑“%(title)s”已完成。") % {"title": milestone.title})
-    return redirect("service_case_detail", case.pk)
+    return redirect("achievements:service_case_detail", case.pk)
 
 
 class EscalationListView(FilteredListView):
@@ -485,7 +485,7 @@ def _act_on_escalation(request, pk, form_class, action, *, done, form_name):
         form,
         lambda data: action(escalation=escalation, acting_user=request.user, **data),
         done=done,
-        then=reverse("service_escalation_detail", args=[escalation.pk]),
+        then=reverse("achievements:service_escalation_detail", args=[escalation.pk]),
     ) or _render_escalation(request, escalation, **{form_name: form})
 
 

@@ -226,13 +226,13 @@ def _external_import_confirm(request):
     name = request.session.pop(IMPORT_SESSION_KEY, None)
     if not name or not default_storage.exists(name):
         messages.error(request, _("导入文件已失效，请重新上传。"))
-        return redirect("external_import")
+        return redirect("achievements:external_import")
     try:
         with default_storage.open(name) as handle:
             result = ExternalAchievementImporter().parse(handle)
     except WorkbookRejected as error:
         messages.error(request, str(error))
-        return redirect("external_import")
+        return redirect("achievements:external_import")
     finally:
         default_storage.delete(name)
     rows = [row.data for row in result.valid_rows]
@@ -242,7 +242,7 @@ def _external_import_confirm(request):
         _("已导入 %(created)d 项外地成果，更新 %(updated)d 项；%(skipped)d 行有问题未导入。")
         % {"created": created, "updated": updated, "skipped": len(result.rows) - len(rows)},
     )
-    return redirect("external_list")
+    return redirect("achievements:external_list")
 
 
 @login_required
@@ -257,4 +257,4 @@ def external_set_published(request, pk: int):
         messages.error(request, clause_separator().join(error.messages))
     else:
         messages.success(request, _("已在展示区公开。") if published else _("已从展示区撤下。"))
-    return redirect("external_list")
+    return redirect("achievements:external_list")

@@ -30,7 +30,9 @@ def test_the_detail_page_is_a_set_of_cards(liaison_client, liaison):
         cooperation_modes=["license"],
         expected_contribution=150_000_000,
     )
-    content = liaison_client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    content = liaison_client.get(
+        reverse("achievements:achievement_detail", args=[record.pk])
+    ).content.decode()
     for card in (
         "status",
         "contact",
@@ -64,7 +66,9 @@ def extra_card():
 
 def test_other_parts_of_the_life_can_add_a_card(liaison_client, extra_card):
     record = LibraryAchievementFactory(title="插卡测试")
-    content = liaison_client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    content = liaison_client.get(
+        reverse("achievements:achievement_detail", args=[record.pk])
+    ).content.decode()
     assert "评价结果：插卡测试" in content
     # Ordered by `order`: before the overview card (100).
     assert content.index("评价结果：插卡测试") < content.index('data-testid="card-overview"')
@@ -73,7 +77,7 @@ def test_other_parts_of_the_life_can_add_a_card(liaison_client, extra_card):
 
 def upload(client, record, name, content, **extra):
     return client.post(
-        reverse("achievement_attachment_upload", args=[record.pk]),
+        reverse("achievements:achievement_attachment_upload", args=[record.pk]),
         {"file": SimpleUploadedFile(name, content), "description": "检测报告", **extra},
     )
 
@@ -89,10 +93,14 @@ def test_liaison_attaches_a_pdf_and_an_image_to_a_draft(liaison_client, liaison)
     ]
     assert files[0].uploaded_by == liaison
     assert "检测报告" not in files[0].file.name  # stored under a random name
-    content = liaison_client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    content = liaison_client.get(
+        reverse("achievements:achievement_detail", args=[record.pk])
+    ).content.decode()
     assert "检测报告.pdf" in content and "样品.png" in content
 
-    response = liaison_client.get(reverse("achievement_attachment_download", args=[files[0].pk]))
+    response = liaison_client.get(
+        reverse("achievements:achievement_attachment_download", args=[files[0].pk])
+    )
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
 
@@ -122,7 +130,7 @@ def test_attachments_follow_the_record_permissions(client, liaison, other_liaiso
     client.force_login(liaison)
     upload(client, record, "a.pdf", PDF)
     attachment = AchievementAttachment.objects.get()
-    url = reverse("achievement_attachment_download", args=[attachment.pk])
+    url = reverse("achievements:achievement_attachment_download", args=[attachment.pk])
 
     client.force_login(other_liaison)
     assert client.get(url).status_code == 404
@@ -141,7 +149,7 @@ def test_attachments_are_frozen_with_the_record_after_submission(client, liaison
     record.save()
 
     assert upload(client, record, "b.pdf", PDF).status_code == 403
-    delete = reverse("achievement_attachment_delete", args=[attachment.pk])
+    delete = reverse("achievements:achievement_attachment_delete", args=[attachment.pk])
     assert client.post(delete).status_code == 403
 
     client.force_login(center_staff)

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client, file, **data):
-    return client.post(reverse("achievement_import"), {"file": file, "submit": "1", **data})
+    return client.post(
+        reverse("achievements:achievement_import"), {"file": file, "submit": "1", **data}
+    )
 
 
 def preview_of(client, response):
@@ -35,7 +37,7 @@ def preview_of(client, response):
 
 
 def test_template_has_chinese_headers_drop_downs_and_instructions(liaison_client):
-    response = liaison_client.get(reverse("achievement_import_template"))
+    response = liaison_client.get(reverse("achievements:achievement_import_template"))
     assert response["Content-Type"] == XLSX
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["成果登记表", "下拉选项", "填写说明"]
@@ -68,7 +70,11 @@ def test_template_has_chinese_headers_drop_downs_and_instructions(liaison_client
 def test_the_filled_in_template_imports(liaison_client):
     workbook = load_workbook(
         io.BytesIO(
-            b"".join(liaison_client.get(reverse("achievement_import_template")).streaming_content)
+            b"".join(
+                liaison_client.get(
+                    reverse("achievements:achievement_import_template")
+                ).streaming_content
+            )
         )
     )
     sheet = workbook["成果登记表"]
@@ -78,7 +84,7 @@ def test_the_filled_in_template_imports(liaison_client):
     response = upload(liaison_client, SimpleUploadedFile("模板.xlsx", buffer.getvalue()))
     batch = AchievementImport.objects.get()
     assert (batch.row_count, batch.valid_count, batch.issues) == (1, 1, [])
-    liaison_client.post(reverse("achievement_import_confirm", args=[batch.pk]))
+    liaison_client.post(reverse("achievements:achievement_import_confirm", args=[batch.pk]))
     achievement = Achievement.objects.get()
     assert (achievement.trl, achievement.field.code) == (6, "S03")
     assert response.status_code == 302
@@ -144,7 +150,9 @@ def test_real_world_sheet_imports_every_format(liaison_client, liaison):
     assert (batch.row_count, batch.valid_count) == (4, 4)
     assert "确认导入 4 项成果" in page.content.decode()
 
-    response = liaison_client.post(reverse("achievement_import_confirm", args=[batch.pk]))
+    response = liaison_client.post(
+        reverse("achievements:achievement_import_confirm", args=[batch.pk])
+    )
     assert response.status_code == 302
     records = {a.title: a for a in Achievement.objects.all()}
     assert set(records) == {"全角数字成果AB12", "亿元成果", "千分位成果", "万元成果"}
@@ -215,9 +223,11 @@ def test_preview_lists_every_problem_by_row_column_and_reason(liaison_client):
     )
     assert Achievement.objects.count() == 0
 
-    liaison_client.post(reverse("achievement_import_confirm", args=[batch.pk]))
+    liaison_client.post(reverse("achievements:achievement_import_confirm", args=[batch.pk]))
     assert sorted(Achievement.objects.values_list("title", flat=True)) == ["好成果一", "好成果三"]
-    problems = liaison_client.get(reverse("achievement_import_problems", args=[batch.pk]))
+    problems = liaison_client.get(
+        reverse("achievements:achievement_import_problems", args=[batch.pk])
+    )
     sheet = load_workbook(io.BytesIO(b"".join(problems.streaming_content))).active
     assert [c.value for c in sheet[1]] == ["行号", "列", "问题"]
     assert sheet.max_row == 6
@@ -227,7 +237,9 @@ def test_uploading_the_corrected_sheet_again_imports_only_the_fixed_rows(liaison
     rows = [sheet_row(成果名称="成果甲"), sheet_row(成果名称="成果乙", 所属领域="量子玄学")]
     upload(liaison_client, xlsx_upload(rows))
     liaison_client.post(
-        reverse("achievement_import_confirm", args=[AchievementImport.objects.get().pk])
+        reverse(
+            "achievements:achievement_import_confirm", args=[AchievementImport.objects.get().pk]
+        )
     )
     assert Achievement.objects.count() == 1
 
@@ -236,7 +248,7 @@ def test_uploading_the_corrected_sheet_again_imports_only_the_fixed_rows(liaison
     batch = AchievementImport.objects.latest("pk")
     mine = Achievement.objects.get().pk
     assert batch.issues == [[2, "成果名称", f"本单位已登记同名成果（编号 {mine}），本行不再导入"]]
-    liaison_client.post(reverse("achievement_import_confirm", args=[batch.pk]))
+    liaison_client.post(reverse("achievements:achievement_import_confirm", args=[batch.pk]))
     assert sorted(Achievement.objects.values_list("title", flat=True)) == ["成果乙", "成果甲"]
 
 
@@ -254,7 +266,7 @@ def test_same_title_from_another_unit_is_imported_with_a_warning(liaison_client)
 def test_confirming_twice_imports_once(liaison_client):
     upload(liaison_client, xlsx_upload([sheet_row()]))
     batch = AchievementImport.objects.get()
-    url = reverse("achievement_import_confirm", args=[batch.pk])
+    url = reverse("achievements:achievement_import_confirm", args=[batch.pk])
     liaison_client.post(url)
     response = liaison_client.post(url, follow=True)
     assert "该文件已导入或已取消，请勿重复操作。" in response.content.decode()
@@ -265,10 +277,13 @@ def test_confirming_twice_imports_once(liaison_client):
 
 def test_imported_as_drafts_when_asked(liaison_client):
     liaison_client.post(
-        reverse("achievement_import"), {"file": xlsx_upload([sheet_row()]), "submit": "0"}
+        reverse("achievements:achievement_import"),
+        {"file": xlsx_upload([sheet_row()]), "submit": "0"},
     )
     liaison_client.post(
-        reverse("achievement_import_confirm", args=[AchievementImport.objects.get().pk])
+        reverse(
+            "achievements:achievement_import_confirm", args=[AchievementImport.objects.get().pk]
+        )
     )
     assert Achievement.objects.get().status == AchievementStatus.DRAFT
 
@@ -276,21 +291,26 @@ def test_imported_as_drafts_when_asked(liaison_client):
 def test_cancel_imports_nothing(liaison_client):
     upload(liaison_client, xlsx_upload([sheet_row()]))
     batch = AchievementImport.objects.get()
-    liaison_client.post(reverse("achievement_import_cancel", args=[batch.pk]))
-    response = liaison_client.post(reverse("achievement_import_confirm", args=[batch.pk]))
+    liaison_client.post(reverse("achievements:achievement_import_cancel", args=[batch.pk]))
+    response = liaison_client.post(
+        reverse("achievements:achievement_import_confirm", args=[batch.pk])
+    )
     assert response.status_code == 302
     assert Achievement.objects.count() == 0
 
 
 def test_staff_import_for_a_unit_they_choose(staff_client, center_staff):
     response = staff_client.post(
-        reverse("achievement_import"), {"file": xlsx_upload([sheet_row()]), "submit": "1"}
+        reverse("achievements:achievement_import"),
+        {"file": xlsx_upload([sheet_row()]), "submit": "1"},
     )
     assert "该字段是必填项。" in response.content.decode()
     assert AchievementImport.objects.count() == 0
     upload(staff_client, xlsx_upload([sheet_row()]), unit=unit("441900119").pk)
     staff_client.post(
-        reverse("achievement_import_confirm", args=[AchievementImport.objects.get().pk])
+        reverse(
+            "achievements:achievement_import_confirm", args=[AchievementImport.objects.get().pk]
+        )
     )
     achievement = Achievement.objects.get()
     assert (achievement.discovering_unit.code, achievement.liaison, achievement.created_by) == (
@@ -305,8 +325,14 @@ def test_someone_elses_import_is_not_found(client, liaison, other_liaison):
     upload(client, xlsx_upload([sheet_row()]))
     batch = AchievementImport.objects.get()
     client.force_login(other_liaison)
-    assert client.get(reverse("achievement_import_preview", args=[batch.pk])).status_code == 404
-    assert client.post(reverse("achievement_import_confirm", args=[batch.pk])).status_code == 404
+    assert (
+        client.get(reverse("achievements:achievement_import_preview", args=[batch.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("achievements:achievement_import_confirm", args=[batch.pk])).status_code
+        == 404
+    )
 
 
 # --- Malformed uploads: a clear message, nothing saved -------------------------------------------
@@ -437,7 +463,7 @@ def test_a_bad_cell_is_named_by_row_column_and_reason_and_nothing_is_saved(
     assert "没有可以导入的行" in page.content.decode()
 
     response = liaison_client.post(
-        reverse("achievement_import_confirm", args=[batch.pk]), follow=True
+        reverse("achievements:achievement_import_confirm", args=[batch.pk]), follow=True
     )
     assert "没有可以导入的行，请按问题清单修改文件后重新上传。" in response.content.decode()
     assert Achievement.objects.count() == 0
@@ -519,13 +545,19 @@ def test_command_for_a_unit_as_staff(sheet_file, center_staff):
 def test_the_list_counts_imported_rows_at_once(liaison_client):
     """The list's total is cached until the data changes; a bulk import (no post_save) must
     make it stale too."""
-    assert liaison_client.get(reverse("achievement_list")).context["paginator"].count == 0
+    assert (
+        liaison_client.get(reverse("achievements:achievement_list")).context["paginator"].count == 0
+    )
     rows = [sheet_row(成果名称=f"氮化铝陶瓷基板第{n}代制备技术") for n in range(3)]
     upload(liaison_client, xlsx_upload(rows))
     liaison_client.post(
-        reverse("achievement_import_confirm", args=[AchievementImport.objects.get().pk])
+        reverse(
+            "achievements:achievement_import_confirm", args=[AchievementImport.objects.get().pk]
+        )
     )
-    assert liaison_client.get(reverse("achievement_list")).context["paginator"].count == 3
+    assert (
+        liaison_client.get(reverse("achievements:achievement_list")).context["paginator"].count == 3
+    )
 
 
 def test_imported_cells_lose_control_characters_and_long_texts_keep_the_forms_limit(

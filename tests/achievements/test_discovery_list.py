@@ -93,12 +93,12 @@ def library(liaison):
     ],
 )
 def test_each_filter_of_the_library(staff_client, library, query, expected):
-    response = staff_client.get(f"{reverse('achievement_list')}?{query}")
+    response = staff_client.get(f"{reverse('achievements:achievement_list')}?{query}")
     assert titles(response) == expected
 
 
 def test_sorting(staff_client, library):
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     by_contribution = titles(staff_client.get(url, {"sort": "contribution"}))
     assert by_contribution[:2] == ["车规级 MCU 芯片", "钠离子电池正极材料"]
     assert titles(staff_client.get(url, {"sort": "trl"}))[:3] == [
@@ -116,11 +116,11 @@ def test_sorting(staff_client, library):
 
 
 def test_a_liaison_has_no_unit_filter_and_sees_their_unit(liaison_client, library):
-    response = liaison_client.get(reverse("achievement_list"))
+    response = liaison_client.get(reverse("achievements:achievement_list"))
     assert "unit" not in response.context["filterset"].form.fields
     assert sorted(titles(response)) == ["中试验证平台", "草稿成果", "钠离子电池正极材料"]
     # A unit filter in the URL cannot widen the scope.
-    response = liaison_client.get(reverse("achievement_list"), {"unit": "441900401"})
+    response = liaison_client.get(reverse("achievements:achievement_list"), {"unit": "441900401"})
     assert "车规级 MCU 芯片" not in titles(response)
 
 
@@ -128,15 +128,17 @@ def test_merged_duplicates_are_listed_only_when_asked_for(staff_client, library,
     merged = LibraryAchievementFactory(
         title="重复登记", status=AchievementStatus.MERGED, merged_into=library["battery"]
     )
-    assert "重复登记" not in titles(staff_client.get(reverse("achievement_list")))
-    response = staff_client.get(reverse("achievement_list"), {"status": "merged"})
+    assert "重复登记" not in titles(staff_client.get(reverse("achievements:achievement_list")))
+    response = staff_client.get(reverse("achievements:achievement_list"), {"status": "merged"})
     assert titles(response) == [merged.title]
 
 
 def test_pagination_keeps_the_filters(staff_client):
     for n in range(25):
         LibraryAchievementFactory(title=f"成果{n:02d}", field=industry("S04"))
-    response = staff_client.get(reverse("achievement_list"), {"field": "S04", "page": 2})
+    response = staff_client.get(
+        reverse("achievements:achievement_list"), {"field": "S04", "page": 2}
+    )
     content = response.content.decode()
     assert len(titles(response)) == 5
     assert "共 25 条，显示第 21–25 条" in content
@@ -144,12 +146,16 @@ def test_pagination_keeps_the_filters(staff_client):
 
 
 def test_empty_result_says_so(staff_client):
-    content = staff_client.get(reverse("achievement_list"), {"q": "不存在的成果"}).content.decode()
+    content = staff_client.get(
+        reverse("achievements:achievement_list"), {"q": "不存在的成果"}
+    ).content.decode()
     assert "没有符合条件的成果" in content
 
 
 def test_export_of_the_filtered_list(staff_client, library):
-    response = staff_client.get(reverse("achievement_list"), {"field": "S05", "export": "xlsx"})
+    response = staff_client.get(
+        reverse("achievements:achievement_list"), {"field": "S05", "export": "xlsx"}
+    )
     assert response["Content-Disposition"].startswith("attachment")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header = [c.value for c in sheet[1]]
@@ -170,7 +176,9 @@ def test_export_names_credited_units(staff_client, library, center_staff):
     AchievementCredit.objects.create(
         achievement=library["battery"], unit=unit("441900119"), created_by=center_staff
     )
-    response = staff_client.get(reverse("achievement_list"), {"field": "S05", "export": "xlsx"})
+    response = staff_client.get(
+        reverse("achievements:achievement_list"), {"field": "S05", "export": "xlsx"}
+    )
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header = [c.value for c in sheet[1]]
     assert sheet[2][header.index("共同发现单位")].value == "长安"
@@ -201,7 +209,7 @@ def test_list_query_count_does_not_grow_with_rows(
     client, request, django_assert_num_queries, django_assert_max_num_queries, role
 ):
     client.force_login(request.getfixturevalue(role))
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     params = {"sort": "contribution", "q": "电解质", "division": "441900119"}
     make_rows(1)
     client.get(url)  # the session's first touch is not part of the page
@@ -218,9 +226,12 @@ def test_list_query_count_does_not_grow_with_rows(
 
 def test_yes_no_filters_offer_all_not_unknown(client, center_staff):
     client.force_login(center_staff)
-    page = client.get(reverse("achievement_list")).content.decode()
+    page = client.get(reverse("achievements:achievement_list")).content.decode()
     select = page[
         page.index('name="correction"') : page.index("</select>", page.index('name="correction"'))
     ]
     assert "全部" in select and "未知" not in select
-    assert client.get(reverse("achievement_list"), {"correction": "true"}).status_code == 200
+    assert (
+        client.get(reverse("achievements:achievement_list"), {"correction": "true"}).status_code
+        == 200
+    )

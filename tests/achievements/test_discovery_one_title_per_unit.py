@@ -70,7 +70,7 @@ def test_the_rule_leaves_other_units_merged_deleted_legacy_and_untitled_records_
 def test_registering_a_title_the_unit_has_is_refused_next_to_the_title(liaison_client, liaison):
     kept = LibraryAchievementFactory(title=TITLE, discovering_unit=liaison.unit)
     response = liaison_client.post(
-        reverse("achievement_create"),
+        reverse("achievements:achievement_create"),
         form_data(title=f" {TITLE}！", confirm_not_duplicate="on"),
     )
     assert response.status_code == 200
@@ -122,9 +122,13 @@ def test_restoring_a_deleted_record_whose_title_was_registered_again_is_refused(
 ):
     deleted = LibraryAchievementFactory(title=TITLE, discovering_unit=liaison.unit)
     client.force_login(center_staff)
-    client.post(reverse("achievement_delete", args=[deleted.pk]), {"reason": "误删测试"})
+    client.post(
+        reverse("achievements:achievement_delete", args=[deleted.pk]), {"reason": "误删测试"}
+    )
     again = LibraryAchievementFactory(title=TITLE, discovering_unit=liaison.unit)
-    response = client.post(reverse("achievement_restore", args=[deleted.pk]), follow=True)
+    response = client.post(
+        reverse("achievements:achievement_restore", args=[deleted.pk]), follow=True
+    )
     assert (
         f"本单位已有同名成果（编号 {again.pk}），恢复后将重复登记；请先处理那条成果。"
         in response.content.decode()
@@ -196,7 +200,7 @@ def clients_of_unit(unit_, count: int) -> list[Client]:
 
 def preview(client, sheet: bytes) -> AchievementImport:
     response = client.post(
-        reverse("achievement_import"),
+        reverse("achievements:achievement_import"),
         {"file": SimpleUploadedFile("成果登记表.xlsx", sheet), "submit": "1"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -204,7 +208,7 @@ def preview(client, sheet: bytes) -> AchievementImport:
 
 
 def confirm(client, batch):
-    response = client.post(reverse("achievement_import_confirm", args=[batch.pk]))
+    response = client.post(reverse("achievements:achievement_import_confirm", args=[batch.pk]))
     assert response.status_code == 302
     return response
 
@@ -251,8 +255,12 @@ def test_two_sessions_confirming_the_same_sheet_at_the_same_moment_import_it_onc
     assert [b.valid_count for b in batches] == [ROWS, ROWS]
 
     responses = at_the_same_moment(
-        lambda: first.post(reverse("achievement_import_confirm", args=[batches[0].pk])),
-        lambda: second.post(reverse("achievement_import_confirm", args=[batches[1].pk])),
+        lambda: first.post(
+            reverse("achievements:achievement_import_confirm", args=[batches[0].pk])
+        ),
+        lambda: second.post(
+            reverse("achievements:achievement_import_confirm", args=[batches[1].pk])
+        ),
     )
 
     assert Achievement.objects.count() == ROWS
@@ -261,7 +269,9 @@ def test_two_sessions_confirming_the_same_sheet_at_the_same_moment_import_it_onc
     assert sorted(imported) == [False, True]
     loser = [first, second][imported.index(False)]
     lost = [batches[0], batches[1]][imported.index(False)]
-    page = loser.get(reverse("achievement_import_preview", args=[lost.pk])).content.decode()
+    page = loser.get(
+        reverse("achievements:achievement_import_preview", args=[lost.pk])
+    ).content.decode()
     assert f"确认前发现文件中有 {ROWS} 项成果本单位已经登记" in page
     lost.refresh_from_db()
     assert (lost.status, lost.valid_count, lost.issue_count) == (ImportStatus.PREVIEWED, 0, ROWS)
@@ -276,15 +286,19 @@ def test_one_preview_confirmed_twice_at_the_same_moment_imports_once():
     # The same user in a second session (each keeps its own messages).
     other = Client()
     other.force_login(batch.uploaded_by)
-    url = reverse("achievement_import_confirm", args=[batch.pk])
+    url = reverse("achievements:achievement_import_confirm", args=[batch.pk])
     responses = at_the_same_moment(lambda: client.post(url), lambda: other.post(url))
     assert Achievement.objects.count() == 50
     locations = [r["Location"] for r in responses]
     assert sorted(locations) == sorted(
-        [reverse("achievement_import_preview", args=[batch.pk]), LIST_AFTER_IMPORT]
+        [reverse("achievements:achievement_import_preview", args=[batch.pk]), LIST_AFTER_IMPORT]
     )
-    loser = [client, other][locations.index(reverse("achievement_import_preview", args=[batch.pk]))]
-    page = loser.get(reverse("achievement_import_preview", args=[batch.pk])).content.decode()
+    loser = [client, other][
+        locations.index(reverse("achievements:achievement_import_preview", args=[batch.pk]))
+    ]
+    page = loser.get(
+        reverse("achievements:achievement_import_preview", args=[batch.pk])
+    ).content.decode()
     assert "该文件已导入或已取消，请勿重复操作。" in page
     batch.refresh_from_db()
     assert (batch.status, batch.imported_count) == (ImportStatus.IMPORTED, 50)
@@ -296,8 +310,8 @@ def test_two_registrations_of_one_title_at_the_same_moment_save_one_record():
     first, second = clients_of_unit(unit("dgut"), 2)
     data = form_data(title=TITLE, confirm_not_duplicate="on")
     responses = at_the_same_moment(
-        lambda: first.post(reverse("achievement_create"), data),
-        lambda: second.post(reverse("achievement_create"), data),
+        lambda: first.post(reverse("achievements:achievement_create"), data),
+        lambda: second.post(reverse("achievements:achievement_create"), data),
     )
     assert sorted(r.status_code for r in responses) == [200, 302]
     saved = Achievement.objects.get()

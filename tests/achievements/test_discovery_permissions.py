@@ -42,10 +42,40 @@ def status_of(client, method, url) -> int:
 # anonymous, liaison of the unit, liaison of another unit, center staff, evaluator, leader,
 # enterprise, broker, admin.
 MATRIX = {
-    ("list", None, "get", "achievement_list"): [302, 200, 200, 200, 403, 200, 403, 403, 200],
-    ("register", None, "get", "achievement_create"): [302, 200, 200, 200, 403, 403, 403, 403, 200],
-    ("import", None, "get", "achievement_import"): [302, 200, 200, 200, 403, 403, 403, 403, 200],
-    ("duplicates", None, "get", "achievement_duplicates"): [
+    ("list", None, "get", "achievements:achievement_list"): [
+        302,
+        200,
+        200,
+        200,
+        403,
+        200,
+        403,
+        403,
+        200,
+    ],
+    ("register", None, "get", "achievements:achievement_create"): [
+        302,
+        200,
+        200,
+        200,
+        403,
+        403,
+        403,
+        403,
+        200,
+    ],
+    ("import", None, "get", "achievements:achievement_import"): [
+        302,
+        200,
+        200,
+        200,
+        403,
+        403,
+        403,
+        403,
+        200,
+    ],
+    ("duplicates", None, "get", "achievements:achievement_duplicates"): [
         302,
         403,
         403,
@@ -56,9 +86,29 @@ MATRIX = {
         403,
         200,
     ],
-    ("detail", "draft", "get", "achievement_detail"): [302, 200, 404, 200, 404, 404, 404, 404, 200],
-    ("edit", "draft", "get", "achievement_edit"): [302, 200, 404, 200, 404, 404, 404, 404, 200],
-    ("detail", "submitted", "get", "achievement_detail"): [
+    ("detail", "draft", "get", "achievements:achievement_detail"): [
+        302,
+        200,
+        404,
+        200,
+        404,
+        404,
+        404,
+        404,
+        200,
+    ],
+    ("edit", "draft", "get", "achievements:achievement_edit"): [
+        302,
+        200,
+        404,
+        200,
+        404,
+        404,
+        404,
+        404,
+        200,
+    ],
+    ("detail", "submitted", "get", "achievements:achievement_detail"): [
         302,
         200,
         404,
@@ -69,8 +119,7 @@ MATRIX = {
         404,
         200,
     ],
-    ("edit", "submitted", "get", "achievement_edit"): [302, 403, 404, 200, 404, 403, 404, 404, 200],
-    ("send back", "submitted", "get", "achievement_send_back"): [
+    ("edit", "submitted", "get", "achievements:achievement_edit"): [
         302,
         403,
         404,
@@ -81,18 +130,7 @@ MATRIX = {
         404,
         200,
     ],
-    ("correction", "submitted", "get", "achievement_correction_request"): [
-        302,
-        200,
-        404,
-        403,
-        404,
-        403,
-        404,
-        404,
-        403,
-    ],
-    ("merge", "submitted", "get", "achievement_merge"): [
+    ("send back", "submitted", "get", "achievements:achievement_send_back"): [
         302,
         403,
         404,
@@ -103,7 +141,29 @@ MATRIX = {
         404,
         200,
     ],
-    ("withdraw", "submitted", "post", "achievement_withdraw"): [
+    ("correction", "submitted", "get", "achievements:achievement_correction_request"): [
+        302,
+        200,
+        404,
+        403,
+        404,
+        403,
+        404,
+        404,
+        403,
+    ],
+    ("merge", "submitted", "get", "achievements:achievement_merge"): [
+        302,
+        403,
+        404,
+        200,
+        404,
+        403,
+        404,
+        404,
+        200,
+    ],
+    ("withdraw", "submitted", "post", "achievements:achievement_withdraw"): [
         302,
         302,
         404,
@@ -114,7 +174,7 @@ MATRIX = {
         404,
         403,
     ],
-    ("submit", "draft", "post", "achievement_submit"): [
+    ("submit", "draft", "post", "achievements:achievement_submit"): [
         302,
         302,
         404,
@@ -165,14 +225,17 @@ def test_liaison_sees_only_their_units_records(client, liaison, other_liaison):
     theirs = LibraryAchievementFactory(title="长安镇已提交成果", discovering_unit=unit("441900119"))
     client.force_login(liaison)
 
-    content = client.get(reverse("achievement_list")).content.decode()
+    content = client.get(reverse("achievements:achievement_list")).content.decode()
     assert "本单位成果" in content
     assert "长安镇草稿" not in content and "长安镇已提交成果" not in content
     api = client.get("/api/v1/achievements/").json()
     assert [row["id"] for row in api["results"]] == [mine.pk]
     for record in (theirs_draft, theirs):
         assert client.get(f"/api/v1/achievements/{record.pk}/").status_code == 404
-        assert client.get(reverse("achievement_detail", args=[record.pk])).status_code == 404
+        assert (
+            client.get(reverse("achievements:achievement_detail", args=[record.pk])).status_code
+            == 404
+        )
         response = client.patch(
             f"/api/v1/achievements/{record.pk}/", {"title": "改"}, content_type="application/json"
         )
@@ -186,10 +249,10 @@ def test_anonymous_users_get_nothing(client):
     assert client.get("/api/v1/achievements/").status_code in (401, 403)
     assert client.get(f"/api/v1/achievements/{record.pk}/").status_code in (401, 403)
     assert client.post("/api/v1/achievements/", {}).status_code in (401, 403)
-    for name in ("achievement_detail", "achievement_edit"):
+    for name in ("achievements:achievement_detail", "achievements:achievement_edit"):
         response = client.get(reverse(name, args=[record.pk]))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    response = client.get(reverse("achievement_list") + "?export=xlsx")
+    response = client.get(reverse("achievements:achievement_list") + "?export=xlsx")
     assert response.status_code == 302
 
 
@@ -198,7 +261,9 @@ def test_contact_data_is_masked_for_leaders_everywhere(client, leader, liaison):
         contact_name="陈建华", contact_phone="13800138000", contact_email="chen@example.cn"
     )
     client.force_login(leader)
-    detail = client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    detail = client.get(
+        reverse("achievements:achievement_detail", args=[record.pk])
+    ).content.decode()
     assert "13800138000" not in detail and "chen@example.cn" not in detail
     assert "138****8000" in detail and "陈**" in detail and "c***@example.cn" in detail
     assert "已脱敏" in detail
@@ -209,14 +274,16 @@ def test_contact_data_is_masked_for_leaders_everywhere(client, leader, liaison):
         "138****8000",
         True,
     )
-    export = client.get(reverse("achievement_list") + "?export=xlsx")
+    export = client.get(reverse("achievements:achievement_list") + "?export=xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     header = [c.value for c in sheet[1]]
     row = [c.value for c in sheet[2]]
     assert row[header.index("联系电话")] == "138****8000"
 
     client.force_login(liaison)
-    detail = client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    detail = client.get(
+        reverse("achievements:achievement_detail", args=[record.pk])
+    ).content.decode()
     assert "13800138000" in detail and "已脱敏" not in detail
 
 
@@ -225,9 +292,13 @@ def test_contact_changes_in_history_stay_hidden_from_leaders(client, center_staf
     record.contact_phone = "13900139000"
     record.save()
     client.force_login(leader)
-    content = client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    content = client.get(
+        reverse("achievements:achievement_detail", args=[record.pk])
+    ).content.decode()
     assert "13900139000" not in content and "13800138000" not in content
     assert "***</del>" in content
     client.force_login(center_staff)
-    content = client.get(reverse("achievement_detail", args=[record.pk])).content.decode()
+    content = client.get(
+        reverse("achievements:achievement_detail", args=[record.pk])
+    ).content.decode()
     assert "13800138000</del>" in content

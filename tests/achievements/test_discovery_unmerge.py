@@ -30,7 +30,7 @@ TITLE = "高导热氮化铝陶瓷基板"
 
 
 def groups_on(client) -> str:
-    response = client.get(reverse("achievement_duplicates"))
+    response = client.get(reverse("achievements:achievement_duplicates"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -46,13 +46,16 @@ def pair(liaison, other_liaison):
 
 def merge(client, duplicate, kept, reason="高校与镇街重复登记"):
     response = client.post(
-        reverse("achievement_merge", args=[duplicate.pk]), {"into": kept.pk, "reason": reason}
+        reverse("achievements:achievement_merge", args=[duplicate.pk]),
+        {"into": kept.pk, "reason": reason},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def unmerge(client, duplicate, reason="并非同一成果：技术路线不同"):
-    return client.post(reverse("achievement_unmerge", args=[duplicate.pk]), {"reason": reason})
+    return client.post(
+        reverse("achievements:achievement_unmerge", args=[duplicate.pk]), {"reason": reason}
+    )
 
 
 def flash(client, response) -> str:
@@ -81,7 +84,9 @@ def test_records_without_a_usable_title_are_never_grouped(client, center_staff, 
 
 def test_a_short_title_is_not_a_likely_duplicate_of_another_holders_record(liaison_client):
     LibraryAchievementFactory(title="测试", holder="华南理工大学", discovering_unit=unit("kjj"))
-    response = liaison_client.post(reverse("achievement_create"), form_data(title="测 试"))
+    response = liaison_client.post(
+        reverse("achievements:achievement_create"), form_data(title="测 试")
+    )
     assert response.status_code == 302
 
 
@@ -107,16 +112,19 @@ def test_each_group_says_why_its_records_match(client, center_staff, pair, other
         "匹配依据：名称相同：去除空格、标点和大小写差异后均为“钠离子电池正极材料”；同一发现单位重复登记<"
         in content
     )
-    assert f"{reverse('achievement_merge', args=[duplicate.pk])}?into={kept.pk}" in content
+    assert (
+        f"{reverse('achievements:achievement_merge', args=[duplicate.pk])}?into={kept.pk}"
+        in content
+    )
     assert same_unit.title in content
 
 
 def test_only_staff_open_the_duplicates_page(client, liaison, leader, center_staff):
     for user in (liaison, leader):
         client.force_login(user)
-        assert client.get(reverse("achievement_duplicates")).status_code == 403
+        assert client.get(reverse("achievements:achievement_duplicates")).status_code == 403
     client.force_login(center_staff)
-    assert client.get(reverse("achievement_duplicates")).status_code == 200
+    assert client.get(reverse("achievements:achievement_duplicates")).status_code == 200
 
 
 @pytest.mark.usefixtures("render_afresh")
@@ -138,7 +146,7 @@ def test_the_duplicates_page_reads_the_same_number_of_queries_for_more_groups(
     with CaptureQueriesContext(connection) as more:
         content = groups_on(client)
     assert content.count('data-testid="duplicate-group"') == 4
-    assert content.count(reverse("achievement_unmerge", args=[duplicate.pk])) == 1
+    assert content.count(reverse("achievements:achievement_unmerge", args=[duplicate.pk])) == 1
     assert content.count("/unmerge/") == 4
     assert len(more) == len(one)
 
@@ -154,12 +162,14 @@ def test_staff_undo_a_merge_and_both_records_credits_and_history_come_back(
     merge(client, duplicate, kept)
     history_before = duplicate.history.count()
     assert AchievementCredit.objects.filter(achievement=kept).count() == 1
-    page = client.get(reverse("achievement_detail", args=[duplicate.pk])).content.decode()
+    page = client.get(
+        reverse("achievements:achievement_detail", args=[duplicate.pk])
+    ).content.decode()
     assert 'data-testid="unmerge-form"' in page and "确定撤销合并吗？" in page
     assert "高校与镇街重复登记" in page  # who merged it, when and why
 
     response = unmerge(client, duplicate)
-    assert response["Location"] == reverse("achievement_detail", args=[duplicate.pk])
+    assert response["Location"] == reverse("achievements:achievement_detail", args=[duplicate.pk])
     assert "已撤销合并：两条成果各自恢复，合并时添加的共同发现单位已移除。" in flash(
         client, response
     )
@@ -197,10 +207,13 @@ def test_staff_undo_a_merge_and_both_records_credits_and_history_come_back(
     year = timezone.localdate().year
     assert discovery_progress(kept.discovering_unit, year).discovered == 1
     assert discovery_progress(other_liaison.unit, year).discovered == 1
-    kept_page = client.get(reverse("achievement_detail", args=[kept.pk])).content.decode()
+    kept_page = client.get(
+        reverse("achievements:achievement_detail", args=[kept.pk])
+    ).content.decode()
     assert "共同发现" not in kept_page
-    assert f"{reverse('achievement_merge', args=[duplicate.pk])}?into={kept.pk}" in groups_on(
-        client
+    assert (
+        f"{reverse('achievements:achievement_merge', args=[duplicate.pk])}?into={kept.pk}"
+        in groups_on(client)
     )
 
 
@@ -208,7 +221,7 @@ def test_undoing_a_merge_reopens_the_send_back_it_closed(client, center_staff, p
     kept, duplicate = pair
     client.force_login(center_staff)
     client.post(
-        reverse("achievement_send_back", args=[duplicate.pk]),
+        reverse("achievements:achievement_send_back", args=[duplicate.pk]),
         {"reasons": ["incomplete"], "message": "请补充知识产权编号。"},
     )
     duplicate.refresh_from_db()
@@ -274,7 +287,8 @@ def test_undo_is_refused_when_the_unit_registered_the_title_again(
     merge(client, duplicate, kept)
     client.force_login(other_liaison)
     again = client.post(
-        reverse("achievement_create"), form_data(title=TITLE, confirm_not_duplicate="on")
+        reverse("achievements:achievement_create"),
+        form_data(title=TITLE, confirm_not_duplicate="on"),
     )
     assert again.status_code == 302
     registered = Achievement.objects.latest("pk")
@@ -305,7 +319,7 @@ def test_only_staff_may_undo_a_merge(client, center_staff, pair, liaison, other_
     kept, duplicate = pair
     client.force_login(center_staff)
     merge(client, duplicate, kept)
-    url = reverse("achievement_detail", args=[duplicate.pk])
+    url = reverse("achievements:achievement_detail", args=[duplicate.pk])
     # The duplicate's own liaison and a leader see it, without the undo; another unit's liaison
     # does not see it at all.
     for user, status in ((other_liaison, 403), (leader, 403), (liaison, 404)):

@@ -45,7 +45,7 @@ def form_data(**overrides) -> dict:
 
 
 def create_draft(client, **overrides) -> Achievement:
-    response = client.post(reverse("achievement_create"), form_data(**overrides))
+    response = client.post(reverse("achievements:achievement_create"), form_data(**overrides))
     assert response.status_code == 302, response.content.decode()[:2000]
     return Achievement.objects.latest("pk")
 
@@ -77,7 +77,7 @@ def test_liaison_registers_a_draft_with_every_field(liaison_client, liaison):
 
 def test_bad_input_is_explained_beside_the_field_and_nothing_is_saved(liaison_client):
     response = liaison_client.post(
-        reverse("achievement_create"),
+        reverse("achievements:achievement_create"),
         form_data(
             title="",
             contact_phone="12345",
@@ -98,7 +98,7 @@ def test_bad_input_is_explained_beside_the_field_and_nothing_is_saved(liaison_cl
 def test_edit_keeps_every_change_in_history_shown_on_the_detail_page(liaison_client, liaison):
     achievement = create_draft(liaison_client)
     response = liaison_client.post(
-        reverse("achievement_edit", args=[achievement.pk]),
+        reverse("achievements:achievement_edit", args=[achievement.pk]),
         form_data(title="硫化物固态电解质公斤级制备技术", trl="7", expected_contribution="8000"),
     )
     assert response.status_code == 302
@@ -106,7 +106,9 @@ def test_edit_keeps_every_change_in_history_shown_on_the_detail_page(liaison_cli
     assert achievement.title == "硫化物固态电解质公斤级制备技术"
     assert achievement.history.count() == 2
 
-    content = liaison_client.get(reverse("achievement_detail", args=[achievement.pk])).content
+    content = liaison_client.get(
+        reverse("achievements:achievement_detail", args=[achievement.pk])
+    ).content
     content = content.decode()
     assert "修改历史" in content
     assert "硫化物固态电解质规模化制备技术</del>" in content
@@ -119,13 +121,17 @@ def test_edit_keeps_every_change_in_history_shown_on_the_detail_page(liaison_cli
 
 def test_saving_without_a_change_records_nothing(liaison_client):
     achievement = create_draft(liaison_client)
-    liaison_client.post(reverse("achievement_edit", args=[achievement.pk]), form_data())
+    liaison_client.post(
+        reverse("achievements:achievement_edit", args=[achievement.pk]), form_data()
+    )
     assert achievement.history.count() == 1
 
 
 def test_submit_puts_the_record_in_the_discovery_library(liaison_client, liaison):
     achievement = create_draft(liaison_client, discovered_on="")
-    response = liaison_client.post(reverse("achievement_submit", args=[achievement.pk]))
+    response = liaison_client.post(
+        reverse("achievements:achievement_submit", args=[achievement.pk])
+    )
     assert response.status_code == 302
     achievement.refresh_from_db()
     assert achievement.status == AchievementStatus.SUBMITTED
@@ -141,7 +147,7 @@ def test_submit_puts_the_record_in_the_discovery_library(liaison_client, liaison
 
 def test_a_second_click_on_submit_changes_nothing(liaison_client):
     achievement = create_draft(liaison_client)
-    url = reverse("achievement_submit", args=[achievement.pk])
+    url = reverse("achievements:achievement_submit", args=[achievement.pk])
     liaison_client.post(url)
     response = liaison_client.post(url, follow=True)
     assert response.status_code == 403
@@ -150,24 +156,32 @@ def test_a_second_click_on_submit_changes_nothing(liaison_client):
 
 def test_liaison_cannot_edit_after_submission(liaison_client):
     achievement = create_draft(liaison_client)
-    liaison_client.post(reverse("achievement_submit", args=[achievement.pk]))
+    liaison_client.post(reverse("achievements:achievement_submit", args=[achievement.pk]))
 
-    assert liaison_client.get(reverse("achievement_edit", args=[achievement.pk])).status_code == 403
+    assert (
+        liaison_client.get(
+            reverse("achievements:achievement_edit", args=[achievement.pk])
+        ).status_code
+        == 403
+    )
     response = liaison_client.post(
-        reverse("achievement_edit", args=[achievement.pk]), form_data(title="偷偷改名")
+        reverse("achievements:achievement_edit", args=[achievement.pk]), form_data(title="偷偷改名")
     )
     assert response.status_code == 403
     achievement.refresh_from_db()
     assert achievement.title == "硫化物固态电解质规模化制备技术"
-    detail = liaison_client.get(reverse("achievement_detail", args=[achievement.pk]))
+    detail = liaison_client.get(reverse("achievements:achievement_detail", args=[achievement.pk]))
     assert "申请更正" in detail.content.decode()
-    assert reverse("achievement_edit", args=[achievement.pk]) not in detail.content.decode()
+    assert (
+        reverse("achievements:achievement_edit", args=[achievement.pk])
+        not in detail.content.decode()
+    )
 
 
 def test_staff_may_change_a_submitted_record(staff_client, center_staff):
     achievement = LibraryAchievementFactory(status=AchievementStatus.SUBMITTED)
     response = staff_client.post(
-        reverse("achievement_edit", args=[achievement.pk]),
+        reverse("achievements:achievement_edit", args=[achievement.pk]),
         form_data(title="更正后的名称", discovering_unit=achievement.discovering_unit_id),
     )
     assert response.status_code == 302
@@ -179,15 +193,16 @@ def test_staff_may_change_a_submitted_record(staff_client, center_staff):
 
 def test_withdraw_then_reopen_as_draft(liaison_client, liaison):
     achievement = create_draft(liaison_client)
-    liaison_client.post(reverse("achievement_submit", args=[achievement.pk]))
+    liaison_client.post(reverse("achievements:achievement_submit", args=[achievement.pk]))
     liaison_client.post(
-        reverse("achievement_withdraw", args=[achievement.pk]), {"reason": "团队已签约外地企业"}
+        reverse("achievements:achievement_withdraw", args=[achievement.pk]),
+        {"reason": "团队已签约外地企业"},
     )
     achievement.refresh_from_db()
     assert achievement.status == AchievementStatus.WITHDRAWN
     assert achievement.transitions.last().reason == "团队已签约外地企业"
 
-    liaison_client.post(reverse("achievement_reopen", args=[achievement.pk]))
+    liaison_client.post(reverse("achievements:achievement_reopen", args=[achievement.pk]))
     achievement.refresh_from_db()
     assert achievement.status == AchievementStatus.DRAFT
     assert [t.to_status for t in achievement.transitions.all()] == [
@@ -200,7 +215,7 @@ def test_withdraw_then_reopen_as_draft(liaison_client, liaison):
 
 def test_correction_request_needs_a_reason_and_reaches_staff(liaison_client, center_staff):
     achievement = LibraryAchievementFactory(status=AchievementStatus.SUBMITTED)
-    url = reverse("achievement_correction_request", args=[achievement.pk])
+    url = reverse("achievements:achievement_correction_request", args=[achievement.pk])
 
     response = liaison_client.post(url, {"message": "", "fields": ["holder"]})
     assert response.status_code == 200
@@ -219,7 +234,7 @@ def test_correction_request_needs_a_reason_and_reaches_staff(liaison_client, cen
     )
     note = Notification.objects.get(recipient=center_staff)
     assert note.title == f"更正申请：{achievement.title}"
-    assert note.url == reverse("achievement_detail", args=[achievement.pk])
+    assert note.url == reverse("achievements:achievement_detail", args=[achievement.pk])
 
 
 def test_staff_declining_a_correction_must_say_why(staff_client, liaison):
@@ -230,7 +245,7 @@ def test_staff_declining_a_correction_must_say_why(staff_client, liaison):
         message="请改名",
         author=liaison,
     )
-    url = reverse("achievement_correction_resolve", args=[request.pk])
+    url = reverse("achievements:achievement_correction_resolve", args=[request.pk])
     response = staff_client.post(url, {"outcome": "declined", "note": ""}, follow=True)
     assert "不予更正时请说明理由。" in response.content.decode()
     request.refresh_from_db()
@@ -246,7 +261,7 @@ def test_staff_declining_a_correction_must_say_why(staff_client, liaison):
 
 def test_send_back_gives_structured_feedback_to_the_liaison(staff_client, center_staff, liaison):
     achievement = LibraryAchievementFactory(status=AchievementStatus.SUBMITTED, liaison=liaison)
-    url = reverse("achievement_send_back", args=[achievement.pk])
+    url = reverse("achievements:achievement_send_back", args=[achievement.pk])
 
     response = staff_client.post(url, {"message": "请补充"})
     assert "请至少选择一项退回原因。" in response.content.decode()
@@ -270,10 +285,14 @@ def test_send_back_gives_structured_feedback_to_the_liaison(staff_client, center
 
     staff_client.logout()
     staff_client.force_login(liaison)
-    detail = staff_client.get(reverse("achievement_detail", args=[achievement.pk])).content.decode()
+    detail = staff_client.get(
+        reverse("achievements:achievement_detail", args=[achievement.pk])
+    ).content.decode()
     assert "信息不完整" in detail and "数据有误或前后矛盾" in detail
     assert "请修改：成果简介、预期综合经济贡献（万元）" in detail
-    edit = staff_client.get(reverse("achievement_edit", args=[achievement.pk])).content.decode()
+    edit = staff_client.get(
+        reverse("achievements:achievement_edit", args=[achievement.pk])
+    ).content.decode()
     assert edit.count("退回意见要求修改此项。") == 2
 
 
@@ -283,11 +302,11 @@ def test_submit_after_return_requires_a_change(client, center_staff, liaison):
     )
     client.force_login(center_staff)
     client.post(
-        reverse("achievement_send_back", args=[achievement.pk]),
+        reverse("achievements:achievement_send_back", args=[achievement.pk]),
         {"reasons": ["incomplete"], "message": "请补充团队情况。"},
     )
     client.force_login(liaison)
-    submit = reverse("achievement_submit", args=[achievement.pk])
+    submit = reverse("achievements:achievement_submit", args=[achievement.pk])
 
     response = client.post(submit, follow=True)
     assert "请先按退回意见修改成果信息，再重新提交。" in response.content.decode()
@@ -295,7 +314,7 @@ def test_submit_after_return_requires_a_change(client, center_staff, liaison):
     assert achievement.status == AchievementStatus.RETURNED
 
     client.post(
-        reverse("achievement_edit", args=[achievement.pk]),
+        reverse("achievements:achievement_edit", args=[achievement.pk]),
         form_data(title=achievement.title, team="陈教授领衔，博士 6 人、硕士 10 人。"),
     )
     assert AchievementFeedback.objects.get().status == FeedbackStatus.ADDRESSED
@@ -310,12 +329,12 @@ def test_send_back_closes_open_correction_requests(client, center_staff, liaison
     achievement = LibraryAchievementFactory(status=AchievementStatus.SUBMITTED, liaison=liaison)
     client.force_login(liaison)
     client.post(
-        reverse("achievement_correction_request", args=[achievement.pk]),
+        reverse("achievements:achievement_correction_request", args=[achievement.pk]),
         {"message": "联系人已调岗。"},
     )
     client.force_login(center_staff)
     client.post(
-        reverse("achievement_send_back", args=[achievement.pk]),
+        reverse("achievements:achievement_send_back", args=[achievement.pk]),
         {"reasons": ["contact"], "message": "请直接修改联系人。"},
     )
     request = AchievementFeedback.objects.get(kind=FeedbackKind.CORRECTION_REQUEST)
@@ -324,8 +343,10 @@ def test_send_back_closes_open_correction_requests(client, center_staff, liaison
 
 def test_every_transition_shows_who_and_when_on_the_detail_page(liaison_client, liaison):
     achievement = create_draft(liaison_client)
-    liaison_client.post(reverse("achievement_submit", args=[achievement.pk]))
-    content = liaison_client.get(reverse("achievement_detail", args=[achievement.pk])).content
+    liaison_client.post(reverse("achievements:achievement_submit", args=[achievement.pk]))
+    content = liaison_client.get(
+        reverse("achievements:achievement_detail", args=[achievement.pk])
+    ).content
     content = content.decode()
     assert "状态变更记录" in content
     assert content.count(liaison.display_name) >= 2

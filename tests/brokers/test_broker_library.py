@@ -167,7 +167,7 @@ def test_a_broker_sees_their_profile_and_the_deals_credited_to_them(client, brok
     page = client.get(reverse("brokers:broker_me")).content.decode()
     assert "固态电池合同" in page and "别人的合同" not in page
     assert "60%" in page and "240万元" in page  # 2024: 400万 × 60 %
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("quotas:home")).content.decode()
     assert "固态电池合同" in home
     # Contracts list: only their own; another broker's record and contract are 404.
     listing = client.get(reverse("brokers:contract_list")).content.decode()

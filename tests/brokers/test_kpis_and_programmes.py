@@ -167,7 +167,7 @@ def test_leader_home_shows_the_transfer_kpis_equal_to_the_selectors(client, lead
     TechContractFactory(amount=wan(1500), registered_on=date(year, 1, 5))
     venture(landed_achievement(), wan(2500), date(year, 2, 1))
     client.force_login(leader)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("quotas:home"))
     kpis = response.context["kpis"]
     assert kpis.tech_contract_amount == selectors.tech_contract_amount(year) == wan(1500)
     assert kpis.venture_capital_cumulative == wan(2500)

@@ -58,7 +58,7 @@ def test_seed_demo_adds_evaluation_and_service_data_once(settings, tmp_path, cli
     assert not Escalation.objects.filter(unrouted=True).exists()
     assert EscalationInstruction.objects.filter(author=leader_city).count() == 1
     client.force_login(leader_city)
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("quotas:home")).content.decode()
     panel = home[home.index('data-testid="leader-escalations"') :]
     panel = panel[: panel.index("</table>")]
     assert f"分管市领导 {city.count()} · 市科技局及发现单位领导 0 · 责任人 0" in panel
@@ -71,7 +71,7 @@ def test_seed_demo_adds_evaluation_and_service_data_once(settings, tmp_path, cli
         ("leader_city", 'data-testid="leader-escalations"'),
     ):
         client.force_login(User.objects.get(username=username))
-        assert marker in client.get(reverse("home")).content.decode(), username
+        assert marker in client.get(reverse("quotas:home")).content.decode(), username
 
 
 def test_the_evaluator_home_shows_each_batch_with_what_is_left_to_score(
@@ -81,5 +81,5 @@ def test_the_evaluator_home_shows_each_batch_with_what_is_left_to_score(
     batch = make_batch(staff=center_staff, evaluators=[evaluator], achievements=[first, second])
     give_score(item_of(batch, first), evaluator, 80)
     client.force_login(evaluator)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("quotas:home")).content.decode()
     assert batch.name in page and "待评 1 项" in page and "已评 1 / 2 项" in page

@@ -120,7 +120,7 @@ def test_due_soon_and_overdue_reviews_show_on_the_staff_dashboard(client, center
     soon = open_review(center_staff, opened_on=today - timedelta(days=5))
     later = open_review(center_staff, opened_on=today - timedelta(days=1))
     client.force_login(center_staff)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("quotas:home")).content.decode()
     panel = page[page.index('data-testid="fast-track-due"') :]
     assert overdue.achievement.title in panel and "已逾期 2 天" in panel
     assert soon.achievement.title in panel and "2 天后到期" in panel

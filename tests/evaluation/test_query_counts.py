@@ -64,10 +64,10 @@ def test_batch_list_and_detail(client, center_staff, evaluator):
     few_detail = count_queries(client, reverse("evaluation:batch_detail", args=[batch.pk]))
     client.force_login(evaluator)
     few_eval = count_queries(client, reverse("evaluation:batch_detail", args=[batch.pk]))
-    few_home = count_queries(client, reverse("home"))
+    few_home = count_queries(client, reverse("quotas:home"))
     more()
     assert count_queries(client, reverse("evaluation:batch_detail", args=[batch.pk])) == few_eval
-    assert count_queries(client, reverse("home")) == few_home
+    assert count_queries(client, reverse("quotas:home")) == few_home
     client.force_login(center_staff)
     assert count_queries(client, reverse("evaluation:batch_list")) == few_list
     assert count_queries(client, reverse("evaluation:batch_detail", args=[batch.pk])) == few_detail
@@ -108,7 +108,7 @@ def test_recommendation_review_and_valuation_lists(client, center_staff, setting
         reverse("evaluation:recommendation_list"),
         reverse("evaluation:review_list"),
         reverse("evaluation:valuation_list"),
-        reverse("home"),
+        reverse("quotas:home"),
         "/api/v1/evaluation/recommendations/",
         "/api/v1/evaluation/reviews/",
         "/api/v1/evaluation/valuations/",

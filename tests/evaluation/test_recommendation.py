@@ -53,8 +53,8 @@ def test_a_written_recommendation_puts_the_achievement_into_the_service_library(
 
     # Marked as such on every list and page that shows it.
     for url in (
-        reverse("service_case_list"),
-        reverse("service_case_detail", args=[achievement.pk]),
+        reverse("achievements:service_case_list"),
+        reverse("achievements:service_case_detail", args=[achievement.pk]),
         reverse("evaluation:recommendation_list"),
         reverse("evaluation:achievement_evaluation", args=[achievement.pk]),
     ):

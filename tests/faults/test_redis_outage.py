@@ -79,7 +79,7 @@ def test_redis_down_pages_serve_writes_save_and_work_runs_when_it_is_back(
 
     # Pages keep serving (sessions and data are in the database; the cache is a miss).
     client.force_login(center_staff)
-    for name in ("home", "achievement_list", "demand_list"):
+    for name in ("quotas:home", "achievements:achievement_list", "achievements:demand_list"):
         assert client.get(reverse(name)).status_code == 200
     assert client.get(f"/api/v1/achievements/{achievement.pk}/").status_code == 200
 
@@ -87,7 +87,7 @@ def test_redis_down_pages_serve_writes_save_and_work_runs_when_it_is_back(
     client.force_login(enterprise_user)
     form = {**DEMAND_FORM, "field": industry("T08").pk, "division": division("441900119").pk}
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("demand_create"), form)
+        response = client.post(reverse("achievements:demand_create"), form)
     assert response.status_code == 302
     assert callbacks, "the job is published after the commit"
     demand = Demand.objects.get()

@@ -64,7 +64,7 @@ def test_an_institution_registers_is_reviewed_like_an_enterprise_and_its_user_is
         division=Division.objects.get(code="441900401").pk,
         credit_code=demo_credit_code("91441900MA5FWC8T"),
     )
-    response = client.post(reverse("enterprise_register"), data)
+    response = client.post(reverse("towns:enterprise_register"), data)
     assert response.status_code == 302
     user = User.objects.get(username="vc_song")
     assert (user.role, user.enterprise.kind, user.enterprise.status) == (
@@ -73,14 +73,16 @@ def test_an_institution_registers_is_reviewed_like_an_enterprise_and_its_user_is
         EnterpriseStatus.PENDING,
     )
     # Waiting for review: the home says so and the achievements stay closed.
-    assert "您的创投机构注册正在审核中" in client.get(reverse("home")).content.decode()
+    assert "您的创投机构注册正在审核中" in client.get(reverse("quotas:home")).content.decode()
     assert client.get(LIST).status_code == 403
 
     client.force_login(center_staff)
-    page = client.get(reverse("enterprise_review_list"), {"kind": "venture_capital"})
+    page = client.get(reverse("towns:enterprise_review_list"), {"kind": "venture_capital"})
     assert "东莞松湖创新创业投资有限公司" in page.content.decode()
     assert 'data-testid="kind-vc"' in page.content.decode()
-    client.post(reverse("enterprise_review", args=[user.enterprise_id]), {"decision": "approve"})
+    client.post(
+        reverse("towns:enterprise_review", args=[user.enterprise_id]), {"decision": "approve"}
+    )
     user.enterprise.refresh_from_db()
     assert user.enterprise.status == EnterpriseStatus.APPROVED
     note = user.notifications.get(kind="enterprise_reviewed")
@@ -88,12 +90,12 @@ def test_an_institution_registers_is_reviewed_like_an_enterprise_and_its_user_is
 
     client.force_login(user)
     assert client.get(LIST).status_code == 200
-    nav = client.get(reverse("home")).content.decode()
+    nav = client.get(reverse("quotas:home")).content.decode()
     assert (
         reverse("investors:opportunity_list") in nav and reverse("investors:interest_list") in nav
     )
     # An investor is no enterprise: no demand window.
-    assert client.get(reverse("demand_create")).status_code == 403
+    assert client.get(reverse("achievements:demand_create")).status_code == 403
 
 
 def test_a_company_registering_without_a_kind_is_still_an_enterprise(client):
@@ -101,7 +103,7 @@ def test_a_company_registering_without_a_kind_is_still_an_enterprise(client):
 
     data = register_form(division=Division.objects.get(code="441900401").pk, username="ent_x")
     data.pop("kind")
-    assert client.post(reverse("enterprise_register"), data).status_code == 302
+    assert client.post(reverse("towns:enterprise_register"), data).status_code == 302
     user = User.objects.get(username="ent_x")
     assert (user.role, user.enterprise.kind) == (Role.ENTERPRISE, EnterpriseKind.COMPANY)
 
@@ -126,8 +128,13 @@ def test_investors_see_only_achievements_awaiting_landing(client, investor, cent
     api = client.get("/api/v1/investors/opportunities/").json()
     assert [row["id"] for row in api["results"]] == [waiting.pk]
     # Not a back-office scope: the achievement's own pages stay closed to investors.
-    assert client.get(reverse("achievement_detail", args=[waiting.pk])).status_code == 404
-    assert client.get(reverse("service_case_detail", args=[waiting.pk])).status_code == 404
+    assert (
+        client.get(reverse("achievements:achievement_detail", args=[waiting.pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("achievements:service_case_detail", args=[waiting.pk])).status_code
+        == 404
+    )
 
 
 def test_the_summary_shows_results_and_3you_never_an_evaluators_scores_or_the_contact(

@@ -87,14 +87,20 @@ def test_drill_down_lists_the_records_behind_each_number(client, center_staff):
     assert (row.discovered, row.landed, row.served) == (3, 2, 2)
     assert row.rank == 1
     for figure, expected in (("discovered", 3), ("landed", 2), ("served", 2)):
-        url = reverse("assessment_drilldown", args=["division", "441900119"])
+        url = reverse("quotas:assessment_drilldown", args=["division", "441900119"])
         response = client.get(url, {"year": 2025, "figure": figure})
         assert response.status_code == 200
         assert response.context["page_obj"].paginator.count == expected
-    page = client.get(reverse("assessment_scorecard"), {"year": 2025}).content.decode()
+    page = client.get(reverse("quotas:assessment_scorecard"), {"year": 2025}).content.decode()
     assert 'data-key="441900119"' in page
-    assert client.get(reverse("assessment_drilldown", args=["division", "dgut"])).status_code == 404
-    assert client.get(reverse("assessment_drilldown", args=["nobody", "kjj"])).status_code == 404
+    assert (
+        client.get(reverse("quotas:assessment_drilldown", args=["division", "dgut"])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("quotas:assessment_drilldown", args=["nobody", "kjj"])).status_code
+        == 404
+    )
 
 
 def test_a_liaison_is_assessed_on_own_records_and_follow_ups(client, center_staff):
@@ -124,7 +130,7 @@ def test_a_liaison_is_assessed_on_own_records_and_follow_ups(client, center_staf
     assert (row.follow_ups, row.missed, row.on_time_percent) == (1, 1, 50)
     client.force_login(center_staff)
     response = client.get(
-        reverse("assessment_drilldown", args=["person", "center_wang"]),
+        reverse("quotas:assessment_drilldown", args=["person", "center_wang"]),
         {"year": 2025, "figure": "landed"},
     )
     assert [r.achievement_id for r in response.context["records"]] == [mine.pk]
@@ -137,7 +143,7 @@ def test_the_export_holds_every_level_with_counts_as_numbers(client, center_staf
     case = service_case(entered_on=date(2024, 2, 1), discovering_unit=unit("kjj"))
     land(case, center_staff, on=date(2024, 3, 1), where="441900113")
     client.force_login(center_staff)
-    response = client.get(reverse("assessment_scorecard"), {"year": 2024, "export": "xlsx"})
+    response = client.get(reverse("quotas:assessment_scorecard"), {"year": 2024, "export": "xlsx"})
     book = workbook(response)
     assert [s.title for s in book.worksheets] == [str(level.label) for level in Level]
     bureaus = list(book.worksheets[0].values)
@@ -150,13 +156,15 @@ def test_the_quarterly_bulletin_names_leading_and_lagging_units(client, leader):
     day = date(2025, 5, 10)
     service_case(entered_on=day, discovered_on=day, discovering_unit=unit("441900119"))
     client.force_login(leader)
-    response = client.get(reverse("assessment_bulletin"), {"year": 2025, "quarter": 2})
+    response = client.get(reverse("quotas:assessment_bulletin"), {"year": 2025, "quarter": 2})
     assert response.status_code == 200
     divisions = next(item for item in response.context["levels"] if item.level == "division")
     assert [row.key for row in divisions.leading] == ["441900119"]
     assert divisions.lagging and "441900119" not in [row.key for row in divisions.lagging]
     sheet = workbook(
-        client.get(reverse("assessment_bulletin"), {"year": 2025, "quarter": 2, "export": "xlsx"})
+        client.get(
+            reverse("quotas:assessment_bulletin"), {"year": 2025, "quarter": 2, "export": "xlsx"}
+        )
     ).worksheets[0]
     rows = list(sheet.values)
     assert any(r[1] == "成绩突出" and r[2] == str(unit("441900119")) for r in rows)
@@ -175,7 +183,12 @@ def test_the_quarterly_bulletin_names_leading_and_lagging_units(client, leader):
 )
 def test_who_reads_the_assessment_and_the_map(client, users_by_role, role, status):
     client.force_login(users_by_role[role])
-    for name in ("assessment_scorecard", "assessment_bulletin", "division_map", "plan_targets"):
+    for name in (
+        "quotas:assessment_scorecard",
+        "quotas:assessment_bulletin",
+        "quotas:division_map",
+        "quotas:plan_targets",
+    ):
         assert client.get(reverse(name)).status_code == status, name
     api_status = 200 if status == 200 else 403
     assert client.get(reverse("figures-scorecard")).status_code == api_status
@@ -185,7 +198,7 @@ def test_scorecard_queries_do_not_grow_with_the_rows(
     client, center_staff, django_assert_max_num_queries
 ):
     client.force_login(center_staff)
-    url = reverse("assessment_scorecard")
+    url = reverse("quotas:assessment_scorecard")
     for level in Level:
         with django_assert_max_num_queries(20):
             assert client.get(url, {"level": level.value}).status_code == 200
@@ -210,7 +223,7 @@ def test_the_map_colours_each_division_by_the_dashboards_completion(client, lead
     case = service_case(entered_on=date(2024, 2, 1), discovering_unit=unit("dgut"))
     land(case, center_staff, on=date(2024, 3, 1), where="441900113")  # 大朗: quota 1 in 2024
     client.force_login(leader)
-    response = client.get(reverse("division_map"), {"year": 2024})
+    response = client.get(reverse("quotas:division_map"), {"year": 2024})
     tiles = {tile.division.code: tile for tile in response.context["tiles"]}
     rows = {row.unit.code: row for row in selectors.quota_progress(2024)}
     assert len(tiles) == 36
@@ -219,7 +232,7 @@ def test_the_map_colours_each_division_by_the_dashboards_completion(client, lead
     assert tiles["441900103"].percent is None  # 茶山 holds no 2024 quota
     data = response.context["map_data"]["tiles"]
     dalang = next(t for t in data if t["name"] == "大朗")
-    assert dalang["url"] == reverse("dashboard_unit", args=["441900113"]) + "?year=2024"
+    assert dalang["url"] == reverse("quotas:dashboard_unit", args=["441900113"]) + "?year=2024"
     body = api(client, "figures-division-map", year=2024)
     assert {r["division"]: r["percent"] for r in body["results"]}["441900113"] == 100
     assert 'src="/static/vendor/echarts/echarts.min.js"' in response.content.decode()
@@ -247,7 +260,7 @@ def test_plan_targets_show_growth_new_above_scale_and_the_landmark_lists(
     other = service_case(entered_on=date(2025, 2, 1), discovering_unit=unit("kjj"))
     land(other, center_staff, on=date(2025, 5, 1), where="441900113", contribution=YI)
     client.force_login(leader)
-    context = client.get(reverse("plan_targets"), {"year": 2025}).context
+    context = client.get(reverse("quotas:plan_targets"), {"year": 2025}).context
     revenue = context["revenue"]
     # Base 2023 (the year before the plan): (125 / 100)^(1/2) − 1 = 11.8 %.
     assert (revenue.base_year, str(revenue.cagr), revenue.met) == (2023, "11.8", True)

@@ -70,7 +70,7 @@ def test_figures_without_a_record_are_not_shown_as_zero(client, leader):
         assert figures[metric].met is None
     assert selectors.matchmaking_events_held(2026) is None
     client.force_login(leader)
-    page = client.get(reverse("dashboard"), {"year": 2026}).content.decode()
+    page = client.get(reverse("quotas:dashboard"), {"year": 2026}).content.decode()
     assert page.count("暂无记录") == 6  # the five above and the 5亿元 landmarks
 
 
@@ -116,7 +116,7 @@ def test_the_dashboard_ranks_units_and_drills_down(client, leader, center_staff)
     landed_case(center_staff, on=date(2024, 5, 1), where="441900113", title="大朗毛织智能制造")
     landed_case(center_staff, on=date(2024, 6, 1), where="441900119")
     client.force_login(leader)
-    page = client.get(reverse("dashboard"), {"year": 2024}).content.decode()
+    page = client.get(reverse("quotas:dashboard"), {"year": 2024}).content.decode()
     data = chart_data(page)
     assert data["quota"]["units"][0] == "大朗"  # 1 of 1: best completion first
     assert data["quota"]["completed"][:2] == [1, 1] and data["quota"]["quota"][:2] == [1, 6]
@@ -139,7 +139,7 @@ def test_the_dashboard_lists_the_escalations(client, leader):
     )
     escalations_refresh()
     client.force_login(leader)
-    page = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("quotas:dashboard")).content.decode()
     assert stalled.title in page and "120 天无实质性进展" in page
 
 
@@ -147,10 +147,14 @@ def test_who_reads_the_dashboard(client, users_by_role):
     for role, user in users_by_role.items():
         client.force_login(user)
         expected = 200 if role in ("center_staff", "leader", "admin") else 403
-        for url in (reverse("dashboard"), reverse("landing_quotas"), reverse("report_list")):
+        for url in (
+            reverse("quotas:dashboard"),
+            reverse("quotas:landing_quotas"),
+            reverse("quotas:report_list"),
+        ):
             assert client.get(url).status_code == expected, (role, url)
     client.logout()
-    assert client.get(reverse("dashboard")).status_code == 302
+    assert client.get(reverse("quotas:dashboard")).status_code == 302
 
 
 @pytest.mark.usefixtures("render_afresh")
@@ -163,9 +167,9 @@ def test_the_dashboard_keeps_its_query_count(client, leader, center_staff, porta
 
     client.force_login(leader)
     urls = [
-        f"{reverse('dashboard')}?year=2025",
-        f"{reverse('landing_quotas')}?year=2025",
-        f"{reverse('dashboard_unit', args=['441900401'])}?year=2025",
+        f"{reverse('quotas:dashboard')}?year=2025",
+        f"{reverse('quotas:landing_quotas')}?year=2025",
+        f"{reverse('quotas:dashboard_unit', args=['441900401'])}?year=2025",
     ]
     few = {url: count_queries(client, url) for url in urls}
     for n, where in enumerate(["441900401", "441900103", "441900119", "441900401"]):
@@ -203,7 +207,7 @@ def test_matchmaking_events_held_feed_the_event_kpi(client, leader, center_staff
     assert (figure.actual, figure.target.target, figure.met) == (2, 10, False)
     assert kpis(2026)[CityMetric.MATCHMAKING_EVENTS].actual == 0
     client.force_login(leader)
-    page = client.get(reverse("dashboard"), {"year": 2025}).content.decode()
+    page = client.get(reverse("quotas:dashboard"), {"year": 2025}).content.decode()
     assert 'data-testid="kpi-matchmaking_events"' in page or "成果转化对接活动" in page
 
 
@@ -211,7 +215,7 @@ def test_the_city_figures_are_cached_until_business_data_changes(client, leader,
     """The KPIs, quota progress, funnel and trend are aggregates over the whole library: the
     dashboard computes them once, then serves them from the cache until a record changes."""
     year = timezone.localdate().year
-    url = f"{reverse('dashboard')}?year={year}"
+    url = f"{reverse('quotas:dashboard')}?year={year}"
     client.force_login(leader)
     client.get(url)
     with CaptureQueriesContext(connection) as cold:
@@ -234,8 +238,8 @@ def test_the_city_figures_are_cached_until_business_data_changes(client, leader,
 def test_the_cached_figures_follow_the_language(client, leader):
     year = timezone.localdate().year
     client.force_login(leader)
-    chinese = chart_data(client.get(reverse("dashboard"), {"year": year}).content.decode())
+    chinese = chart_data(client.get(reverse("quotas:dashboard"), {"year": year}).content.decode())
     client.cookies["django_language"] = "en"
-    english = chart_data(client.get(reverse("dashboard"), {"year": year}).content.decode())
+    english = chart_data(client.get(reverse("quotas:dashboard"), {"year": year}).content.decode())
     assert chinese["funnel"]["stages"][0]["name"] == "发现库"
     assert english["funnel"]["stages"][0]["name"] != "发现库"

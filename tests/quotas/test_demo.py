@@ -44,6 +44,6 @@ def test_seed_demo_lands_achievements_over_the_plan_years_once(client):
     } == counts
 
     client.force_login(User.objects.get(username="leader_kjj"))
-    page = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("quotas:dashboard")).content.decode()
     # Every city KPI has demo figures for the current year, the contract amount included.
     assert 'data-testid="quota-ranking"' in page and "暂无记录" not in page

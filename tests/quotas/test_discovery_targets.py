@@ -58,23 +58,23 @@ def test_overview_counts_discoveries_of_the_year_and_merge_credits(client, cente
     )
 
     client.force_login(center_staff)
-    response = client.get(reverse("discovery_targets"), {"year": year})
+    response = client.get(reverse("quotas:discovery_targets"), {"year": year})
     rows = {r.unit.code: r for r in response.context["rows"]}
     assert (rows["dgut"].target, rows["dgut"].discovered, rows["dgut"].remaining) == (20, 3, 17)
     assert (rows["441900119"].discovered, rows["kjj"].discovered) == (1, 1)
     assert rows["dgut"].percent == 15
     content = response.content.decode()
     assert "东莞理工学院" in content and f"{year}年成果发现任务进度" in content
-    last_year = client.get(reverse("discovery_targets"), {"year": year - 1}).context["rows"]
+    last_year = client.get(reverse("quotas:discovery_targets"), {"year": year - 1}).context["rows"]
     assert {r.unit.code: r.discovered for r in last_year}["dgut"] == 1
 
 
 def test_overview_filters_by_unit_kind_and_exports(client, leader):
     client.force_login(leader)
-    response = client.get(reverse("discovery_targets"), {"kind": "university", "year": 2026})
+    response = client.get(reverse("quotas:discovery_targets"), {"kind": "university", "year": 2026})
     assert {r.unit.kind for r in response.context["rows"]} == {"university"}
     export = client.get(
-        reverse("discovery_targets"), {"kind": "university", "year": 2026, "export": "xlsx"}
+        reverse("quotas:discovery_targets"), {"kind": "university", "year": 2026, "export": "xlsx"}
     )
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     assert [c.value for c in sheet[1]][:4] == ["单位", "单位类型", "年度目标（项）", "已发现（项）"]
@@ -88,12 +88,12 @@ def test_overview_filters_by_unit_kind_and_exports(client, leader):
 )
 def test_who_sees_the_overview(client, request, role, status):
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("discovery_targets")).status_code == status
+    assert client.get(reverse("quotas:discovery_targets")).status_code == status
 
 
 def test_staff_edit_a_years_targets_and_history_keeps_the_change(client, center_staff, leader):
     changan = unit("441900119")
-    url = reverse("discovery_targets_edit")
+    url = reverse("quotas:discovery_targets_edit")
     client.force_login(leader)
     assert client.get(url).status_code == 403
 
@@ -124,7 +124,7 @@ def test_a_negative_target_is_refused_beside_the_field(client, center_staff):
     client.force_login(center_staff)
     dgut = unit("dgut")
     response = client.post(
-        reverse("discovery_targets_edit"), {"year": 2026, f"target_{dgut.pk}": -5}
+        reverse("quotas:discovery_targets_edit"), {"year": 2026, f"target_{dgut.pk}": -5}
     )
     assert response.status_code == 200
     assert "确保该值大于或等于0。" in response.content.decode()
@@ -136,7 +136,7 @@ def test_liaison_home_shows_progress_and_what_needs_doing(client, liaison):
     LibraryAchievementFactory(discovering_unit=liaison.unit, status=AchievementStatus.RETURNED)
     LibraryAchievementFactory(discovering_unit=liaison.unit, status=AchievementStatus.DRAFT)
     client.force_login(liaison)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("quotas:home"))
     content = response.content.decode()
     progress = response.context["progress"]
     assert (progress.target, progress.discovered) == (20, 1)
@@ -152,6 +152,6 @@ def test_center_staff_home_shows_the_work_queue(client, center_staff, liaison):
     )
     LibraryAchievementFactory(title=record.title, discovering_unit=unit("kjj"))
     client.force_login(center_staff)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("quotas:home"))
     assert (response.context["open_corrections"], response.context["duplicate_groups"]) == (1, 1)
-    assert reverse("discovery_targets") in response.content.decode()
+    assert reverse("quotas:discovery_targets") in response.content.decode()

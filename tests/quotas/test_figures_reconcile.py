@@ -286,7 +286,7 @@ def check_pages_exports_and_reports(*, data, staff, client):
         by_unit = {row["unit"]: row for row in figures["results"]}
 
         # The quota page: its context, its cards and total row, its export.
-        response = client.get(reverse("landing_quotas"), {"year": year})
+        response = client.get(reverse("quotas:landing_quotas"), {"year": year})
         page = response.content.decode()
         context = response.context
         page_rows = [*context["with_quota"], *context["without_quota"]]
@@ -300,7 +300,9 @@ def check_pages_exports_and_reports(*, data, staff, client):
             footer = footer_figures(page)
             for key in ("landed", "offset_in", "offset_out", "completed"):
                 assert footer[key] == totals[key], key
-        rows = sheet_rows(client.get(reverse("landing_quotas"), {"year": year, "export": "xlsx"}))
+        rows = sheet_rows(
+            client.get(reverse("quotas:landing_quotas"), {"year": year, "export": "xlsx"})
+        )
         header, body, footer_row = rows[0], rows[1:-1], rows[-1]
         assert footer_row[:6] == (
             "合计",
@@ -315,7 +317,7 @@ def check_pages_exports_and_reports(*, data, staff, client):
         assert sum(row[1] for row in body if row[1] != "无任务") == totals["quota"]
 
         # The dashboard: the KPIs, the quota totals, the funnel; each unit's drill-down.
-        response = client.get(reverse("dashboard"), {"year": year})
+        response = client.get(reverse("quotas:dashboard"), {"year": year})
         context = response.context
         kpis = api(client, "figures-kpis", year=year)["results"]
         assert [(kpi.metric, kpi.label, kpi.actual) for kpi in context["kpis"]] == [
@@ -331,7 +333,7 @@ def check_pages_exports_and_reports(*, data, staff, client):
         moving = [code for code, row in by_unit.items() if row["landed"] or row["offset_in"]]
         for code in moving:
             row = by_unit[code]
-            response = client.get(reverse("dashboard_unit", args=[code]), {"year": year})
+            response = client.get(reverse("quotas:dashboard_unit", args=[code]), {"year": year})
             assert len(response.context["landings"]) == row["landed"]
             progress = response.context["progress"]
             assert progress.completed == row["completed"]
@@ -339,13 +341,13 @@ def check_pages_exports_and_reports(*, data, staff, client):
 
         # The discovery targets page, its export and the API.
         targets = api(client, "figures-discovery-targets", year=year)["results"]
-        response = client.get(reverse("discovery_targets"), {"year": year, "sort": "code"})
+        response = client.get(reverse("quotas:discovery_targets"), {"year": year, "sort": "code"})
         assert sorted((r.unit.code, r.target, r.discovered) for r in response.context["rows"]) == (
             sorted((r["unit"], r["target"], r["discovered"]) for r in targets)
         )
         assert response.context["total_discovered"] == sum(r["discovered"] for r in targets)
         rows = sheet_rows(
-            client.get(reverse("discovery_targets"), {"year": year, "export": "xlsx"})
+            client.get(reverse("quotas:discovery_targets"), {"year": year, "export": "xlsx"})
         )
         assert (
             rows[-1][3]
@@ -432,7 +434,7 @@ def test_a_landing_without_a_quota_is_completed_once_in_the_year_it_offsets(clie
         (0, 2, 0, None, 2),
     ]
     client.force_login(center_staff)
-    page = client.get(reverse("landing_quotas"), {"year": 2025}).content.decode()
+    page = client.get(reverse("quotas:landing_quotas"), {"year": 2025}).content.decode()
     assert "1 项抵扣2026年落地任务" in page
     assert page_figure(page, "quota-completed") == 0
     totals = api(client, "figures-landing-quotas", year=2026)["totals"]

@@ -139,7 +139,9 @@ def test_the_credited_unit_and_its_reason_show_on_the_landing(client, center_sta
         center_staff, on=date(2024, 9, 1), where="441900003", discovering_unit=unit("kjj")
     )
     client.force_login(center_staff)
-    page = client.get(reverse("achievement_detail", args=[landing.achievement_id])).content.decode()
+    page = client.get(
+        reverse("achievements:achievement_detail", args=[landing.achievement_id])
+    ).content.decode()
     assert "发现单位市科技局承担2024年落地任务，计入该单位。" in page
     assert "发现单位承担当年落地任务" in page
 
@@ -200,7 +202,9 @@ def test_a_division_with_a_quota_carries_nothing_and_shows_its_surplus(center_st
 def test_a_revoked_landing_counts_nowhere(client, center_staff):
     landing = landed_case(center_staff, on=date(2024, 6, 1), where="441900113")
     client.force_login(center_staff)
-    client.post(reverse("landing_revoke", args=[landing.achievement_id]), {"reason": "误认定"})
+    client.post(
+        reverse("achievements:landing_revoke", args=[landing.achievement_id]), {"reason": "误认定"}
+    )
     assert progress_of("441900113", 2024).landed == 0
     assert not Landing.objects.landed().exists()
 
@@ -233,12 +237,12 @@ def test_the_annex_table_shows_each_unit_progress_beside_its_quota(client, leade
     landed_case(center_staff, on=date(2024, 6, 1), where="441900119")
     landed_case(center_staff, on=date(2024, 7, 1), where="441900108")  # 谢岗: no quota
     client.force_login(leader)
-    page = client.get(reverse("landing_quotas"), {"year": 2024}).content.decode()
+    page = client.get(reverse("quotas:landing_quotas"), {"year": 2024}).content.decode()
     assert page.index('data-unit="kjj"') < page.index('data-unit="441900401"')
     assert page.index('data-unit="441900404"') < page.index('data-unit="441900119"')
     assert 'data-testid="quota-sum">123' in page
     assert "1 项抵扣2025年落地任务" in page
-    response = client.get(reverse("landing_quotas"), {"year": 2024, "export": "xlsx"})
+    response = client.get(reverse("quotas:landing_quotas"), {"year": 2024, "export": "xlsx"})
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
     assert rows[0][:6] == (
@@ -259,11 +263,13 @@ def test_the_annex_table_shows_each_unit_progress_beside_its_quota(client, leade
 
 def test_staff_start_a_year_from_the_last_and_edit_it(client, center_staff, leader):
     client.force_login(leader)
-    assert client.get(reverse("landing_quotas_edit"), {"year": 2025}).status_code == 403
+    assert client.get(reverse("quotas:landing_quotas_edit"), {"year": 2025}).status_code == 403
     client.force_login(center_staff)
-    page = client.get(reverse("landing_quotas_edit"), {"year": 2025}).content.decode()
+    page = client.get(reverse("quotas:landing_quotas_edit"), {"year": 2025}).content.decode()
     assert 'data-testid="copy-quotas"' in page
-    client.post(reverse("landing_quotas_edit") + "?year=2025", {"year": 2025, "copy_from": 2024})
+    client.post(
+        reverse("quotas:landing_quotas_edit") + "?year=2025", {"year": 2025, "copy_from": 2024}
+    )
     assert LandingQuota.objects.filter(year=2025).count() == 26
     assert LandmarkRequirement.objects.filter(quota__year=2025).count() == 4
     form = {"year": 2025}
@@ -273,10 +279,10 @@ def test_staff_start_a_year_from_the_last_and_edit_it(client, center_staff, lead
     form[f"quota_{unit('441900103').pk}"] = 2  # 茶山 gets a quota
     form[f"quota_{unit('441900128').pk}"] = ""  # 中堂 has none this year
     form[f"quota_{unit('441900119').pk}"] = -1
-    refused = client.post(reverse("landing_quotas_edit") + "?year=2025", form)
+    refused = client.post(reverse("quotas:landing_quotas_edit") + "?year=2025", form)
     assert refused.status_code == 200 and "确保该值大于或等于0" in refused.content.decode()
     form[f"quota_{unit('441900119').pk}"] = 8
-    client.post(reverse("landing_quotas_edit") + "?year=2025", form)
+    client.post(reverse("quotas:landing_quotas_edit") + "?year=2025", form)
     quotas = dict(LandingQuota.objects.filter(year=2025).values_list("unit__code", "quota"))
     assert (quotas["441900103"], quotas["441900119"], "441900128" in quotas) == (2, 8, False)
     assert sum(quotas.values()) == 123 - 1 + 2 + 2

@@ -236,7 +236,7 @@ def test_money_is_a_number_of_wan_with_the_wan_format_and_ratios_are_percentages
 def test_every_export_writes_money_as_numbers_too(client, center_staff):
     landed_case(center_staff, on=date(2024, 5, 13), where="441900401", contribution=Decimal(123456))
     client.force_login(center_staff)
-    response = client.get(reverse("landing_list"), {"export": "xlsx"})
+    response = client.get(reverse("achievements:landing_list"), {"export": "xlsx"})
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     cell = sheet.cell(row=2, column=11)
     assert (cell.value, cell.number_format) == (pytest.approx(12.3456), WAN_FORMAT)
@@ -249,14 +249,14 @@ def test_the_report_page_lists_every_section(client, leader, history, monkeypatc
     monkeypatch.setattr(views, "REPORT_SECTION_PREVIEW", 3)
     report = report_generate(kind=ReportKind.CUSTOM, start=START, end=END)
     client.force_login(leader)
-    page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    page = client.get(reverse("quotas:report_detail", args=[report.pk])).content.decode()
     assert page.count('data-testid="report-section"') == 7
     assert page.count('data-testid="report-figure"') == 8
     assert "期内报送的久推不动" in page and "推荐入库无推荐函" in page
     assert "60,000" in page  # 6亿元 in 万元, as the workbook's column says
     assert "查看全部 7 项" in page and 'href="?section=2"' in page  # 成果评价, 3 of 7 shown
     assert 'data-testid="download-brief"' in page
-    whole = client.get(reverse("report_detail", args=[report.pk]), {"section": 2})
+    whole = client.get(reverse("quotas:report_detail", args=[report.pk]), {"section": 2})
     assert whole.context["section"]["title"] == "成果评价"
     assert len(whole.context["page_obj"].object_list) == 7
     assert "合计 7 项" in whole.content.decode()
@@ -268,11 +268,11 @@ def test_the_report_page_reads_no_more_for_more_rows(client, leader, center_staf
         AchievementFactory(title=f"批量发现{n}", discovered_on=date(2024, 5, 3))
     large = report_generate(kind=ReportKind.CUSTOM, start=START, end=date(2024, 5, 15))
     client.force_login(leader)
-    client.get(reverse("report_detail", args=[small.pk]))
+    client.get(reverse("quotas:report_detail", args=[small.pk]))
     counts = []
     for report in (small, large):
         with CaptureQueriesContext(connection) as queries:
-            page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+            page = client.get(reverse("quotas:report_detail", args=[report.pk])).content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 7  # session, user, report, the menu's counters
     assert "批量发现9" in page and "批量发现10" not in page  # ten rows, then “查看全部 30 项”
@@ -301,7 +301,7 @@ def test_the_brief_names_the_change_the_lagging_units_and_the_stalled_cases(
         kind=ReportKind.BIWEEKLY, start=date(2024, 12, 16), end=date(2024, 12, 29)
     )
     client.force_login(leader)
-    response = client.get(reverse("report_brief", args=[report.pk]))
+    response = client.get(reverse("quotas:report_brief", args=[report.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -335,12 +335,12 @@ def test_the_brief_names_the_change_the_lagging_units_and_the_stalled_cases(
 def test_only_report_readers_download_the_brief(client, request, role, status):
     report = report_generate(kind=ReportKind.BIWEEKLY, start=START, end=END)
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("report_brief", args=[report.pk])).status_code == status
+    assert client.get(reverse("quotas:report_brief", args=[report.pk])).status_code == status
 
 
 def test_the_brief_is_not_for_anonymous_visitors(client):
     report = report_generate(kind=ReportKind.BIWEEKLY, start=START, end=END)
-    response = client.get(reverse("report_brief", args=[report.pk]))
+    response = client.get(reverse("quotas:report_brief", args=[report.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
 
 

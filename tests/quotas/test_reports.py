@@ -97,7 +97,7 @@ def test_a_report_monday_makes_the_fortnight_report_and_announces_it(commits, le
     assert report.title == "科技成果转化工作进展（每两周一报，2024年2月26日至2024年3月10日）"
     assert report.generated_by is None and report.totals["landings"] == 1
     notice = Notification.objects.get(
-        recipient=leader, url=reverse("report_detail", args=[report.pk])
+        recipient=leader, url=reverse("quotas:report_detail", args=[report.pk])
     )
     assert notice.title == report.title
     assert notice.body == "新发现 0 项，认定落地 1 项，久推不动 0 项。"
@@ -171,7 +171,7 @@ def test_staff_re_run_a_report_from_its_page_and_leaders_may_not(client, center_
     report = report_generate(
         kind=ReportKind.BIWEEKLY, start=date(2024, 2, 26), end=date(2024, 3, 10)
     )
-    url = reverse("report_regenerate", args=[report.pk])
+    url = reverse("quotas:report_regenerate", args=[report.pk])
     client.force_login(leader)
     assert client.post(url).status_code == 403
     client.force_login(center_staff)
@@ -186,14 +186,16 @@ def test_staff_re_run_a_report_from_its_page_and_leaders_may_not(client, center_
 def test_a_leader_has_a_report_made_for_any_date_range(client, leader, center_staff):
     landed_case(center_staff, on=date(2024, 5, 20))
     client.force_login(leader)
-    response = client.post(reverse("report_list"), {"start": "2024-05-01", "end": "2024-05-31"})
+    response = client.post(
+        reverse("quotas:report_list"), {"start": "2024-05-01", "end": "2024-05-31"}
+    )
     report = Report.objects.get(kind=ReportKind.CUSTOM)
-    assert response["Location"] == reverse("report_detail", args=[report.pk])
+    assert response["Location"] == reverse("quotas:report_detail", args=[report.pk])
     assert report.title == "科技成果转化工作专项报告（2024年5月1日至2024年5月31日）"
     assert report.generated_by == leader
     page = client.get(response["Location"]).content.decode()
     assert "认定落地" in page and 'data-testid="download-report"' in page
-    client.post(reverse("report_list"), {"start": "2024-05-01", "end": "2024-05-31"})
+    client.post(reverse("quotas:report_list"), {"start": "2024-05-01", "end": "2024-05-31"})
     assert Report.objects.filter(kind=ReportKind.CUSTOM).count() == 1
 
 
@@ -206,7 +208,7 @@ def test_a_bad_range_is_explained_beside_its_field(client, leader):
         ({"start": "2023-01-01", "end": "2024-05-01"}, "报告期间不能超过一年。"),
         ({"start": "", "end": "2024-05-01"}, "该字段是必填项。"),
     ):
-        response = client.post(reverse("report_list"), data)
+        response = client.post(reverse("quotas:report_list"), data)
         assert response.status_code == 200
         assert message in response.content.decode()
     assert not Report.objects.exists()
@@ -218,13 +220,13 @@ def test_reports_are_for_staff_and_leaders_only(client, liaison, leader):
     )
     client.force_login(liaison)
     for url in (
-        reverse("report_list"),
-        reverse("report_detail", args=[report.pk]),
-        reverse("report_download", args=[report.pk]),
+        reverse("quotas:report_list"),
+        reverse("quotas:report_detail", args=[report.pk]),
+        reverse("quotas:report_download", args=[report.pk]),
     ):
         assert client.get(url).status_code == 403
     client.force_login(leader)
-    response = client.get(reverse("report_download", args=[report.pk]))
+    response = client.get(reverse("quotas:report_download", args=[report.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert "xlsx" in response["Content-Disposition"]

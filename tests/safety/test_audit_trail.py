@@ -34,7 +34,7 @@ def test_an_edit_through_the_page_is_recorded_with_who_before_and_after(
         discovering_unit=liaison.unit, created_by=liaison, status="draft", holder="东莞理工学院"
     )
     client.force_login(liaison)
-    edit = client.get(reverse("achievement_edit", args=[achievement.pk]))
+    edit = client.get(reverse("achievements:achievement_edit", args=[achievement.pk]))
     assert edit.status_code == 200
     form = edit.context["form"]
     data = {}
@@ -44,7 +44,7 @@ def test_an_edit_through_the_page_is_recorded_with_who_before_and_after(
             continue
         data[name] = value
     data["holder"] = "东莞理工学院材料学院"
-    response = client.post(reverse("achievement_edit", args=[achievement.pk]), data)
+    response = client.post(reverse("achievements:achievement_edit", args=[achievement.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = Achievement.history.filter(id=achievement.pk).latest("history_date", "history_id")
     assert latest.history_user == liaison
@@ -52,7 +52,8 @@ def test_an_edit_through_the_page_is_recorded_with_who_before_and_after(
 
     client.force_login(portal_admin)
     page = client.get(
-        reverse("audit_trail"), {"model": "achievements.achievement", "object": achievement.pk}
+        reverse("towns:audit_trail"),
+        {"model": "achievements.achievement", "object": achievement.pk},
     )
     assert page.status_code == 200
     html = page.content.decode()
@@ -66,7 +67,8 @@ def test_a_soft_delete_shows_its_reason_and_both_values(client, center_staff, po
     achievement_soft_delete(achievement, acting_user=center_staff, reason="重复录入")
     client.force_login(portal_admin)
     html = client.get(
-        reverse("audit_trail"), {"model": "achievements.achievement", "object": achievement.pk}
+        reverse("towns:audit_trail"),
+        {"model": "achievements.achievement", "object": achievement.pk},
     ).content.decode()
     assert "删除成果：重复录入" in html
     assert '<ins class="text-success">重复录入</ins>' in html
@@ -80,7 +82,8 @@ def test_choices_show_their_labels(client, center_staff, portal_admin):
     achievement.save()
     client.force_login(portal_admin)
     html = client.get(
-        reverse("audit_trail"), {"model": "achievements.achievement", "object": achievement.pk}
+        reverse("towns:audit_trail"),
+        {"model": "achievements.achievement", "object": achievement.pk},
     ).content.decode()
     assert '<del class="text-danger">草稿</del>' in html
     assert ">draft<" not in html
@@ -89,18 +92,20 @@ def test_choices_show_their_labels(client, center_staff, portal_admin):
 @pytest.mark.parametrize("label", sorted(audit.audited_models()))
 def test_every_audited_model_has_a_page_for_admins(client, portal_admin, label):
     client.force_login(portal_admin)
-    assert client.get(reverse("audit_trail"), {"model": label}).status_code == 200
+    assert client.get(reverse("towns:audit_trail"), {"model": label}).status_code == 200
 
 
 def test_only_admins_read_the_audit_trail(client, users_by_role):
     for role, user in users_by_role.items():
         client.force_login(user)
         expected = 200 if role == "admin" else 403
-        assert client.get(reverse("audit_trail")).status_code == expected, role
+        assert client.get(reverse("towns:audit_trail")).status_code == expected, role
     client.logout()
-    assert client.get(reverse("audit_trail")).status_code == 302
+    assert client.get(reverse("towns:audit_trail")).status_code == 302
     client.force_login(users_by_role["admin"])
-    assert client.get(reverse("audit_trail"), {"model": "towns.notification"}).status_code == 404
+    assert (
+        client.get(reverse("towns:audit_trail"), {"model": "towns.notification"}).status_code == 404
+    )
 
 
 def test_the_audit_page_has_a_bounded_query_count(
@@ -111,7 +116,7 @@ def test_the_audit_page_has_a_bounded_query_count(
     client.force_login(portal_admin)
     # One query per entry for its previous version, at most a page (25) of them.
     with django_assert_max_num_queries(45):
-        assert client.get(reverse("audit_trail")).status_code == 200
+        assert client.get(reverse("towns:audit_trail")).status_code == 200
 
 
 def test_conditional_updates_leave_a_history_row_too(center_staff):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _history(client, kind, pk, **params):
-    return client.get(reverse("record_history", args=[kind, pk]), params)
+    return client.get(reverse("towns:record_history", args=[kind, pk]), params)
 
 
 def test_leader_reads_labels_names_and_wan_amounts(client, center_staff, leader):
@@ -42,7 +42,7 @@ def test_leader_reads_labels_names_and_wan_amounts(client, center_staff, leader)
     assert center_staff.name in html
     # Leaders may not see contacts: masked in the history as on the page.
     assert "13900000000" not in html and "13800000000" not in html and "***" in html
-    assert reverse("achievement_detail", args=[achievement.pk]) in html
+    assert reverse("achievements:achievement_detail", args=[achievement.pk]) in html
 
 
 def test_staff_see_contacts_and_reasons(client, center_staff):
@@ -64,11 +64,13 @@ def test_staff_see_contacts_and_reasons(client, center_staff):
 def test_the_record_pages_link_to_their_history(client, center_staff):
     achievement = AchievementFactory(status="submitted")
     client.force_login(center_staff)
-    page = client.get(reverse("achievement_detail", args=[achievement.pk])).content.decode()
-    assert reverse("record_history", args=["achievement", achievement.pk]) in page
+    page = client.get(
+        reverse("achievements:achievement_detail", args=[achievement.pk])
+    ).content.decode()
+    assert reverse("towns:record_history", args=["achievement", achievement.pk]) in page
     broker = BrokerFactory()
     page = client.get(reverse("brokers:broker_detail", args=[broker.pk])).content.decode()
-    assert reverse("record_history", args=["broker", broker.pk]) in page
+    assert reverse("towns:record_history", args=["broker", broker.pk]) in page
 
 
 def test_the_record_scope_applies(client, leader, liaison, center_staff):

@@ -42,11 +42,13 @@ def demand(moulding, enterprise_user, django_capture_on_commit_callbacks):
 
 def present_everywhere(client, staff, achievement, demand) -> dict[str, bool]:
     client.force_login(staff)
-    listing = client.get(reverse("achievement_list"))
+    listing = client.get(reverse("achievements:achievement_list"))
     api = client.get("/api/v1/achievements/").json()
     found = {
         "list": achievement.title in listing.content.decode(),
-        "detail": client.get(reverse("achievement_detail", args=[achievement.pk])).status_code
+        "detail": client.get(
+            reverse("achievements:achievement_detail", args=[achievement.pk])
+        ).status_code
         == 200,
         "api list": achievement.pk in [row["id"] for row in api["results"]],
         "api detail": client.get(f"/api/v1/achievements/{achievement.pk}/").status_code == 200,
@@ -56,7 +58,7 @@ def present_everywhere(client, staff, achievement, demand) -> dict[str, bool]:
     }
     client.logout()
     found["showcase page"] = (
-        achievement.title in client.get(reverse("showcase_list")).content.decode()
+        achievement.title in client.get(reverse("achievements:showcase_list")).content.decode()
     )
     return found
 
@@ -66,19 +68,23 @@ def test_delete_and_restore_through_the_pages(
 ):
     assert all(present_everywhere(client, center_staff, moulding, demand).values())
     client.force_login(center_staff)
-    detail = client.get(reverse("achievement_detail", args=[moulding.pk])).content.decode()
-    assert reverse("achievement_delete", args=[moulding.pk]) in detail
+    detail = client.get(
+        reverse("achievements:achievement_detail", args=[moulding.pk])
+    ).content.decode()
+    assert reverse("achievements:achievement_delete", args=[moulding.pk]) in detail
 
     # A reason is required; nothing changes without one.
-    response = client.post(reverse("achievement_delete", args=[moulding.pk]), {"reason": " "})
+    response = client.post(
+        reverse("achievements:achievement_delete", args=[moulding.pk]), {"reason": " "}
+    )
     assert response.status_code == 302
     assert Achievement.objects.filter(pk=moulding.pk).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("achievement_delete", args=[moulding.pk]), {"reason": "重复录入"}
+            reverse("achievements:achievement_delete", args=[moulding.pk]), {"reason": "重复录入"}
         )
-    assert response.status_code == 302 and response.url == reverse("achievement_trash")
+    assert response.status_code == 302 and response.url == reverse("achievements:achievement_trash")
     deleted = Achievement.all_objects.get(pk=moulding.pk)
     assert deleted.deleted_by == center_staff and deleted.deletion_reason == "重复录入"
     gone = present_everywhere(client, center_staff, moulding, demand)
@@ -86,19 +92,19 @@ def test_delete_and_restore_through_the_pages(
     # A new matching run does not bring it back either.
     with django_capture_on_commit_callbacks(execute=True):
         client.force_login(center_staff)
-        client.post(reverse("demand_rematch", args=[demand.pk]))
+        client.post(reverse("achievements:demand_rematch", args=[demand.pk]))
     assert not Match.objects.filter(demand=demand, achievement_id=moulding.pk).exists()
 
-    trash = client.get(reverse("achievement_trash"))
+    trash = client.get(reverse("achievements:achievement_trash"))
     assert trash.status_code == 200
     page = trash.content.decode()
     assert moulding.title in page and "重复录入" in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("achievement_restore", args=[moulding.pk]))
+        response = client.post(reverse("achievements:achievement_restore", args=[moulding.pk]))
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("demand_rematch", args=[demand.pk]))
+        client.post(reverse("achievements:demand_rematch", args=[demand.pk]))
     restored = Achievement.objects.get(pk=moulding.pk)
     assert (restored.deleted_at, restored.deleted_by, restored.status) == (
         None,
@@ -106,21 +112,25 @@ def test_delete_and_restore_through_the_pages(
         moulding.status,
     )
     assert all(present_everywhere(client, center_staff, moulding, demand).values())
-    assert moulding.title not in client.get(reverse("achievement_trash")).content.decode()
+    assert (
+        moulding.title not in client.get(reverse("achievements:achievement_trash")).content.decode()
+    )
 
 
 def test_only_the_service_center_and_admins_delete_and_restore(
     client, liaison, leader, enterprise_user, portal_admin, center_staff
 ):
     achievement = AchievementFactory(discovering_unit=liaison.unit, created_by=liaison)
-    delete_url = reverse("achievement_delete", args=[achievement.pk])
+    delete_url = reverse("achievements:achievement_delete", args=[achievement.pk])
     for user in (liaison, leader):
         client.force_login(user)
         assert client.post(delete_url, {"reason": "x"}).status_code == 403
-        assert client.get(reverse("achievement_trash")).status_code == 403
+        assert client.get(reverse("achievements:achievement_trash")).status_code == 403
         assert (
-            reverse("achievement_delete", args=[achievement.pk])
-            not in client.get(reverse("achievement_detail", args=[achievement.pk])).content.decode()
+            reverse("achievements:achievement_delete", args=[achievement.pk])
+            not in client.get(
+                reverse("achievements:achievement_detail", args=[achievement.pk])
+            ).content.decode()
         )
     client.force_login(enterprise_user)
     assert client.post(delete_url, {"reason": "x"}).status_code in (403, 404)
@@ -128,16 +138,16 @@ def test_only_the_service_center_and_admins_delete_and_restore(
 
     client.force_login(portal_admin)
     assert client.post(delete_url, {"reason": "测试"}).status_code == 302
-    restore_url = reverse("achievement_restore", args=[achievement.pk])
+    restore_url = reverse("achievements:achievement_restore", args=[achievement.pk])
     for user in (liaison, leader):
         client.force_login(user)
         assert client.post(restore_url).status_code == 403
         # A deleted record is not found, not merely forbidden, for those who cannot restore it.
-        detail = reverse("achievement_detail", args=[achievement.pk])
+        detail = reverse("achievements:achievement_detail", args=[achievement.pk])
         assert client.get(detail).status_code == 404
     assert not Achievement.objects.filter(pk=achievement.pk).exists()
     client.logout()
-    assert client.get(reverse("achievement_trash")).status_code == 302
+    assert client.get(reverse("achievements:achievement_trash")).status_code == 302
     client.force_login(center_staff)
     assert client.post(restore_url).status_code == 302
     assert Achievement.objects.filter(pk=achievement.pk).exists()
@@ -173,11 +183,11 @@ def test_the_trash_list_has_a_constant_query_count(
         achievement_soft_delete(AchievementFactory(), acting_user=center_staff, reason="x")
     client.force_login(center_staff)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("achievement_trash")).status_code == 200
+        assert client.get(reverse("achievements:achievement_trash")).status_code == 200
     for _ in range(10):
         achievement_soft_delete(AchievementFactory(), acting_user=center_staff, reason="x")
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("achievement_trash")).status_code == 200
+        assert client.get(reverse("achievements:achievement_trash")).status_code == 200
     assert Demand.objects.count() == 0
 
 
@@ -221,7 +231,7 @@ def test_a_proposal_of_a_deleted_achievement_is_withdrawn_from_the_enterprise(
 
     assert not Match.objects.visible_to(enterprise_user).filter(pk=match.pk).exists()
     client.force_login(enterprise_user)
-    response = client.post(reverse("match_accept", args=[match.pk]))
+    response = client.post(reverse("achievements:match_accept", args=[match.pk]))
     assert response.status_code == 404
     with pytest.raises(ValidationError):
         match_accept(Match.objects.get(pk=match.pk), acting_user=enterprise_user)

@@ -59,7 +59,7 @@ def test_changing_the_password_revokes_every_token(client, liaison):
     tokens = [obtain(client, liaison), obtain(client, liaison)]
     client.force_login(liaison)
     response = client.post(
-        reverse("password_change"),
+        reverse("towns:password_change"),
         {
             "old_password": TEST_PASSWORD,
             "new_password1": "Another-pass-2027",
@@ -84,7 +84,7 @@ def test_deactivating_a_user_revokes_every_token(client, liaison):
 def test_logging_out_of_the_web_session_keeps_api_tokens(client, liaison):
     token = obtain(client, liaison)
     client.force_login(liaison)
-    client.post(reverse("logout"))
+    client.post(reverse("towns:logout"))
     assert status_with(client, token) == 200
 
 
@@ -102,18 +102,22 @@ def test_the_owner_sees_and_revokes_their_tokens_on_the_account_page(client, lia
     kept, revoked = obtain(client, liaison), obtain(client, liaison)
     other = obtain(client, leader)
     client.force_login(liaison)
-    page = client.get(reverse("api_tokens"))
+    page = client.get(reverse("towns:api_tokens"))
     assert page.content.decode().count('data-testid="api-token"') == 2
     digest_of = {t.token_key: t.digest for t in AuthToken.objects.all()}
-    response = client.post(reverse("api_tokens"), {"digest": digest_of[revoked[:15]]}, follow=True)
+    response = client.post(
+        reverse("towns:api_tokens"), {"digest": digest_of[revoked[:15]]}, follow=True
+    )
     assert "已撤销 1 个 API 令牌。" in response.content.decode()
     # Another user's token is not the owner's to revoke.
-    response = client.post(reverse("api_tokens"), {"digest": digest_of[other[:15]]}, follow=True)
+    response = client.post(
+        reverse("towns:api_tokens"), {"digest": digest_of[other[:15]]}, follow=True
+    )
     assert "没有找到该令牌，可能已过期或已撤销。" in response.content.decode()
     client.logout()
     assert [status_with(client, t) for t in (kept, revoked, other)] == [200, REFUSED, 200]
     client.force_login(liaison)
-    client.post(reverse("api_tokens"), {"all": "1"})
+    client.post(reverse("towns:api_tokens"), {"all": "1"})
     client.logout()
     assert status_with(client, kept) == REFUSED
 

@@ -130,7 +130,7 @@ def test_written_table_names_the_table_a_statement_writes(sql, table):
 def test_the_list_count_is_cached_until_the_data_changes(client, center_staff):
     AchievementFactory.create_batch(3)
     client.force_login(center_staff)
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     client.get(url)
     with CaptureQueriesContext(connection) as warm:
         response = client.get(url)
@@ -149,17 +149,17 @@ def test_each_scope_and_filter_has_its_own_count(client, liaison, center_staff):
     other = unit("kjj") if liaison.unit.code != "kjj" else unit("dgut")
     AchievementFactory.create_batch(3, discovering_unit=other)
     client.force_login(center_staff)
-    assert client.get(reverse("achievement_list")).context["paginator"].count == 5
+    assert client.get(reverse("achievements:achievement_list")).context["paginator"].count == 5
     client.force_login(liaison)
-    assert client.get(reverse("achievement_list")).context["paginator"].count == 2
-    empty = client.get(reverse("achievement_list"), {"q": "没有这样的成果"})
+    assert client.get(reverse("achievements:achievement_list")).context["paginator"].count == 2
+    empty = client.get(reverse("achievements:achievement_list"), {"q": "没有这样的成果"})
     assert empty.context["paginator"].count == 0
 
 
 def test_the_sidebar_and_bell_are_worked_out_once_per_request(client, center_staff):
     achievement = AchievementFactory()
     client.force_login(center_staff)
-    url = reverse("achievement_detail", args=[achievement.pk])
+    url = reverse("achievements:achievement_detail", args=[achievement.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
@@ -168,7 +168,7 @@ def test_the_sidebar_and_bell_are_worked_out_once_per_request(client, center_sta
 
 
 def test_the_filter_bar_is_cached_per_user_and_follows_new_choices(client, liaison, center_staff):
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     client.force_login(center_staff)
     assert 'name="unit"' in client.get(url).content.decode()
     client.get(url)  # served from the cache
@@ -217,7 +217,7 @@ def test_signing_in_ends_no_cached_page(client, center_staff):
     center_staff.save()
     before = data_generation()
     response = client.post(
-        reverse("login"), {"username": center_staff.username, "password": "Sign-in-2026"}
+        reverse("towns:login"), {"username": center_staff.username, "password": "Sign-in-2026"}
     )
     assert response.status_code == 302 and "_auth_user_id" in client.session
     assert data_generation() == before

@@ -29,8 +29,8 @@ def form(db):
 
 
 def test_a_company_registers_signs_in_and_waits_for_review(client, form, center_staff):
-    response = client.post(reverse("enterprise_register"), form)
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    response = client.post(reverse("towns:enterprise_register"), form)
+    assert response.status_code == 302 and response["Location"] == reverse("quotas:home")
     enterprise = Enterprise.objects.get()
     assert (enterprise.credit_code, enterprise.status, enterprise.contact_phone) == (
         credit_code(4242),
@@ -43,9 +43,9 @@ def test_a_company_registers_signs_in_and_waits_for_review(client, form, center_
         enterprise,
         True,
     )
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("quotas:home")).content.decode()
     assert "您的企业注册正在审核中" in home
-    assert client.get(reverse("demand_create")).status_code == 403
+    assert client.get(reverse("achievements:demand_create")).status_code == 403
     note = Notification.objects.get(recipient=center_staff)
     assert note.title == "新企业注册待审核：东莞市新锐精密模具有限公司"
 
@@ -67,7 +67,7 @@ def test_a_company_registers_signs_in_and_waits_for_review(client, form, center_
     ],
 )
 def test_bad_registrations_are_refused_beside_the_field(client, form, changes, field, message):
-    response = client.post(reverse("enterprise_register"), {**form, **changes})
+    response = client.post(reverse("towns:enterprise_register"), {**form, **changes})
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors[field])
     assert message in errors
@@ -78,7 +78,7 @@ def test_bad_registrations_are_refused_beside_the_field(client, form, changes, f
 def test_a_wrong_check_digit_is_caught(client, form):
     good = credit_code(4242)
     wrong = good[:-1] + ("1" if good[-1] != "1" else "2")
-    response = client.post(reverse("enterprise_register"), {**form, "credit_code": wrong})
+    response = client.post(reverse("towns:enterprise_register"), {**form, "credit_code": wrong})
     assert response.context["form"].errors["credit_code"] == [
         "统一社会信用代码校验位不正确，请核对后重新输入。"
     ]
@@ -86,25 +86,25 @@ def test_a_wrong_check_digit_is_caught(client, form):
 
 def test_a_credit_code_registers_once(client, form):
     EnterpriseFactory(credit_code=credit_code(4242))
-    response = client.post(reverse("enterprise_register"), form)
+    response = client.post(reverse("towns:enterprise_register"), form)
     assert "该统一社会信用代码已注册" in response.context["form"].errors["credit_code"][0]
 
 
 def test_staff_approve_and_the_enterprise_is_told(client, center_staff, form):
-    client.post(reverse("enterprise_register"), form)
+    client.post(reverse("towns:enterprise_register"), form)
     client.logout()
     enterprise = Enterprise.objects.get()
     client.force_login(center_staff)
-    listing = client.get(reverse("enterprise_review_list"))
+    listing = client.get(reverse("towns:enterprise_review_list"))
     assert [e.pk for e in listing.context["page_obj"]] == [enterprise.pk]
-    client.post(reverse("enterprise_review", args=[enterprise.pk]), {"decision": "approve"})
+    client.post(reverse("towns:enterprise_review", args=[enterprise.pk]), {"decision": "approve"})
     enterprise.refresh_from_db()
     assert (enterprise.status, enterprise.reviewed_by) == (EnterpriseStatus.APPROVED, center_staff)
     told = Notification.objects.get(recipient__username="xinrui")
     assert told.title == "企业注册审核已通过"
     # Reviewed once only.
     response = client.post(
-        reverse("enterprise_review", args=[enterprise.pk]),
+        reverse("towns:enterprise_review", args=[enterprise.pk]),
         {"decision": "reject", "note": "x"},
         follow=True,
     )
@@ -112,14 +112,14 @@ def test_staff_approve_and_the_enterprise_is_told(client, center_staff, form):
 
 
 def test_a_rejection_needs_a_reason(client, center_staff, form):
-    client.post(reverse("enterprise_register"), form)
+    client.post(reverse("towns:enterprise_register"), form)
     enterprise = Enterprise.objects.get()
     client.force_login(center_staff)
-    client.post(reverse("enterprise_review", args=[enterprise.pk]), {"decision": "reject"})
+    client.post(reverse("towns:enterprise_review", args=[enterprise.pk]), {"decision": "reject"})
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.PENDING
     client.post(
-        reverse("enterprise_review", args=[enterprise.pk]),
+        reverse("towns:enterprise_review", args=[enterprise.pk]),
         {"decision": "reject", "note": "营业执照信息与名称不符"},
     )
     enterprise.refresh_from_db()
@@ -133,10 +133,10 @@ def test_a_rejection_needs_a_reason(client, center_staff, form):
 def test_only_staff_review_registrations(client, users_by_role, role):
     pending = EnterpriseFactory(status=EnterpriseStatus.PENDING)
     client.force_login(users_by_role[role])
-    assert client.get(reverse("enterprise_review_list")).status_code == 403
+    assert client.get(reverse("towns:enterprise_review_list")).status_code == 403
     assert (
         client.post(
-            reverse("enterprise_review", args=[pending.pk]), {"decision": "approve"}
+            reverse("towns:enterprise_review", args=[pending.pk]), {"decision": "approve"}
         ).status_code
         == 403
     )
@@ -146,4 +146,4 @@ def test_only_staff_review_registrations(client, users_by_role, role):
 
 def test_signed_in_users_do_not_register_again(client, enterprise_user):
     client.force_login(enterprise_user)
-    assert client.get(reverse("enterprise_register"))["Location"] == reverse("home")
+    assert client.get(reverse("towns:enterprise_register"))["Location"] == reverse("quotas:home")

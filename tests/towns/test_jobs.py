@@ -33,11 +33,11 @@ def test_a_large_export_runs_as_a_job_and_the_owner_gets_the_file(
     client.force_login(liaison)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("achievement_export_job"), {"query": "status=submitted&page=3"}
+            reverse("achievements:achievement_export_job"), {"query": "status=submitted&page=3"}
         )
     job = BackgroundJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "job_detail", args=[job.pk]
+        "towns:job_detail", args=[job.pk]
     )
     assert (job.owner, job.status, job.progress, job.params) == (
         liaison,
@@ -47,18 +47,18 @@ def test_a_large_export_runs_as_a_job_and_the_owner_gets_the_file(
     )
     # The bell says it is done, with the result's link.
     bell = Notification.objects.get(recipient=liaison, kind="job_done")
-    assert bell.url == reverse("job_download", args=[job.pk])
+    assert bell.url == reverse("towns:job_download", args=[job.pk])
 
-    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("towns:job_detail", args=[job.pk])).content.decode()
     assert (
         'data-status="done"' in page
         and "hx-trigger" not in page.split('data-testid="job-progress"')[1].split(">")[0]
     )
-    assert "100%" in page and reverse("job_download", args=[job.pk]) in page
-    listing = client.get(reverse("job_list")).content.decode()
+    assert "100%" in page and reverse("towns:job_download", args=[job.pk]) in page
+    listing = client.get(reverse("towns:job_list")).content.decode()
     assert "科技成果发现库导出" in listing
 
-    download = client.get(reverse("job_download", args=[job.pk]))
+    download = client.get(reverse("towns:job_download", args=[job.pk]))
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     titles = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
@@ -67,8 +67,8 @@ def test_a_large_export_runs_as_a_job_and_the_owner_gets_the_file(
 
     # Nobody else sees or downloads it.
     client.force_login(center_staff)
-    assert client.get(reverse("job_detail", args=[job.pk])).status_code == 404
-    assert client.get(reverse("job_download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("towns:job_detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("towns:job_download", args=[job.pk])).status_code == 404
 
 
 def test_the_bar_polls_while_the_job_runs_and_a_redelivered_message_does_nothing(
@@ -81,13 +81,13 @@ def test_the_bar_polls_while_the_job_runs_and_a_redelivered_message_does_nothing
     AchievementFactory(status="submitted")
     job = job_start(owner=center_staff, kind="achievement_export", title="导出")  # not committed
     client.force_login(center_staff)
-    poll = client.get(reverse("job_detail", args=[job.pk]), {"poll": "1"}).content.decode()
+    poll = client.get(reverse("towns:job_detail", args=[job.pk]), {"poll": "1"}).content.decode()
     assert 'hx-trigger="every 1s"' in poll and 'data-status="pending"' in poll
     assert "<html" not in poll
     assert task_run_job(job_id=job.pk) == "done"
     assert task_run_job(job_id=job.pk) == "skipped"
     assert Notification.objects.filter(recipient=center_staff, kind="job_done").count() == 1
-    poll = client.get(reverse("job_detail", args=[job.pk]), {"poll": "1"}).content.decode()
+    poll = client.get(reverse("towns:job_detail", args=[job.pk]), {"poll": "1"}).content.decode()
     assert 'data-status="done"' in poll and "hx-trigger" not in poll
 
 
@@ -115,15 +115,15 @@ def test_my_jobs_list_has_a_constant_query_count(
 ):
     client.force_login(center_staff)
     BackgroundJob.objects.create(owner=center_staff, kind="achievement_export", title="一")
-    client.get(reverse("job_list"))
+    client.get(reverse("towns:job_list"))
     with django_assert_max_num_queries(20) as one:
-        client.get(reverse("job_list"))
+        client.get(reverse("towns:job_list"))
     for n in range(10):
         BackgroundJob.objects.create(
             owner=center_staff, kind="achievement_export", title=f"任务{n}"
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
-        assert client.get(reverse("job_list")).status_code == 200
+        assert client.get(reverse("towns:job_list")).status_code == 200
 
 
 def test_a_whole_year_report_runs_as_a_job_and_links_to_the_report(
@@ -134,15 +134,17 @@ def test_a_whole_year_report_runs_as_a_job_and_links_to_the_report(
     settings.MEDIA_ROOT = tmp_path
     client.force_login(leader)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("report_list"), {"start": "2024-01-01", "end": "2024-12-31"})
+        response = client.post(
+            reverse("quotas:report_list"), {"start": "2024-01-01", "end": "2024-12-31"}
+        )
     job = BackgroundJob.objects.get(owner=leader)
-    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert response["Location"] == reverse("towns:job_detail", args=[job.pk])
     report = Report.objects.get()
     assert (job.kind, job.status, job.progress) == ("period_report", "done", 100)
     assert job.title == "专项报告（2024-01-01至2024-12-31）"
-    assert job.result_url == reverse("report_detail", args=[report.pk])
+    assert job.result_url == reverse("quotas:report_detail", args=[report.pk])
     assert Notification.objects.get(recipient=leader, kind="job_done").url == job.result_url
-    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("towns:job_detail", args=[job.pk])).content.decode()
     assert f'href="{job.result_url}"' in page and "查看结果" in page
 
 
@@ -184,9 +186,9 @@ def test_a_job_whose_worker_died_is_failed_by_the_periodic_sweep(client, center_
     assert dead.finished_at is not None and "30分钟" in dead.error
     bell = Notification.objects.get(recipient=center_staff, kind="job_failed")
     assert bell.title == "后台任务失败：中断的导出"
-    assert bell.url == reverse("job_detail", args=[dead.pk])
+    assert bell.url == reverse("towns:job_detail", args=[dead.pk])
     client.force_login(center_staff)
     english = client.get(
-        reverse("job_detail", args=[dead.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        reverse("towns:job_detail", args=[dead.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'data-status="failed"' in english

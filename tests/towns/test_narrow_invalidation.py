@@ -45,7 +45,10 @@ def record(liaison):
 def pages(client, center_staff, record):
     """The library's list and a record's page, staff signed in, each kept once."""
     client.force_login(center_staff)
-    urls = [reverse("achievement_list"), reverse("achievement_detail", args=[record.pk])]
+    urls = [
+        reverse("achievements:achievement_list"),
+        reverse("achievements:achievement_detail", args=[record.pk]),
+    ]
     for url in urls:
         client.get(url)  # the first page sets the CSRF cookie
         client.get(url)
@@ -81,7 +84,7 @@ def test_a_reference_table_edit_shows_on_the_pages_that_read_it(client, pages, r
 
 
 def test_the_dashboard_follows_the_library(client, leader):
-    url = f"{reverse('dashboard')}?year={timezone.localdate().year}"
+    url = f"{reverse('quotas:dashboard')}?year={timezone.localdate().year}"
     client.force_login(leader)
     client.get(url)
     before = chart_data(client.get(url).content.decode())["funnel"]["stages"][0]["value"]
@@ -100,7 +103,7 @@ def test_a_duplicate_scan_is_kept_until_its_own_scope_changes(
     other_field = Industry.objects.exclude(pk=first.field_id).order_by("pk").first()
     elsewhere = AchievementFactory(title="智能仓储机器人调度系统", field=other_field, holder="别处")
     client.force_login(center_staff)
-    url = reverse("achievement_detail", args=[first.pk])
+    url = reverse("achievements:achievement_detail", args=[first.pk])
     assert twin.title in client.get(url).content.decode()
     scope = duplicate_scope_keys(first.title_normalized, first.holder, first.field_id)
     kept = cache.get_many(scope)

@@ -162,8 +162,8 @@ def test_staff_choose_a_daily_digest_instead_of_a_mail_each(
     center_staff.email = "chen@example.cn"
     center_staff.save()
     client.force_login(center_staff)
-    assert client.get(reverse("notification_settings")).status_code == 200
-    response = client.post(reverse("notification_settings"), {"daily_digest": "on"})
+    assert client.get(reverse("towns:notification_settings")).status_code == 200
+    response = client.post(reverse("towns:notification_settings"), {"daily_digest": "on"})
     assert response.status_code == 302
     center_staff.refresh_from_db()
     assert center_staff.daily_digest is True
@@ -184,7 +184,7 @@ def test_staff_choose_a_daily_digest_instead_of_a_mail_each(
     assert NotificationDigest.objects.get(recipient=center_staff).count == 3
 
     # Back to one mail each.
-    client.post(reverse("notification_settings"), {})
+    client.post(reverse("towns:notification_settings"), {})
     center_staff.refresh_from_db()
     assert center_staff.daily_digest is False
     with django_capture_on_commit_callbacks(execute=True):

@@ -42,7 +42,7 @@ def reads_achievements(queries) -> bool:
 def kept(client, center_staff, record):
     """The address of `record`'s page, staff signed in, a copy of the page kept."""
     client.force_login(center_staff)
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     visit(client, url)
     client.get(url)
     return url
@@ -59,7 +59,7 @@ def record(liaison):
 
 def test_a_page_is_served_again_without_reading_the_data(client, center_staff, record):
     client.force_login(center_staff)
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     visit(client, url)
     first, computed = page_queries(client, url)
     again, served = page_queries(client, url)
@@ -73,20 +73,20 @@ def test_a_page_is_served_again_without_reading_the_data(client, center_staff, r
 
 def test_any_write_shows_at_once(client, center_staff, record):
     client.force_login(center_staff)
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     client.get(url)
     # A bulk update sends no signal; the connection still sees it.
     Achievement.objects.filter(pk=record.pk).update(title="柔性石墨烯散热膜")
     assert "柔性石墨烯散热膜" in client.get(url).content.decode()
 
-    lists = reverse("achievement_list")
+    lists = reverse("achievements:achievement_list")
     assert "柔性石墨烯散热膜" in client.get(lists).content.decode()
     AchievementFactory(title="新登记的钠离子电池成果")
     assert "新登记的钠离子电池成果" in client.get(lists).content.decode()
 
 
 def test_each_reader_has_their_own_copy(client, center_staff, liaison, other_liaison, record):
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     client.force_login(center_staff)
     assert client.get(url).status_code == 200
     client.force_login(other_liaison)
@@ -102,7 +102,7 @@ def test_each_reader_has_their_own_copy(client, center_staff, liaison, other_lia
 
 def test_the_bell_follows_new_notifications(client, center_staff, record):
     client.force_login(center_staff)
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     client.get(url)
     Notification.objects.create(recipient=center_staff, title="请处理新的纠错申请", body="")
     assert client.get(url).context is not None  # rendered afresh, not replayed
@@ -110,7 +110,7 @@ def test_the_bell_follows_new_notifications(client, center_staff, record):
 
 def test_language_is_part_of_the_key(client, center_staff, record):
     client.force_login(center_staff)
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     chinese = client.get(url).content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="zh-hans"' in chinese and 'lang="en"' in english
@@ -121,7 +121,7 @@ def csrf_in_page(html: str) -> str:
 
 
 def test_forms_on_a_served_page_carry_the_browsers_own_csrf_secret(center_staff, record):
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     browsers = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)]
     for browser in browsers:
         browser.force_login(center_staff)  # a login is a write: before the pages are kept
@@ -134,14 +134,16 @@ def test_forms_on_a_served_page_carry_the_browsers_own_csrf_secret(center_staff,
         assert served.context is None  # replayed
         tokens.append(csrf_in_page(served.content.decode()))
     for browser, token in zip(browsers, tokens, strict=True):
-        response = browser.post(reverse("notification_read_all"), {"csrfmiddlewaretoken": token})
+        response = browser.post(
+            reverse("towns:notification_read_all"), {"csrfmiddlewaretoken": token}
+        )
         assert response.status_code == 302  # not 403: the token matches this browser's cookie
 
 
 def test_a_page_that_minted_a_csrf_secret_is_not_kept(center_staff, record):
     """The first page of a browser without a CSRF cookie carries a secret only that response's
     cookie delivers; a copy served to the next cookieless request would carry a foreign one."""
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     first = Client()
     first.force_login(center_staff)
     assert settings.CSRF_COOKIE_NAME not in first.cookies
@@ -153,7 +155,7 @@ def test_a_page_that_minted_a_csrf_secret_is_not_kept(center_staff, record):
 
 def test_waiting_messages_are_shown_by_a_fresh_rendering(client, kept):
     assert client.get(kept).context is None
-    client.post(reverse("notification_read_all"))
+    client.post(reverse("towns:notification_read_all"))
     shown = client.get(kept)
     assert "已将 0 条通知标记为已读。" in shown.content.decode()
     # Shown once; the next visit is a page without it.
@@ -179,7 +181,7 @@ def test_matches_api_answers_are_kept_per_user(client, center_staff, enterprise_
 
 def test_exports_are_never_kept(client, center_staff, record):
     client.force_login(center_staff)
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     assert client.get(url, {"export": "xlsx"}).streaming
     assert client.get(url, {"export": "xlsx"}).streaming
 
@@ -187,7 +189,7 @@ def test_exports_are_never_kept(client, center_staff, record):
 def test_the_public_showcase_is_kept_for_visitors(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         AchievementFactory(title="高性能硫化物固态电解质材料", is_public=True)
-    url = reverse("showcase_list")
+    url = reverse("achievements:showcase_list")
     assert "高性能硫化物固态电解质材料" in client.get(url).content.decode()
     _, served = page_queries(client, url)
     assert not any("achievements_showcaseentry" in sql for sql in served)
@@ -198,7 +200,7 @@ def test_the_public_showcase_is_kept_for_visitors(client, django_capture_on_comm
 
 def test_a_signed_out_session_gets_no_copy(client, kept):
     stolen = {name: morsel.value for name, morsel in client.cookies.items()}
-    client.post(reverse("logout"))
+    client.post(reverse("towns:logout"))
     replay = Client()
     for name, value in stolen.items():
         replay.cookies[name] = value
@@ -240,7 +242,7 @@ def test_a_secret_key_rotation_signs_out_served_copies_too(client, kept, setting
 def test_committed_writes_and_sign_outs_outside_a_transaction(client, center_staff, liaison):
     record = AchievementFactory(discovering_unit=liaison.unit, title="高导热石墨烯散热膜")
     client.force_login(center_staff)
-    url = reverse("achievement_detail", args=[record.pk])
+    url = reverse("achievements:achievement_detail", args=[record.pk])
     visit(client, url)
     client.get(url)
     page, served = page_queries(client, url)
@@ -250,7 +252,7 @@ def test_committed_writes_and_sign_outs_outside_a_transaction(client, center_sta
     assert "柔性石墨烯散热膜" in client.get(url).content.decode()
 
     stolen = {name: morsel.value for name, morsel in client.cookies.items()}
-    client.post(reverse("logout"))
+    client.post(reverse("towns:logout"))
     replay = Client()
     for name, value in stolen.items():
         replay.cookies[name] = value
@@ -260,7 +262,7 @@ def test_committed_writes_and_sign_outs_outside_a_transaction(client, center_sta
 @pytest.mark.django_db(transaction=True)
 def test_a_deactivation_outside_a_transaction_ends_the_copies(client, center_staff):
     client.force_login(center_staff)
-    url = reverse("achievement_list")
+    url = reverse("achievements:achievement_list")
     visit(client, url)
     client.get(url)
     assert client.get(url).context is None

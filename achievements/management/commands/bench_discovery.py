@@ -137,7 +137,7 @@ class Command(BaseCommand):
 
     def _list_queries(self, unit, liaison, staff):
         client = Client()
-        url = reverse("achievement_list")
+        url = reverse("achievements:achievement_list")
         # Only the imported rows stay, so that both roles see the same number of records.
         imported = Achievement.objects.filter(created_by=liaison).order_by("pk")
         AchievementCredit.objects.all().delete()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _bulk(client, demand, ids, **data):
-    return client.post(reverse("match_bulk", args=[demand.pk]), {"match": ids, **data})
+    return client.post(reverse("achievements:match_bulk", args=[demand.pk]), {"match": ids, **data})
 
 
 def test_staff_propose_several_and_each_row_reports(client, center_staff, enterprise_user, posted):  # noqa: F811
@@ -25,7 +25,7 @@ def test_staff_propose_several_and_each_row_reports(client, center_staff, enterp
     first, second, gone = suggestions[:3]
     achievement_soft_delete(gone.achievement, acting_user=center_staff, reason="重复录入")
     client.force_login(center_staff)
-    page = client.get(reverse("demand_detail", args=[posted.pk])).content.decode()
+    page = client.get(reverse("achievements:demand_detail", args=[posted.pk])).content.decode()
     assert 'form="bulk-matches"' in page and f'value="{first.pk}"' in page
 
     response = _bulk(
@@ -49,7 +49,9 @@ def test_staff_propose_several_and_each_row_reports(client, center_staff, enterp
     )
 
     # Proposed again: refused with its reason, nothing changes.
-    client.get(reverse("demand_detail", args=[posted.pk]))  # shows (and so clears) the messages
+    client.get(
+        reverse("achievements:demand_detail", args=[posted.pk])
+    )  # shows (and so clears) the messages
     response = _bulk(client, posted, [first.pk], action="propose")
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert len(texts) == 1 and texts[0].startswith(f"{first.achievement.title}：")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def post_demand(client, user, form, capture, **changes):
     client.force_login(user)
     with capture(execute=True):
-        response = client.post(reverse("demand_create"), {**form, **changes})
+        response = client.post(reverse("achievements:demand_create"), {**form, **changes})
     assert response.status_code == 302
     client.logout()
     return Demand.objects.latest("pk")
@@ -76,7 +76,7 @@ def test_a_colloquial_demand_finds_its_technical_achievement_through_a_concept(
     assert "电子产品散热" in found["concepts"]
     assert "电子产品散热" in found["explanation"]
     # The demand's matches page shows the same concept.
-    page = client.get(reverse("demand_detail", args=[demand.pk]))
+    page = client.get(reverse("achievements:demand_detail", args=[demand.pk]))
     assert page.status_code == 200
     assert 'data-testid="concepts-fired"' in page.content.decode()
     assert "电子产品散热" in page.content.decode()
@@ -107,7 +107,7 @@ def test_staff_link_a_problem_to_a_technology_and_the_demand_follows_the_link(
     client.force_login(center_staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("concept_links", args=[problem.pk]),
+            reverse("achievements:concept_links", args=[problem.pk]),
             {"industry": industry("X01").pk, "related": [technology.pk]},
         )
     assert response.status_code == 302
@@ -128,8 +128,11 @@ def test_staff_link_a_problem_to_a_technology_and_the_demand_follows_the_link(
     assert row["concepts"] == ["试样问题 → 试样技术"]
     assert "相关联" in row["explanation"]
     # The vocabulary list shows the concept's industry and links.
-    listing = client.get(reverse("synonym_list"), {"q": "试样"}).content.decode()
-    assert "试样问题" in listing and reverse("concept_links", args=[problem.pk]) in listing
+    listing = client.get(reverse("achievements:synonym_list"), {"q": "试样"}).content.decode()
+    assert (
+        "试样问题" in listing
+        and reverse("achievements:concept_links", args=[problem.pk]) in listing
+    )
 
 
 def test_only_staff_place_concepts_in_the_graph(client, users_by_role):
@@ -137,8 +140,13 @@ def test_only_staff_place_concepts_in_the_graph(client, users_by_role):
     for role, user in users_by_role.items():
         client.force_login(user)
         expected = 200 if role in (Role.CENTER_STAFF, Role.ADMIN) else 403
-        assert client.get(reverse("concept_links", args=[group.pk])).status_code == expected
-        response = client.post(reverse("concept_links", args=[group.pk]), {"related": []})
+        assert (
+            client.get(reverse("achievements:concept_links", args=[group.pk])).status_code
+            == expected
+        )
+        response = client.post(
+            reverse("achievements:concept_links", args=[group.pk]), {"related": []}
+        )
         assert response.status_code == (302 if expected == 200 else 403)
 
 

@@ -53,7 +53,7 @@ def demand(client, enterprise_user, django_capture_on_commit_callbacks):
     client.force_login(enterprise_user)
     form = {**CERAMIC_DEMAND, "field": industry("S04").pk, "division": division("441900119").pk}
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(reverse("demand_create"), form).status_code == 302
+        assert client.post(reverse("achievements:demand_create"), form).status_code == 302
     client.logout()
     demand = Demand.objects.get()
     assert not demand.matches.exists()
@@ -66,7 +66,7 @@ def demand(client, enterprise_user, django_capture_on_commit_callbacks):
 def followed(client, demand, center_staff, django_capture_on_commit_callbacks):
     client.force_login(center_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("demand_follow", args=[demand.pk]))
+        response = client.post(reverse("achievements:demand_follow", args=[demand.pk]))
     assert response.status_code == 302
     demand.refresh_from_db()
     assert demand.followed_by == center_staff
@@ -100,12 +100,12 @@ def last_message_id() -> int:
 def import_sheet(client, liaison, rows, capture):
     client.force_login(liaison)
     response = client.post(
-        reverse("achievement_import"), {"file": xlsx_upload(rows), "submit": "1"}
+        reverse("achievements:achievement_import"), {"file": xlsx_upload(rows), "submit": "1"}
     )
     assert response.status_code == 302
     batch = AchievementImport.objects.latest("pk")
     with capture(execute=True):
-        response = client.post(reverse("achievement_import_confirm", args=[batch.pk]))
+        response = client.post(reverse("achievements:achievement_import_confirm", args=[batch.pk]))
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.imported_count == len(rows)
@@ -143,7 +143,7 @@ def test_an_import_is_in_the_demands_suggestions_without_the_sweep(
     computed = followed.__class__.objects.get(pk=followed.pk).matched_at
     assert computed > LONG_AGO + timedelta(days=2)
     assert body["computed_at"] == computed.astimezone(timezone.get_current_timezone()).isoformat()
-    page = client.get(reverse("demand_detail", args=[followed.pk])).content.decode()
+    page = client.get(reverse("achievements:demand_detail", args=[followed.pk])).content.decode()
     assert f"计算于 {timezone.localtime(computed):%Y-%m-%d %H:%M}" in page
     assert CERAMIC["title"] in page
     # In the showcase too (the sheet's rows are public).
@@ -153,7 +153,7 @@ def test_an_import_is_in_the_demands_suggestions_without_the_sweep(
     [notice] = bell(center_staff)
     assert "功率模块陶瓷基板散热不够" in notice.title and "1 项" in notice.title
     assert CERAMIC["title"] in notice.body
-    assert notice.url == reverse("demand_detail", args=[followed.pk])
+    assert notice.url == reverse("achievements:demand_detail", args=[followed.pk])
 
     # Run again (a redelivered message): nothing is created twice, no second notification.
     matches = list(Match.objects.values_list("demand_id", "achievement_id", "status"))
@@ -187,7 +187,7 @@ def test_without_a_follower_the_staff_who_last_reviewed_the_demand_is_told(
         first = AchievementFactory(**CERAMIC, field=industry("S04"))
     match = Match.objects.get(demand=demand, achievement=first)
     client.force_login(center_staff)
-    client.post(reverse("match_reject", args=[match.pk]), {"reason": "已在合作"})
+    client.post(reverse("achievements:match_reject", args=[match.pk]), {"reason": "已在合作"})
     rows = [
         sheet_row(
             成果名称="氮化铝陶瓷基板激光金属化工艺",
@@ -301,9 +301,9 @@ def test_a_rolled_back_savepoint_leaves_its_records_out_of_the_task(
 
 def test_follow_and_unfollow(client, center_staff, demand, django_capture_on_commit_callbacks):
     client.force_login(center_staff)
-    url = reverse("demand_follow", args=[demand.pk])
+    url = reverse("achievements:demand_follow", args=[demand.pk])
     client.post(url)
-    page = client.get(reverse("demand_detail", args=[demand.pk])).content.decode()
+    page = client.get(reverse("achievements:demand_detail", args=[demand.pk])).content.decode()
     assert f"跟进人：{center_staff.display_name}" in page and "取消跟进" in page
     client.post(url, {"follow": "0"})
     demand.refresh_from_db()

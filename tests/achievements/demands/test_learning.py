@@ -26,7 +26,7 @@ def posted(
 ):
     client.force_login(enterprise_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("demand_create"), demand_form)
+        client.post(reverse("achievements:demand_create"), demand_form)
     client.logout()
     return Demand.objects.get()
 
@@ -41,12 +41,12 @@ def decide(client, center_staff, enterprise_user, demand, capture):
     first, second, third = suggested(demand)[:3]
     with capture(execute=True):
         client.force_login(center_staff)
-        client.post(reverse("match_propose", args=[first.pk]))
-        client.post(reverse("match_propose", args=[second.pk]))
-        client.post(reverse("match_reject", args=[third.pk]), {"reason": "方向不符"})
+        client.post(reverse("achievements:match_propose", args=[first.pk]))
+        client.post(reverse("achievements:match_propose", args=[second.pk]))
+        client.post(reverse("achievements:match_reject", args=[third.pk]), {"reason": "方向不符"})
         client.force_login(enterprise_user)
-        client.post(reverse("match_accept", args=[first.pk]))
-        client.post(reverse("match_decline", args=[second.pk]), {"reason": "预算不够"})
+        client.post(reverse("achievements:match_accept", args=[first.pk]))
+        client.post(reverse("achievements:match_decline", args=[second.pk]), {"reason": "预算不够"})
     return first, second, third
 
 

@@ -48,10 +48,10 @@ def make_registration(n):
 @pytest.mark.parametrize(
     ("url_name", "make"),
     [
-        ("inquiry_list", make_inquiry),
-        ("synonym_list", make_synonym),
-        ("external_list", make_external),
-        ("enterprise_review_list", make_registration),
+        ("achievements:inquiry_list", make_inquiry),
+        ("achievements:synonym_list", make_synonym),
+        ("achievements:external_list", make_external),
+        ("towns:enterprise_review_list", make_registration),
     ],
 )
 @pytest.mark.usefixtures("render_afresh")

@@ -26,7 +26,7 @@ def posted(
     """The enterprise posts 注塑件表面缩痕 through the page; matching runs after commit."""
     client.force_login(enterprise_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("demand_create"), demand_form)
+        client.post(reverse("achievements:demand_create"), demand_form)
     client.logout()
     return Demand.objects.get()
 
@@ -119,7 +119,7 @@ def test_changing_the_demand_recomputes_its_suggestions(
         "field": industry("S05").pk,
     }
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("demand_update", args=[posted.pk]), battery)
+        client.post(reverse("achievements:demand_update", args=[posted.pk]), battery)
     suggested = set(posted.matches.values_list("achievement_id", flat=True))
     assert moulding_achievements["battery"].pk in suggested
     assert moulding_achievements["cooling"].pk not in suggested
@@ -272,7 +272,9 @@ def test_staff_propose_and_the_enterprise_sees_only_proposals(
 ):
     match = best(posted)
     client.force_login(center_staff)
-    client.post(reverse("match_propose", args=[match.pk]), {"note": "建议与成果团队交流"})
+    client.post(
+        reverse("achievements:match_propose", args=[match.pk]), {"note": "建议与成果团队交流"}
+    )
     match.refresh_from_db()
     assert (match.status, match.reviewed_by, match.note) == (
         MatchStatus.PROPOSED,
@@ -283,7 +285,7 @@ def test_staff_propose_and_the_enterprise_sees_only_proposals(
     assert note.title == "服务中心为您的需求推荐了成果"
 
     client.force_login(enterprise_user)
-    page = client.get(reverse("demand_detail", args=[posted.pk]))
+    page = client.get(reverse("achievements:demand_detail", args=[posted.pk]))
     assert [m.pk for m in page.context["decided"]] == [match.pk]
     assert page.context["suggested"] == []
     api = client.get(f"/api/v1/demands/{posted.pk}/matches/").json()["results"]
@@ -295,10 +297,10 @@ def test_staff_propose_and_the_enterprise_sees_only_proposals(
 def test_rejecting_needs_a_reason(client, center_staff, posted):
     match = best(posted)
     client.force_login(center_staff)
-    client.post(reverse("match_reject", args=[match.pk]), {"reason": ""})
+    client.post(reverse("achievements:match_reject", args=[match.pk]), {"reason": ""})
     match.refresh_from_db()
     assert match.status == MatchStatus.SUGGESTED
-    client.post(reverse("match_reject", args=[match.pk]), {"reason": "与需求方向不符"})
+    client.post(reverse("achievements:match_reject", args=[match.pk]), {"reason": "与需求方向不符"})
     match.refresh_from_db()
     assert (match.status, match.reject_reason) == (MatchStatus.REJECTED, "与需求方向不符")
     # A rejected achievement is not suggested again when the demand is re-ranked.
@@ -315,9 +317,9 @@ def test_accepting_exchanges_contacts_and_matches_the_demand(
     achievement.liaison = UserFactory(role=Role.LIAISON, unit=unit("dgut"), username="owner")
     achievement.save()
     client.force_login(center_staff)
-    client.post(reverse("match_propose", args=[match.pk]))
+    client.post(reverse("achievements:match_propose", args=[match.pk]))
     client.force_login(enterprise_user)
-    response = client.post(reverse("match_accept", args=[match.pk]))
+    response = client.post(reverse("achievements:match_accept", args=[match.pk]))
     assert response.status_code == 302
     match.refresh_from_db()
     posted.refresh_from_db()
@@ -332,7 +334,7 @@ def test_accepting_exchanges_contacts_and_matches_the_demand(
         "赵经理",
         "0769-22881234",
     )
-    page = client.get(reverse("demand_detail", args=[posted.pk])).content.decode()
+    page = client.get(reverse("achievements:demand_detail", args=[posted.pk])).content.decode()
     assert "13800138000" in page and "联系方式已于" in page
     told = Notification.objects.get(recipient=achievement.liaison, kind="match_accepted")
     assert "0769-22881234" in told.body
@@ -340,16 +342,16 @@ def test_accepting_exchanges_contacts_and_matches_the_demand(
     assert (step.from_status, step.to_status, step.actor) == ("open", "matched", enterprise_user)
 
     # Twice is refused; nothing changes.
-    assert client.post(reverse("match_accept", args=[match.pk])).status_code == 403
+    assert client.post(reverse("achievements:match_accept", args=[match.pk])).status_code == 403
     assert ContactExchange.objects.count() == 1
 
 
 def test_declining_records_the_reason(client, center_staff, enterprise_user, posted):
     match = best(posted)
     client.force_login(center_staff)
-    client.post(reverse("match_propose", args=[match.pk]))
+    client.post(reverse("achievements:match_propose", args=[match.pk]))
     client.force_login(enterprise_user)
-    client.post(reverse("match_decline", args=[match.pk]), {"reason": "预算不够"})
+    client.post(reverse("achievements:match_decline", args=[match.pk]), {"reason": "预算不够"})
     match.refresh_from_db()
     assert (match.status, match.decline_reason) == (MatchStatus.DECLINED, "预算不够")
     assert (
@@ -386,9 +388,15 @@ def test_who_may_review_and_answer_matches(
     first, second = posted.matches.ranked()[:2]
     client.force_login(users_by_role[role])
     may_propose, may_accept = ACTION_MATRIX[role]
-    assert client.post(reverse("match_propose", args=[first.pk])).status_code == may_propose
+    assert (
+        client.post(reverse("achievements:match_propose", args=[first.pk])).status_code
+        == may_propose
+    )
     Match.objects.filter(pk=second.pk).update(status=MatchStatus.PROPOSED, reviewed_by=center_staff)
-    assert client.post(reverse("match_accept", args=[second.pk])).status_code == may_accept
+    assert (
+        client.post(reverse("achievements:match_accept", args=[second.pk])).status_code
+        == may_accept
+    )
     second.refresh_from_db()
     assert second.status == MatchStatus.PROPOSED
 
@@ -482,7 +490,7 @@ def test_a_concept_staff_add_bridges_words_at_once(
     client.force_login(enterprise_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("demand_create"),
+            reverse("achievements:demand_create"),
             {
                 **demand_form,
                 "title": "单丛晒青摊晾全凭老师傅经验",
@@ -496,7 +504,7 @@ def test_a_concept_staff_add_bridges_words_at_once(
     client.force_login(center_staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("synonym_create"),
+            reverse("achievements:synonym_create"),
             {"name": "茶叶萎凋", "terms": "晒青、摊晾、萎凋", "note": "", "is_active": "on"},
         )
     assert response.status_code == 302
@@ -515,5 +523,5 @@ def test_only_staff_edit_the_vocabulary(client, users_by_role):
     for role, user in users_by_role.items():
         client.force_login(user)
         expected = 200 if role in (Role.CENTER_STAFF, Role.ADMIN) else 403
-        assert client.get(reverse("synonym_list")).status_code == expected
-        assert client.get(reverse("synonym_create")).status_code == expected
+        assert client.get(reverse("achievements:synonym_list")).status_code == expected
+        assert client.get(reverse("achievements:synonym_create")).status_code == expected

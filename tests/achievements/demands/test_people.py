@@ -119,14 +119,18 @@ def test_the_page_shows_the_people_to_staff_only(
     client, center_staff, enterprise_user, people, talent_demand
 ):
     client.force_login(center_staff)
-    page = client.get(reverse("demand_detail", args=[talent_demand.pk])).content.decode()
+    page = client.get(
+        reverse("achievements:demand_detail", args=[talent_demand.pk])
+    ).content.decode()
     assert "可以帮助的人（人才需求）" in page
     for name in ("周专家", "孙经纪", "陈教授 团队", "13900000001"):
         assert name in page
     assert "系统推荐成果（待审核）" not in page
 
     client.force_login(enterprise_user)
-    page = client.get(reverse("demand_detail", args=[talent_demand.pk])).content.decode()
+    page = client.get(
+        reverse("achievements:demand_detail", args=[talent_demand.pk])
+    ).content.decode()
     assert "可以帮助的人" not in page and "孙经纪" not in page and "13900000001" not in page
     assert people_api(client, enterprise_user, talent_demand).status_code == 403
 

@@ -45,7 +45,7 @@ def test_staff_create_an_event_with_fields_and_achievements(client, center_staff
     client.force_login(center_staff)
     held_on = TODAY + timedelta(days=30)
     response = client.post(
-        reverse("event_create"),
+        reverse("achievements:event_create"),
         {
             "title": "2026年注塑与模具行业技术对接会",
             "held_on": held_on.isoformat(),
@@ -60,7 +60,7 @@ def test_staff_create_an_event_with_fields_and_achievements(client, center_staff
         },
     )
     event = MatchmakingEvent.objects.get()
-    assert response["Location"] == reverse("event_detail", args=[event.pk])
+    assert response["Location"] == reverse("achievements:event_detail", args=[event.pk])
     assert set(event.fields.values_list("code", flat=True)) == {"T08", "S04"}
     assert list(event.achievements.all()) == [shown]
     assert (event.status, event.total_spend) == (EventStatus.PLANNED, Decimal("150000"))
@@ -69,7 +69,7 @@ def test_staff_create_an_event_with_fields_and_achievements(client, center_staff
 def test_a_deadline_after_the_event_is_refused_beside_the_field(client, center_staff):
     client.force_login(center_staff)
     response = client.post(
-        reverse("event_create"),
+        reverse("achievements:event_create"),
         {
             "title": "对接会",
             "held_on": TODAY.isoformat(),
@@ -88,20 +88,20 @@ def test_an_enterprise_registers_online_once(client, center_staff, enterprise_us
     event = make_event(center_staff)
     client.force_login(enterprise_user)
     form = {"attendee_name": "赵经理", "attendee_phone": "13800138000", "attendees": 2}
-    response = client.post(reverse("event_register", args=[event.pk]), form)
+    response = client.post(reverse("achievements:event_register", args=[event.pk]), form)
     assert response.status_code == 302
     registration = EventRegistration.objects.get()
     assert (registration.enterprise, registration.attendees) == (enterprise_user.enterprise, 2)
     assert Notification.objects.get(recipient=center_staff).kind == "event_registered"
     # Once only: the button is gone and a second post is refused.
-    detail = client.get(reverse("event_detail", args=[event.pk]))
+    detail = client.get(reverse("achievements:event_detail", args=[event.pk]))
     assert detail.context["can_register"] is False
     assert "贵企业已报名" in detail.content.decode()
-    again = client.post(reverse("event_register", args=[event.pk]), form)
+    again = client.post(reverse("achievements:event_register", args=[event.pk]), form)
     assert "贵企业已报名该活动，无需重复报名。" in again.content.decode()
     assert EventRegistration.objects.count() == 1
 
-    client.post(reverse("event_registration_cancel", args=[event.pk]))
+    client.post(reverse("achievements:event_registration_cancel", args=[event.pk]))
     assert EventRegistration.objects.count() == 0
 
 
@@ -109,7 +109,7 @@ def test_registration_closes_after_the_deadline(client, center_staff, enterprise
     event = make_event(center_staff, days=2, deadline=TODAY - timedelta(days=1))
     client.force_login(enterprise_user)
     response = client.post(
-        reverse("event_register", args=[event.pk]),
+        reverse("achievements:event_register", args=[event.pk]),
         {"attendee_name": "赵经理", "attendee_phone": "13800138000", "attendees": 1},
     )
     assert response.status_code == 200
@@ -120,22 +120,22 @@ def test_registration_closes_after_the_deadline(client, center_staff, enterprise
 def test_a_pending_enterprise_cannot_register(client, center_staff):
     event = make_event(center_staff)
     client.force_login(enterprise_account("pending_co", status=EnterpriseStatus.PENDING))
-    assert client.get(reverse("event_register", args=[event.pk])).status_code == 403
+    assert client.get(reverse("achievements:event_register", args=[event.pk])).status_code == 403
 
 
 def test_an_event_is_confirmed_held_only_on_or_after_its_day(client, center_staff):
     upcoming = make_event(center_staff, days=5)
     client.force_login(center_staff)
-    client.post(reverse("event_mark_held", args=[upcoming.pk]))
+    client.post(reverse("achievements:event_mark_held", args=[upcoming.pk]))
     upcoming.refresh_from_db()
     assert upcoming.status == EventStatus.PLANNED
 
     today = make_event(center_staff, days=0, title="今天的对接会", deadline=TODAY)
-    client.post(reverse("event_mark_held", args=[today.pk]))
+    client.post(reverse("achievements:event_mark_held", args=[today.pk]))
     today.refresh_from_db()
     assert (today.status, today.status_changed_by) == (EventStatus.HELD, center_staff)
     # Twice is refused.
-    response = client.post(reverse("event_mark_held", args=[today.pk]), follow=True)
+    response = client.post(reverse("achievements:event_mark_held", args=[today.pk]), follow=True)
     assert "不能变更为“已举办”" in response.content.decode()
 
 
@@ -158,13 +158,13 @@ def test_outcomes_are_recorded_for_held_events(client, center_staff, enterprise_
         "amount": "120",
         "note": "现场签约",
     }
-    client.post(reverse("event_outcome_add", args=[event.pk]), contract)
+    client.post(reverse("achievements:event_outcome_add", args=[event.pk]), contract)
     assert EventOutcome.objects.count() == 0  # not yet held
 
     event_mark_held(event, acting_user=center_staff)
-    client.post(reverse("event_outcome_add", args=[event.pk]), contract)
+    client.post(reverse("achievements:event_outcome_add", args=[event.pk]), contract)
     client.post(
-        reverse("event_outcome_add", args=[event.pk]),
+        reverse("achievements:event_outcome_add", args=[event.pk]),
         {"kind": "intention", "enterprise_name": "东莞某未注册企业", "note": "约定考察"},
     )
     outcomes = list(
@@ -174,7 +174,7 @@ def test_outcomes_are_recorded_for_held_events(client, center_staff, enterprise_
         ("contract", enterprise_user.enterprise.name, Decimal("1200000")),
         ("intention", "东莞某未注册企业", None),
     ]
-    figures = client.get(reverse("event_detail", args=[event.pk])).context["event"]
+    figures = client.get(reverse("achievements:event_detail", args=[event.pk])).context["event"]
     assert (figures.registration_count, figures.intention_count, figures.contract_count) == (
         1,
         1,
@@ -208,7 +208,9 @@ def test_cancelling_tells_the_registered_enterprises(client, center_staff, enter
         registered_by=enterprise_user,
     )
     client.force_login(center_staff)
-    client.post(reverse("event_cancel", args=[event.pk]), {"reason": "台风预警，延期举办"})
+    client.post(
+        reverse("achievements:event_cancel", args=[event.pk]), {"reason": "台风预警，延期举办"}
+    )
     event.refresh_from_db()
     assert (event.status, event.cancel_reason) == (EventStatus.CANCELLED, "台风预警，延期举办")
     assert Notification.objects.get(recipient=enterprise_user).body == "台风预警，延期举办"
@@ -232,9 +234,9 @@ def test_who_manages_events_and_sees_registrations(client, users_by_role, center
     event = make_event(center_staff)
     client.force_login(users_by_role[role])
     manages, sees = ROLES[role]
-    assert client.get(reverse("event_create")).status_code == manages
-    assert client.get(reverse("event_update", args=[event.pk])).status_code == manages
-    detail = client.get(reverse("event_detail", args=[event.pk]))
+    assert client.get(reverse("achievements:event_create")).status_code == manages
+    assert client.get(reverse("achievements:event_update", args=[event.pk])).status_code == manages
+    detail = client.get(reverse("achievements:event_detail", args=[event.pk]))
     assert detail.status_code == 200
     assert (
         'data-testid="registration-table"' in detail.content.decode()
@@ -248,13 +250,13 @@ def test_the_event_list_costs_the_same_queries_for_one_or_many(
 ):
     make_event(center_staff)
     client.force_login(center_staff)
-    client.get(reverse("event_list"))
+    client.get(reverse("achievements:event_list"))
     with django_assert_max_num_queries(8) as one:
-        client.get(reverse("event_list"))
+        client.get(reverse("achievements:event_list"))
     expected = len(one)
     for n in range(5):
         make_event(center_staff, title=f"对接会{n}")
-    client.get(reverse("event_list"))  # the new rows made the cached count stale
+    client.get(reverse("achievements:event_list"))  # the new rows made the cached count stale
     with django_assert_num_queries(expected):
-        response = client.get(reverse("event_list"))
+        response = client.get(reverse("achievements:event_list"))
     assert response.context["page_obj"].paginator.count == 6

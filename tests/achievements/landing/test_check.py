@@ -33,7 +33,7 @@ def post_evidence(client, case, kind, **overrides):
     data["occurred_on"] = data["occurred_on"].isoformat()
     if "amount" in data:
         data["amount"] = f"{data['amount']}元"
-    return client.post(reverse("landing_evidence_create", args=[case.pk, kind]), data)
+    return client.post(reverse("achievements:landing_evidence_create", args=[case.pk, kind]), data)
 
 
 def test_evidence_recorded_on_the_page_is_checked_and_proposed_to_the_assignee(

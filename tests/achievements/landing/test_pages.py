@@ -53,24 +53,28 @@ def test_role_by_action(
 ):
     user = users_by_role[role]
     client.force_login(user)
-    detail = client.get(reverse("achievement_detail", args=[case.pk]))
+    detail = client.get(reverse("achievements:achievement_detail", args=[case.pk]))
     assert ('data-testid="landing-card"' in detail.content.decode()) is card
-    assert status(client, user, reverse("landing_evidence_create", args=[case.pk, "license"])) == (
-        record_page
-    )
-    assert status(client, user, reverse("landing_verify", args=[case.pk])) == verify_page
+    assert status(
+        client, user, reverse("achievements:landing_evidence_create", args=[case.pk, "license"])
+    ) == (record_page)
     assert (
-        status(client, user, reverse("landing_evidence_document", args=[case.evidence.pk]))
+        status(client, user, reverse("achievements:landing_verify", args=[case.pk])) == verify_page
+    )
+    assert (
+        status(
+            client, user, reverse("achievements:landing_evidence_document", args=[case.evidence.pk])
+        )
         == document
     )
 
 
 def test_a_liaison_of_another_unit_sees_nothing(client, other_liaison, case):
     for url in (
-        reverse("achievement_detail", args=[case.pk]),
-        reverse("landing_evidence_create", args=[case.pk, "license"]),
-        reverse("landing_evidence_document", args=[case.evidence.pk]),
-        reverse("landing_list"),
+        reverse("achievements:achievement_detail", args=[case.pk]),
+        reverse("achievements:landing_evidence_create", args=[case.pk, "license"]),
+        reverse("achievements:landing_evidence_document", args=[case.evidence.pk]),
+        reverse("achievements:landing_list"),
     ):
         assert status(client, other_liaison, url) == 404, url
 
@@ -80,27 +84,35 @@ def test_the_responsible_liaison_collects_evidence_but_does_not_verify(
 ):
     assignment_assign(achievement=case, assignee=liaison, acting_user=center_staff)
     assert (
-        status(client, liaison, reverse("landing_evidence_create", args=[case.pk, "license"]))
+        status(
+            client,
+            liaison,
+            reverse("achievements:landing_evidence_create", args=[case.pk, "license"]),
+        )
         == 200
     )
-    page = client.get(reverse("achievement_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:achievement_detail", args=[case.pk])).content.decode()
     assert 'data-testid="add-evidence"' in page
     assert 'data-testid="verify-landing"' not in page
-    assert status(client, liaison, reverse("landing_verify", args=[case.pk]), "post") == 403
+    assert (
+        status(client, liaison, reverse("achievements:landing_verify", args=[case.pk]), "post")
+        == 403
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, case):
-    response = client.get(reverse("landing_list"))
+    response = client.get(reverse("achievements:landing_list"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_a_verified_landing_takes_no_more_evidence(client, center_staff, case):
     land(case, center_staff, on=timezone.localdate())
     client.force_login(center_staff)
-    page = client.get(reverse("achievement_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:achievement_detail", args=[case.pk])).content.decode()
     assert 'data-testid="add-evidence"' not in page
     response = client.post(
-        reverse("landing_evidence_delete", args=[case.pk, case.evidence.pk]), follow=True
+        reverse("achievements:landing_evidence_delete", args=[case.pk, case.evidence.pk]),
+        follow=True,
     )
     assert "不能再修改落地证据" in response.content.decode()
     assert case.landing_evidence.count() == 2
@@ -113,7 +125,11 @@ def test_a_verified_landing_takes_no_more_evidence(client, center_staff, case):
 def test_the_landings_list_and_api_keep_their_query_count(client, center_staff):
     today = timezone.localdate()
     land(service_case(kind=AchievementKind.PROJECT), center_staff, on=today)
-    urls = [reverse("landing_list"), reverse("landing_list") + "?state=landed", "/api/v1/landings/"]
+    urls = [
+        reverse("achievements:landing_list"),
+        reverse("achievements:landing_list") + "?state=landed",
+        "/api/v1/landings/",
+    ]
     client.force_login(center_staff)
     few = {url: count_queries(client, url) for url in urls}
     for n, where in enumerate(["441900401", "441900003", "441900115", "441900111", "441900104"]):
@@ -137,13 +153,17 @@ def test_the_list_filters_and_exports(client, center_staff, leader):
         service_case(kind=AchievementKind.PROJECT, title="智能仓储调度算法"), center_staff, on=today
     )
     client.force_login(leader)
-    page = client.get(reverse("landing_list"), {"division": "441900401"}).content.decode()
+    page = client.get(
+        reverse("achievements:landing_list"), {"division": "441900401"}
+    ).content.decode()
     assert "车规级碳化硅模块" in page and "智能仓储调度算法" not in page
     api = client.get("/api/v1/landings/", {"credited_unit": "441900401"}).json()
     assert [row["title"] for row in api["results"]] == ["车规级碳化硅模块"]
     assert api["results"][0]["credited_unit"] == "441900401"
     assert api["results"][0]["evidence"][0]["kind"] == "transaction"
-    response = client.get(reverse("landing_list"), {"export": "xlsx", "division": "441900401"})
+    response = client.get(
+        reverse("achievements:landing_list"), {"export": "xlsx", "division": "441900401"}
+    )
     rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.values)
     assert rows[0][:5] == ("成果名称", "成果类型", "所属领域", "发现单位", "落地状态")
     assert rows[1][0] == "车规级碳化硅模块" and rows[1][8] == "松山湖"
@@ -162,7 +182,7 @@ def test_staff_use_a_contract_with_a_dongguan_party_as_evidence(client, center_s
     )
     contract.achievements.add(case)
     client.force_login(center_staff)
-    page = client.get(reverse("achievement_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:achievement_detail", args=[case.pk])).content.decode()
     assert 'data-testid="use-contract"' in page
     url = reverse("brokers:contract_landing_evidence", args=[contract.pk, case.pk])
     assert client.post(url).status_code == 302

@@ -58,7 +58,7 @@ def test_tax_alone_without_a_registration_in_dongguan_is_not_landed(center_staff
 
 def test_the_credit_code_is_checked_by_its_check_digit(staff_client, center_staff):
     case = service_case(kind=AchievementKind.ENTERPRISE)
-    url = reverse("landing_evidence_create", args=[case.pk, "enterprise_registration"])
+    url = reverse("achievements:landing_evidence_create", args=[case.pk, "enterprise_registration"])
     data = evidence_data(EvidenceKind.ENTERPRISE_REGISTRATION)
     good = data["credit_code"]
     data |= {

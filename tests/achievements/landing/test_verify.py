@@ -50,12 +50,12 @@ def test_staff_verify_a_landing_and_everything_is_recorded(client, center_staff,
     with commits():
         record(case, EvidenceKind.TRANSACTION, center_staff, on=day)
     client.force_login(center_staff)
-    page = client.get(reverse("landing_verify", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:landing_verify", args=[case.pk])).content.decode()
     # The form starts from what the evidence shows, and says where the landing will count.
     assert f'value="{day.isoformat()}"' in page
     assert "将计入<strong>长安镇</strong>" in page
     response = client.post(
-        reverse("landing_verify", args=[case.pk]),
+        reverse("achievements:landing_verify", args=[case.pk]),
         verify_form(LandingRule.PROJECT_TRANSACTION, day, economic_contribution="1.2亿"),
     )
     assert response.status_code == 302
@@ -85,7 +85,7 @@ def test_staff_verify_a_landing_and_everything_is_recorded(client, center_staff,
     )
     assert transition.reason == "认定落地：项目类（二）：与东莞主体完成交易"
     assert Notification.objects.filter(kind="landing_verified", recipient=liaison).exists()
-    card = client.get(reverse("achievement_detail", args=[case.pk])).content.decode()
+    card = client.get(reverse("achievements:achievement_detail", args=[case.pk])).content.decode()
     assert "落地在长安镇，计入属地镇街（园区）。" in card
     assert "1亿元以上标杆性成果" in card
 
@@ -117,7 +117,7 @@ def test_the_landing_date_is_not_before_the_evidence_nor_after_today(client, cen
     day = timezone.localdate() - timedelta(days=10)
     record(case, EvidenceKind.TEAM_SETTLED, center_staff, on=day)
     client.force_login(center_staff)
-    url = reverse("landing_verify", args=[case.pk])
+    url = reverse("achievements:landing_verify", args=[case.pk])
     early = client.post(url, verify_form(LandingRule.PROJECT_TEAM, day - timedelta(days=1)))
     assert f"落地日期早于证据显示满足标准的日期（{day.isoformat()}）。" in early.content.decode()
     late = client.post(
@@ -189,7 +189,7 @@ def test_the_contribution_is_recorded_on_its_page(client, center_staff):
         service_case(kind=AchievementKind.PROJECT), center_staff, on=timezone.localdate()
     )
     client.force_login(center_staff)
-    url = reverse("landing_contribution", args=[landing.achievement_id])
+    url = reverse("achievements:landing_contribution", args=[landing.achievement_id])
     response = client.post(url, {"amount": "5亿", "note": "年销售收入测算"})
     assert response.status_code == 302
     landing.refresh_from_db()
@@ -208,7 +208,7 @@ def test_revoking_a_verification_returns_the_case_to_the_service_library(client,
         service_case(kind=AchievementKind.PROJECT), center_staff, on=timezone.localdate()
     )
     client.force_login(center_staff)
-    url = reverse("landing_revoke", args=[landing.achievement_id])
+    url = reverse("achievements:landing_revoke", args=[landing.achievement_id])
     refused = client.post(url, {"reason": ""})
     assert refused.status_code == 200 and "该字段是必填项。" in refused.content.decode()
     assert Landing.objects.landed().count() == 1
@@ -242,7 +242,7 @@ def test_the_verify_form_previews_the_credited_unit_as_the_division_changes(clie
     case = service_case(kind=AchievementKind.PROJECT, discovering_unit=unit("kjj"))
     record(case, EvidenceKind.TEAM_SETTLED, center_staff, on=date(2024, 6, 1))
     client.force_login(center_staff)
-    url = reverse("landing_credit_preview", args=[case.pk])
+    url = reverse("achievements:landing_credit_preview", args=[case.pk])
     in_2024 = client.get(url, {"landed_on": "2024-06-02", "division": division("441900401").pk})
     assert "将计入<strong>东莞市科学技术局</strong> 2024 年落地任务" in in_2024.content.decode()
     assert "发现单位承担当年落地任务" in in_2024.content.decode()
@@ -259,18 +259,20 @@ def test_staff_and_leaders_see_landing_progress_on_their_home_pages(client, cent
     record(case, EvidenceKind.TEAM_SETTLED, center_staff)
     landing_check(achievement_id=case.pk)
     client.force_login(center_staff)
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("quotas:home")).content.decode()
     assert (
         'data-testid="landings-awaiting"' in home and 'data-testid="home-landing-progress"' in home
     )
     client.force_login(leader)
-    assert 'data-testid="home-landing-progress"' in client.get(reverse("home")).content.decode()
+    assert (
+        'data-testid="home-landing-progress"' in client.get(reverse("quotas:home")).content.decode()
+    )
 
 
 def test_a_landed_case_leaves_the_responsible_persons_work_list(client, center_staff):
     case = service_case(kind=AchievementKind.PROJECT, title="已落地不再跟踪的项目")
     assignment_assign(achievement=case, assignee=center_staff, acting_user=center_staff)
     client.force_login(center_staff)
-    assert case.title in client.get(reverse("service_my_cases")).content.decode()
+    assert case.title in client.get(reverse("achievements:service_my_cases")).content.decode()
     land(case, center_staff, on=timezone.localdate())
-    assert case.title not in client.get(reverse("service_my_cases")).content.decode()
+    assert case.title not in client.get(reverse("achievements:service_my_cases")).content.decode()

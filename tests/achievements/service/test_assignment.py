@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def assign(client, case, user, note=""):
     return client.post(
-        reverse("service_case_assign", args=[case.pk]), {"assignee": user.pk, "note": note}
+        reverse("achievements:service_case_assign", args=[case.pk]),
+        {"assignee": user.pk, "note": note},
     )
 
 
@@ -38,7 +39,7 @@ def test_staff_assign_a_case_and_the_assignee_is_notified(client, center_staff, 
         "您已成为“固态电池中试项目”的包干责任人",
         "请对接东莞理工团队",
     )
-    assert notice.url == reverse("service_case_detail", args=[case.pk])
+    assert notice.url == reverse("achievements:service_case_detail", args=[case.pk])
 
 
 def test_reassign_ends_the_previous_assignment_and_keeps_the_history(
@@ -55,7 +56,7 @@ def test_reassign_ends_the_previous_assignment_and_keeps_the_history(
     assert Assignment.objects.current().filter(achievement=case).count() == 1
     told = Notification.objects.get(recipient=liaison, kind="service_reassigned")
     assert told.title == f"“柔性传感器”已改由 {other_staff.display_name} 负责"
-    page = client.get(reverse("service_case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:service_case_detail", args=[case.pk])).content.decode()
     assert page.count("至今") == 1 and liaison.display_name in page
 
 
@@ -96,7 +97,9 @@ def test_only_staff_or_a_liaison_of_the_discovering_unit_can_be_responsible(
 def test_only_staff_assign(client, users_by_role, role, center_staff):
     case = service_case()
     client.force_login(users_by_role[role])
-    assert client.get(reverse("service_case_assign", args=[case.pk])).status_code == 403
+    assert (
+        client.get(reverse("achievements:service_case_assign", args=[case.pk])).status_code == 403
+    )
     assert assign(client, case, center_staff).status_code == 403
     assert not Assignment.objects.exists()
 
@@ -117,7 +120,7 @@ def test_my_cases_lists_the_persons_cases_with_the_next_follow_up_due(
     client.force_login(center_staff)
     assign(client, mine, liaison)
     client.force_login(liaison)
-    page = client.get(reverse("service_my_cases")).content.decode()
+    page = client.get(reverse("achievements:service_my_cases")).content.decode()
     assert "我的成果" in page and "别人的成果" not in page
     today = timezone.localdate()
     last_day = calendar.monthrange(today.year, today.month)[1]
@@ -129,10 +132,15 @@ def test_a_liaison_of_the_unit_sees_the_case_but_another_units_liaison_does_not(
 ):
     case = service_case()
     client.force_login(liaison)
-    assert client.get(reverse("service_case_detail", args=[case.pk])).status_code == 200
+    assert (
+        client.get(reverse("achievements:service_case_detail", args=[case.pk])).status_code == 200
+    )
     for outsider in (other_liaison, evaluator, enterprise_user):
         client.force_login(outsider)
-        assert client.get(reverse("service_case_detail", args=[case.pk])).status_code == 404
+        assert (
+            client.get(reverse("achievements:service_case_detail", args=[case.pk])).status_code
+            == 404
+        )
 
 
 def test_assigning_staff_of_another_unit_role_is_refused_by_the_service(center_staff):

@@ -27,11 +27,11 @@ def test_staff_assign_several_cases_and_each_row_reports(client, center_staff):
     )
     not_in_service = AchievementFactory(status="submitted", title="发现库成果")
     client.force_login(center_staff)
-    page = client.get(reverse("service_case_list")).content.decode()
+    page = client.get(reverse("achievements:service_case_list")).content.decode()
     assert 'form="bulk-assign"' in page and f'value="{first.pk}"' in page
 
     response = client.post(
-        reverse("service_case_bulk_assign"),
+        reverse("achievements:service_case_bulk_assign"),
         {
             "case": [first.pk, second.pk, already.pk, not_in_service.pk],
             "assignee": lin.pk,
@@ -56,12 +56,14 @@ def test_only_staff_assign_in_bulk_and_only_to_staff(client, center_staff, liais
     for user in (liaison, leader):
         client.force_login(user)
         response = client.post(
-            reverse("service_case_bulk_assign"), {"case": [case.pk], "assignee": center_staff.pk}
+            reverse("achievements:service_case_bulk_assign"),
+            {"case": [case.pk], "assignee": center_staff.pk},
         )
         assert response.status_code == 403
     client.force_login(center_staff)
     response = client.post(
-        reverse("service_case_bulk_assign"), {"case": [case.pk], "assignee": liaison.pk}
+        reverse("achievements:service_case_bulk_assign"),
+        {"case": [case.pk], "assignee": liaison.pk},
     )
     assert not Assignment.objects.exists()
     assert "选择一个有效的选项" in str(list(get_messages(response.wsgi_request))[0])

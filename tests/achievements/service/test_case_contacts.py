@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def case_page(client, user, case) -> str:
     client.force_login(user)
-    response = client.get(reverse("service_case_detail", args=[case.pk]))
+    response = client.get(reverse("achievements:service_case_detail", args=[case.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -26,7 +26,7 @@ def test_a_leader_of_the_discovering_unit_sees_masked_contacts_on_the_case_page(
     assert "陈**" in content and "138****8000" in content and "c***@example.cn" in content
     assert "已脱敏" in content
     # The achievement page masks them for the same user: one rule, one answer.
-    detail = client.get(reverse("achievement_detail", args=[case.pk])).content.decode()
+    detail = client.get(reverse("achievements:achievement_detail", args=[case.pk])).content.decode()
     assert "138****8000" in detail and "13800138000" not in detail
 
 

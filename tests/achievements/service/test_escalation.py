@@ -50,13 +50,15 @@ def test_the_tier_follows_the_expected_contribution_with_1yi_and_5yi_on_the_boun
     assert escalate(commits) == 1
     assert Escalation.objects.get(achievement=case).tier == tier
     client.force_login(center_staff)
-    listed = client.get(reverse("service_case_list"), {"tier": tier}).content.decode()
+    listed = client.get(reverse("achievements:service_case_list"), {"tier": tier}).content.decode()
     assert case.title in listed
     others = [t for t in EscalationTier.values if t != tier]
     for other in others:
         assert (
             case.title
-            not in client.get(reverse("service_case_list"), {"tier": other}).content.decode()
+            not in client.get(
+                reverse("achievements:service_case_list"), {"tier": other}
+            ).content.decode()
         )
 
 
@@ -164,7 +166,7 @@ def test_progress_resolves_the_escalation_and_the_history_stays(
     assert escalation.resolved_at is not None
     assert escalation.resolution == f"{today} 跟踪记录有实质性进展"
     client.force_login(center_staff)
-    page = client.get(reverse("service_case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:service_case_detail", args=[case.pk])).content.decode()
     assert "已解除" in page and "企业完成工商注册" in page
     assert escalate(commits) == 0
 
@@ -187,14 +189,16 @@ def test_the_escalation_list_per_tier_with_the_latest_follow_up(
     )
     escalate(commits)
     client.force_login(leader)
-    page = client.get(reverse("service_escalation_list")).content.decode()
+    page = client.get(reverse("achievements:service_escalation_list")).content.decode()
     assert big.title in page and middle.title in page
-    city = client.get(reverse("service_escalation_list"), {"tier": "city_leader"}).content.decode()
+    city = client.get(
+        reverse("achievements:service_escalation_list"), {"tier": "city_leader"}
+    ).content.decode()
     assert big.title in city and middle.title not in city
     assert "90</td>" in city  # days without progress
     assert "投资方仍在评估。" in city and "困难：投资方对估值存在分歧" in city
     export = client.get(
-        reverse("service_escalation_list"), {"tier": "city_leader", "export": "xlsx"}
+        reverse("achievements:service_escalation_list"), {"tier": "city_leader", "export": "xlsx"}
     )
     rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.values)
     assert [row[0] for row in rows[1:]] == ["五亿元项目"]
@@ -205,7 +209,7 @@ def test_the_leader_home_shows_the_escalations_reported_to_them(client, leader, 
     case = stalled_case(title="报给局领导的项目", expected_contribution=2 * YI)
     escalate(commits)
     client.force_login(leader)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("quotas:home")).content.decode()
     panel = page[page.index('data-testid="leader-escalations"') :]
     assert case.title in panel
     assert "市科技局及发现单位领导 1" in panel
@@ -214,7 +218,7 @@ def test_the_leader_home_shows_the_escalations_reported_to_them(client, leader, 
 @pytest.mark.parametrize("role", ["evaluator", "enterprise", "broker"])
 def test_the_escalation_list_is_not_for_outsiders(client, users_by_role, role):
     client.force_login(users_by_role[role])
-    assert client.get(reverse("service_escalation_list")).status_code == 404
+    assert client.get(reverse("achievements:service_escalation_list")).status_code == 404
 
 
 def test_the_job_runs_daily_and_skips_landed_cases(settings, commits):
@@ -234,7 +238,7 @@ def test_in_english_the_tier_badges_wrap_and_read_reported_to_with_a_space(
     stalled_case(title="一亿元项目", expected_contribution=YI)
     escalate(commits)
     client.force_login(leader)
-    page = client.get(reverse("service_escalation_list"), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(reverse("achievements:service_escalation_list"), HTTP_ACCEPT_LANGUAGE="en")
     content = page.content.decode()
     content = content[content.index('data-testid="escalation-table"') :]
     assert 'class="escalation-title"' in content
@@ -243,6 +247,6 @@ def test_in_english_the_tier_badges_wrap_and_read_reported_to_with_a_space(
     assert "badge-wrap" in badge  # wraps in its cell instead of squeezing the title
     client.force_login(center_staff)
     detail = client.get(
-        reverse("service_case_detail", args=[big.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        reverse("achievements:service_case_detail", args=[big.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Reported to: City leader in charge" in detail.replace("\n", "")

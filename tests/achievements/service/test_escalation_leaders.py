@@ -105,7 +105,7 @@ def test_without_an_industry_leader_the_admin_set_default_receives_it_never_the_
     assert recipients(case) == ["default_mayor", "owner"]
     notice = Notification.objects.get(recipient=default_leader, kind="service_escalated")
     assert notice.url == reverse(
-        "service_escalation_detail", args=[Escalation.objects.get(achievement=case).pk]
+        "achievements:service_escalation_detail", args=[Escalation.objects.get(achievement=case).pk]
     )
     assert not Notification.objects.filter(recipient=leader).exists()
 
@@ -125,14 +125,18 @@ def test_without_any_city_leader_the_case_is_shown_as_a_problem_and_admins_are_t
     assert told.url == reverse("admin:achievements_escalationsettings_changelist")
 
     client.force_login(center_staff)
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("quotas:home")).content.decode()
     problem = home[home.index('data-testid="unrouted-escalations"') :]
     assert "未能报送：未设置分管市领导" in problem[:400]
     assert '<span class="badge text-bg-danger">1</span>' in problem[:400]
-    listed = client.get(reverse("service_escalation_list"), {"unrouted": "true"}).content.decode()
+    listed = client.get(
+        reverse("achievements:service_escalation_list"), {"unrouted": "true"}
+    ).content.decode()
     assert listed.count('data-testid="escalation-row"') == 1
     assert "造纸六亿元项目" in listed and "未能报送：未设置分管市领导" in listed
-    page = client.get(reverse("service_escalation_detail", args=[escalation.pk])).content.decode()
+    page = client.get(
+        reverse("achievements:service_escalation_detail", args=[escalation.pk])
+    ).content.decode()
     assert 'data-testid="escalation-unrouted"' in page
 
 
@@ -187,7 +191,7 @@ def test_the_leader_home_count_equals_its_list(
     others = [stalled(owner, code="S05", title=f"智能装备项目{i}") for i in range(2)]
     escalate(commits)
     client.force_login(default_leader)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("quotas:home")).content.decode()
     panel = page[page.index('data-testid="leader-escalations"') :]
     panel = panel[: panel.index("</table>")]
     assert "报送给您、未解除：分管市领导 3 · 市科技局及发现单位领导 0 · 责任人 0" in panel
@@ -195,7 +199,9 @@ def test_the_leader_home_count_equals_its_list(
     assert panel.count("<tr>") - 1 == 3
     assert all(case.title in panel for case in mine)
     assert not any(case.title in panel for case in others)
-    listed = client.get(reverse("service_escalation_list"), {"mine": "true"}).content.decode()
+    listed = client.get(
+        reverse("achievements:service_escalation_list"), {"mine": "true"}
+    ).content.decode()
     assert listed.count('data-testid="escalation-row"') == 3
 
 
@@ -203,7 +209,7 @@ def test_a_leader_without_escalations_sees_zero_and_an_empty_list(client, leader
     stalled(owner, code="T05")
     escalate(commits)
     client.force_login(leader)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("quotas:home")).content.decode()
     panel = page[page.index('data-testid="leader-escalations"') :]
     assert "报送给您、未解除：分管市领导 0 · 市科技局及发现单位领导 0 · 责任人 0" in panel
     assert "目前没有报送给您的久推不动成果。" in panel
@@ -225,10 +231,10 @@ def test_the_leader_records_an_instruction_and_the_responsible_person_is_told(
     client, reported, vice_mayor, owner
 ):
     client.force_login(vice_mayor)
-    url = reverse("service_escalation_detail", args=[reported.pk])
+    url = reverse("achievements:service_escalation_detail", args=[reported.pk])
     assert 'data-testid="instruct-form"' in client.get(url).content.decode()
     response = client.post(
-        reverse("service_escalation_instruct", args=[reported.pk]),
+        reverse("achievements:service_escalation_instruct", args=[reported.pk]),
         {"text": "请市科技局两周内召开协调会。"},
     )
     assert response.status_code == 302 and response["Location"] == url
@@ -252,7 +258,7 @@ def test_the_leader_records_an_instruction_and_the_responsible_person_is_told(
 def test_an_empty_instruction_is_refused_beside_its_field(client, reported, vice_mayor):
     client.force_login(vice_mayor)
     response = client.post(
-        reverse("service_escalation_instruct", args=[reported.pk]), {"text": "   "}
+        reverse("achievements:service_escalation_instruct", args=[reported.pk]), {"text": "   "}
     )
     assert response.status_code == 200
     form = response.context["instruct_form"]
@@ -266,7 +272,7 @@ def test_the_leader_closes_it_as_handled_and_it_leaves_their_home(
 ):
     client.force_login(vice_mayor)
     response = client.post(
-        reverse("service_escalation_handle", args=[reported.pk]),
+        reverse("achievements:service_escalation_handle", args=[reported.pk]),
         {"resolution": "已协调镇街解决场地问题，转入正常跟踪。"},
     )
     assert response.status_code == 302
@@ -281,13 +287,16 @@ def test_the_leader_closes_it_as_handled_and_it_leaves_their_home(
     assert (latest.history_user, latest.outcome) == (vice_mayor, EscalationOutcome.HANDLED)
     notice = Notification.objects.get(recipient=owner, kind="escalation_handled")
     assert notice.title == "“六亿元项目”的久推不动报送已由 分管副市长 办结"
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("quotas:home")).content.decode()
     assert "目前没有报送给您的久推不动成果。" in home
-    page = client.get(reverse("service_escalation_detail", args=[reported.pk])).content.decode()
+    page = client.get(
+        reverse("achievements:service_escalation_detail", args=[reported.pk])
+    ).content.decode()
     assert "已办结" in page and 'data-testid="handle-form"' not in page
 
     again = client.post(
-        reverse("service_escalation_handle", args=[reported.pk]), {"resolution": "再次办结"}
+        reverse("achievements:service_escalation_handle", args=[reported.pk]),
+        {"resolution": "再次办结"},
     )
     assert again.status_code == 200
     assert "不能再办理" in str(again.context["handle_form"].non_field_errors())
@@ -299,7 +308,8 @@ def test_a_handled_escalation_is_not_raised_again_by_the_next_daily_run(
 ):
     client.force_login(vice_mayor)
     client.post(
-        reverse("service_escalation_handle", args=[reported.pk]), {"resolution": "已协调解决。"}
+        reverse("achievements:service_escalation_handle", args=[reported.pk]),
+        {"resolution": "已协调解决。"},
     )
     assert escalate(commits) == 0
     assert Escalation.objects.filter(achievement=reported.achievement).count() == 1
@@ -307,7 +317,9 @@ def test_a_handled_escalation_is_not_raised_again_by_the_next_daily_run(
 
 def test_handling_needs_a_reason(client, reported, vice_mayor):
     client.force_login(vice_mayor)
-    response = client.post(reverse("service_escalation_handle", args=[reported.pk]), {})
+    response = client.post(
+        reverse("achievements:service_escalation_handle", args=[reported.pk]), {}
+    )
     assert response.context["handle_form"].errors == {"resolution": ["请填写办结说明。"]}
     assert Escalation.objects.get(pk=reported.pk).is_open
 
@@ -315,19 +327,22 @@ def test_handling_needs_a_reason(client, reported, vice_mayor):
 def test_staff_may_record_an_instruction_on_behalf_of_a_leader(client, reported, center_staff):
     client.force_login(center_staff)
     response = client.post(
-        reverse("service_escalation_instruct", args=[reported.pk]), {"text": "按市领导电话批示办理"}
+        reverse("achievements:service_escalation_instruct", args=[reported.pk]),
+        {"text": "按市领导电话批示办理"},
     )
     assert response.status_code == 302
     assert EscalationInstruction.objects.get().author == center_staff
 
 
-@pytest.mark.parametrize("action", ["service_escalation_instruct", "service_escalation_handle"])
+@pytest.mark.parametrize(
+    "action", ["achievements:service_escalation_instruct", "achievements:service_escalation_handle"]
+)
 def test_a_leader_it_was_not_reported_to_may_read_it_but_not_act(
     client, reported, leader, liaison, enterprise_user, action
 ):
     data = {"text": "越权批示", "resolution": "越权办结"}
     client.force_login(leader)
-    page = client.get(reverse("service_escalation_detail", args=[reported.pk]))
+    page = client.get(reverse("achievements:service_escalation_detail", args=[reported.pk]))
     assert page.status_code == 200
     assert 'data-testid="instruct-form"' not in page.content.decode()
     assert client.post(reverse(action, args=[reported.pk]), data).status_code == 403

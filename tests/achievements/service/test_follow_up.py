@@ -31,7 +31,7 @@ def test_the_assignee_logs_a_monthly_follow_up(client, center_staff, liaison):
     assignment_assign(achievement=case, assignee=liaison, acting_user=center_staff)
     client.force_login(liaison)
     response = client.post(
-        reverse("service_follow_up_create", args=[case.pk]),
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
         follow_up_data(date(2025, 3, 20), has_progress="on"),
     )
     assert response.status_code == 302
@@ -42,7 +42,7 @@ def test_the_assignee_logs_a_monthly_follow_up(client, center_staff, liaison):
         liaison,
     )
     assert follow_up.has_progress is True
-    page = client.get(reverse("service_case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:service_case_detail", args=[case.pk])).content.decode()
     assert "2025年3月" in page and "与松山湖两家企业完成技术对接" in page
 
 
@@ -50,10 +50,12 @@ def test_one_record_per_case_per_month(client, center_staff):
     case = service_case(entered_on=date(2025, 3, 3))
     client.force_login(center_staff)
     client.post(
-        reverse("service_follow_up_create", args=[case.pk]), follow_up_data(date(2025, 4, 2))
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
+        follow_up_data(date(2025, 4, 2)),
     )
     response = client.post(
-        reverse("service_follow_up_create", args=[case.pk]), follow_up_data(date(2025, 4, 28))
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
+        follow_up_data(date(2025, 4, 28)),
     )
     assert "2025年4月 已有跟踪记录，请修改该记录。" in response.content.decode()
     assert FollowUp.objects.count() == 1
@@ -63,11 +65,12 @@ def test_a_follow_up_in_the_future_or_before_entry_is_refused(client, center_sta
     case = service_case(entered_on=date(2025, 3, 3))
     client.force_login(center_staff)
     response = client.post(
-        reverse("service_follow_up_create", args=[case.pk]), follow_up_data(date(2025, 2, 27))
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
+        follow_up_data(date(2025, 2, 27)),
     )
     assert "跟踪日期早于成果进入服务库的月份。" in response.content.decode()
     response = client.post(
-        reverse("service_follow_up_create", args=[case.pk]),
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
         follow_up_data(date.fromisoformat(next_year())),
     )
     assert "跟踪日期不能晚于今天。" in response.content.decode()
@@ -78,11 +81,12 @@ def test_edit_keeps_the_month(client, center_staff):
     case = service_case(entered_on=date(2025, 3, 3))
     client.force_login(center_staff)
     client.post(
-        reverse("service_follow_up_create", args=[case.pk]), follow_up_data(date(2025, 4, 2))
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
+        follow_up_data(date(2025, 4, 2)),
     )
     follow_up = FollowUp.objects.get()
     client.post(
-        reverse("service_follow_up_edit", args=[case.pk, follow_up.pk]),
+        reverse("achievements:service_follow_up_edit", args=[case.pk, follow_up.pk]),
         follow_up_data(date(2025, 6, 1), progress="已签署意向协议。", route_status="contracting"),
     )
     follow_up.refresh_from_db()
@@ -105,7 +109,8 @@ def test_only_the_responsible_person_or_staff_log_follow_ups(client, center_staf
     }
     client.force_login(people[who])
     response = client.post(
-        reverse("service_follow_up_create", args=[case.pk]), follow_up_data(date(2025, 4, 2))
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
+        follow_up_data(date(2025, 4, 2)),
     )
     assert response.status_code == 403
     assert not FollowUp.objects.exists()
@@ -151,13 +156,14 @@ def test_a_late_follow_up_clears_the_flag(client, center_staff, liaison, commits
     assignment_assign(achievement=case, assignee=liaison, acting_user=center_staff)
     task_flag_missing_follow_ups.delay(today="2025-05-01")
     client.force_login(liaison)
-    page = client.get(reverse("service_case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:service_case_detail", args=[case.pk])).content.decode()
     assert "缺少 2025年4月 的月度跟踪记录" in page
     client.post(
-        reverse("service_follow_up_create", args=[case.pk]), follow_up_data(date(2025, 4, 30))
+        reverse("achievements:service_follow_up_create", args=[case.pk]),
+        follow_up_data(date(2025, 4, 30)),
     )
     assert FollowUpFlag.objects.get().resolved_at is not None
-    page = client.get(reverse("service_case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:service_case_detail", args=[case.pk])).content.decode()
     assert "缺少 2025年4月 的月度跟踪记录" not in page
 
 
@@ -173,7 +179,7 @@ def test_the_staff_dashboard_counts_unassigned_and_unfollowed_cases(client, cent
     assignment_assign(achievement=assigned, assignee=center_staff, acting_user=center_staff)
     task_flag_missing_follow_ups.delay(today="2025-05-01")
     client.force_login(center_staff)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("quotas:home")).content.decode()
     attention = page[page.index('data-testid="service-attention"') :]
     assert '待分配责任人</span><span class="badge text-bg-danger">1</span>' in attention
     assert '逾期未跟踪</span><span class="badge text-bg-danger">2</span>' in attention

@@ -41,11 +41,11 @@ def test_staff_remind_the_ticked_cases_and_each_row_reports(client, center_staff
     second = assigned_case(assignee=lin, by=center_staff, title="案例乙")
     nobody = service_case(title="案例丙")
     client.force_login(center_staff)
-    page = client.get(reverse("service_case_list")).content.decode()
+    page = client.get(reverse("achievements:service_case_list")).content.decode()
     assert 'data-testid="bulk-remind"' in page and 'data-check-all="case"' in page
 
     response = client.post(
-        reverse("service_case_bulk_remind"),
+        reverse("achievements:service_case_bulk_remind"),
         {"case": [first.pk, second.pk, nobody.pk], "next": "/service/?state=missing_follow_up"},
     )
     assert response["Location"] == "/service/?state=missing_follow_up"
@@ -62,7 +62,7 @@ def test_staff_remind_the_ticked_cases_and_each_row_reports(client, center_staff
     assert all("月度跟踪记录" in n.body for n in sent)
 
     # The same day again: nothing is sent twice, and staff are told who already reminded.
-    again = client.post(reverse("service_case_bulk_remind"), {"case": [first.pk]})
+    again = client.post(reverse("achievements:service_case_bulk_remind"), {"case": [first.pk]})
     assert texts(again) == [
         f"案例甲：今天已由 {center_staff.display_name} 提醒过责任人，明天可再次提醒。"
     ]
@@ -73,9 +73,9 @@ def test_staff_remind_the_ticked_cases_and_each_row_reports(client, center_staff
 def test_a_case_page_reminds_and_shows_the_latest_reminders(client, center_staff, liaison):
     case = assigned_case(assignee=liaison, by=center_staff, discovering_unit=liaison.unit)
     client.force_login(center_staff)
-    url = reverse("service_case_detail", args=[case.pk])
+    url = reverse("achievements:service_case_detail", args=[case.pk])
     assert 'data-testid="remind"' in client.get(url).content.decode()
-    response = client.post(reverse("service_case_remind", args=[case.pk]))
+    response = client.post(reverse("achievements:service_case_remind", args=[case.pk]))
     assert response["Location"] == url
     assert texts(response) == ["已提醒责任人跟进。"]
     page = client.get(url).content.decode()
@@ -94,17 +94,25 @@ def test_only_staff_remind_and_only_open_cases(client, center_staff, liaison, le
     for user in (liaison, leader):
         client.force_login(user)
         assert (
-            client.post(reverse("service_case_bulk_remind"), {"case": [case.pk]}).status_code == 403
+            client.post(
+                reverse("achievements:service_case_bulk_remind"), {"case": [case.pk]}
+            ).status_code
+            == 403
         )
-        assert client.post(reverse("service_case_remind", args=[case.pk])).status_code == 403
+        assert (
+            client.post(reverse("achievements:service_case_remind", args=[case.pk])).status_code
+            == 403
+        )
     case.status = "landed"
     case.save(update_fields=["status"])
     client.force_login(center_staff)
-    response = client.post(reverse("service_case_bulk_remind"), {"case": [case.pk]})
+    response = client.post(reverse("achievements:service_case_bulk_remind"), {"case": [case.pk]})
     assert texts(response) == [
         f"{case.title}：成果当前状态为“已落地”，只有服务库中尚未落地的成果可以办理。"
     ]
-    assert texts(client.post(reverse("service_case_bulk_remind"), {})) == ["请至少勾选一项成果。"]
+    assert texts(client.post(reverse("achievements:service_case_bulk_remind"), {})) == [
+        "请至少勾选一项成果。"
+    ]
     assert not FollowUpReminder.objects.exists()
 
 
@@ -122,7 +130,7 @@ def test_the_filter_finds_the_cases_not_followed_up_this_month(client, center_st
     )
     service_case(title="本月未跟踪")
     client.force_login(center_staff)
-    page = client.get(reverse("service_case_list") + "?state=not_followed_this_month")
+    page = client.get(reverse("achievements:service_case_list") + "?state=not_followed_this_month")
     body = page.content.decode()
     assert "本月未跟踪" in body and "本月已跟踪" not in body
 
@@ -139,7 +147,10 @@ def test_two_members_of_staff_reminding_at_the_same_moment_send_one_reminder(cen
         c.force_login(user)
         clients.append(c)
     responses = at_the_same_moment(
-        *[lambda c=c: c.post(reverse("service_case_remind", args=[case.pk])) for c in clients]
+        *[
+            lambda c=c: c.post(reverse("achievements:service_case_remind", args=[case.pk]))
+            for c in clients
+        ]
     )
     assert [r.status_code for r in responses] == [302, 302]
     assert FollowUpReminder.objects.filter(achievement=case).count() == 1

@@ -29,7 +29,7 @@ def test_a_milestone_plan_from_a_template_gets_due_dates_from_the_start(client, 
     template = MilestoneTemplate.objects.get(code="project-transfer")
     client.force_login(center_staff)
     response = client.post(
-        reverse("service_milestone_plan", args=[case.pk]),
+        reverse("achievements:service_milestone_plan", args=[case.pk]),
         {"template": template.pk, "start_on": "2025-01-20"},
     )
     assert response.status_code == 302
@@ -41,7 +41,7 @@ def test_a_milestone_plan_from_a_template_gets_due_dates_from_the_start(client, 
         (5, "实现产品化或取得营收", date(2025, 7, 19)),
     ]
     again = client.post(
-        reverse("service_milestone_plan", args=[case.pk]),
+        reverse("achievements:service_milestone_plan", args=[case.pk]),
         {"template": template.pk, "start_on": "2025-02-01"},
     )
     assert "该成果已有里程碑计划。" in again.content.decode()
@@ -57,23 +57,33 @@ def test_completing_a_milestone_counts_as_progress(client, center_staff, liaison
     template = MilestoneTemplate.objects.get(code="enterprise-landing")
     client.force_login(liaison)
     client.post(
-        reverse("service_milestone_plan", args=[case.pk]),
+        reverse("achievements:service_milestone_plan", args=[case.pk]),
         {"template": template.pk, "start_on": (timezone.localdate() - timedelta(days=100))},
     )
     first = Milestone.objects.get(achievement=case, order=1)
-    client.post(reverse("service_milestone_done", args=[case.pk, first.pk]))
+    client.post(reverse("achievements:service_milestone_done", args=[case.pk, first.pk]))
     first.refresh_from_db()
     assert (first.done_on, first.done_by) == (timezone.localdate(), liaison)
     assert Escalation.objects.open().count() == 0
-    page = client.get(reverse("service_case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("achievements:service_case_detail", args=[case.pk])).content.decode()
     assert "逾期" in page  # the second step was due 70 days ago
-    again = client.post(reverse("service_milestone_done", args=[case.pk, first.pk]), follow=True)
+    again = client.post(
+        reverse("achievements:service_milestone_done", args=[case.pk, first.pk]), follow=True
+    )
     assert f"该节点已于 {first.done_on} 完成。" in again.content.decode()
 
 
 def test_leaders_read_the_plan_but_do_not_change_it(client, leader, center_staff):
     case = service_case()
-    assert client.get(reverse("service_milestone_plan", args=[case.pk])).status_code == 302
+    assert (
+        client.get(reverse("achievements:service_milestone_plan", args=[case.pk])).status_code
+        == 302
+    )
     client.force_login(leader)
-    assert client.get(reverse("service_milestone_plan", args=[case.pk])).status_code == 403
-    assert client.get(reverse("service_case_detail", args=[case.pk])).status_code == 200
+    assert (
+        client.get(reverse("achievements:service_milestone_plan", args=[case.pk])).status_code
+        == 403
+    )
+    assert (
+        client.get(reverse("achievements:service_case_detail", args=[case.pk])).status_code == 200
+    )

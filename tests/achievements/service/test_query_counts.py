@@ -36,10 +36,10 @@ def add_cases(n, staff, leader):
 def test_case_lists_escalations_and_homes(client, center_staff, leader):
     add_cases(1, center_staff, leader)
     urls = [
-        reverse("service_case_list"),
-        reverse("service_my_cases"),
-        reverse("service_escalation_list"),
-        reverse("home"),
+        reverse("achievements:service_case_list"),
+        reverse("achievements:service_my_cases"),
+        reverse("achievements:service_escalation_list"),
+        reverse("quotas:home"),
         "/api/v1/service/cases/",
         "/api/v1/service/escalations/",
         "/api/v1/service/follow-ups/",
@@ -47,9 +47,9 @@ def test_case_lists_escalations_and_homes(client, center_staff, leader):
     client.force_login(center_staff)
     few = {url: count_queries(client, url) for url in urls}
     client.force_login(leader)
-    leader_few = count_queries(client, reverse("home"))
+    leader_few = count_queries(client, reverse("quotas:home"))
     add_cases(6, center_staff, leader)
-    assert count_queries(client, reverse("home")) == leader_few
+    assert count_queries(client, reverse("quotas:home")) == leader_few
     client.force_login(center_staff)
     assert {url: count_queries(client, url) for url in urls} == few
 
@@ -57,7 +57,7 @@ def test_case_lists_escalations_and_homes(client, center_staff, leader):
 def test_the_service_library_exports_to_excel(client, center_staff, leader):
     add_cases(3, center_staff, leader)
     client.force_login(center_staff)
-    response = client.get(reverse("service_case_list"), {"export": "xlsx"})
+    response = client.get(reverse("achievements:service_case_list"), {"export": "xlsx"})
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

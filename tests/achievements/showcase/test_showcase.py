@@ -44,7 +44,7 @@ def electrolyte(publish):
 
 
 def search(client, **params):
-    response = client.get(reverse("showcase_list"), params)
+    response = client.get(reverse("achievements:showcase_list"), params)
     assert response.status_code == 200
     return [entry.title for entry in response.context["entries"]]
 
@@ -175,17 +175,17 @@ def test_the_showcase_costs_the_same_queries_for_one_or_many(
     client, publish, django_assert_num_queries
 ):
     publish(title="成果一", is_public=True)
-    client.get(reverse("showcase_list"))
+    client.get(reverse("achievements:showcase_list"))
     reset_queries()  # the capture reads a bounded log that indexing just filled
     with django_assert_num_queries(3) as one:  # the page's entries, the field and town lists
-        client.get(reverse("showcase_list"), {"page": "1"})
+        client.get(reverse("achievements:showcase_list"), {"page": "1"})
     expected = len(one)
     for n in range(8):
         publish(title=f"更多成果{n}", is_public=True, cooperation_modes=["license"])
-    client.get(reverse("showcase_list"))
+    client.get(reverse("achievements:showcase_list"))
     reset_queries()
     with django_assert_num_queries(expected):
-        response = client.get(reverse("showcase_list"), {"page": "1"})
+        response = client.get(reverse("achievements:showcase_list"), {"page": "1"})
     assert len(response.context["entries"]) == 9
 
 
@@ -194,7 +194,7 @@ def test_the_showcase_costs_the_same_queries_for_one_or_many(
 
 def interest(client, entry, **data):
     return client.post(
-        reverse("showcase_interest", args=[entry.key]),
+        reverse("achievements:showcase_interest", args=[entry.key]),
         {
             "contact_name": "赵经理",
             "contact_phone": "0769-22881234",
@@ -227,7 +227,7 @@ def test_an_enterprise_expresses_interest_and_staff_follow_up(
 
     client.force_login(center_staff)
     client.post(
-        reverse("inquiry_detail", args=[inquiry.pk]),
+        reverse("achievements:inquiry_detail", args=[inquiry.pk]),
         {"status": "following", "note": "已电话联系，约下周交流"},
     )
     inquiry.refresh_from_db()
@@ -269,12 +269,14 @@ def test_enterprises_see_their_own_inquiries_and_liaisons_those_on_their_records
     mine = Inquiry.objects.get(enterprise=enterprise_user.enterprise)
     theirs = Inquiry.objects.get(enterprise=other_enterprise_user.enterprise)
     client.force_login(enterprise_user)
-    assert client.get(reverse("inquiry_detail", args=[theirs.pk])).status_code == 404
-    assert [i.pk for i in client.get(reverse("inquiry_list")).context["page_obj"]] == [mine.pk]
+    assert client.get(reverse("achievements:inquiry_detail", args=[theirs.pk])).status_code == 404
+    assert [i.pk for i in client.get(reverse("achievements:inquiry_list")).context["page_obj"]] == [
+        mine.pk
+    ]
     client.force_login(liaison)  # 东莞理工, the achievement's discovering unit
-    assert client.get(reverse("inquiry_list")).context["page_obj"].paginator.count == 2
+    assert client.get(reverse("achievements:inquiry_list")).context["page_obj"].paginator.count == 2
     client.force_login(other_liaison)
-    assert client.get(reverse("inquiry_list")).context["page_obj"].paginator.count == 0
+    assert client.get(reverse("achievements:inquiry_list")).context["page_obj"].paginator.count == 0
 
 
 @pytest.fixture
@@ -325,7 +327,7 @@ GOOD = [
 def test_staff_import_external_achievements_after_a_preview(client, center_staff):
     client.force_login(center_staff)
     bad = ["无领域成果", "简介", "不存在的领域", "某大学", "来源", "其他类", 12, "赠送"]
-    preview = client.post(reverse("external_import"), {"file": sheet(GOOD, bad)})
+    preview = client.post(reverse("achievements:external_import"), {"file": sheet(GOOD, bad)})
     assert preview.status_code == 200
     issues = [(i.row, i.column, i.message) for i in preview.context["result"].issues]
     assert issues == [
@@ -336,7 +338,7 @@ def test_staff_import_external_achievements_after_a_preview(client, center_staff
     ]
     assert ExternalAchievement.objects.count() == 0  # nothing before the confirmation
 
-    client.post(reverse("external_import"), {"confirm": "1"})
+    client.post(reverse("achievements:external_import"), {"confirm": "1"})
     external = ExternalAchievement.objects.get()
     assert (external.holder, external.source, external.trl, external.cooperation_modes) == (
         "清华大学",
@@ -349,8 +351,8 @@ def test_staff_import_external_achievements_after_a_preview(client, center_staff
     assert "清华大学成果库" in client.get(entry.get_absolute_url()).content.decode()
 
     # The same sheet again updates in place.
-    client.post(reverse("external_import"), {"file": sheet(GOOD)})
-    client.post(reverse("external_import"), {"confirm": "1"})
+    client.post(reverse("achievements:external_import"), {"file": sheet(GOOD)})
+    client.post(reverse("achievements:external_import"), {"confirm": "1"})
     assert ExternalAchievement.objects.count() == 1
 
 
@@ -358,7 +360,7 @@ def test_a_file_that_is_not_excel_is_refused(client, center_staff):
     client.force_login(center_staff)
     upload = io.BytesIO(b"not a workbook")
     upload.name = "成果.xlsx"
-    response = client.post(reverse("external_import"), {"file": upload})
+    response = client.post(reverse("achievements:external_import"), {"file": upload})
     assert "文件不是 Excel（.xlsx）格式" in response.content.decode()
 
 
@@ -366,14 +368,15 @@ def test_staff_withdraw_an_external_achievement_from_the_showcase(
     client, center_staff, django_capture_on_commit_callbacks
 ):
     client.force_login(center_staff)
-    client.post(reverse("external_import"), {"file": sheet(GOOD)})
-    client.post(reverse("external_import"), {"confirm": "1"})
+    client.post(reverse("achievements:external_import"), {"file": sheet(GOOD)})
+    client.post(reverse("achievements:external_import"), {"confirm": "1"})
     external = ExternalAchievement.objects.get()
     assert search(client) == ["柔性触觉传感器"]
     for published, expected in (("0", []), ("1", ["柔性触觉传感器"])):
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
-                reverse("external_set_published", args=[external.pk]), {"published": published}
+                reverse("achievements:external_set_published", args=[external.pk]),
+                {"published": published},
             )
         assert search(client) == expected
 
@@ -381,15 +384,15 @@ def test_staff_withdraw_an_external_achievement_from_the_showcase(
 @pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CENTER_STAFF, Role.ADMIN)])
 def test_only_staff_manage_external_achievements(client, users_by_role, role):
     client.force_login(users_by_role[role])
-    assert client.get(reverse("external_list")).status_code == 403
-    assert client.get(reverse("external_import")).status_code == 403
-    assert client.get(reverse("external_template")).status_code == 403
+    assert client.get(reverse("achievements:external_list")).status_code == 403
+    assert client.get(reverse("achievements:external_import")).status_code == 403
+    assert client.get(reverse("achievements:external_template")).status_code == 403
 
 
 def test_the_cached_results_follow_every_change_of_the_showcase(
     client, publish, electrolyte, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    url = reverse("showcase_list")
+    url = reverse("achievements:showcase_list")
     client.get(url, {"q": "固态"})
     with django_assert_max_num_queries(2):  # ranking and rendered results both cached
         page = client.get(url, {"q": "固态"}).content.decode()
