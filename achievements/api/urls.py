@@ -2,9 +2,9 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import landing, service
-from .demands import DemandViewSet
-from .discovery import AchievementViewSet
+from .views import landing, service
+from .views.demands import DemandViewSet
+from .views.discovery import AchievementViewSet
 
 router = DefaultRouter()
 router.register("achievements", AchievementViewSet, basename="achievement")

@@ -2,52 +2,24 @@
 and escalations; reads start from the same scoped selectors as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..choices import AchievementStatus
-from ..filters.service import EscalationFilter, FollowUpFilter, ServiceCaseFilter
-from ..models import Achievement, Escalation, EscalationInstruction, FollowUp
-from ..selectors import service as selectors
-from ..services import service as services
-
-
-class ServiceCaseSerializer(serializers.ModelSerializer):
-    assignee = serializers.SerializerMethodField()
-    tier = serializers.CharField(read_only=True)
-    last_follow_up_period = serializers.DateField(read_only=True)
-    last_progress_on = serializers.DateField(read_only=True)
-    next_follow_up_due = serializers.SerializerMethodField()
-    is_escalated = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Achievement
-        fields = [
-            "id",
-            "title",
-            "status",
-            "service_route",
-            "service_entered_at",
-            "expected_contribution",
-            "assignee",
-            "tier",
-            "last_follow_up_period",
-            "last_progress_on",
-            "next_follow_up_due",
-            "is_escalated",
-        ]
-
-    def get_assignee(self, case) -> int | None:
-        assignee = selectors.case_assignee(case)
-        return assignee.pk if assignee else None
-
-    def get_next_follow_up_due(self, case) -> str | None:
-        due = selectors.next_follow_up_due(case, today=timezone.localdate())
-        return due.due_on.isoformat() if due else None
+from ...choices import AchievementStatus
+from ...filters.service import EscalationFilter, FollowUpFilter, ServiceCaseFilter
+from ...models import Achievement, FollowUp
+from ...selectors import service as selectors
+from ...services import service as services
+from ..serializers.service import (
+    EscalationHandleSerializer,
+    EscalationInstructionSerializer,
+    EscalationSerializer,
+    FollowUpSerializer,
+    ServiceCaseSerializer,
+)
 
 
 class ServiceCaseViewSet(viewsets.ReadOnlyModelViewSet):
@@ -58,25 +30,6 @@ class ServiceCaseViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no policy lookups
             return Achievement.objects.none()
         return selectors.service_case_list(self.request.user).order_by("-service_entered_at", "-id")
-
-
-class FollowUpSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = FollowUp
-        fields = [
-            "id",
-            "achievement",
-            "period",
-            "followed_on",
-            "progress",
-            "next_step",
-            "blockers",
-            "route_status",
-            "has_progress",
-            "recorded_by",
-            "created_at",
-        ]
-        read_only_fields = ["period", "recorded_by", "created_at"]
 
 
 class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -111,42 +64,6 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise exceptions.ValidationError(
                 error.message_dict if hasattr(error, "error_dict") else error.messages
             ) from None
-
-
-class EscalationInstructionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = EscalationInstruction
-        fields = ["id", "text", "author", "created_at"]
-        read_only_fields = ["author", "created_at"]
-
-
-class EscalationSerializer(serializers.ModelSerializer):
-    achievement_title = serializers.CharField(source="achievement.title", read_only=True)
-    recipients = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    instructions = EscalationInstructionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Escalation
-        fields = [
-            "id",
-            "achievement",
-            "achievement_title",
-            "tier",
-            "expected_contribution",
-            "last_progress_on",
-            "escalated_at",
-            "recipients",
-            "unrouted",
-            "instructions",
-            "resolved_at",
-            "resolution",
-            "outcome",
-            "resolved_by",
-        ]
-
-
-class EscalationHandleSerializer(serializers.Serializer):
-    resolution = serializers.CharField(max_length=200)
 
 
 class EscalationViewSet(viewsets.ReadOnlyModelViewSet):

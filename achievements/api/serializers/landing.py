@@ -1,12 +1,9 @@
-"""REST API of landings (read-only): the same scoped list and FilterSet as the landings page."""
+"""Serializers of the landing API."""
 
-from django.db.models import F
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from ..filters.landing import LandingFilter
-from ..models import Landing, LandingEvidence
-from ..selectors import landing as selectors
-from ..services.landing import EVIDENCE_FIELDS
+from ...models import Landing, LandingEvidence
+from ...services.landing import EVIDENCE_FIELDS
 
 
 class LandingEvidenceSerializer(serializers.ModelSerializer):
@@ -58,12 +55,3 @@ class LandingSerializer(serializers.ModelSerializer):
             "landmark",
             "evidence",
         ]
-
-
-class LandingViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = LandingSerializer
-    filterset_class = LandingFilter
-
-    def get_queryset(self):
-        landings = selectors.landings_with_evidence(selectors.landing_list(self.request.user))
-        return landings.order_by(F("landed_on").desc(nulls_last=True), "-id")

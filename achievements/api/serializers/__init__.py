@@ -1,0 +1,1 @@
+"""The achievements API's serializers, one module per part (as `achievements.views`)."""

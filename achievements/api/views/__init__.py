@@ -1,0 +1,1 @@
+"""The achievements API's viewsets, one module per part (as `achievements.views`)."""
