@@ -1,55 +1,11 @@
 """The columns of each register, used by the HTML list and its .xlsx export alike."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from kernel.excel import wan
-from kernel.money import format_yuan
+from kernel.tables import Col
 from kernel.wording import clause_separator, list_separator
 
 from .choices import BrokerStatus, PocStatus, SelectionStage
-
-
-@dataclass(frozen=True)
-class Col:
-    label: str
-    value: Callable[[Any], Any]
-    kind: str = "text"  # text | money | number | date | status
-    width: int = 16
-    field: str = "status"  # the choice field a status column's badge is coloured by
-
-    @property
-    def export_label(self) -> str:
-        return f"{self.label}（万元）" if self.kind == "money" else str(self.label)
-
-    def html(self, obj) -> str:
-        value = self.value(obj)
-        if value is None or value == "":
-            return "—"
-        if self.kind == "money":
-            return format_yuan(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value)
-
-    def export(self, obj):
-        value = self.value(obj)
-        if self.kind == "money":
-            return wan(value)
-        if isinstance(value, str | int | Decimal | date) or value is None:
-            return value
-        return str(value)
-
-    @property
-    def css(self) -> str:
-        if self.kind in ("money", "number"):
-            return "num"
-        return "text-nowrap" if self.kind in ("date", "status") or self.width <= 12 else ""
 
 
 def names(related) -> str:

@@ -22,6 +22,7 @@ from achievements.models import Achievement
 from achievements.views.cards import MAIN, DetailCard, register_card
 from kernel.excel import SheetSpec, WorkbookRejected, wan, xlsx_response
 from kernel.lists import FilteredListView
+from kernel.tables import Col, table_sheet
 from kernel.uploads import protected_file_response
 from kernel.views import require_perm
 from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner
@@ -31,7 +32,6 @@ from . import models as m
 from .choices import BrokerStatus, Programme, SelectionStage
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .rewards import policy_parameters
-from .tables import Col
 
 
 def add_errors(form, exc: ValidationError) -> None:
@@ -330,12 +330,8 @@ class RegisterListView(FilteredListView):
         return self.register.queryset(self.request.user)
 
     def export_sheet(self, queryset) -> SheetSpec:
-        columns = self.register.columns
-        return SheetSpec(
-            title=str(self.register.title),
-            headers=[c.export_label for c in columns],
-            rows=([c.export(obj) for c in columns] for obj in queryset.iterator(chunk_size=500)),
-            widths=[c.width for c in columns],
+        return table_sheet(
+            self.register.title, self.register.columns, queryset.iterator(chunk_size=500)
         )
 
     def row_url(self, obj) -> str:
@@ -848,24 +844,14 @@ def reward_list(request, year):
     if request.GET.get("export") == "xlsx":
         if rewards is None:
             raise Http404
-        columns = tables.REWARD_COLUMNS
-        lines = list(rewards.lines.all())
         return xlsx_response(
             f"{year}年度科技成果转化奖励清单.xlsx",
             [
-                SheetSpec(
-                    title=f"{year}年度奖励清单",
-                    headers=[c.export_label for c in columns],
-                    rows=[[c.export(line) for c in columns] for line in lines],
-                    widths=[c.width for c in columns],
-                    totals=[
-                        "",
-                        "合计",
-                        "",
-                        "",
-                        rewards.get_status_display(),
-                        wan(rewards.total),
-                    ],
+                table_sheet(
+                    f"{year}年度奖励清单",
+                    tables.REWARD_COLUMNS,
+                    rewards.lines.all(),
+                    totals=["", "合计", "", "", rewards.get_status_display(), wan(rewards.total)],
                 )
             ],
         )

@@ -27,10 +27,11 @@ from achievements.selectors.service import escalation_counts, escalations_visibl
 from achievements.views.showcase import showcase_list
 from brokers import selectors as broker_selectors
 from investors import selectors as investor_selectors
-from kernel.excel import SheetSpec, xlsx_response
+from kernel.excel import xlsx_response
 from kernel.limits import REPORT_INLINE_MAX_DAYS
 from kernel.lists import FilteredListView
 from kernel.pagecache import cached_page
+from kernel.tables import table_sheet
 from kernel.uploads import protected_file_response
 from kernel.views import add_service_errors, require_perm
 from kernel.wording import clause_separator, month_label
@@ -38,7 +39,7 @@ from towns.choices import Role, UnitKind
 from towns.jobs import job_start
 from towns.models import Unit
 
-from . import selectors, services
+from . import selectors, services, tables
 from .choices import ReportKind
 from .filters import ReportFilter
 from .forms import DiscoveryTargetsForm, LandingQuotasForm, ReportRequestForm
@@ -127,42 +128,19 @@ def discovery_targets(request):
         rows.sort(key=lambda r: (r.percent, r.discovered, r.unit.code))
     elif sort == "discovered":
         rows.sort(key=lambda r: (-r.discovered, r.unit.code))
+    columns = tables.DISCOVERY_TARGET_COLUMNS
     if request.GET.get("export") == "xlsx":
+        totals = [
+            _("合计"),
+            "",
+            sum(r.target or 0 for r in rows),
+            sum(r.discovered for r in rows),
+            None,
+            sum(r.remaining or 0 for r in rows),
+        ]
         return xlsx_response(
             f"{year}年成果发现任务进度.xlsx",
-            [
-                SheetSpec(
-                    title=f"{year}年发现任务",
-                    headers=[
-                        "单位",
-                        "单位类型",
-                        "年度目标（项）",
-                        "已发现（项）",
-                        "完成率",
-                        "尚差（项）",
-                    ],
-                    rows=(
-                        [
-                            r.unit.name,
-                            r.unit.get_kind_display(),
-                            r.target,
-                            r.discovered,
-                            f"{r.percent}%" if r.target else "",
-                            r.remaining,
-                        ]
-                        for r in rows
-                    ),
-                    widths=[36, 16, 14, 14, 10, 12],
-                    totals=[
-                        _("合计"),
-                        "",
-                        sum(r.target or 0 for r in rows),
-                        sum(r.discovered for r in rows),
-                        "",
-                        sum(r.remaining or 0 for r in rows),
-                    ],
-                )
-            ],
+            [table_sheet(f"{year}年发现任务", columns, rows, totals=totals)],
         )
     total_target = sum(r.target or 0 for r in rows)
     total_discovered = sum(r.discovered for r in rows)
@@ -176,6 +154,7 @@ def discovery_targets(request):
             "kinds": UnitKind.choices,
             "sort": sort,
             "rows": rows,
+            "columns": columns,
             "total_target": total_target,
             "total_discovered": total_discovered,
             "units_met": sum(1 for r in rows if r.met),

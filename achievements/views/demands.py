@@ -6,21 +6,20 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kernel.excel import SheetSpec, wan
 from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
+from kernel.tables import table_sheet
 from kernel.views import flash_form_errors
 from kernel.wording import clause_separator
 from towns.bulk import bulk_report
 from towns.rules import can, require
 
-from .. import matching
+from .. import matching, tables
 from ..choices import DemandKind, MatchStatus
 from ..filters.demands import DemandFilter, InquiryFilter, SynonymGroupFilter
 from ..forms.demands import (
@@ -71,37 +70,7 @@ class DemandListView(PermissionRequiredMixin, FilteredListView):
         )
 
     def export_sheet(self, queryset):
-        return SheetSpec(
-            title=_("企业需求"),
-            headers=[
-                _("需求标题"),
-                _("企业"),
-                _("需求类型"),
-                _("所属领域"),
-                _("镇街（园区）"),
-                _("预算下限（万元）"),
-                _("预算上限（万元）"),
-                _("期望解决时间"),
-                _("状态"),
-                _("发布时间"),
-            ],
-            rows=(
-                [
-                    d.title,
-                    d.enterprise.name,
-                    d.get_kind_display(),
-                    d.field.name,
-                    d.division.name,
-                    wan(d.budget_min),
-                    wan(d.budget_max),
-                    d.deadline,
-                    d.get_status_display(),
-                    timezone.localtime(d.created_at).replace(tzinfo=None),
-                ]
-                for d in queryset.iterator(chunk_size=500)
-            ),
-            widths=[36, 28, 10, 16, 14, 14, 14, 14, 10, 18],
-        )
+        return table_sheet(_("企业需求"), tables.DEMAND_COLUMNS, queryset.iterator(chunk_size=500))
 
 
 @login_required

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kernel.excel import SheetSpec, wan
 from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
+from kernel.tables import table_sheet
 from kernel.views import flash_form_errors, flash_service_errors, require_perm, submit_form
 from kernel.wording import list_separator
 from towns.bulk import bulk_apply, bulk_report
 
+from .. import tables
 from ..choices import AchievementStatus, EscalationTier
 from ..filters.service import EscalationFilter, ServiceCaseFilter
 from ..forms.service import (
@@ -96,43 +97,8 @@ class ServiceCaseListView(CaseRows, FilteredListView):
         return context
 
     def export_sheet(self, queryset):
-        tiers = dict(EscalationTier.choices)
-
-        def rows():
-            for case in self.decorate(list(queryset)):
-                yield [
-                    case.title,
-                    case.discovering_unit.short_name,
-                    case.field.name,
-                    case.get_service_route_display(),
-                    case.get_status_display(),
-                    case.assignee.display_name if case.assignee else "",
-                    wan(case.expected_contribution),
-                    str(tiers[case.tier]),
-                    case.last_follow_up_period.strftime("%Y-%m")
-                    if case.last_follow_up_period
-                    else "",
-                    case.last_progress_on,
-                    _("是") if case.stalled else "",
-                ]
-
-        return SheetSpec(
-            title=_("成果服务库"),
-            headers=[
-                _("成果名称"),
-                _("发现单位"),
-                _("所属领域"),
-                _("入库方式"),
-                _("状态"),
-                _("责任人"),
-                _("预期综合经济贡献（万元）"),
-                _("报送层级"),
-                _("最近跟踪月份"),
-                _("最近进展日期"),
-                _("久推不动"),
-            ],
-            rows=rows(),
-            widths=[36, 16, 14, 14, 10, 10, 16, 22, 12, 12, 10],
+        return table_sheet(
+            _("成果服务库"), tables.SERVICE_CASE_COLUMNS, self.decorate(list(queryset))
         )
 
 
@@ -400,47 +366,7 @@ class EscalationListView(FilteredListView):
         return context
 
     def export_sheet(self, queryset):
-        today = timezone.localdate()
-
-        def rows():
-            for escalation in queryset:
-                assignments = escalation.achievement.current_assignments
-                yield [
-                    escalation.achievement.title,
-                    escalation.get_tier_display(),
-                    escalation.achievement.discovering_unit.short_name,
-                    escalation.achievement.field.name,
-                    wan(escalation.expected_contribution),
-                    assignments[0].assignee.display_name if assignments else "",
-                    escalation.last_progress_on,
-                    (today - escalation.last_progress_on).days,
-                    timezone.localtime(escalation.escalated_at).date(),
-                    escalation.last_follow_up_progress or "",
-                    escalation.last_follow_up_blockers or "",
-                    list_separator().join(u.display_name for u in escalation.recipients.all()),
-                    _("已解除") if escalation.resolved_at else _("未解除"),
-                ]
-
-        return SheetSpec(
-            title=_("久推不动报送清单"),
-            headers=[
-                _("成果名称"),
-                _("报送层级"),
-                _("发现单位"),
-                _("所属领域"),
-                _("预期综合经济贡献（万元）"),
-                _("责任人"),
-                _("最近进展日期"),
-                _("无进展天数"),
-                _("报送日期"),
-                _("最近跟踪进展"),
-                _("困难与问题"),
-                _("报送对象"),
-                _("状态"),
-            ],
-            rows=rows(),
-            widths=[36, 20, 16, 14, 16, 10, 12, 10, 12, 40, 30, 24, 8],
-        )
+        return table_sheet(_("久推不动报送清单"), tables.ESCALATION_COLUMNS, queryset)
 
 
 def _escalation(request, pk):

@@ -82,6 +82,25 @@ def test_overview_filters_by_unit_kind_and_exports(client, leader):
     assert totals[0] == "合计" and totals[2] == 20 * (sheet.max_row - 2)
 
 
+def test_the_page_and_its_export_have_one_column_spec(client, center_staff):
+    """Same columns in the same order, and the completion rate a percentage Excel can compute
+    with (it was the text "15%")."""
+    year = timezone.localdate().year
+    for _ in range(3):
+        LibraryAchievementFactory(discovering_unit=unit("dgut"))
+    client.force_login(center_staff)
+    page = client.get(reverse("quotas:discovery_targets"), {"year": year})
+    headers = [str(column.label) for column in page.context["columns"]]
+    for label in headers:
+        assert f">{label}</th>" in page.content.decode()
+    export = client.get(reverse("quotas:discovery_targets"), {"year": year, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    assert [c.value.split("（")[0] for c in sheet[1]] == headers
+    dgut = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "东莞理工学院")
+    rate = dgut[headers.index("完成率")]
+    assert rate.value == pytest.approx(0.15) and rate.number_format.endswith("%")
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [("liaison", 403), ("evaluator", 403), ("enterprise_user", 403), ("leader", 200)],

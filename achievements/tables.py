@@ -1,0 +1,77 @@
+"""The columns of the achievement registers' exports (each one list: a header beside its value)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kernel.tables import Col
+from kernel.wording import list_separator
+
+from .choices import EscalationTier
+
+
+def _month(period) -> str:
+    return period.strftime("%Y-%m") if period else ""
+
+
+SERVICE_CASE_COLUMNS = [
+    Col(_("成果名称"), lambda c: c.title, width=36),
+    Col(_("发现单位"), lambda c: c.discovering_unit.short_name),
+    Col(_("所属领域"), lambda c: c.field.name, width=14),
+    Col(_("入库方式"), lambda c: c.get_service_route_display(), width=14),
+    Col(_("状态"), lambda c: c.get_status_display(), width=10),
+    Col(_("责任人"), lambda c: c.assignee.display_name if c.assignee else "", width=10),
+    Col(_("预期综合经济贡献"), lambda c: c.expected_contribution, kind="money"),
+    Col(_("报送层级"), lambda c: EscalationTier(c.tier).label, width=22),
+    Col(_("最近跟踪月份"), lambda c: _month(c.last_follow_up_period), width=12),
+    Col(_("最近进展日期"), lambda c: c.last_progress_on, kind="date", width=12),
+    Col(_("久推不动"), lambda c: _("是") if c.stalled else "", width=10),
+]
+
+
+def _assignee(escalation) -> str:
+    assignments = escalation.achievement.current_assignments
+    return assignments[0].assignee.display_name if assignments else ""
+
+
+ESCALATION_COLUMNS = [
+    Col(_("成果名称"), lambda e: e.achievement.title, width=36),
+    Col(_("报送层级"), lambda e: e.get_tier_display(), width=20),
+    Col(_("发现单位"), lambda e: e.achievement.discovering_unit.short_name),
+    Col(_("所属领域"), lambda e: e.achievement.field.name, width=14),
+    Col(_("预期综合经济贡献"), lambda e: e.expected_contribution, kind="money"),
+    Col(_("责任人"), _assignee, width=10),
+    Col(_("最近进展日期"), lambda e: e.last_progress_on, kind="date", width=12),
+    Col(
+        _("无进展天数"),
+        lambda e: (timezone.localdate() - e.last_progress_on).days,
+        kind="number",
+        width=10,
+    ),
+    Col(_("报送日期"), lambda e: timezone.localtime(e.escalated_at).date(), kind="date", width=12),
+    Col(_("最近跟踪进展"), lambda e: e.last_follow_up_progress or "", width=40),
+    Col(_("困难与问题"), lambda e: e.last_follow_up_blockers or "", width=30),
+    Col(
+        _("报送对象"),
+        lambda e: list_separator().join(u.display_name for u in e.recipients.all()),
+        width=24,
+    ),
+    Col(_("状态"), lambda e: _("已解除") if e.resolved_at else _("未解除"), width=8),
+]
+
+DEMAND_COLUMNS = [
+    Col(_("需求标题"), lambda d: d.title, width=36),
+    Col(_("企业"), lambda d: d.enterprise.name, width=28),
+    Col(_("需求类型"), lambda d: d.get_kind_display(), width=10),
+    Col(_("所属领域"), lambda d: d.field.name),
+    Col(_("镇街（园区）"), lambda d: d.division.name, width=14),
+    Col(_("预算下限"), lambda d: d.budget_min, kind="money", width=14),
+    Col(_("预算上限"), lambda d: d.budget_max, kind="money", width=14),
+    Col(_("期望解决时间"), lambda d: d.deadline, kind="date", width=14),
+    Col(_("状态"), lambda d: d.get_status_display(), width=10),
+    Col(
+        _("发布时间"),
+        lambda d: timezone.localtime(d.created_at).replace(tzinfo=None),
+        kind="date",
+        width=18,
+    ),
+]
