@@ -75,3 +75,31 @@ DEMAND_COLUMNS = [
         width=18,
     ),
 ]
+
+LANDING_COLUMNS = [
+    Col(_("成果名称"), lambda x: x.achievement.title, width=36),
+    Col(_("成果类型"), lambda x: x.achievement.get_kind_display(), width=10),
+    Col(_("所属领域"), lambda x: x.achievement.field.name, width=14),
+    Col(_("发现单位"), lambda x: x.achievement.discovering_unit.short_name, width=14),
+    Col(_("落地状态"), lambda x: x.get_state_display(), width=14),
+    Col(_("认定条款"), lambda x: x.get_rule_display() if x.rule else "", width=40),
+    Col(_("落地日期"), lambda x: x.landed_on or "", kind="date", width=12),
+    Col(_("落地镇街（园区）"), lambda x: x.division.name if x.division_id else "", width=18),
+    Col(
+        _("计入单位"),
+        lambda x: x.credited_unit.short_name if x.credited_unit_id else "",
+        width=14,
+    ),
+    Col(
+        _("计入依据"),
+        lambda x: x.get_credit_basis_display() if x.credit_basis else "",
+        width=22,
+    ),
+    Col(_("综合经济贡献"), lambda x: x.economic_contribution, kind="money"),
+    Col(_("标杆性成果"), lambda x: x.get_landmark_display() if x.landmark else "", width=16),
+    Col(
+        _("核验人"),
+        lambda x: x.verified_by.display_name if x.verified_by_id else "",
+        width=10,
+    ),
+]
