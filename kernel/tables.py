@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .excel import SheetSpec, percent, wan
@@ -21,12 +22,12 @@ from .money import format_yuan
 
 @dataclass(frozen=True)
 class Col:
-    label: str
+    label: str | Promise
     value: Callable[[Any], Any]
     kind: str = "text"  # text | money | number | percent | date | status
     width: int = 16
     field: str = "status"  # the choice field a status column's badge is coloured by
-    unit: str = ""  # a count's unit, named in the export's header: 已发现（项）
+    unit: str | Promise = ""  # a count's unit, named in the export's header: 已发现（项）
     cell: str = ""  # the template of the page's cell, given `row`; "" shows `html`
     css_class: str = ""  # the page's classes of the column's cells, instead of the kind's
 
