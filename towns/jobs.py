@@ -17,13 +17,16 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.excel import WorkbookRejected
 from kernel.hooks import portal_modules
+from kernel.parsing import ParseError
 
 from .models import BackgroundJob, JobStatus, User
 from .outbox import outbox_enqueue
@@ -72,6 +75,19 @@ def _reporter(job: BackgroundJob):
     return report
 
 
+def _failure_text(job: BackgroundJob, error: Exception) -> str:
+    """What the owner reads: a refusal's own words (a rejected sheet, a rule the data broke);
+    for anything else — a bug, a database gone — a plain sentence, never the exception's text,
+    which is in the log under the job's number."""
+    if isinstance(error, ValidationError | WorkbookRejected | ParseError | PermissionDenied):
+        text = "；".join(getattr(error, "messages", None) or [str(error)])
+        if text:
+            return text
+    return _("任务执行出错，未能完成。请稍后重试；如仍失败，请把任务编号 %(id)d 告知管理员。") % {
+        "id": job.pk
+    }
+
+
 def job_run(job_id: int) -> BackgroundJob | None:
     """Run a pending job: claim it, run its kind's runner, store the result, tell the owner."""
     from .services import notification_send
@@ -87,8 +103,7 @@ def job_run(job_id: int) -> BackgroundJob | None:
     except Exception as error:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.status = JobStatus.FAILED
-        text = "；".join(getattr(error, "messages", None) or [str(error)])
-        job.error = text[:2000] or type(error).__name__
+        job.error = _failure_text(job, error)[:2000]
         job.finished_at = timezone.now()
         if _finish(job, status=job.status, error=job.error, finished_at=job.finished_at):
             _tell_failed(job)

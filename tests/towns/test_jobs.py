@@ -92,14 +92,16 @@ def test_the_bar_polls_while_the_job_runs_and_a_redelivered_message_does_nothing
 
 
 def test_a_failing_job_says_why(center_staff, monkeypatch):
+    from django.core.exceptions import ValidationError
+
     from towns import jobs
     from towns.tasks import task_run_job
 
-    def broken(job, report):
+    def refused(job, report):
         report(1, 2)
-        raise ValueError("数据源不可用")
+        raise ValidationError("数据源不可用")
 
-    monkeypatch.setitem(jobs.job_runners(), "broken", broken)
+    monkeypatch.setitem(jobs.job_runners(), "broken", refused)
     job = jobs.job_start(owner=center_staff, kind="broken", title="坏任务")
     assert task_run_job(job_id=job.pk) == "failed"
     job.refresh_from_db()
@@ -192,3 +194,24 @@ def test_a_job_whose_worker_died_is_failed_by_the_periodic_sweep(client, center_
         reverse("towns:job_detail", args=[dead.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'data-status="failed"' in english
+
+
+def test_a_job_that_crashes_shows_a_plain_sentence_not_the_exception(
+    client, center_staff, monkeypatch
+):
+    from towns import jobs
+    from towns.tasks import task_run_job
+
+    def crashing(job, report):
+        raise KeyError("column_xyz")  # a bug: its text means nothing to the owner
+
+    monkeypatch.setitem(jobs.job_runners(), "crashing", crashing)
+    job = jobs.job_start(owner=center_staff, kind="crashing", title="导出")
+    assert task_run_job(job_id=job.pk) == "failed"
+    job.refresh_from_db()
+    assert "column_xyz" not in job.error and f"任务编号 {job.pk}" in job.error
+    client.force_login(center_staff)
+    page = client.get(reverse("towns:job_detail", args=[job.pk])).content.decode()
+    assert "column_xyz" not in page and "未能完成" in page
+    told = Notification.objects.get(recipient=center_staff, kind="job_failed")
+    assert "column_xyz" not in told.body
