@@ -363,7 +363,12 @@ EMAIL_BACKEND = (
 # Notifications also go out by email only when an SMTP server is configured.
 NOTIFICATION_EMAIL_ENABLED = bool(EMAIL_HOST)
 # The portal's address as its users reach it: links in group-robot messages and digest mails.
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not PORTAL_BASE_URL.startswith(("https://", "http://")):
+    # Otherwise every link in a robot message or mail points at 127.0.0.1.
+    raise ImproperlyConfigured(
+        "PORTAL_BASE_URL must be set when PRODUCTION=1 (e.g. https://kjcg.dg.gov.cn)."
+    )
 
 # --- REST framework and OpenAPI -----------------------------------------------------------------
 REST_FRAMEWORK = {

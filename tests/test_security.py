@@ -22,6 +22,7 @@ def test_check_deploy_is_clean_under_production_settings():
         "PRODUCTION": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "kjcg.dg.gov.cn",
+        "PORTAL_BASE_URL": "https://kjcg.dg.gov.cn",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     result = subprocess.run(

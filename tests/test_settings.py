@@ -28,6 +28,7 @@ CONFIG_VARS = (
     "PRODUCTION",
     "ALLOWED_HOSTS",
     "CACHE_DIR",
+    "PORTAL_BASE_URL",
 )
 
 
@@ -91,8 +92,20 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_portals_address():
+    """Links in robot messages and mails are built from it; 127.0.0.1 would reach nobody."""
+    result = probe(PRODUCTION="1", SECRET_KEY="x" * 60, ALLOWED_HOSTS="portal.dg.gov.cn")
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL must be set" in result.stderr
+
+
 def test_production_turns_on_secure_cookies_and_hsts():
-    values = read(PRODUCTION="1", SECRET_KEY="x" * 60, ALLOWED_HOSTS="portal.dg.gov.cn")
+    values = read(
+        PRODUCTION="1",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="portal.dg.gov.cn",
+        PORTAL_BASE_URL="https://portal.dg.gov.cn",
+    )
     assert values["secure_cookie"] is True
     assert values["hsts"] >= 31536000
 
