@@ -62,10 +62,26 @@ CERTIFICATE_FIELDS = (
 
 
 @transaction.atomic
+def register_entry_refusal(instance) -> str:
+    """Why an entry may no longer be edited ("" when it may): a town's selection file, once
+    decided (认定 or not), is the record of what the decision was made on."""
+    if isinstance(instance, TownSelection) and instance.stage != SelectionStage.NOMINATED:
+        return _("该镇街已作认定（%(stage)s），遴选材料不能再修改。") % {
+            "stage": instance.get_stage_display()
+        }
+    return ""
+
+
+@transaction.atomic
 def register_entry_save(*, instance, acting_user: User, m2m: dict | None = None):
     """Create or update a plain register entry (validated by its form), stamping who made it."""
     if instance.pk is None:
         instance.created_by = acting_user
+    else:
+        stored = type(instance).objects.select_for_update().get(pk=instance.pk)
+        refusal = register_entry_refusal(stored)
+        if refusal:
+            raise ActionRefused(refusal)
     instance.full_clean()
     instance.save()
     for name, values in (m2m or {}).items():

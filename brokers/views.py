@@ -409,6 +409,12 @@ class RegisterFormView(LoginRequiredMixin, View):
 
     def get(self, request, pk=None):
         instance = self.get_object(pk)
+        refusal = services.register_entry_refusal(instance) if instance else ""
+        if refusal:
+            messages.warning(request, refusal)
+            if self.register.detail_url:
+                return redirect(self.register.detail_url, pk=instance.pk)
+            return redirect(self.register.url("list"))
         return self.render_form(self.register.form(instance=instance), instance)
 
     def post(self, request, pk=None):
@@ -992,8 +998,15 @@ def town_selection_detail(request, pk):
     )
     form = forms.TownSelectionDecisionForm(request.POST or None) if can_decide else None
     if request.method == "POST":
-        if not can_decide:
+        if not request.user.has_perm("brokers.manage_registers"):
             raise PermissionDenied
+        if not can_decide:  # decided meanwhile, e.g. by a colleague in another tab
+            messages.warning(
+                request,
+                _("当前状态为“%(stage)s”，不能再作认定。")
+                % {"stage": selection.get_stage_display()},
+            )
+            return redirect("brokers:town_selection_detail", pk=selection.pk)
         if form.is_valid():
             try:
                 services.town_selection_decide(

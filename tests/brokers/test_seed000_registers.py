@@ -213,6 +213,43 @@ def test_a_recognised_town_enters_the_demonstration_register_once(client, center
         )
 
 
+def test_a_decided_selection_file_is_no_longer_edited(client, center_staff):
+    """The file is the record of what the town was recognised on: after the decision the edit
+    page sends back to the detail with the reason, and a save (page or service) is refused."""
+    chosen = selection()
+    services.town_selection_decide(
+        selection=chosen, stage=SelectionStage.RECOGNISED, acting_user=center_staff
+    )
+    client.force_login(center_staff)
+    edit = reverse("brokers:town_selection_update", args=[chosen.pk])
+    detail = reverse("brokers:town_selection_detail", args=[chosen.pk])
+    response = client.get(edit, follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert "遴选材料不能再修改" in response.content.decode()
+    chosen.refresh_from_db()
+    chosen.leading_industries = "改写后的主导产业"
+    with pytest.raises(ActionRefused, match="遴选材料不能再修改"):
+        services.register_entry_save(instance=chosen, acting_user=center_staff)
+    chosen.refresh_from_db()
+    assert chosen.leading_industries == "智能终端"
+    # Before the decision the file is still edited as any register entry.
+    other = selection("441900110")
+    assert client.get(reverse("brokers:town_selection_update", args=[other.pk])).status_code == 200
+
+
+def test_a_second_decision_gets_the_reason_not_a_bare_403(client, center_staff):
+    chosen = selection()
+    client.force_login(center_staff)
+    url = reverse("brokers:town_selection_detail", args=[chosen.pk])
+    assert client.post(url, {"stage": "recognised", "note": "符合条件"}).status_code == 302
+    # A colleague's tab still shows the form and decides again.
+    response = client.post(url, {"stage": "not_recognised"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "不能再作认定" in response.content.decode()
+    chosen.refresh_from_db()
+    assert chosen.stage == SelectionStage.RECOGNISED
+
+
 def test_the_api_decides_through_the_same_service(client, center_staff, leader):
     candidate = selection(strong=False)
     url = f"/api/v1/town-selections/{candidate.pk}/decide/"
