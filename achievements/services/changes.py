@@ -17,11 +17,12 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kernel.wording import list_separator
 from towns.models import OutboxMessage, User
 from towns.outbox import outbox_enqueue
 from towns.services import notification_send
 
-from ..choices import MATCH_REVIEWED_STATUSES, DemandStatus
+from ..choices import DEMAND_ACTIVE_STATUSES, MATCH_REVIEWED_STATUSES
 from ..models import Achievement, Demand, Match
 from .demands import matches_refresh_for_achievements
 from .showcase import showcase_sync_achievement
@@ -132,7 +133,8 @@ def demand_followers(demand_ids: Iterable[int]) -> dict[int, User]:
 def _notify_followers(new: dict[int, list[int]]) -> None:
     if not new:
         return
-    demands = Demand.objects.filter(pk__in=list(new), status=DemandStatus.OPEN).in_bulk()
+    # A demand already in docking (已对接) still takes suggestions, so its follower hears too.
+    demands = Demand.objects.filter(pk__in=list(new), status__in=DEMAND_ACTIVE_STATUSES).in_bulk()
     followers = demand_followers(demands)
     titles = dict(
         Achievement.objects.filter(pk__in={pk for ids in new.values() for pk in ids}).values_list(
@@ -145,7 +147,7 @@ def _notify_followers(new: dict[int, list[int]]) -> None:
             continue
         listed = [titles[pk] for pk in new[demand_id] if pk in titles]
         count = len(new[demand_id])
-        shown = "、".join(listed[:TITLES_LISTED])
+        shown = list_separator().join(listed[:TITLES_LISTED])
         if count > TITLES_LISTED:
             shown = _("%(titles)s 等") % {"titles": shown}
         notification_send(

@@ -199,6 +199,33 @@ def test_without_a_follower_the_staff_who_last_reviewed_the_demand_is_told(
     assert rows[0][0] in notice.body
 
 
+def test_a_demand_already_in_docking_still_tells_its_follower(
+    client, liaison, center_staff, enterprise_user, followed, django_capture_on_commit_callbacks
+):
+    """已对接 (matched) demands keep taking suggestions; their follower hears of them too."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = AchievementFactory(**CERAMIC, field=industry("S04"))
+    match = Match.objects.get(demand=followed, achievement=first)
+    client.force_login(center_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("achievements:match_propose", args=[match.pk]), {"note": "可对接"})
+    client.force_login(enterprise_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("achievements:match_accept", args=[match.pk]))
+    followed.refresh_from_db()
+    assert followed.status == "matched"
+    Notification.objects.filter(recipient=center_staff).delete()
+    rows = [
+        sheet_row(
+            成果名称="氮化铝陶瓷基板激光金属化工艺",
+            成果简介="在氮化铝陶瓷基板上激光活化镀铜，热导率高，适合功率模块散热。",
+        )
+    ]
+    import_sheet(client, liaison, rows, django_capture_on_commit_callbacks)
+    [notice] = bell(center_staff)
+    assert rows[0][0] in notice.body
+
+
 def test_delete_and_restore_refresh_the_suggestions_at_once(
     center_staff, followed, django_capture_on_commit_callbacks
 ):
