@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from kernel.hooks import portal_modules
+from kernel.wording import join_names
 
 from .ranking import (
     MAX_CONCEPTS_SHOWN,
@@ -165,11 +166,14 @@ def _explain(
         demand_words = query.concepts.get(concept_id, [])[:MAX_SURFACES_SHOWN]
         their_words = concepts.get(concept_id, [])[:MAX_SURFACES_SHOWN]
         if set(their_words) - set(demand_words):
+            via = query.via.get(concept_id)
             bridges.append(
                 {
                     "name": people_query.vocabulary.concept_name(feature),
                     "demand": demand_words,
                     "achievement": their_words,
+                    # the demand's own concept that led to this one through the graph
+                    "via": people_query.vocabulary.concept_name(via) if via else "",
                 }
             )
     return {
@@ -200,16 +204,27 @@ def explanation_text(data: dict) -> str:
     """One readable sentence from a person's explanation."""
     parts = []
     if data.get("terms"):
-        parts.append(_("共同关键词：%(terms)s") % {"terms": "、".join(data["terms"])})
+        parts.append(_("共同关键词：%(terms)s") % {"terms": join_names(data["terms"])})
     for concept in data.get("concepts", []):
+        if concept.get("via"):
+            parts.append(
+                _("需求中的“%(demand)s”（%(via)s）与其经历中的“%(theirs)s”（%(name)s）相关联")
+                % {
+                    "demand": join_names(concept["demand"]),
+                    "via": concept["via"],
+                    "theirs": join_names(concept["achievement"]),
+                    "name": concept["name"],
+                }
+            )
+            continue
         parts.append(
             _("需求中的“%(demand)s”与其经历中的“%(theirs)s”同属“%(name)s”")
             % {
-                "demand": "、".join(concept["demand"]),
-                "theirs": "、".join(concept["achievement"]),
+                "demand": join_names(concept["demand"]),
+                "theirs": join_names(concept["achievement"]),
                 "name": concept["name"],
             }
         )
     if data.get("field"):
         parts.append(_("同属%(field)s领域") % {"field": data["field"]})
-    return "；".join(parts) + ("。" if parts else "")
+    return _("；").join(parts) + (_("。") if parts else "")

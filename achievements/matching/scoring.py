@@ -205,9 +205,9 @@ def explanation_text(data: dict) -> str:
             parts.append(
                 _("需求中的“%(demand)s”（%(via)s）与成果中的“%(achievement)s”（%(name)s）相关联")
                 % {
-                    "demand": "、".join(concept["demand"]),
+                    "demand": join_names(concept["demand"]),
                     "via": concept["via"],
-                    "achievement": "、".join(concept["achievement"]),
+                    "achievement": join_names(concept["achievement"]),
                     "name": concept["name"],
                 }
             )

@@ -168,3 +168,24 @@ def test_people_cost_the_same_queries_however_many_there_are(
     many, shown_many = count()
     assert shown_many == shown_few + 8
     assert many == few
+
+
+def test_a_concept_reached_through_the_graph_is_explained_as_for_achievements():
+    from django.utils import translation
+
+    from achievements.matching.people import explanation_text
+
+    data = {
+        "terms": ["散热", "基板"],
+        "concepts": [
+            {"name": "电子产品散热", "demand": ["烫手"], "achievement": ["均热板"], "via": "过热"}
+        ],
+        "field": "",
+    }
+    text = explanation_text(data)
+    assert text == (
+        "共同关键词：散热、基板；需求中的“烫手”（过热）与其经历中的“均热板”（电子产品散热）相关联。"
+    )
+    with translation.override("en"):
+        english = explanation_text(data)
+    assert "、" not in english and "；" not in english and "(过热)" in english
