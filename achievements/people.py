@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kernel.wording import list_separator
+
 from . import matching
 from .matching.people import Candidate, PeopleQuery
 from .models import Achievement
@@ -56,6 +58,6 @@ def find(query: PeopleQuery, user) -> list[Candidate]:
             explanation=r.explanation,
         )
     for key, team in teams.items():
-        shown = "、".join(titles[key][:TITLES_SHOWN])
+        shown = list_separator().join(titles[key][:TITLES_SHOWN])
         team.detail = _("相关成果 %(n)d 项：%(titles)s") % {"n": len(titles[key]), "titles": shown}
     return list(teams.values())

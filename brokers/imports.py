@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from achievements.models import Achievement
 from kernel.excel import Column, SheetImporter
 from kernel.parsing import ParseError, clean_text, parse_amount, parse_date, split_list
+from kernel.wording import list_separator
 from towns.models import Division
 
 from .choices import ContractType
@@ -21,7 +22,7 @@ def parse_contract_type(value) -> str:
             return choice.value
     raise ParseError(
         _("合同类型“%(value)s”无法识别，应为：%(types)s")
-        % {"value": value, "types": "、".join(map(str, ContractType.labels))}
+        % {"value": value, "types": list_separator().join(map(str, ContractType.labels))}
     )
 
 

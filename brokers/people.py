@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from achievements.matching.people import Candidate, PeopleQuery
+from kernel.wording import list_separator
 
 from .models import Broker, ContractBroker
 
@@ -65,7 +66,7 @@ def find(query: PeopleQuery, user) -> list[Candidate]:
                 field_names=fields,
                 texts=done,
                 detail=_("擅长领域：%(fields)s；促成技术合同 %(n)d 项")
-                % {"fields": "、".join(fields.values()) or "—", "n": len(done)},
+                % {"fields": list_separator().join(fields.values()) or "—", "n": len(done)},
                 contact={
                     "name": broker.name,
                     "phone": broker.phone if personal else "",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from achievements.matching.people import Candidate, PeopleQuery
+from kernel.wording import list_separator
 from towns.choices import Role
 from towns.models import User
 
@@ -66,7 +67,7 @@ def find(query: PeopleQuery, user) -> list[Candidate]:
     for candidate in found.values():
         candidate.detail = _("评审过 %(n)d 项相关成果（%(fields)s）") % {
             "n": len(candidate.texts),
-            "fields": "、".join(sorted(candidate.field_names.values())),
+            "fields": list_separator().join(sorted(candidate.field_names.values())),
         }
     return list(found.values())
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from achievements.selectors.discovery import contact_for
 from kernel.lists import FilteredListView
+from kernel.wording import clause_separator
 from towns.rules import can, require
 
 from . import selectors, services
@@ -27,7 +28,7 @@ from .models import Docking, InvestorInterest
 
 
 def _form_errors(request, exc: ValidationError) -> None:
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, clause_separator().join(exc.messages))
 
 
 # --- Achievements awaiting landing, for investors ------------------------------------------------
@@ -104,7 +105,9 @@ def interest_express(request, pk: int):
     achievement = get_object_or_404(selectors.opportunities_for(request.user), pk=pk)
     form = InterestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request, clause_separator().join(e for errs in form.errors.values() for e in errs)
+        )
         return redirect("investors:opportunity_detail", pk=pk)
     try:
         _interest, created = services.interest_express(

@@ -36,6 +36,7 @@ from .money import WAN
 from .parsing import ParseError, clean_text, is_blank
 from .uploads import rename_for_kind
 from .validators import strip_control_characters
+from .wording import list_separator
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
@@ -215,12 +216,12 @@ class SheetImporter:
         if not mapping:
             raise WorkbookRejected(
                 _("找不到表头行。请使用平台提供的模板，表头应为：%(headers)s")
-                % {"headers": "、".join(c.header for c in self.columns if c.required)}
+                % {"headers": list_separator().join(c.header for c in self.columns if c.required)}
             )
         if missing:
             raise WorkbookRejected(
                 _("缺少必填列：%(headers)s。请使用平台提供的模板。")
-                % {"headers": "、".join(missing)}
+                % {"headers": list_separator().join(missing)}
             )
         return number, mapping
 

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from kernel.wording import clause_separator
+
 
 @dataclass
 class BulkOutcome:
@@ -27,7 +29,7 @@ def bulk_apply(rows: Iterable, action: Callable) -> list[BulkOutcome]:
             with transaction.atomic():
                 action(row)
         except (ValidationError, PermissionDenied) as error:
-            text = "；".join(getattr(error, "messages", None) or [str(error)])
+            text = clause_separator().join(getattr(error, "messages", None) or [str(error)])
             outcomes.append(BulkOutcome(row, False, text))
         else:
             outcomes.append(BulkOutcome(row, True))

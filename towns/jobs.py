@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from kernel.excel import WorkbookRejected
 from kernel.hooks import portal_modules
 from kernel.parsing import ParseError
+from kernel.wording import clause_separator
 
 from .models import BackgroundJob, JobStatus, User
 from .outbox import outbox_enqueue
@@ -80,7 +81,7 @@ def _failure_text(job: BackgroundJob, error: Exception) -> str:
     for anything else — a bug, a database gone — a plain sentence, never the exception's text,
     which is in the log under the job's number."""
     if isinstance(error, ValidationError | WorkbookRejected | ParseError | PermissionDenied):
-        text = "；".join(getattr(error, "messages", None) or [str(error)])
+        text = clause_separator().join(getattr(error, "messages", None) or [str(error)])
         if text:
             return text
     return _("任务执行出错，未能完成。请稍后重试；如仍失败，请把任务编号 %(id)d 告知管理员。") % {
