@@ -32,6 +32,7 @@ from achievements.models import (
     Landing,
 )
 from achievements.selectors.service import start_of_day
+from kernel.wording import join_names
 from towns.choices import Role, UnitKind
 from towns.models import Division, Unit, User
 
@@ -298,7 +299,7 @@ def person_records(user: User, figure: str, start: date, end: date) -> QuerySet:
 
 # --- The quarterly 通报 (宣扬优秀、督促后进) ---------------------------------------------------------
 
-BULLETIN_NAMED = 3  # how many leading and lagging units each level's 通报 names
+BULLETIN_NAMED = 3  # how many leading units each level's 通报 names (every idle one is named)
 
 
 @dataclass
@@ -309,6 +310,10 @@ class BulletinLevel:
     lagging: list[ScoreRow]
     behind_quota: list  # QuotaProgress rows behind the year's pace at the quarter's end
 
+    @property
+    def lagging_names(self) -> str:
+        return join_names(row.name for row in self.lagging)
+
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     first, last = 3 * (quarter - 1) + 1, 3 * quarter
@@ -317,7 +322,8 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 def quarterly_bulletin(year: int, quarter: int) -> list[BulletinLevel]:
     """Per level, over the quarter: the units leading on the quarter's figures (落地数, then
-    发现数, 服务数) with at least one of them, and the units with none of the three (lagging);
+    发现数, 服务数) with at least one of them, and every unit with none of the three (lagging:
+    naming only some of them would let the others pass unmentioned);
     for units holding a landing quota, also those behind the year's pace at the quarter's end
     (`selectors.quota_behind`, as the biweekly brief names them)."""
     start, end = quarter_bounds(year, quarter)
@@ -333,7 +339,7 @@ def quarterly_bulletin(year: int, quarter: int) -> list[BulletinLevel]:
                 level=level.value,
                 label=str(level.label),
                 leading=active[:BULLETIN_NAMED],
-                lagging=idle[:BULLETIN_NAMED] if idle else [],
+                lagging=idle,
                 behind_quota=[row for row in behind if row.unit.kind in kinds],
             )
         )

@@ -204,11 +204,16 @@ def bulletin_page(request):
     year = _year(request)
     quarter = _quarter(request, year)
     levels = assessment.quarterly_bulletin(year, quarter)
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            f"{year}年第{quarter}季度成果转化考核通报.xlsx", bulletin_sheets(year, quarter, levels)
-        )
     start, end = assessment.quarter_bounds(year, quarter)
+    today = timezone.localdate()
+    # A quarter still running is a snapshot, not the 通报: say so on the page and the file.
+    as_of = today if start <= today < end else None
+    if request.GET.get("export") == "xlsx":
+        interim = f"（截至{as_of:%m月%d日}）" if as_of else ""
+        return xlsx_response(
+            f"{year}年第{quarter}季度成果转化考核通报{interim}.xlsx",
+            bulletin_sheets(year, quarter, levels),
+        )
     return render(
         request,
         "quotas/assessment/bulletin.html",
@@ -219,6 +224,8 @@ def bulletin_page(request):
             "quarters": [1, 2, 3, 4],
             "start": start,
             "end": end,
+            "as_of": as_of,
+            "not_started": start > today,
             "levels": levels,
             "labels": _labels(),
         },

@@ -4,6 +4,7 @@ the records, Excel with numbers, and who may read it."""
 
 from datetime import date, timedelta
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -168,6 +169,33 @@ def test_the_quarterly_bulletin_names_leading_and_lagging_units(client, leader):
     ).worksheets[0]
     rows = list(sheet.values)
     assert any(r[1] == "成绩突出" and r[2] == str(unit("441900119")) for r in rows)
+
+
+def divisions_card_rows(year):
+    start, end = assessment.quarter_bounds(year, 2)
+    return assessment.scorecard_between(Level.DIVISION, start, end, year=year).rows
+
+
+def test_the_bulletin_names_every_idle_unit_and_says_when_the_quarter_is_not_over(client, leader):
+    client.force_login(leader)
+    url = reverse("quotas:assessment_bulletin")
+    response = client.get(url, {"year": 2025, "quarter": 2})
+    divisions = next(item for item in response.context["levels"] if item.level == "division")
+    # Nothing happened in the quarter: every division is named, not the first three.
+    assert len(divisions.lagging) == len(divisions_card_rows(2025)) > 3
+    page = response.content.decode()
+    assert all(row.name in page for row in divisions.lagging)
+    assert f"（共 {len(divisions.lagging)} 个）" in page
+    assert 'data-testid="bulletin-interim"' not in page  # 2025 Q2 is over
+
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    running = client.get(url, {"year": today.year, "quarter": quarter})
+    _, end = assessment.quarter_bounds(today.year, quarter)
+    if today < end:
+        assert "本季度尚未结束" in running.content.decode()
+        export = client.get(url, {"year": today.year, "quarter": quarter, "export": "xlsx"})
+        assert f"截至{today:%m月%d日}" in unquote(export["Content-Disposition"])
 
 
 @pytest.mark.parametrize(
