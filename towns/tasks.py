@@ -113,10 +113,14 @@ def task_post_webhooks(*, notification_ids: list[int]) -> int:
             names = [n.recipient.display_name for n in group]
             try:
                 webhook_post(channel, Message(title, body, url, names))
-            except WebhookError as error:
+            except Exception as error:
+                # Whatever failed — the robot, or building its request (a malformed secret) —
+                # the claim is given back: a claim that stayed would read as sent forever.
                 WebhookDelivery.objects.filter(pk__in=pending).update(
                     sent_at=None, attempts=F("attempts") + 1, last_error=str(error)[:2000]
                 )
+                if not isinstance(error, WebhookError):
+                    raise
                 logger.warning("webhook: %s", error)
                 failed = error
                 continue

@@ -134,6 +134,30 @@ def test_a_refused_post_is_retried_without_posting_twice(liaison, robot):
     assert len(robot.requests) == 2
 
 
+def test_a_post_that_breaks_unexpectedly_is_not_taken_for_sent(liaison, robot, monkeypatch):
+    """Not only a robot's refusal: an error building the request gives the claim back too."""
+    from towns import channels
+
+    WebhookChannel.objects.create(
+        unit=liaison.unit, kind="wecom", name="群", url=f"{robot.url}/send?key=k"
+    )
+    notifications = notification_send(recipients=[liaison], kind="t", title="乙")
+    ids = [n.pk for n in notifications]
+    robot.requests.clear()
+
+    def broken(url, secret, message):
+        raise ValueError("bad secret")
+
+    monkeypatch.setitem(channels.CHANNELS, "wecom", broken)
+    with pytest.raises(ValueError, match="bad secret"):
+        task_post_webhooks(notification_ids=ids)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.sent_at, delivery.attempts) == (None, 1)
+    monkeypatch.undo()
+    assert task_post_webhooks(notification_ids=ids) == 1
+    assert len(robot.requests) == 1
+
+
 def test_dingtalk_signs_the_request_with_its_secret(liaison, robot):
     secret = "SECtest-secret"
     WebhookChannel.objects.create(
