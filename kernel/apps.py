@@ -14,10 +14,11 @@ class KernelConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from .cache import install_write_watch
+        from .cache import install_row_scopes, install_write_watch
         from .hardening import install_input_cleaning
 
         connection_created.connect(install_write_watch, dispatch_uid="towns.write_watch")
+        install_row_scopes()
         install_input_cleaning()
 
 

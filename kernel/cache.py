@@ -17,6 +17,8 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connection, transaction
+from django.db.models import Model
+from django.db.models.signals import post_init
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -213,15 +215,22 @@ def written_table(sql: str) -> str | None:
     return found[1].rsplit(".", 1)[-1].lower() if found else ""
 
 
-def bump_tables(tables) -> None:
+def bump_tables(tables, rows=(), unattributed=()) -> None:
     """New generations for `tables` ("" = a table we could not name: all of them), in one round
-    trip."""
+    trip; with them, the row scopes written (`rows`, keys of `scope_key`) and, for the scoped
+    tables written without knowing whose rows (`unattributed`), their `any_row_key`."""
     tables = set(tables)
     if "" in tables:
         tables = (tables - {""}) | tracked_tables()
-    if tables:
-        fresh = _fresh_generation()
-        cache.set_many({table_key(t): fresh for t in tables}, None)
+        unattributed = set(unattributed) | tables
+    if not tables:
+        return
+    fresh = _fresh_generation()
+    values = {table_key(t): fresh for t in tables}
+    values.update({any_row_key(t): fresh for t in unattributed if t in ROW_SCOPES})
+    cache.set_many(values, None)
+    if rows:
+        cache.set_many(dict.fromkeys(rows, fresh), ROW_SCOPE_SECONDS)
 
 
 class _CommitBump:
@@ -235,9 +244,12 @@ class _CommitBump:
         self.token = uuid.uuid4().hex[:12]
         self.writes = 0  # savepoint rollbacks count too
         self.tables: dict[str, int] = {}  # writes per table
+        self.rows: dict[str, int] = {}  # writes per row scope (`scope_key`)
+        # Writes per scoped table that did not say whose rows they touched.
+        self.unattributed: dict[str, int] = {}
 
     def __call__(self):
-        bump_tables(self.tables)
+        bump_tables(self.tables, self.rows, self.unattributed)
 
 
 def _pending_bump(connection) -> _CommitBump | None:
@@ -266,6 +278,7 @@ def watch_writes(execute, sql, params, many, context):
         return result
     if not tracks_table(table) or _changed_nothing(sql, context["cursor"]) or _SIGN_IN.match(sql):
         return result
+    rows = _rows_written(table)
     if connection.in_atomic_block:
         pending = _pending_bump(connection)
         if pending is None:
@@ -275,8 +288,12 @@ def watch_writes(execute, sql, params, many, context):
             connection.run_on_commit.insert(0, connection.run_on_commit.pop())
         pending.writes += 1
         pending.tables[table] = pending.tables.get(table, 0) + 1
+        if rows is None:
+            pending.unattributed[table] = pending.unattributed.get(table, 0) + 1
+        for key in rows or ():
+            pending.rows[key] = pending.rows.get(key, 0) + 1
     else:
-        bump_tables({table})
+        bump_tables({table}, rows or (), () if rows is not None else {table})
     return result
 
 
@@ -311,6 +328,15 @@ def current_generations(keys) -> dict[str, int | str]:
     unnamed = pending.tables.get("", 0)  # a write to a table we could not name: to any
     names = tracked_tables() if unnamed else pending.tables
     written = {table_key(t): pending.tables.get(t, 0) + unnamed for t in names if t}
+    # The narrower keys (kernel's row scopes) of what it wrote stand for its own data too.
+    written.update(
+        {
+            any_row_key(t): pending.unattributed.get(t, 0) + unnamed
+            for t in (tracked_tables() if unnamed else pending.unattributed)
+            if t in ROW_SCOPES
+        }
+    )
+    written.update(pending.rows)
     return {
         key: f"{value}.{pending.token}.{written[key]}.{rollbacks}" if key in written else value
         for key, value in found.items()
@@ -330,7 +356,7 @@ def data_generation(*tables: str) -> str:
     it changes with any write to one of them, and what is being recorded depends on them."""
     keys = sorted(table_key(t) for t in (tables or tracked_tables()) if tracks_table(t))
     values = current_generations(keys)
-    _depend(values)
+    _depend(values, wide=True)
     return hashlib.sha1(repr(sorted(values.items())).encode(), usedforsecurity=False).hexdigest()[
         :16
     ]
@@ -346,6 +372,9 @@ class Reads:
 
     def __init__(self):
         self.keys: dict[str, int | str] = {}
+        # Keys depended on through a result computed over whole tables (a cached figure): never
+        # narrowed to one object's rows (`narrowed_to`).
+        self.wide: set[str] = set()
         self._tables: dict[str, int | str] | None = None
 
     def tables_before(self) -> dict[str, int | str]:
@@ -360,6 +389,25 @@ class Reads:
 
     def still_current(self) -> bool:
         return current_generations(self.keys) == self.keys
+
+    def narrowed_to(self, scope: str, before: dict[str, int | str]) -> dict[str, int | str]:
+        """The keys, with each table of `scope` that was read directly replaced by its writes of
+        unknown rows and the object's own row scope: for a result that reads, of those tables,
+        only the rows of one object. `before` holds those keys' values from before the reading
+        (`row_scope_keys`)."""
+        narrowed = dict(self.keys)
+        tables = [t for t, (name, _attrs) in ROW_SCOPES.items() if name == scope]
+        replaced = False
+        for table in tables:
+            key = table_key(table)
+            if key in narrowed and key not in self.wide:
+                del narrowed[key]
+                narrowed[any_row_key(table)] = before[any_row_key(table)]
+                replaced = True
+        if replaced:
+            own = next(k for k in before if k.startswith(SCOPE_KEY_PREFIX))
+            narrowed[own] = before[own]
+        return narrowed
 
 
 _recorders: ContextVar[tuple[Reads, ...]] = ContextVar("towns_cache_recorders", default=())
@@ -389,9 +437,11 @@ def stop_recording(token) -> None:
     _recorders.reset(token)
 
 
-def _depend(values: dict) -> None:
+def _depend(values: dict, *, wide: bool = False) -> None:
     for reads in _recorders.get():
         reads.add(values)
+        if wide:
+            reads.wide.update(values)
 
 
 def _read_tables(tables: set[str]) -> None:
@@ -409,9 +459,121 @@ def cached_over_data(key: str, compute, timeout: int):
         depends, value = entry
         current = current_generations(depends)
         if current == depends:
-            _depend(depends)
+            _depend(depends, wide=True)
             return value
     with recording_reads() as reads:
         value = compute()
+    _depend(reads.keys, wide=True)
     cache.set(key, (reads.keys, value), timeout)
     return value
+
+
+# --- Row scopes: pages about one object end with that object's writes ---------------------------
+#
+# A record's page reads, of the library's tables, only that record's rows (its own, its
+# attachments, credits, transitions, history). Ending it on every write to those tables ends
+# fifty record pages for one edited record. A table declared with `scope_rows` knows whose rows
+# a write touches when the write is a model's `save()`: it then bumps, besides the table, that
+# object's row scope (`scope_key`) and not the table's `any_row_key`. A write that does not say
+# whose rows (`QuerySet.update`, `bulk_create`, a delete, raw SQL) bumps `any_row_key` and so ends
+# every page of the scope, as before. A page that declares a scope (`cached_page(scope=…)`) keeps,
+# for the scope's tables it read directly, those two keys instead of the table's.
+SCOPE_KEY_PREFIX = "towns:scope:"
+ROW_SCOPE_SECONDS = 24 * 3600  # a lost key reads as fresh: the pages under it render again
+ROW_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {}  # table -> (scope, attributes)
+# While a save or a `rows_of` block runs: the tables it writes, and whose rows (None: unknown).
+_saving: ContextVar[tuple[frozenset[str], frozenset[str] | None] | None] = ContextVar(
+    "row_scope_saving", default=None
+)
+
+
+def scope_key(scope: str, pk) -> str:
+    return f"{SCOPE_KEY_PREFIX}{scope}:{pk}"
+
+
+def any_row_key(table: str) -> str:
+    return f"{table_key(table)}:any"
+
+
+def scope_rows(model, scope: str, *attributes: str) -> None:
+    """Declare that a row of `model` belongs to the objects of `scope` its `attributes` name
+    (field names; "pk" for the row's own key): a record's attachment is
+    `scope_rows(Attachment, "achievement", "achievement")`. A row moved to another object ends
+    the pages of both."""
+    names = tuple(
+        model._meta.pk.attname if name == "pk" else model._meta.get_field(name).attname
+        for name in attributes
+    )
+    ROW_SCOPES[model._meta.db_table] = (scope, names)
+    post_init.connect(_remember_owners, sender=model, weak=False, dispatch_uid=f"rows:{model}")
+
+
+def _owners(instance, attnames) -> set | None:
+    """The objects a row belongs to, None when not all are loaded (a deferred field is never
+    fetched for this)."""
+    loaded = instance.__dict__
+    if any(name not in loaded for name in attnames):
+        return None
+    return {loaded[name] for name in attnames} - {None}
+
+
+def _remember_owners(sender, instance, **kwargs) -> None:
+    instance._row_scope_owners = _owners(instance, ROW_SCOPES[sender._meta.db_table][1])
+
+
+def row_scope_keys(scope: str, pk) -> dict[str, int | str]:
+    """The current values of what a page of one object depends on instead of its scope's
+    tables: each table's writes of unknown rows, and the object's own row scope."""
+    keys = [any_row_key(t) for t, (name, _a) in ROW_SCOPES.items() if name == scope]
+    return current_generations([*keys, scope_key(scope, pk)])
+
+
+def _rows_written(table: str) -> frozenset[str] | None:
+    """For a write to a scoped table: the row scopes it touches, or None when not known."""
+    saving = _saving.get()
+    if table not in ROW_SCOPES:
+        return frozenset()
+    if saving is None or table not in saving[0]:
+        return None
+    return saving[1]
+
+
+@contextmanager
+def rows_of(scope: str, *pks):
+    """Bulk writes (`QuerySet.update`, `bulk_create`, deletes) inside the block, to the tables of
+    `scope`, touch only the rows of these objects: a service's promise, for one object's bulk
+    work (a demand's matches ranked again), so that other objects' pages stay."""
+    tables = frozenset(t for t, (name, _a) in ROW_SCOPES.items() if name == scope)
+    token = _saving.set((tables, frozenset(scope_key(scope, pk) for pk in pks)))
+    try:
+        yield
+    finally:
+        _saving.reset(token)
+
+
+_model_save_table = Model._save_table
+
+
+def _save_table(self, raw=False, cls=None, *args, **kwargs):
+    """`Model._save_table` naming the row scopes its UPDATE or INSERT touches: the owners the row
+    had when loaded and has now. Wrapped here (not in pre/post_save signals) so that a save that
+    fails leaves nothing behind for the writes after it."""
+    cls = cls or self.__class__
+    entry = ROW_SCOPES.get(cls._meta.db_table)
+    if entry is None:
+        return _model_save_table(self, raw, cls, *args, **kwargs)
+    scope, attributes = entry
+    now, loaded = _owners(self, attributes), getattr(self, "_row_scope_owners", set())
+    owners = None if now is None or loaded is None else frozenset(now | loaded)
+    keys = None if owners is None else frozenset(scope_key(scope, pk) for pk in owners)
+    token = _saving.set((frozenset({cls._meta.db_table}), keys))
+    try:
+        return _model_save_table(self, raw, cls, *args, **kwargs)
+    finally:
+        _saving.reset(token)
+        self._row_scope_owners = _owners(self, attributes)
+
+
+def install_row_scopes() -> None:
+    """Put `_save_table` on every model (KernelConfig.ready)."""
+    Model._save_table = _save_table

@@ -44,6 +44,7 @@ from django.utils.crypto import salted_hmac
 from .cache import (
     Reads,
     current_generations,
+    row_scope_keys,
     start_recording,
     stop_recording,
     table_key,
@@ -54,15 +55,31 @@ PAGE_CACHE_SECONDS = 600
 VARY_ON = ("HTTP_ACCEPT", "HTTP_HX_REQUEST", "HTTP_HX_TARGET")
 
 
-def cached_page(view):
-    """Mark a view (function, class-based view or DRF action) for the page cache."""
-    view.cached_page = True
-    return view
+@dataclass(frozen=True)
+class PageScope:
+    """The page shows one object of `name` (a row scope, kernel/cache.py), the one whose key is
+    the URL's `kwarg`: of the scope's tables it reads only that object's rows, so other objects'
+    writes leave its copies. Whatever else it shows of those tables (a record's likely
+    duplicates) must depend on generations of its own."""
+
+    name: str
+    kwarg: str = "pk"
 
 
-def _marked(view_func) -> bool:
-    if getattr(view_func, "cached_page", False):
-        return True
+def cached_page(view=None, *, scope: PageScope | None = None):
+    """Mark a view (function, class-based view or DRF action) for the page cache;
+    `@cached_page(scope=PageScope("achievement"))` for a page about one object."""
+
+    def mark(view):
+        view.cached_page = scope or True
+        return view
+
+    return mark if view is None else mark(view)
+
+
+def _marked(view_func) -> PageScope | bool:
+    if mark := getattr(view_func, "cached_page", False):
+        return mark
     view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
     actions = getattr(view_func, "actions", None)
     if actions:  # a DRF viewset: the action that answers GET
@@ -86,6 +103,8 @@ class _Lookup:
     reads: Reads
     token: object
     csrf_secret: str | None
+    scope: str | None = None
+    scope_before: dict | None = None  # the row scope's keys before the rendering
 
 
 def _account_tables() -> set[str]:
@@ -191,12 +210,16 @@ class PageCacheMiddleware:
                 stop_recording(lookup.token)
         if lookup is not None and _storable(request, response, lookup):
             owner = _owner(request.session)
-            entry = (lookup.reads.keys, owner, response.status_code, list(response.items()))
+            depends = lookup.reads.keys
+            if lookup.scope is not None:
+                depends = lookup.reads.narrowed_to(lookup.scope, lookup.scope_before or {})
+            entry = (depends, owner, response.status_code, list(response.items()))
             cache.set(lookup.key, (*entry, response.content), PAGE_CACHE_SECONDS)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not _marked(view_func):
+        mark = _marked(view_func)
+        if not mark:
             return None
         key = _page_key(request)
         if key is None:
@@ -216,5 +239,11 @@ class PageCacheMiddleware:
         before = reads.tables_before()
         account = {table_key(t) for t in _account_tables()} & before.keys()
         reads.add({key: before[key] for key in account})
-        request._page_cache = _Lookup(key, reads, token, request.META.get("CSRF_COOKIE"))
+        scope = scope_before = None
+        if isinstance(mark, PageScope) and view_kwargs.get(mark.kwarg) is not None:
+            scope = mark.name
+            scope_before = row_scope_keys(scope, view_kwargs[mark.kwarg])
+        request._page_cache = _Lookup(
+            key, reads, token, request.META.get("CSRF_COOKIE"), scope, scope_before
+        )
         return None

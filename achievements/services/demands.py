@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.cache import rows_of
 from kernel.exceptions import Refused
 from kernel.transitions import transition
 from towns.bulk import BulkOutcome, bulk_apply
@@ -182,7 +183,7 @@ def matches_recompute(*, demand_id: int) -> int:
     if demand.kind == DemandKind.TALENT:
         # People, not achievements, answer a talent demand (selectors/people.py): only its
         # profile is kept, and unreviewed achievement suggestions go.
-        with transaction.atomic():
+        with transaction.atomic(), rows_of("demand", demand_id):
             Demand.objects.filter(pk=demand_id).update(
                 match_profile=query.as_json(), matched_at=timezone.now()
             )
@@ -199,7 +200,7 @@ def matches_recompute(*, demand_id: int) -> int:
         if r.score >= MIN_SCORE
     ]
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), rows_of("demand", demand_id):
         Demand.objects.filter(pk=demand_id).update(match_profile=query.as_json(), matched_at=now)
         suggested = {
             m.achievement_id: m for m in demand.matches.filter(status=MatchStatus.SUGGESTED)
@@ -268,8 +269,10 @@ def matches_refresh_for_achievements(
         if gone:
             # No longer offered to enterprises: unreviewed suggestions of them go.
             withdrawn = Match.objects.filter(achievement_id__in=gone, status=MatchStatus.SUGGESTED)
-            result.demand_ids |= set(withdrawn.values_list("demand_id", flat=True))
-            result.touched += withdrawn.delete()[0]
+            losing = set(withdrawn.values_list("demand_id", flat=True))
+            result.demand_ids |= losing
+            with rows_of("demand", *losing):
+                result.touched += withdrawn.delete()[0]
         demands = list(
             Demand.objects.active()
             .exclude(match_profile={})
@@ -312,7 +315,8 @@ def matches_refresh_for_achievements(
                 if (demand_id, achievement_id) in kept:
                     result.new.setdefault(demand_id, []).append(achievement_id)
         if result.demand_ids:
-            Demand.objects.filter(pk__in=result.demand_ids).update(matched_at=timezone.now())
+            with rows_of("demand", *result.demand_ids):
+                Demand.objects.filter(pk__in=result.demand_ids).update(matched_at=timezone.now())
         if on_new is not None and result.new:
             on_new(result.new)
     return result
@@ -332,9 +336,11 @@ def _merge_suggestions(
         for pk, status in existing.items()
         if status == MatchStatus.SUGGESTED and pk in active and pk not in scored
     ]
-    touched = Match.objects.filter(
-        achievement_id=achievement_id, status=MatchStatus.SUGGESTED, demand_id__in=dropped
-    ).delete()[0]
+    # Each write names the demands whose matches it touches (their pages end, no other's).
+    with rows_of("demand", *dropped):
+        touched = Match.objects.filter(
+            achievement_id=achievement_id, status=MatchStatus.SUGGESTED, demand_id__in=dropped
+        ).delete()[0]
     demand_ids = set(dropped)
     created = []
     stats = {
@@ -348,9 +354,10 @@ def _merge_suggestions(
         if status is not None and status != MatchStatus.SUGGESTED:
             continue  # decided by a person: left alone
         if status == MatchStatus.SUGGESTED:
-            Match.objects.filter(
-                demand_id=demand_id, achievement_id=achievement_id, status=MatchStatus.SUGGESTED
-            ).update(score=ranked.score, explanation=ranked.explanation, computed_at=now)
+            with rows_of("demand", demand_id):
+                Match.objects.filter(
+                    demand_id=demand_id, achievement_id=achievement_id, status=MatchStatus.SUGGESTED
+                ).update(score=ranked.score, explanation=ranked.explanation, computed_at=now)
             touched += 1
             demand_ids.add(demand_id)
             continue
@@ -376,7 +383,8 @@ def _merge_suggestions(
                 .order_by("score", "-achievement_id")
                 .values_list("pk", flat=True)[: count + 1 - MATCHES_KEPT]
             )
-            Match.objects.filter(pk__in=list(weakest)).delete()
+            with rows_of("demand", demand_id):
+                Match.objects.filter(pk__in=list(weakest)).delete()
     return touched, demand_ids, created
 
 

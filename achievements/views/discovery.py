@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kernel.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
 from kernel.limits import IMPORT_INLINE_MAX_ROWS
 from kernel.lists import FilteredListView
-from kernel.pagecache import cached_page
+from kernel.pagecache import PageScope, cached_page
 from kernel.parsing import parse_id
 from kernel.uploads import protected_file_response
 from kernel.views import flash_form_errors
@@ -175,7 +175,7 @@ def _actions(user, achievement) -> dict[str, bool]:
 
 
 @login_required
-@cached_page
+@cached_page(scope=PageScope("achievement"))
 def achievement_detail(request, pk: int):
     achievement = _visible(request, pk)
     base = {"achievement": achievement, "actions": _actions(request.user, achievement)}

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from kernel.drf import as_drf
-from kernel.pagecache import cached_page
+from kernel.pagecache import PageScope, cached_page
 
 from ...filters.demands import DemandFilter
 from ...matching.people import MAX_PEOPLE_PER_KIND, PEOPLE_PER_KIND
@@ -80,7 +80,7 @@ class DemandViewSet(
         responses=DemandMatchesSerializer,
     )
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
-    @cached_page
+    @cached_page(scope=PageScope("demand"))
     def matches(self, request, pk=None):
         """The ranked achievements of a demand, with scores and explanations.
 
