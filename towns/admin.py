@@ -82,7 +82,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 class WebhookDeliveryInline(admin.TabularInline):
     model = WebhookDelivery
-    fields = ["notification", "created_at", "sent_at", "attempts", "last_error"]
+    fields = ["notification", "created_at", "claimed_at", "sent_at", "attempts", "last_error"]
     readonly_fields = fields
     extra = 0
     max_num = 0

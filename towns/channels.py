@@ -3,7 +3,8 @@
 A channel kind (企业微信, 钉钉) is one function that turns a message into the robot's request
 (`CHANNELS`, pluggable: add a kind to `WebhookKind` and a function here). Posting is done by
 `towns.tasks.task_post_webhooks`, queued through the outbox; each notification is claimed per
-channel (`WebhookDelivery`), so a retried task posts nothing twice.
+channel (`WebhookDelivery`), so a retried task posts nothing twice; a claim left by a worker
+that died before its post is taken again after `CLAIM_TIMEOUT`.
 """
 
 import base64
@@ -14,6 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -21,6 +23,10 @@ from django.utils.translation import gettext as _
 from .models import WebhookKind
 
 TIMEOUT_SECONDS = 5
+# A delivery claimed longer ago than this and not marked sent was left by a worker that died
+# between its claim and its post: the next run takes it again. Far above TIMEOUT_SECONDS, so a
+# live worker's post is never doubled.
+CLAIM_TIMEOUT = timedelta(minutes=10)
 # Both robots refuse longer messages (企业微信 markdown: 4,096 bytes).
 MAX_TEXT_CHARS = 1000
 

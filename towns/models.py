@@ -389,8 +389,10 @@ class WebhookChannel(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One notification posted to one channel: the row is claimed before posting, so that a
-    retried or repeated task posts nothing twice."""
+    """One notification posted to one channel: the row is claimed (`claimed_at`) before
+    posting, so that a retried or repeated task posts nothing twice, and marked sent
+    (`sent_at`) only once the robot took it. A claim older than `channels.CLAIM_TIMEOUT` with
+    no send is a worker that died on the way: the next run takes it again."""
 
     channel = models.ForeignKey(
         WebhookChannel, verbose_name=_("渠道"), on_delete=models.CASCADE, related_name="deliveries"
@@ -399,6 +401,7 @@ class WebhookDelivery(models.Model):
         Notification, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("发送失败次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)

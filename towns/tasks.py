@@ -4,7 +4,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,9 +75,11 @@ def task_purge_sent_outbox() -> int:
 def task_post_webhooks(*, notification_ids: list[int]) -> int:
     """Post notifications to the group robots of their recipients' units; one message per
     channel and distinct notification text, naming its recipients. Each (channel, notification)
-    is claimed before posting, so a retry or a second run posts only what is left; a failure
-    gives the claim back and the task is retried."""
-    from .channels import Message, WebhookError, webhook_post
+    is claimed before posting and marked sent only after the robot took it, so a retry or a
+    second run posts only what is left; a failure gives the claim back (counted on the
+    delivery) and the task is retried. A claim older than `CLAIM_TIMEOUT` and not sent is a
+    worker that died between its claim and its post: it is taken again."""
+    from .channels import CLAIM_TIMEOUT, Message, WebhookError, webhook_post
 
     notifications = list(
         Notification.objects.filter(pk__in=notification_ids)
@@ -100,30 +102,35 @@ def task_post_webhooks(*, notification_ids: list[int]) -> int:
             key = (notification.title, notification.body, notification.url)
             groups.setdefault(key, []).append(notification)
         for (title, body, url), group in groups.items():
+            now = timezone.now()
+            # Not sent, and not claimed — or claimed by a worker that died before posting.
+            free = Q(sent_at__isnull=True) & (
+                Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+            )
             pending = list(
                 WebhookDelivery.objects.filter(
-                    channel=channel, notification__in=group, sent_at__isnull=True
+                    free, channel=channel, notification__in=group
                 ).values_list("pk", flat=True)
             )
             if not pending:
                 continue
-            claimed = WebhookDelivery.objects.filter(pk__in=pending, sent_at__isnull=True)
-            if not claimed.update(sent_at=timezone.now()):
+            if not WebhookDelivery.objects.filter(free, pk__in=pending).update(claimed_at=now):
                 continue
             names = [n.recipient.display_name for n in group]
             try:
                 webhook_post(channel, Message(title, body, url, names))
             except Exception as error:
                 # Whatever failed — the robot, or building its request (a malformed secret) —
-                # the claim is given back: a claim that stayed would read as sent forever.
+                # the claim is given back at once, for the retry to take.
                 WebhookDelivery.objects.filter(pk__in=pending).update(
-                    sent_at=None, attempts=F("attempts") + 1, last_error=str(error)[:2000]
+                    claimed_at=None, attempts=F("attempts") + 1, last_error=str(error)[:2000]
                 )
                 if not isinstance(error, WebhookError):
                     raise
                 logger.warning("webhook: %s", error)
                 failed = error
                 continue
+            WebhookDelivery.objects.filter(pk__in=pending).update(sent_at=timezone.now())
             posted += 1
     if failed is not None:
         raise failed

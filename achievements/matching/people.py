@@ -17,10 +17,9 @@ the words and concepts shared, and the field.
 import math
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kernel.hooks import portal_modules
-from kernel.wording import join_names
 
 from .ranking import (
     MAX_CONCEPTS_SHOWN,
@@ -29,7 +28,8 @@ from .ranking import (
     MIN_SCORE,
     DemandQuery,
 )
-from .scoring import is_concept
+from .scoring import ExplanationWording, is_concept
+from .scoring import explanation_text as scoring_explanation_text
 from .text import Vocabulary
 
 PEOPLE_PER_KIND = 5
@@ -41,6 +41,15 @@ TEXT_SHARE = 0.7
 FIELD_SHARE = 0.3
 # 1 − e^(−k·coverage): covering a third of the demand's weight gives most of the text share.
 SATURATION = 3.0
+
+# How a person's explanation words what is shared with their record (see `explanation_text`).
+PERSON_WORDING = ExplanationWording(
+    related=gettext_noop(
+        "需求中的“%(demand)s”（%(via)s）与其经历中的“%(theirs)s”（%(name)s）相关联"
+    ),
+    same_concept=gettext_noop("需求中的“%(demand)s”与其经历中的“%(theirs)s”同属“%(name)s”"),
+    their_words="theirs",
+)
 
 
 @dataclass
@@ -202,29 +211,4 @@ def rank_people(
 
 def explanation_text(data: dict) -> str:
     """One readable sentence from a person's explanation."""
-    parts = []
-    if data.get("terms"):
-        parts.append(_("共同关键词：%(terms)s") % {"terms": join_names(data["terms"])})
-    for concept in data.get("concepts", []):
-        if concept.get("via"):
-            parts.append(
-                _("需求中的“%(demand)s”（%(via)s）与其经历中的“%(theirs)s”（%(name)s）相关联")
-                % {
-                    "demand": join_names(concept["demand"]),
-                    "via": concept["via"],
-                    "theirs": join_names(concept["achievement"]),
-                    "name": concept["name"],
-                }
-            )
-            continue
-        parts.append(
-            _("需求中的“%(demand)s”与其经历中的“%(theirs)s”同属“%(name)s”")
-            % {
-                "demand": join_names(concept["demand"]),
-                "theirs": join_names(concept["achievement"]),
-                "name": concept["name"],
-            }
-        )
-    if data.get("field"):
-        parts.append(_("同属%(field)s领域") % {"field": data["field"]})
-    return _("；").join(parts) + (_("。") if parts else "")
+    return scoring_explanation_text(data, PERSON_WORDING)

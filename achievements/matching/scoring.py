@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kernel.wording import join_names
 
@@ -195,33 +196,48 @@ def concepts_fired(data: dict) -> list[str]:
     ]
 
 
-def explanation_text(data: dict) -> str:
-    """One readable sentence from a stored explanation."""
+@dataclass(frozen=True)
+class ExplanationWording:
+    """The sentences that differ between what an explanation is about (an achievement, a
+    person): gettext msgids marked with `gettext_noop` and translated when the text is made.
+
+    `related` and `same_concept` name the other side's words `%(<their_words>)s`; `landing`
+    (with `%(division)s`) is left out where there is no intended landing town."""
+
+    related: str
+    same_concept: str
+    their_words: str
+    landing: str | None = None
+
+
+ACHIEVEMENT_WORDING = ExplanationWording(
+    related=gettext_noop(
+        "需求中的“%(demand)s”（%(via)s）与成果中的“%(achievement)s”（%(name)s）相关联"
+    ),
+    same_concept=gettext_noop("需求中的“%(demand)s”与成果中的“%(achievement)s”同属“%(name)s”"),
+    their_words="achievement",
+    landing=gettext_noop("拟落地%(division)s，与企业同在一地"),
+)
+
+
+def explanation_text(data: dict, wording: ExplanationWording = ACHIEVEMENT_WORDING) -> str:
+    """One readable sentence from a stored explanation (an achievement match's by default; a
+    person's with `people.PERSON_WORDING`)."""
     parts = []
     if data.get("terms"):
         parts.append(_("共同关键词：%(terms)s") % {"terms": join_names(data["terms"])})
     for concept in data.get("concepts", []):
+        words = {
+            "demand": join_names(concept["demand"]),
+            wording.their_words: join_names(concept["achievement"]),
+            "name": concept["name"],
+        }
         if concept.get("via"):
-            parts.append(
-                _("需求中的“%(demand)s”（%(via)s）与成果中的“%(achievement)s”（%(name)s）相关联")
-                % {
-                    "demand": join_names(concept["demand"]),
-                    "via": concept["via"],
-                    "achievement": join_names(concept["achievement"]),
-                    "name": concept["name"],
-                }
-            )
-            continue
-        parts.append(
-            _("需求中的“%(demand)s”与成果中的“%(achievement)s”同属“%(name)s”")
-            % {
-                "demand": join_names(concept["demand"]),
-                "achievement": join_names(concept["achievement"]),
-                "name": concept["name"],
-            }
-        )
+            parts.append(_(wording.related) % {**words, "via": concept["via"]})
+        else:
+            parts.append(_(wording.same_concept) % words)
     if data.get("field"):
         parts.append(_("同属%(field)s领域") % {"field": data["field"]})
-    if data.get("division"):
-        parts.append(_("拟落地%(division)s，与企业同在一地") % {"division": data["division"]})
+    if wording.landing and data.get("division"):
+        parts.append(_(wording.landing) % {"division": data["division"]})
     return _("；").join(parts) + (_("。") if parts else "")

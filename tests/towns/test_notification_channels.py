@@ -7,13 +7,15 @@ import hmac
 import json
 import threading
 import urllib.parse
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from towns.channels import WebhookError
+from towns.channels import CLAIM_TIMEOUT, WebhookError
 from towns.models import NotificationDigest, WebhookChannel, WebhookDelivery
 from towns.services import notification_send
 from towns.tasks import task_post_webhooks, task_send_daily_digests
@@ -127,7 +129,7 @@ def test_a_refused_post_is_retried_without_posting_twice(liaison, robot):
     with pytest.raises(WebhookError):
         task_post_webhooks(notification_ids=ids)
     delivery = WebhookDelivery.objects.get()
-    assert (delivery.sent_at, delivery.attempts) == (None, 1)
+    assert (delivery.claimed_at, delivery.sent_at, delivery.attempts) == (None, None, 1)
     assert "45009" in delivery.last_error
     assert task_post_webhooks(notification_ids=ids) == 1
     assert task_post_webhooks(notification_ids=ids) == 0
@@ -155,6 +157,41 @@ def test_a_post_that_breaks_unexpectedly_is_not_taken_for_sent(liaison, robot, m
     assert (delivery.sent_at, delivery.attempts) == (None, 1)
     monkeypatch.undo()
     assert task_post_webhooks(notification_ids=ids) == 1
+    assert len(robot.requests) == 1
+
+
+def test_a_claim_left_by_a_dead_worker_is_posted_by_the_next_run_a_live_one_is_not(liaison, robot):
+    """A worker killed between its claim and its post leaves a claim and no send: after
+    CLAIM_TIMEOUT the next run posts it. A claim made a moment ago is a worker still posting."""
+    notifications = notification_send(
+        recipients=[liaison], kind="t", title="死去的工作进程领取的"
+    ) + notification_send(recipients=[liaison], kind="t", title="刚刚领取的")
+    ids = [n.pk for n in notifications]
+    # The channel is added afterwards, so nothing was posted yet; the two claims are the
+    # workers' (the first one's worker died on the way).
+    channel = WebhookChannel.objects.create(
+        unit=liaison.unit, kind="wecom", name="群", url=f"{robot.url}/send?key=k"
+    )
+    now = timezone.now()
+    stale, fresh = now - CLAIM_TIMEOUT - timedelta(minutes=1), now - timedelta(seconds=30)
+    for notification, claimed_at in zip(notifications, [stale, fresh], strict=True):
+        WebhookDelivery.objects.create(
+            channel=channel, notification=notification, claimed_at=claimed_at
+        )
+    robot.requests.clear()
+
+    assert task_post_webhooks(notification_ids=ids) == 1
+    assert len(robot.requests) == 1
+    assert "**死去的工作进程领取的**" in robot.requests[0]["json"]["markdown"]["content"]
+    taken, still = (
+        WebhookDelivery.objects.get(notification=notifications[0]),
+        WebhookDelivery.objects.get(notification=notifications[1]),
+    )
+    assert taken.sent_at is not None and taken.claimed_at > stale
+    assert (still.sent_at, still.claimed_at) == (None, fresh)
+
+    # Another run while the live worker is still posting: nothing twice.
+    assert task_post_webhooks(notification_ids=ids) == 0
     assert len(robot.requests) == 1
 
 

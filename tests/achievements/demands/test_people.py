@@ -189,3 +189,43 @@ def test_a_concept_reached_through_the_graph_is_explained_as_for_achievements():
     with translation.override("en"):
         english = explanation_text(data)
     assert "、" not in english and "；" not in english and "(过热)" in english
+
+
+def test_achievement_and_person_explanations_share_one_wording_each_in_both_languages():
+    """One explanation composer: an achievement is worded against the achievement (with the
+    intended landing town), a person against their record (no landing town); both translate."""
+    from django.utils import translation
+
+    from achievements import matching
+    from achievements.matching.people import explanation_text as person_text
+
+    data = {
+        "terms": ["散热"],
+        "concepts": [
+            {"name": "电子产品散热", "demand": ["烫手"], "achievement": ["均热板"], "via": "过热"},
+            {"name": "注塑成型缺陷", "demand": ["缩痕"], "achievement": ["翘曲"], "via": ""},
+        ],
+        "field": "模具",
+        "division": "松山湖",
+    }
+    assert matching.explanation_text(data) == (
+        "共同关键词：散热；需求中的“烫手”（过热）与成果中的“均热板”（电子产品散热）相关联；"
+        "需求中的“缩痕”与成果中的“翘曲”同属“注塑成型缺陷”；同属模具领域；"
+        "拟落地松山湖，与企业同在一地。"
+    )
+    assert person_text(data) == (
+        "共同关键词：散热；需求中的“烫手”（过热）与其经历中的“均热板”（电子产品散热）相关联；"
+        "需求中的“缩痕”与其经历中的“翘曲”同属“注塑成型缺陷”；同属模具领域。"
+    )
+    assert matching.explanation_text({}) == person_text({}) == ""
+    with translation.override("en"):
+        achievement_en = matching.explanation_text(data)
+        person_en = person_text(data)
+    assert "in the achievement (电子产品散热)" in achievement_en
+    assert "“翘曲” in the achievement both belong to" in achievement_en
+    assert "Intended to land in 松山湖" in achievement_en
+    assert "in their record (电子产品散热)" in person_en
+    assert "“翘曲” in their work both belong to" in person_en
+    assert "Intended to land" not in person_en
+    for english in (achievement_en, person_en):
+        assert "需求中的" not in english and "；" not in english
