@@ -7,7 +7,7 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("科技成果")
 
     def ready(self):
-        from kernel.cache import scope_rows
+        from kernel.cache import scope_rows, uncounted_columns
 
         from . import models, receivers  # noqa: F401
 
@@ -22,3 +22,17 @@ class AchievementsConfig(AppConfig):
         scope_rows(models.Demand, "demand", "pk")
         scope_rows(models.Demand.history.model, "demand", "id")
         scope_rows(models.Match, "demand", "demand")
+        # What no counted figure reads (the dashboard counts by status, dates, unit, field):
+        # editing a record's text leaves the city figures (`cached_over_data(counting=…)`).
+        uncounted_columns(
+            models.Achievement,
+            "title",
+            "title_normalized",
+            "summary",
+            "team",
+            "ip_numbers",
+            "notes",
+            "contact_name",
+            "contact_phone",
+            "updated_at",
+        )

@@ -16,9 +16,11 @@ class KernelConfig(AppConfig):
 
         from .cache import install_row_scopes, install_write_watch
         from .hardening import install_input_cleaning
+        from .wording import install_choice_labels
 
         connection_created.connect(install_write_watch, dispatch_uid="towns.write_watch")
         install_row_scopes()
+        install_choice_labels()
         install_input_cleaning()
 
 

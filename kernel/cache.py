@@ -215,22 +215,26 @@ def written_table(sql: str) -> str | None:
     return found[1].rsplit(".", 1)[-1].lower() if found else ""
 
 
-def bump_tables(tables, rows=(), unattributed=()) -> None:
-    """New generations for `tables` ("" = a table we could not name: all of them), in one round
-    trip; with them, the row scopes written (`rows`, keys of `scope_key`) and, for the scoped
-    tables written without knowing whose rows (`unattributed`), their `any_row_key`."""
+def bump_tables(tables, narrow=()) -> None:
+    """New generations for `tables` ("" = a table we could not name: all of them) and the
+    narrower keys the writes named (`narrow_keys`), in one round trip."""
     tables = set(tables)
+    narrow = set(narrow)
     if "" in tables:
         tables = (tables - {""}) | tracked_tables()
-        unattributed = set(unattributed) | tables
+        narrow |= all_narrow_table_keys()
     if not tables:
         return
     fresh = _fresh_generation()
-    values = {table_key(t): fresh for t in tables}
-    values.update({any_row_key(t): fresh for t in unattributed if t in ROW_SCOPES})
-    cache.set_many(values, None)
-    if rows:
-        cache.set_many(dict.fromkeys(rows, fresh), ROW_SCOPE_SECONDS)
+    cache.set_many(
+        {
+            **{table_key(t): fresh for t in tables},
+            **{k: fresh for k in narrow if not k.startswith(SCOPE_KEY_PREFIX)},
+        },
+        None,
+    )
+    if scopes := [k for k in narrow if k.startswith(SCOPE_KEY_PREFIX)]:
+        cache.set_many(dict.fromkeys(scopes, fresh), ROW_SCOPE_SECONDS)
 
 
 class _CommitBump:
@@ -244,12 +248,10 @@ class _CommitBump:
         self.token = uuid.uuid4().hex[:12]
         self.writes = 0  # savepoint rollbacks count too
         self.tables: dict[str, int] = {}  # writes per table
-        self.rows: dict[str, int] = {}  # writes per row scope (`scope_key`)
-        # Writes per scoped table that did not say whose rows they touched.
-        self.unattributed: dict[str, int] = {}
+        self.narrow: dict[str, int] = {}  # writes per narrower key (`narrow_keys`)
 
     def __call__(self):
-        bump_tables(self.tables, self.rows, self.unattributed)
+        bump_tables(self.tables, self.narrow)
 
 
 def _pending_bump(connection) -> _CommitBump | None:
@@ -278,7 +280,7 @@ def watch_writes(execute, sql, params, many, context):
         return result
     if not tracks_table(table) or _changed_nothing(sql, context["cursor"]) or _SIGN_IN.match(sql):
         return result
-    rows = _rows_written(table)
+    narrow = narrow_keys(table, sql)
     if connection.in_atomic_block:
         pending = _pending_bump(connection)
         if pending is None:
@@ -288,12 +290,10 @@ def watch_writes(execute, sql, params, many, context):
             connection.run_on_commit.insert(0, connection.run_on_commit.pop())
         pending.writes += 1
         pending.tables[table] = pending.tables.get(table, 0) + 1
-        if rows is None:
-            pending.unattributed[table] = pending.unattributed.get(table, 0) + 1
-        for key in rows or ():
-            pending.rows[key] = pending.rows.get(key, 0) + 1
+        for key in narrow:
+            pending.narrow[key] = pending.narrow.get(key, 0) + 1
     else:
-        bump_tables({table}, rows or (), () if rows is not None else {table})
+        bump_tables({table}, narrow)
     return result
 
 
@@ -328,15 +328,11 @@ def current_generations(keys) -> dict[str, int | str]:
     unnamed = pending.tables.get("", 0)  # a write to a table we could not name: to any
     names = tracked_tables() if unnamed else pending.tables
     written = {table_key(t): pending.tables.get(t, 0) + unnamed for t in names if t}
-    # The narrower keys (kernel's row scopes) of what it wrote stand for its own data too.
-    written.update(
-        {
-            any_row_key(t): pending.unattributed.get(t, 0) + unnamed
-            for t in (tracked_tables() if unnamed else pending.unattributed)
-            if t in ROW_SCOPES
-        }
-    )
-    written.update(pending.rows)
+    # The narrower keys of what it wrote stand for its own data too.
+    if unnamed:
+        written.update(dict.fromkeys(all_narrow_table_keys(), unnamed))
+    for key, count in pending.narrow.items():
+        written[key] = written.get(key, 0) + count
     return {
         key: f"{value}.{pending.token}.{written[key]}.{rollbacks}" if key in written else value
         for key, value in found.items()
@@ -378,9 +374,12 @@ class Reads:
         self._tables: dict[str, int | str] | None = None
 
     def tables_before(self) -> dict[str, int | str]:
-        """Every table's generation as it was when the recording started."""
+        """Every table's generations (its own and its narrower ones) as they were when the
+        recording started."""
         if self._tables is None:
-            self._tables = current_generations(table_key(t) for t in tracked_tables())
+            self._tables = current_generations(
+                [*(table_key(t) for t in tracked_tables()), *all_narrow_table_keys()]
+            )
         return self._tables
 
     def add(self, values: dict) -> None:
@@ -390,24 +389,30 @@ class Reads:
     def still_current(self) -> bool:
         return current_generations(self.keys) == self.keys
 
-    def narrowed_to(self, scope: str, before: dict[str, int | str]) -> dict[str, int | str]:
-        """The keys, with each table of `scope` that was read directly replaced by its writes of
-        unknown rows and the object's own row scope: for a result that reads, of those tables,
-        only the rows of one object. `before` holds those keys' values from before the reading
-        (`row_scope_keys`)."""
+    def narrowed(self, replacements: dict[str, list[str]]) -> dict[str, int | str]:
+        """The keys, with each table key of `replacements` that was read directly (not through
+        a cached result) replaced by the narrower keys given, at their values from before the
+        reading."""
         narrowed = dict(self.keys)
-        tables = [t for t, (name, _attrs) in ROW_SCOPES.items() if name == scope]
-        replaced = False
-        for table in tables:
-            key = table_key(table)
+        before = self.tables_before()
+        for key, keys in replacements.items():
             if key in narrowed and key not in self.wide:
                 del narrowed[key]
-                narrowed[any_row_key(table)] = before[any_row_key(table)]
-                replaced = True
-        if replaced:
-            own = next(k for k in before if k.startswith(SCOPE_KEY_PREFIX))
-            narrowed[own] = before[own]
+                narrowed.update({k: before[k] for k in keys})
         return narrowed
+
+    def narrowed_to_object(self, scope: str, own: dict[str, int | str]) -> dict[str, int | str]:
+        """For a result that reads, of the tables of `scope`, only the rows of one object: each
+        such table counts only through its writes of unknown rows and the object's row scope
+        (`own`: its key and value from before the reading, `row_scope_before`)."""
+        self.tables_before().update(own)
+        return self.narrowed(
+            {
+                table_key(t): [any_row_key(t), *own]
+                for t, (name, _attrs) in ROW_SCOPES.items()
+                if name == scope
+            }
+        )
 
 
 _recorders: ContextVar[tuple[Reads, ...]] = ContextVar("towns_cache_recorders", default=())
@@ -450,10 +455,11 @@ def _read_tables(tables: set[str]) -> None:
         reads.add({table_key(t): before.get(table_key(t), 0) for t in tables})
 
 
-def cached_over_data(key: str, compute, timeout: int):
+def cached_over_data(key: str, compute, timeout: int, *, counting=()):
     """`compute()`, kept under `key` until a table it read (or a generation it consulted)
     changes. A hit counts, for what is being recorded, as having read what the result depends
-    on."""
+    on. Of the tables in `counting` (declared with `uncounted_columns`) the result only counts
+    rows: an edit of their uncounted columns leaves it."""
     entry = cache.get(key)
     if entry is not None:
         depends, value = entry
@@ -463,8 +469,9 @@ def cached_over_data(key: str, compute, timeout: int):
             return value
     with recording_reads() as reads:
         value = compute()
-    _depend(reads.keys, wide=True)
-    cache.set(key, (reads.keys, value), timeout)
+    depends = reads.narrowed({table_key(t): [counts_key(t)] for t in counting})
+    _depend(depends, wide=True)
+    cache.set(key, (depends, value), timeout)
     return value
 
 
@@ -521,21 +528,64 @@ def _remember_owners(sender, instance, **kwargs) -> None:
     instance._row_scope_owners = _owners(instance, ROW_SCOPES[sender._meta.db_table][1])
 
 
-def row_scope_keys(scope: str, pk) -> dict[str, int | str]:
-    """The current values of what a page of one object depends on instead of its scope's
-    tables: each table's writes of unknown rows, and the object's own row scope."""
-    keys = [any_row_key(t) for t, (name, _a) in ROW_SCOPES.items() if name == scope]
-    return current_generations([*keys, scope_key(scope, pk)])
+def row_scope_before(scope: str, pk) -> dict[str, int | str]:
+    """The object's row scope key and its current value (taken before a page of it renders)."""
+    return current_generations([scope_key(scope, pk)])
 
 
-def _rows_written(table: str) -> frozenset[str] | None:
-    """For a write to a scoped table: the row scopes it touches, or None when not known."""
+def _rows_written(table: str) -> frozenset[str]:
+    """For a write to a scoped table: the row scopes it touches, or the table's any-rows key."""
     saving = _saving.get()
-    if table not in ROW_SCOPES:
-        return frozenset()
-    if saving is None or table not in saving[0]:
-        return None
+    if saving is None or table not in saving[0] or saving[1] is None:
+        return frozenset({any_row_key(table)})
     return saving[1]
+
+
+# --- Counted columns: figures that count rows are not ended by edits of their text ---------------
+#
+# The dashboard's figures count records by status, dates, unit and field. Editing a record's
+# summary changes none of them, yet ended them (a recount of the library) with every edit. A table
+# may declare the columns no counted figure reads (`uncounted_columns`); an UPDATE that sets only
+# those leaves the table's `counts_key`, which results declared with `cached_over_data(counting=…)`
+# depend on instead of the table's key. Any other write (an INSERT, a DELETE, an UPDATE setting a
+# counted column or one we cannot read) bumps it.
+UNCOUNTED_COLUMNS: dict[str, frozenset[str]] = {}
+_UPDATE_SET = re.compile(r'^UPDATE\s+"\w+"\s+SET\s+(.*?)\s+WHERE\s', re.DOTALL)
+_SET_COLUMN = re.compile(r'"(\w+)"\s*=')
+
+
+def uncounted_columns(model, *field_names: str) -> None:
+    """Declare the columns of `model` that no figure counting its rows reads."""
+    UNCOUNTED_COLUMNS[model._meta.db_table] = frozenset(
+        model._meta.get_field(name).column for name in field_names
+    )
+
+
+def counts_key(table: str) -> str:
+    return f"{table_key(table)}:counts"
+
+
+def _counts_changed(table: str, sql: str) -> bool:
+    found = _UPDATE_SET.match(sql)
+    if found is None or "SELECT" in sql.upper():
+        return True  # not a plain UPDATE of columns to values: taken to change anything
+    return not set(_SET_COLUMN.findall(found[1])) <= UNCOUNTED_COLUMNS[table]
+
+
+def narrow_keys(table: str, sql: str) -> list[str]:
+    """The narrower generations a write to `table` bumps besides the table's own."""
+    keys: list[str] = []
+    if table in ROW_SCOPES:
+        keys.extend(_rows_written(table))
+    if table in UNCOUNTED_COLUMNS and _counts_changed(table, sql):
+        keys.append(counts_key(table))
+    return keys
+
+
+def all_narrow_table_keys() -> set[str]:
+    """Every table's narrower keys but the objects' own: what a write to an unknown table
+    bumps."""
+    return {any_row_key(t) for t in ROW_SCOPES} | {counts_key(t) for t in UNCOUNTED_COLUMNS}
 
 
 @contextmanager

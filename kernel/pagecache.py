@@ -44,7 +44,7 @@ from django.utils.crypto import salted_hmac
 from .cache import (
     Reads,
     current_generations,
-    row_scope_keys,
+    row_scope_before,
     start_recording,
     stop_recording,
     table_key,
@@ -212,7 +212,7 @@ class PageCacheMiddleware:
             owner = _owner(request.session)
             depends = lookup.reads.keys
             if lookup.scope is not None:
-                depends = lookup.reads.narrowed_to(lookup.scope, lookup.scope_before or {})
+                depends = lookup.reads.narrowed_to_object(lookup.scope, lookup.scope_before or {})
             entry = (depends, owner, response.status_code, list(response.items()))
             cache.set(lookup.key, (*entry, response.content), PAGE_CACHE_SECONDS)
         return response
@@ -242,7 +242,7 @@ class PageCacheMiddleware:
         scope = scope_before = None
         if isinstance(mark, PageScope) and view_kwargs.get(mark.kwarg) is not None:
             scope = mark.name
-            scope_before = row_scope_keys(scope, view_kwargs[mark.kwarg])
+            scope_before = row_scope_before(scope, view_kwargs[mark.kwarg])
         request._page_cache = _Lookup(
             key, reads, token, request.META.get("CSRF_COOKIE"), scope, scope_before
         )

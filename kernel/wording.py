@@ -3,7 +3,10 @@
 import calendar
 from decimal import Decimal
 
+from django.db.models import Model
+from django.utils.encoding import force_str
 from django.utils.functional import lazy
+from django.utils.hashable import make_hashable
 from django.utils.translation import get_language, gettext
 
 from kernel.money import format_yuan
@@ -90,3 +93,25 @@ def render_note(spec):
     if isinstance(spec, int | float) and not isinstance(spec, bool):
         return spec
     return str(spec)
+
+
+# --- Choice labels -------------------------------------------------------------------------------
+#
+# Django's `get_<field>_display()` builds a dict of the field's choices on each call, hashing
+# every (lazy) label and so translating each of them: a list of twenty records with three
+# choice columns translated some four hundred labels a page. The dict is built once per field;
+# its labels stay lazy, so each call still answers in the reader's language.
+_choice_labels: dict = {}
+
+
+def _get_FIELD_display(self, field):
+    value = getattr(self, field.attname)
+    labels = _choice_labels.get(field)
+    if labels is None:
+        labels = _choice_labels[field] = dict(make_hashable(field.flatchoices))
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+def install_choice_labels() -> None:
+    """Put the kept choices behind every model's `get_<field>_display` (KernelConfig.ready)."""
+    Model._get_FIELD_display = _get_FIELD_display

@@ -722,7 +722,8 @@ def dashboard_years(year: int) -> list[int]:
 def city_overview(year: int) -> CityOverview:
     """The dashboard's figures of `year` that are the same for every leader: aggregates over the
     whole library, so computed once and cached until a table they read is written (a follow-up's
-    or a demand's edit leaves them), the day turns or another language is asked for."""
+    or a demand's edit leaves them, and so does an edit of a record's text: they only count
+    records), the day turns or another language is asked for."""
     key = f"quotas:overview:{year}:{timezone.localdate()}:{get_language()}"
     return cached_over_data(
         key,
@@ -734,6 +735,7 @@ def city_overview(year: int) -> CityOverview:
             years=dashboard_years(year),
         ),
         OVERVIEW_CACHE_SECONDS,
+        counting=[Achievement._meta.db_table],
     )
 
 

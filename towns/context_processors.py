@@ -1,8 +1,24 @@
-from django.urls import reverse
+import functools
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
 
 from kernel.hooks import navigation_for
 
 from .selectors import unread_notification_count
+
+
+@functools.lru_cache(maxsize=512)
+def _address(url_name: str, script_prefix: str) -> str:
+    """A sidebar entry's address: the same for every request under one script prefix."""
+    return reverse(url_name)
+
+
+@receiver(setting_changed, dispatch_uid="towns.nav_addresses")
+def _forget_addresses(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _address.cache_clear()
 
 
 def portal(request):
@@ -15,7 +31,7 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {"nav_sections": []}
     sections = [
-        (label, [(item, reverse(item.url_name)) for item in items])
+        (label, [(item, _address(item.url_name, get_script_prefix())) for item in items])
         for label, items in navigation_for(user)
     ]
     request._portal_context = {

@@ -150,15 +150,18 @@ def achievement_update(
     if not changed:
         return []
     locked.title_normalized = normalize_title(locked.title)
+    written = [*changed, "title_normalized", "updated_at"]
     if (locked.discovering_unit_id, locked.title_normalized) != was:
         # A record renamed or moved is no longer the old same-titled registration.
         locked.legacy_duplicate = False
+        written.append("legacy_duplicate")
         check_title_free(locked)
     locked.full_clean(exclude=["created_by"])
     locked._history_user = acting_user
     locked._change_reason = _("修改成果信息")
     with title_constraint_as_message():
-        locked.save()
+        # Only what changed: an edit of the text leaves the counted figures (kernel.cache).
+        locked.save(update_fields=written)
     if locked.status == AchievementStatus.RETURNED:
         AchievementFeedback.objects.filter(
             achievement=locked, kind=FeedbackKind.SEND_BACK, status=FeedbackStatus.OPEN
