@@ -96,6 +96,17 @@ class ContractBrokerFactory(factory.django.DjangoModelFactory):
     share = Decimal(100)
 
 
+class ContractImportFactory(factory.django.DjangoModelFactory):
+    """An uploaded contract sheet awaiting confirmation."""
+
+    class Meta:
+        model = m.ContractImport
+
+    file = factory.LazyFunction(lambda: ContentFile(b"x", name="c.xlsx"))
+    original_name = "合同.xlsx"
+    uploaded_by = factory.LazyFunction(staff_user)
+
+
 class IntermediaryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Intermediary
