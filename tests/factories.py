@@ -120,7 +120,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Notification
 
-    recipient = factory.SubFactory(UserFactory)
+    recipient = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)
     kind = "info"
     title = factory.Sequence(lambda n: f"测试通知{n}")
 

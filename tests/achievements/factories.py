@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from achievements.choices import FeedbackKind
 from achievements.models import AchievementCredit, AchievementFeedback
 from achievements.services.core import normalize_title
+from towns.choices import Role
 
 from ..factories import AchievementFactory, UserFactory, unit
 
@@ -31,7 +32,7 @@ class AchievementCreditFactory(factory.django.DjangoModelFactory):
 
     achievement = factory.SubFactory(LibraryAchievementFactory)
     unit = factory.LazyFunction(lambda: unit("441900119"))
-    created_by = factory.SubFactory(UserFactory)
+    created_by = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)
 
 
 class AchievementFeedbackFactory(factory.django.DjangoModelFactory):
@@ -43,7 +44,9 @@ class AchievementFeedbackFactory(factory.django.DjangoModelFactory):
     achievement = factory.SubFactory(LibraryAchievementFactory)
     kind = FeedbackKind.CORRECTION_REQUEST
     message = "请更正"
-    author = factory.SubFactory(UserFactory)
+    author = factory.SubFactory(
+        UserFactory, role=Role.LIAISON, unit=factory.SelfAttribute("..achievement.discovering_unit")
+    )
 
 
 # The template's headers, in the order of achievement_import_columns.csv.
