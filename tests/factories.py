@@ -4,12 +4,23 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from knox.models import AuthToken
 
 from achievements.choices import AchievementKind, AchievementStatus
 from achievements.models import Achievement
 from kernel.validators import uscc_check_character
 from towns.choices import EnterpriseKind, EnterpriseStatus, Role
-from towns.models import Division, Enterprise, Industry, Unit, User
+from towns.models import (
+    BackgroundJob,
+    Division,
+    Enterprise,
+    Industry,
+    Notification,
+    Unit,
+    User,
+    WebhookChannel,
+    WebhookKind,
+)
 
 TEST_PASSWORD = "Test-pass-2026"
 
@@ -96,3 +107,42 @@ class AchievementFactory(factory.django.DjangoModelFactory):
 def next_year() -> str:
     """A date in the future that is still within the accepted range (kernel/limits.py)."""
     return (timezone.localdate() + timedelta(days=366)).isoformat()
+
+
+def api_token(user: User) -> str:
+    """A new API token of `user`: the plain token, which knox gives only when it issues one."""
+    return AuthToken.objects.create(user=user)[1]
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread bell notification."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)
+    kind = "info"
+    title = factory.Sequence(lambda n: f"测试通知{n}")
+
+
+class WebhookChannelFactory(factory.django.DjangoModelFactory):
+    """A unit's 企业微信 group robot (a 钉钉 one with `kind=WebhookKind.DINGTALK`)."""
+
+    class Meta:
+        model = WebhookChannel
+
+    unit = factory.LazyFunction(lambda: unit("dgut"))
+    kind = WebhookKind.WECOM
+    name = "群"
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+
+
+class BackgroundJobFactory(factory.django.DjangoModelFactory):
+    """A pending export job of `owner` (a center staff member by default)."""
+
+    class Meta:
+        model = BackgroundJob
+
+    owner = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)
+    kind = "achievement_export"
+    title = factory.Sequence(lambda n: f"导出{n}")

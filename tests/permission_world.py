@@ -16,9 +16,6 @@ from django.utils import timezone
 
 from achievements.choices import EscalationTier, EventStatus, EvidenceKind
 from achievements.models import (
-    Escalation,
-    ExternalAchievement,
-    Match,
     MatchmakingEvent,
     MilestoneTemplate,
 )
@@ -47,7 +44,6 @@ from quotas.choices import ReportKind
 from quotas.services import report_generate
 from towns.choices import EnterpriseStatus, Role
 from towns.models import (
-    BackgroundJob,
     IncubatedEnterprise,
     IncubationCarrier,
     TechCommissioner,
@@ -55,15 +51,26 @@ from towns.models import (
 )
 from towns.services import notification_send
 
-from .achievements.demands.factories import DemandFactory, enterprise_account
+from .achievements.demands.factories import (
+    DemandFactory,
+    ExternalAchievementFactory,
+    MatchFactory,
+    enterprise_account,
+)
 from .achievements.factories import PDF, sheet_row, xlsx_upload
 from .achievements.landing.factories import landed_case, record
-from .achievements.service.factories import service_case
-from .brokers.factories import BrokerFactory, TechContractFactory
+from .achievements.service.factories import EscalationFactory, service_case
+from .brokers.factories import (
+    BrokerFactory,
+    ContractImportFactory,
+    FundFactory,
+    TechContractFactory,
+)
 from .brokers.test_registers import make_rows
 from .evaluation.factories import give_score, item_of, make_batch, pdf_file
 from .factories import (
     AchievementFactory,
+    BackgroundJobFactory,
     EnterpriseFactory,
     UserFactory,
     division,
@@ -187,14 +194,13 @@ def build_world() -> World:
         has_progress=True,
     ).pk
     # Its escalation went to a city leader, not to the matrix's (bureau) leader.
-    escalation = Escalation.objects.create(
+    ids["escalation"] = EscalationFactory(
         achievement=case,
         tier=EscalationTier.CITY_LEADER,
         expected_contribution=Decimal(600_000_000),
         last_progress_on=today - timedelta(days=100),
-    )
-    escalation.recipients.set([UserFactory(role=Role.LEADER, username="m_city_leader"), staff])
-    ids["escalation"] = escalation.pk
+        recipients=[UserFactory(role=Role.LEADER, username="m_city_leader"), staff],
+    ).pk
     ids["evidence"] = record(case, EvidenceKind.TRANSACTION, staff).pk
     ids["evidence_kind"] = EvidenceKind.TRANSACTION
     landed = landed_case(staff, on=today - timedelta(days=10), discovering_unit=dgut)
@@ -204,7 +210,7 @@ def build_world() -> World:
     # The demand window: a demand of `enterprise`, a match, vocabulary, an inquiry, an event.
     demand = DemandFactory(created_by=users["enterprise"])
     ids["demand"] = demand.pk
-    ids["match"] = Match.objects.create(
+    ids["match"] = MatchFactory(
         demand=demand,
         achievement=achievement,
         score=0.8,
@@ -222,7 +228,7 @@ def build_world() -> World:
             contact_phone="13800138000",
         )
     ids["inquiry"] = inquiry.pk
-    ids["external"] = ExternalAchievement.objects.create(
+    ids["external"] = ExternalAchievementFactory(
         title="外部成果",
         summary="简介",
         field=industry("S05"),
@@ -275,7 +281,7 @@ def build_world() -> World:
     contract = TechContractFactory(brokers=[(broker, 100)])
     contract.achievements.add(case)
     ids["contract"] = contract.pk
-    ids["contract_import"] = bm.ContractImport.objects.create(
+    ids["contract_import"] = ContractImportFactory(
         uploaded_by=staff, original_name="合同.xlsx", row_count=1, file=ContentFile(b"x", "c.xlsx")
     ).pk
     for key, model in [
@@ -300,10 +306,9 @@ def build_world() -> World:
     ]:
         make_rows(key, 1)
         ids[f"register_{key}"] = model.objects.latest("pk").pk
-    fund = bm.Fund.objects.create(
+    ids["register_fund"] = FundFactory(
         name="东莞市天使投资母基金", level="parent", size=Decimal(10**9), created_by=staff
-    )
-    ids["register_fund"] = fund.pk
+    ).pk
 
     # Investor docking: `investor`'s interest in the service case, and its docking (arranged).
     interest, _ = interest_express(acting_user=users["investor"], achievement=case)
@@ -326,7 +331,7 @@ def build_world() -> World:
     ).pk
     ids["unit_code"] = "dgut"
     # A finished background job of staff's, with its file.
-    ids["job"] = BackgroundJob.objects.create(
+    ids["job"] = BackgroundJobFactory(
         owner=staff,
         kind="achievement_export",
         title="导出",

@@ -18,7 +18,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
-from knox.models import AuthToken
 from schemathesis.specs.openapi.checks import (
     ignored_auth,
     negative_data_rejection,
@@ -28,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from towns.choices import Role
 
 from .achievements.demands.factories import DemandFactory, enterprise_account
-from .factories import AchievementFactory, UserFactory, unit
+from .factories import AchievementFactory, UserFactory, api_token, unit
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "3"))
 
@@ -66,7 +65,7 @@ def staff_token(db, settings, tmp_path):
     staff = UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="fuzz_staff")
     AchievementFactory(discovering_unit=unit("dgut"))
     DemandFactory(created_by=enterprise_account("fuzz_ent"))
-    return AuthToken.objects.create(user=staff)[1]
+    return api_token(staff)
 
 
 FUZZ = settings(

@@ -6,9 +6,12 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from achievements.choices import FeedbackKind
+from achievements.models import AchievementCredit, AchievementFeedback
 from achievements.services.core import normalize_title
+from towns.choices import Role
 
-from ..factories import AchievementFactory
+from ..factories import AchievementFactory, UserFactory, unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -19,6 +22,31 @@ class LibraryAchievementFactory(AchievementFactory):
     """An achievement as the services save it (with its normalised title)."""
 
     title_normalized = factory.LazyAttribute(lambda o: normalize_title(o.title))
+
+
+class AchievementCreditFactory(factory.django.DjangoModelFactory):
+    """A unit credited as co-discoverer of an achievement (长安 by default)."""
+
+    class Meta:
+        model = AchievementCredit
+
+    achievement = factory.SubFactory(LibraryAchievementFactory)
+    unit = factory.LazyFunction(lambda: unit("441900119"))
+    created_by = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)
+
+
+class AchievementFeedbackFactory(factory.django.DjangoModelFactory):
+    """An open correction request on an achievement."""
+
+    class Meta:
+        model = AchievementFeedback
+
+    achievement = factory.SubFactory(LibraryAchievementFactory)
+    kind = FeedbackKind.CORRECTION_REQUEST
+    message = "请更正"
+    author = factory.SubFactory(
+        UserFactory, role=Role.LIAISON, unit=factory.SelfAttribute("..achievement.discovering_unit")
+    )
 
 
 # The template's headers, in the order of achievement_import_columns.csv.

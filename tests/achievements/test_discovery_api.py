@@ -5,12 +5,11 @@ from io import StringIO
 import pytest
 import yaml
 from django.core.management import call_command
-from knox.models import AuthToken
 
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
 
-from ..factories import unit
+from ..factories import api_token, unit
 from .factories import LibraryAchievementFactory
 from .test_discovery_list import library, make_rows  # noqa: F401 - the fixture
 
@@ -164,7 +163,7 @@ def test_roles_outside_the_library_cannot_list_it(client, request, role):
 
 
 def test_token_authentication(client, liaison):
-    _, token = AuthToken.objects.create(user=liaison)
+    token = api_token(liaison)
     LibraryAchievementFactory(title="本单位成果")
     response = client.get(URL, HTTP_AUTHORIZATION=f"Token {token}")
     assert [row["title"] for row in response.json()["results"]] == ["本单位成果"]

@@ -9,10 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from achievements.choices import AchievementStatus
-from achievements.models import AchievementCredit
 
 from ..factories import division, industry, unit
-from .factories import LibraryAchievementFactory
+from .factories import AchievementCreditFactory, LibraryAchievementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +172,7 @@ def test_export_of_the_filtered_list(staff_client, library):
 
 
 def test_export_names_credited_units(staff_client, library, center_staff):
-    AchievementCredit.objects.create(
+    AchievementCreditFactory(
         achievement=library["battery"], unit=unit("441900119"), created_by=center_staff
     )
     response = staff_client.get(
@@ -193,7 +192,7 @@ def make_rows(count: int) -> None:
             cooperation_modes=["transfer"],
         )
         if n % 2:
-            AchievementCredit.objects.create(
+            AchievementCreditFactory(
                 achievement=record, unit=unit("gxj"), created_by=record.created_by
             )
 

@@ -12,7 +12,7 @@ from achievements.models import Achievement, AchievementFeedback, AchievementTra
 from towns.models import Notification
 
 from ..factories import division, industry, next_year
-from .factories import LibraryAchievementFactory
+from .factories import AchievementFeedbackFactory, LibraryAchievementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +239,7 @@ def test_correction_request_needs_a_reason_and_reaches_staff(liaison_client, cen
 
 def test_staff_declining_a_correction_must_say_why(staff_client, liaison):
     achievement = LibraryAchievementFactory(status=AchievementStatus.SUBMITTED, liaison=liaison)
-    request = AchievementFeedback.objects.create(
+    request = AchievementFeedbackFactory(
         achievement=achievement,
         kind=FeedbackKind.CORRECTION_REQUEST,
         message="请改名",

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from achievements.choices import AchievementStatus, ServiceRoute
 from brokers import models as m
-from brokers.choices import BrokerStatus, ContractType, Rating
+from brokers.choices import BrokerStatus, ContractType, FundLevel, InvestmentRound, Rating
 from kernel.money import WAN
-from towns.choices import Role
+from towns.choices import CarrierKind, CarrierLevel, Role
+from towns.models import Division, IncubatedEnterprise, IncubationCarrier, TechCommissioner
 
-from ..factories import AchievementFactory, UserFactory, division
+from ..factories import AchievementFactory, UserFactory, credit_code, division, industry
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -83,7 +84,27 @@ class TechContractFactory(factory.django.DjangoModelFactory):
     def brokers(obj, create, extracted, **kwargs):
         """`brokers=[(broker, share), …]`"""
         for broker, share in extracted or []:
-            m.ContractBroker.objects.create(contract=obj, broker=broker, share=Decimal(share))
+            ContractBrokerFactory(contract=obj, broker=broker, share=Decimal(share))
+
+
+class ContractBrokerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ContractBroker
+
+    contract = factory.SubFactory(TechContractFactory)
+    broker = factory.SubFactory(BrokerFactory)
+    share = Decimal(100)
+
+
+class ContractImportFactory(factory.django.DjangoModelFactory):
+    """An uploaded contract sheet awaiting confirmation."""
+
+    class Meta:
+        model = m.ContractImport
+
+    file = factory.LazyFunction(lambda: ContentFile(b"x", name="c.xlsx"))
+    original_name = "合同.xlsx"
+    uploaded_by = factory.LazyFunction(staff_user)
 
 
 class IntermediaryFactory(factory.django.DjangoModelFactory):
@@ -140,4 +161,254 @@ class SubsidisedEventFactory(factory.django.DjangoModelFactory):
     organiser = "东莞市科技服务业协会"
     held_on = date(2024, 9, 1)
     total_spend = factory.LazyFunction(lambda: wan(100))
+    created_by = factory.LazyFunction(staff_user)
+
+
+class PocProjectFactory(factory.django.DjangoModelFactory):
+    """A contribution row written straight to the table (services.poc_project_add checks it)."""
+
+    class Meta:
+        model = m.PocProject
+
+    center = factory.SubFactory(PocCenterFactory)
+    achievement = factory.LazyFunction(landed_achievement)
+    year = 2024
+    contribution = factory.LazyFunction(lambda: wan(100))
+    created_by = factory.LazyFunction(staff_user)
+
+
+class PocEvaluationFactory(factory.django.DjangoModelFactory):
+    """An evaluation written straight to the table (services.poc_evaluation_record checks it)."""
+
+    class Meta:
+        model = m.PocEvaluation
+
+    center = factory.SubFactory(PocCenterFactory)
+    year = 2024
+    rating = Rating.GOOD
+    created_by = factory.LazyFunction(staff_user)
+
+
+class TrainingBaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TrainingBase
+
+    name = factory.Sequence(lambda n: f"技术经纪人培训班{n}")
+    recognised = False
+
+
+# --- Registers of the transfer programmes -------------------------------------------------------
+
+
+def set_fields(obj, create, extracted, **kwargs):
+    """`fields=[industry, …]`: the many-to-many of industry fields."""
+    if create and extracted:
+        obj.fields.set(extracted)
+
+
+class VentureRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.VentureRound
+
+    achievement = factory.LazyFunction(landed_achievement)
+    investor = "深创投"
+    round = InvestmentRound.A
+    amount = factory.LazyFunction(lambda: wan(100))
+    invested_on = date(2024, 1, 1)
+    created_by = factory.LazyFunction(staff_user)
+
+
+class FundFactory(factory.django.DjangoModelFactory):
+    """A 母基金; `child=True` gives a 子基金 under a new parent (or `parent=`) in 长安."""
+
+    class Meta:
+        model = m.Fund
+        skip_postgeneration_save = True
+
+    class Params:
+        child = factory.Trait(
+            level=FundLevel.CHILD,
+            parent=factory.SubFactory("tests.brokers.factories.FundFactory"),
+            partner_division=factory.LazyFunction(lambda: division("441900119")),
+            size=factory.LazyFunction(lambda: wan(5000)),
+        )
+
+    name = factory.Sequence(lambda n: f"天使基金{n}")
+    level = FundLevel.PARENT
+    size = factory.LazyFunction(lambda: wan(100000))
+    created_by = factory.LazyFunction(staff_user)
+    fields = factory.PostGeneration(set_fields)
+
+
+class MajorProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MajorProject
+
+    name = factory.Sequence(lambda n: f"项目{n}")
+    lead_enterprise = "企业"
+    division = factory.LazyFunction(lambda: division("441900119"))
+    field = factory.LazyFunction(lambda: industry("S05"))
+    year = 2024
+    created_by = factory.LazyFunction(staff_user)
+
+
+class GazelleEnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.GazelleEnterprise
+
+    name = factory.Sequence(lambda n: f"瞪羚企业{n}")
+    credit_code = factory.Sequence(lambda n: credit_code(100 + n))
+    division = factory.LazyFunction(lambda: division("441900119"))
+    field = factory.LazyFunction(lambda: industry("S05"))
+    year = 2024
+    created_by = factory.LazyFunction(staff_user)
+
+
+class CooperationProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CooperationProject
+
+    title = "产学研"
+    enterprise = "企业"
+    institution = "东莞理工学院"
+    division = factory.LazyFunction(lambda: division("441900119"))
+    signed_on = date(2024, 1, 1)
+    created_by = factory.LazyFunction(staff_user)
+
+
+class InnovationComplexFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.InnovationComplex
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"综合体{n}")
+    division = factory.LazyFunction(lambda: division("441900119"))
+    operator = "运营"
+    year = 2024
+    created_by = factory.LazyFunction(staff_user)
+    fields = factory.PostGeneration(set_fields)
+
+
+def division_without(taken):
+    """The first town (by the default order) not among `taken` (a queryset of division ids)."""
+    return Division.objects.exclude(pk__in=taken)[0]
+
+
+class DemonstrationTownFactory(factory.django.DjangoModelFactory):
+    """One per town: by default the first town without one."""
+
+    class Meta:
+        model = m.DemonstrationTown
+
+    division = factory.LazyFunction(
+        lambda: division_without(m.DemonstrationTown.objects.values("division"))
+    )
+    year = 2024
+    created_by = factory.LazyFunction(staff_user)
+
+
+class TownSelectionFactory(factory.django.DjangoModelFactory):
+    """A nominated town's selection file (by default the first town without one), without the
+    “五个一” mechanism unless `mechanism=True`."""
+
+    class Meta:
+        model = m.TownSelection
+
+    class Params:
+        mechanism = factory.Trait(**dict.fromkeys(m.TownSelection.MECHANISM_FIELDS, "市镇联动举措"))
+
+    division = factory.LazyFunction(
+        lambda: division_without(m.TownSelection.objects.values("division"))
+    )
+    year = 2025
+    innovation_strong_town = True
+    leading_industries = "智能终端"
+    support_role = "支撑"
+    industry_profile = "特色"
+    created_by = factory.LazyFunction(staff_user)
+
+
+class IndustrialisationAwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.IndustrialisationAward
+
+    project = factory.SubFactory(MajorProjectFactory)
+    year = 2024
+    performance = "绩效"
+    proposed_amount = factory.LazyFunction(lambda: wan(100))
+    created_by = factory.LazyFunction(staff_user)
+
+
+class LoanLossClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.LoanLossClaim
+
+    bank = "东莞银行"
+    enterprise = factory.Sequence(lambda n: f"企业{n}")
+    loan_amount = factory.LazyFunction(lambda: wan(100))
+    loss_amount = factory.LazyFunction(lambda: wan(50))
+    year = 2024
+    created_by = factory.LazyFunction(staff_user)
+
+
+class ServiceRevenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ServiceRevenue
+
+    year = factory.Sequence(lambda n: 2000 + n)
+    revenue = factory.LazyFunction(lambda: wan(1000))
+    source = "统计"
+    created_by = factory.LazyFunction(staff_user)
+
+
+class TechCommissionerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TechCommissioner
+
+    name = factory.Sequence(lambda n: f"特派员{n}")
+    employer = "华南理工大学"
+    division = factory.LazyFunction(lambda: division("441900119"))
+    dispatched_on = date(2024, 3, 1)
+    created_by = factory.LazyFunction(staff_user)
+
+
+class CommissionerServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CommissionerService
+
+    commissioner = factory.SubFactory(TechCommissionerFactory)
+    enterprise = "企业"
+    served_on = date(2024, 4, 1)
+    problem = "问题"
+    created_by = factory.LazyFunction(staff_user)
+
+
+class IncubationCarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IncubationCarrier
+
+    name = factory.Sequence(lambda n: f"孵化器{n}")
+    kind = CarrierKind.INCUBATOR
+    level = CarrierLevel.PROVINCIAL
+    division = factory.LazyFunction(lambda: division("441900119"))
+    operator = "运营"
+    recognised_year = 2023
+    capacity = 10
+    occupied = 5
+    created_by = factory.LazyFunction(staff_user)
+
+
+class IncubatedEnterpriseFactory(factory.django.DjangoModelFactory):
+    """In incubation; `graduated=True` gives one that left on 30 June 2024."""
+
+    class Meta:
+        model = IncubatedEnterprise
+
+    class Params:
+        graduated = factory.Trait(graduated_on=date(2024, 6, 30))
+
+    carrier = factory.SubFactory(IncubationCarrierFactory)
+    name = factory.Sequence(lambda n: f"在孵企业{n}")
+    credit_code = factory.Sequence(lambda n: credit_code(500 + n))
+    entered_on = date(2024, 1, 1)
     created_by = factory.LazyFunction(staff_user)

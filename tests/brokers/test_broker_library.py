@@ -14,7 +14,7 @@ from brokers.exceptions import ActionRefused
 from brokers.models import Broker, CertificateLevel, TrainingBase
 
 from ..factories import industry
-from .factories import PDF, BrokerFactory, TechContractFactory, level, wan
+from .factories import PDF, BrokerFactory, TechContractFactory, TrainingBaseFactory, level, wan
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_only_mid_and_senior_certificates_enter_the_library(center_staff, code, 
 
 
 def test_certificates_from_an_unrecognised_base_do_not_enter(center_staff):
-    base = TrainingBase.objects.create(name="某培训班", recognised=False)
+    base = TrainingBaseFactory(name="某培训班", recognised=False)
     broker = pending(training_base=base)
     with pytest.raises(ActionRefused, match="不是认可的培养基地"):
         services.broker_verify(broker=broker, acting_user=center_staff)

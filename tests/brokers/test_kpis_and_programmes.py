@@ -13,17 +13,23 @@ from django.urls import reverse
 from brokers import selectors
 from brokers.choices import InvestmentRound, Programme
 from brokers.models import (
-    CooperationProject,
-    DemonstrationTown,
     GazelleEnterprise,
-    InnovationComplex,
-    MajorProject,
     ProgrammeTarget,
-    VentureRound,
 )
 
 from ..factories import AchievementFactory, credit_code, division, industry
-from .factories import TechContractFactory, landed_achievement, service_achievement, staff_user, wan
+from .factories import (
+    CooperationProjectFactory,
+    DemonstrationTownFactory,
+    GazelleEnterpriseFactory,
+    InnovationComplexFactory,
+    MajorProjectFactory,
+    TechContractFactory,
+    VentureRoundFactory,
+    landed_achievement,
+    service_achievement,
+    wan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +46,12 @@ def test_registered_contract_amount_of_a_year_sums_its_contracts():
 
 
 def venture(achievement, amount, when):
-    return VentureRound.objects.create(
+    return VentureRoundFactory(
         achievement=achievement,
         investor="深创投",
         round=InvestmentRound.A,
         amount=amount,
         invested_on=when,
-        created_by=staff_user(),
     )
 
 
@@ -94,48 +99,40 @@ def test_each_cited_sentence_and_its_number_are_in_the_seed():
         assert row["target"] in sentence
 
 
-def entry(model, **values):
-    return model.objects.create(created_by=staff_user(), **values)
-
-
 def test_programme_progress_counts_entries_up_to_the_year_against_the_target_in_force():
     for year in (2023, 2023, 2024):
-        entry(
-            MajorProject,
+        MajorProjectFactory(
             name=f"项目{year}",
             lead_enterprise="企业",
             division=division("441900119"),
             field=industry("S05"),
             year=year,
         )
-    entry(
-        MajorProject,
+    MajorProjectFactory(
         name="松山湖项目",
         lead_enterprise="企业",
         division=division("441900401"),
         field=industry("S05"),
         year=2023,
     )
-    entry(
-        GazelleEnterprise,
+    GazelleEnterpriseFactory(
         name="瞪羚",
         credit_code=credit_code(1),
         division=division("441900119"),
         field=industry("S05"),
         year=2024,
     )
-    entry(
-        CooperationProject,
+    CooperationProjectFactory(
         title="产学研",
         enterprise="企业",
         institution="东莞理工学院",
         division=division("441900119"),
         signed_on=date(2025, 2, 1),
     )
-    entry(
-        InnovationComplex, name="综合体", division=division("441900119"), operator="运营", year=2024
+    InnovationComplexFactory(
+        name="综合体", division=division("441900119"), operator="运营", year=2024
     )
-    entry(DemonstrationTown, division=division("441900119"), year=2025)
+    DemonstrationTownFactory(division=division("441900119"), year=2025)
 
     progress = {p.programme: p for p in selectors.programme_progress(2024)}
     assert {k: p.actual for k, p in progress.items()} == {

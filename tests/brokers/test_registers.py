@@ -1,6 +1,6 @@
 """Every register page and API list: who may read and write, and a constant number of queries."""
 
-import itertools
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -14,19 +14,31 @@ from brokers import models as m
 from brokers.choices import PocStatus
 from brokers.views import REGISTERS
 from towns.choices import Role
-from towns.models import Division, IncubatedEnterprise, IncubationCarrier, TechCommissioner
 
 from ..achievements.demands.factories import DemandFactory
-from ..factories import credit_code, division, industry
+from ..factories import division, industry
 from .factories import (
     BrokerFactory,
+    CommissionerServiceFactory,
+    CooperationProjectFactory,
+    DemonstrationTownFactory,
+    FundFactory,
+    GazelleEnterpriseFactory,
+    IncubatedEnterpriseFactory,
+    IncubationCarrierFactory,
+    IndustrialisationAwardFactory,
+    InnovationComplexFactory,
     IntermediaryRatingFactory,
+    LoanLossClaimFactory,
+    MajorProjectFactory,
     OutstandingIndividualFactory,
     PocCenterFactory,
+    ServiceRevenueFactory,
     SubsidisedEventFactory,
     TechContractFactory,
+    TownSelectionFactory,
+    VentureRoundFactory,
     landed_achievement,
-    staff_user,
     wan,
 )
 
@@ -69,44 +81,18 @@ def test_anonymous_visitors_are_sent_to_login(client):
         assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-SERIAL = itertools.count(1)
-
-
 def make_rows(key: str, n: int) -> None:
-    staff = staff_user()
     for _ in range(n):
-        index = next(SERIAL)
         if key == "broker":
             BrokerFactory().fields.set([industry("S05"), industry("S01")])
         elif key == "contract":
             contract = TechContractFactory(brokers=[(BrokerFactory(), 100)])
             contract.achievements.add(landed_achievement())
         elif key == "venture":
-            m.VentureRound.objects.create(
-                achievement=landed_achievement(),
-                investor="深创投",
-                round="a",
-                amount=wan(100),
-                invested_on="2024-01-01",
-                created_by=staff,
-            )
+            VentureRoundFactory()
         elif key == "fund":
-            parent = m.Fund.objects.create(
-                name=f"天使母基金{index}",
-                level="parent",
-                size=wan(100000),
-                created_by=staff,
-            )
-            parent.fields.set([industry("S05")])
-            child = m.Fund.objects.create(
-                name=f"天使子基金{index}",
-                level="child",
-                parent=parent,
-                partner_division=division("441900119"),
-                size=wan(5000),
-                created_by=staff,
-            )
-            child.fields.set([industry("S05"), industry("S01")])
+            parent = FundFactory(fields=[industry("S05")])
+            FundFactory(child=True, parent=parent, fields=[industry("S05"), industry("S01")])
         elif key == "intermediary":
             rating = IntermediaryRatingFactory()
             rating.intermediary.fields.set([industry("S05")])
@@ -118,159 +104,50 @@ def make_rows(key: str, n: int) -> None:
         elif key == "outstanding":
             OutstandingIndividualFactory()
         elif key == "major_project":
-            m.MajorProject.objects.create(
-                name=f"项目{index}",
-                lead_enterprise="企业",
-                division=division("441900119"),
-                field=industry("S05"),
-                year=2024,
-                created_by=staff,
-            )
+            MajorProjectFactory()
         elif key == "gazelle":
-            m.GazelleEnterprise.objects.create(
-                name=f"企业{index}",
-                credit_code=credit_code(100 + index),
-                division=division("441900119"),
-                field=industry("S05"),
-                year=2024,
-                created_by=staff,
-            )
+            GazelleEnterpriseFactory()
         elif key == "cooperation":
-            m.CooperationProject.objects.create(
-                title="产学研",
-                enterprise="企业",
-                institution="东莞理工学院",
-                division=division("441900119"),
-                signed_on="2024-01-01",
-                created_by=staff,
-            )
+            CooperationProjectFactory()
         elif key == "complex":
-            m.InnovationComplex.objects.create(
-                name=f"综合体{index}",
-                division=division("441900119"),
-                operator="运营",
-                year=2024,
-                created_by=staff,
-            ).fields.set([industry("S05")])
+            InnovationComplexFactory(fields=[industry("S05")])
         elif key == "demo_town":
-            m.DemonstrationTown.objects.create(
-                division=Division.objects.exclude(pk__in=taken_towns())[0],
-                year=2024,
-                created_by=staff,
-            )
-
+            DemonstrationTownFactory()
         elif key == "commissioner":
-            person = TechCommissioner.objects.create(
-                name=f"特派员{index}",
-                employer="华南理工大学",
-                division=division("441900119"),
-                dispatched_on="2024-03-01",
-                created_by=staff,
-            )
-            m.CommissionerService.objects.create(
-                commissioner=person,
-                enterprise="企业",
-                served_on="2024-04-01",
-                problem="问题",
-                created_by=staff,
-            )
+            CommissionerServiceFactory()
         elif key == "commissioner_service":
-            m.CommissionerService.objects.create(
-                commissioner=TechCommissioner.objects.create(
-                    name=f"特派员{index}",
-                    employer="东莞理工学院",
-                    division=division("441900110"),
-                    dispatched_on="2024-03-01",
-                    created_by=staff,
-                ),
-                enterprise=f"企业{index}",
-                served_on="2024-05-01",
-                problem="问题",
+            CommissionerServiceFactory(
+                commissioner__employer="东莞理工学院",
+                commissioner__division=division("441900110"),
+                served_on=date(2024, 5, 1),
                 demand=DemandFactory(),
                 solved=True,
-                created_by=staff,
             )
         elif key == "carrier":
-            make_carrier(index, staff)
+            make_carrier()
         elif key == "incubated":
-            carrier = make_carrier(index, staff)
-            IncubatedEnterprise.objects.create(
-                carrier=carrier,
-                name=f"在孵企业{index}",
-                credit_code=credit_code(500 + index),
-                entered_on="2024-01-01",
-                created_by=staff,
-            )
+            IncubatedEnterpriseFactory(carrier=make_carrier())
         elif key == "town_selection":
-            m.TownSelection.objects.create(
-                division=Division.objects.exclude(pk__in=selected_towns())[0],
-                year=2025,
-                innovation_strong_town=True,
-                leading_industries="智能终端",
-                support_role="支撑",
-                industry_profile="特色",
-                created_by=staff,
-            )
+            TownSelectionFactory()
         elif key == "industrialisation_award":
-            m.IndustrialisationAward.objects.create(
-                project=m.MajorProject.objects.create(
-                    name=f"项目{index}",
-                    lead_enterprise="企业",
-                    division=division("441900119"),
-                    field=industry("S05"),
-                    year=2024,
-                    created_by=staff,
-                ),
-                year=2024,
-                performance="绩效",
-                proposed_amount=wan(100),
-                created_by=staff,
-            )
+            IndustrialisationAwardFactory()
         elif key == "loan_loss":
-            m.LoanLossClaim.objects.create(
-                bank="东莞银行",
-                enterprise=f"企业{index}",
-                loan_amount=wan(100),
-                loss_amount=wan(50),
-                year=2024,
-                created_by=staff,
-            )
+            LoanLossClaimFactory()
         elif key == "service_revenue":
-            m.ServiceRevenue.objects.create(
-                year=2000 + index, revenue=wan(1000), source="统计", created_by=staff
-            )
+            ServiceRevenueFactory()
 
 
-def make_carrier(index, staff):
-    carrier = IncubationCarrier.objects.create(
-        name=f"孵化器{index}",
-        kind="incubator",
-        level="provincial",
-        division=division("441900119"),
-        operator="运营",
-        recognised_year=2023,
-        capacity=10,
-        occupied=5,
-        created_by=staff,
-    )
-    IncubatedEnterprise.objects.create(
+def make_carrier():
+    """An incubator with one enterprise that graduated and became a 高新技术企业 in 2024."""
+    carrier = IncubationCarrierFactory()
+    IncubatedEnterpriseFactory(
         carrier=carrier,
-        name=f"毕业企业{index}",
-        credit_code=credit_code(900 + index),
-        entered_on="2023-01-01",
-        graduated_on="2024-06-30",
+        graduated=True,
+        name=f"毕业企业{carrier.pk}",
+        entered_on=date(2023, 1, 1),
         high_tech_year=2024,
-        created_by=staff,
     )
     return carrier
-
-
-def selected_towns():
-    return m.TownSelection.objects.values("division")
-
-
-def taken_towns():
-    return m.DemonstrationTown.objects.values("division")
 
 
 def count_queries(client, url) -> int:

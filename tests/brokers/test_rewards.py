@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from brokers import services
 from brokers.choices import BrokerStatus, PocStatus, Rating, RewardListStatus, RewardRule
 from brokers.exceptions import ActionRefused
-from brokers.models import PocEvaluation, PocProject, RewardList, RewardSettings
+from brokers.models import PocProject, RewardList, RewardSettings
 from brokers.rewards import compute_rewards
 from towns.models import PolicyValue
 
@@ -22,6 +22,8 @@ from .factories import (
     IntermediaryRatingFactory,
     OutstandingIndividualFactory,
     PocCenterFactory,
+    PocEvaluationFactory,
+    PocProjectFactory,
     SubsidisedEventFactory,
     TechContractFactory,
     landed_achievement,
@@ -207,7 +209,7 @@ def evaluated_center():
             acting_user=staff,
         )
     # A contribution from before the review period does not count.
-    PocProject.objects.create(
+    PocProjectFactory(
         center=center, achievement=landed, year=2022, contribution=wan(9000), created_by=staff
     )
     return center
@@ -247,9 +249,7 @@ def test_poc_evaluations_only_in_review_years(evaluated_center):
             center=evaluated_center, year=2023, rating=Rating.GOOD, acting_user=staff_user()
         )
     # Even a row written behind the service's back pays nothing outside the review year.
-    PocEvaluation.objects.create(
-        center=evaluated_center, year=2025, rating=Rating.GOOD, created_by=staff_user()
-    )
+    PocEvaluationFactory(center=evaluated_center, year=2025, rating=Rating.GOOD)
     assert lines(2025, RewardRule.POC_PERFORMANCE) == []
 
 

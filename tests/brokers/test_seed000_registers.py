@@ -15,29 +15,37 @@ from brokers import services
 from brokers.choices import PlanMetric, RewardRule, SelectionStage
 from brokers.exceptions import ActionRefused
 from brokers.rewards import compute_rewards
-from towns.models import IncubatedEnterprise, IncubationCarrier, TechCommissioner
 from towns.policy import policy_value
 
 from ..achievements.demands.factories import DemandFactory
 from ..factories import credit_code, division, industry
-from .factories import staff_user, wan
+from .factories import (
+    CommissionerServiceFactory,
+    GazelleEnterpriseFactory,
+    IncubatedEnterpriseFactory,
+    IncubationCarrierFactory,
+    IndustrialisationAwardFactory,
+    LoanLossClaimFactory,
+    TechCommissionerFactory,
+    TownSelectionFactory,
+    wan,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def commissioner(name, code, *, dispatched="2024-03-01", ended=None):
-    return TechCommissioner.objects.create(
+    return TechCommissionerFactory(
         name=name,
         employer="华南理工大学",
         division=division(code),
         dispatched_on=dispatched,
         ended_on=ended,
-        created_by=staff_user(),
     )
 
 
 def service(person, *, demand=None, solved=False, on="2024-05-01"):
-    return m.CommissionerService.objects.create(
+    return CommissionerServiceFactory(
         commissioner=person,
         enterprise="东莞市某科技有限公司",
         served_on=on,
@@ -45,7 +53,6 @@ def service(person, *, demand=None, solved=False, on="2024-05-01"):
         result="已改进",
         demand=demand,
         solved=solved,
-        created_by=staff_user(),
     )
 
 
@@ -94,7 +101,7 @@ def test_staff_register_a_service_record_through_the_form(client, center_staff):
 
 
 def carrier(name, kind, level="provincial", capacity=10, occupied=5):
-    return IncubationCarrier.objects.create(
+    return IncubationCarrierFactory(
         name=name,
         kind=kind,
         level=level,
@@ -103,19 +110,17 @@ def carrier(name, kind, level="provincial", capacity=10, occupied=5):
         recognised_year=2023,
         capacity=capacity,
         occupied=occupied,
-        created_by=staff_user(),
     )
 
 
 def incubate(place, n, *, graduated=False, high_tech=None):
-    return IncubatedEnterprise.objects.create(
+    return IncubatedEnterpriseFactory(
         carrier=place,
         name=f"企业{n}",
         credit_code=credit_code(n),
         entered_on=date(2023, 1, 1),
-        graduated_on=date(2024, 6, 30) if graduated else None,
+        graduated=graduated,
         high_tech_year=high_tech,
-        created_by=staff_user(),
     )
 
 
@@ -127,13 +132,12 @@ def test_the_incubation_chain_counts_graduates_high_tech_and_gazelles(client, le
     incubate(space, 2, graduated=True, high_tech=2024)
     incubate(incubator, 3, graduated=True)
     # 企业3 is in the gazelle register under the same credit code: it became a 瞪羚 enterprise.
-    m.GazelleEnterprise.objects.create(
+    GazelleEnterpriseFactory(
         name="企业3",
         credit_code=credit_code(3),
         division=division("441900401"),
         field=industry("S05"),
         year=2025,
-        created_by=staff_user(),
     )
     client.force_login(leader)
     response = client.get(reverse("brokers:carrier_list"))
@@ -155,18 +159,15 @@ def test_the_incubation_chain_counts_graduates_high_tech_and_gazelles(client, le
 
 
 def selection(code="441900119", *, strong=True, complete=True):
-    mechanism = dict.fromkeys(m.TownSelection.MECHANISM_FIELDS, "市镇联动举措")
-    if not complete:
-        mechanism["mechanism_investment"] = ""
-    return m.TownSelection.objects.create(
+    return TownSelectionFactory(
         division=division(code),
         year=2025,
         innovation_strong_town=strong,
         leading_industries="智能终端",
         support_role="科技创新支撑智能终端产业",
         industry_profile="产业链完整",
-        created_by=staff_user(),
-        **mechanism,
+        mechanism=True,
+        **({} if complete else {"mechanism_investment": ""}),
     )
 
 
@@ -272,16 +273,13 @@ def test_policy_numbers_of_the_two_rules_come_from_the_reference():
 
 def test_industrialisation_award_is_capped_at_five_million(center_staff):
     for name, proposed in (("项目甲", 600), ("项目乙", 300)):
-        project = m.MajorProject.objects.create(
-            name=name,
-            lead_enterprise=f"{name}公司",
-            division=division("441900119"),
-            field=industry("S05"),
-            year=2023,
-            created_by=center_staff,
-        )
-        m.IndustrialisationAward.objects.create(
-            project=project,
+        IndustrialisationAwardFactory(
+            project__name=name,
+            project__lead_enterprise=f"{name}公司",
+            project__division=division("441900119"),
+            project__field=industry("S05"),
+            project__year=2023,
+            project__created_by=center_staff,
             year=2024,
             performance="产业化绩效突出",
             proposed_amount=wan(proposed),
@@ -303,7 +301,7 @@ def test_industrialisation_award_is_capped_at_five_million(center_staff):
 
 def test_kebaodai_compensation_is_the_loss_times_the_rate_at_most_eighty_percent(center_staff):
     for enterprise, rate in (("甲", None), ("乙", Decimal(60)), ("丙", Decimal(90))):
-        m.LoanLossClaim.objects.create(
+        LoanLossClaimFactory(
             bank="东莞银行",
             enterprise=enterprise,
             loan_amount=wan(500),
@@ -325,7 +323,7 @@ def test_kebaodai_compensation_is_the_loss_times_the_rate_at_most_eighty_percent
 
 
 def test_the_reward_list_shows_the_new_rules_and_their_parameters(client, center_staff):
-    m.LoanLossClaim.objects.create(
+    LoanLossClaimFactory(
         bank="东莞银行",
         enterprise="甲",
         loan_amount=wan(500),

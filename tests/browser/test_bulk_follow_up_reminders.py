@@ -4,11 +4,11 @@ page with one box and remind every responsible person at once — in the browser
 import pytest
 from playwright.sync_api import expect
 
-from achievements.models import Assignment, FollowUpReminder
+from achievements.models import FollowUpReminder
 from towns.choices import Role
 from towns.models import Notification
 
-from ..achievements.service.factories import service_case
+from ..achievements.service.factories import AssignmentFactory, service_case
 from ..factories import UserFactory, unit
 from .conftest import login, screenshot
 
@@ -20,7 +20,7 @@ def test_staff_remind_a_whole_page_of_cases_with_one_question(page):
     lin = UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="lin", name="林晓")
     cases = [service_case(title=f"待跟踪成果{i}") for i in range(3)]
     for case in cases:
-        Assignment.objects.create(
+        AssignmentFactory(
             achievement=case, assignee=lin, assigned_by=staff, started_at=case.service_entered_at
         )
 

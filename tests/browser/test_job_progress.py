@@ -4,10 +4,9 @@ polled by htmx until the job is done, the result's link appears and the bell say
 import pytest
 
 from towns.choices import Role
-from towns.models import BackgroundJob
 from towns.tasks import task_run_job
 
-from ..factories import AchievementFactory, UserFactory, unit
+from ..factories import AchievementFactory, BackgroundJobFactory, UserFactory, unit
 from .conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -21,7 +20,7 @@ def test_the_progress_bar_follows_the_job_and_the_result_can_be_fetched(page, se
     login(page, "chen_center")
 
     # A job still waiting: the bar shows it and keeps asking.
-    job = BackgroundJob.objects.create(owner=staff, kind="achievement_export", title="排队的导出")
+    job = BackgroundJobFactory(owner=staff, kind="achievement_export", title="排队的导出")
     page.goto(f"/jobs/{job.pk}/")
     bar = page.get_by_test_id("job-progress")
     assert bar.get_attribute("data-status") == "pending"

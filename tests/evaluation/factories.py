@@ -1,14 +1,18 @@
 """Evaluation test data, built through the services (the same path the pages take)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from evaluation import services
-from evaluation.choices import ThreeHave
-from evaluation.models import Batch, BatchItem
+from evaluation.choices import ReviewStatus, ThreeHave, ValuationStatus
+from evaluation.models import Batch, BatchItem, FastTrackReview, Valuation
 from towns.choices import Role
 
+from ..achievements.service.factories import service_case
 from ..factories import AchievementFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -65,3 +69,33 @@ def give_score(
 
 def submitted(**kwargs):
     return AchievementFactory(status="submitted", **kwargs)
+
+
+# --- Rows written straight to the tables (for figures over finished work) -----------------------
+
+
+class FastTrackReviewFactory(factory.django.DjangoModelFactory):
+    """An open fast-track review of a service-library case, due a week after it opened."""
+
+    class Meta:
+        model = FastTrackReview
+
+    achievement = factory.LazyFunction(service_case)
+    status = ReviewStatus.OPEN
+    opened_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.opened_on + timedelta(days=7))
+    reviewer = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)
+    created_by = factory.SelfAttribute("reviewer")
+
+
+class ValuationFactory(factory.django.DjangoModelFactory):
+    """A valuation requested today of a submitted achievement."""
+
+    class Meta:
+        model = Valuation
+
+    achievement = factory.LazyFunction(submitted)
+    agency = "广东省科技评估中心"
+    requested_on = factory.LazyFunction(timezone.localdate)
+    status = ValuationStatus.REQUESTED
+    created_by = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)

@@ -24,7 +24,8 @@ from towns.choices import EnterpriseKind, EnterpriseStatus, Role
 from towns.demo import demo_credit_code
 from towns.models import User
 
-from ..factories import AchievementFactory, industry, investor_account
+from ..brokers.factories import FundFactory
+from ..factories import AchievementFactory, UserFactory, industry, investor_account
 from .factories import SECRET_COMMENT, evaluated_case, service_case, valued
 
 pytestmark = pytest.mark.django_db
@@ -263,7 +264,7 @@ def test_the_lists_use_a_constant_number_of_queries(
 
 def test_interest_is_expressed_once_per_institution(client, investor, center_staff):
     achievement = service_case()
-    colleague = User.objects.create(
+    colleague = UserFactory(
         username="vc_colleague", role=Role.INVESTOR, enterprise=investor.enterprise
     )
     url = reverse("investors:interest_express", args=[achievement.pk])
@@ -311,10 +312,10 @@ def test_a_docking_from_interest_to_investment_counts_in_the_kpi_once_landed(
     client, investor, center_staff, leader
 ):
     achievement = service_case()
-    fund = bm.Fund.objects.create(
+    fund = FundFactory(
         name="东莞市天使投资母基金", level="parent", size=Decimal(10**9), created_by=center_staff
     )
-    child = bm.Fund.objects.create(
+    child = FundFactory(
         name="松山湖科学城天使子基金",
         level="child",
         parent=fund,

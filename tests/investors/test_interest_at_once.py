@@ -6,18 +6,15 @@ from django.urls import reverse
 
 from investors.models import InvestorInterest
 from towns.choices import Role
-from towns.models import User
 
 from ..achievements.service.factories import service_case
 from ..achievements.test_discovery_one_title_per_unit import at_the_same_moment, postgresql_only
-from ..factories import investor_account
+from ..factories import UserFactory, investor_account
 
 
 def clients_of_one_institution():
     first = investor_account("vc_first")
-    second = User.objects.create(
-        username="vc_second", role=Role.INVESTOR, enterprise=first.enterprise
-    )
+    second = UserFactory(username="vc_second", role=Role.INVESTOR, enterprise=first.enterprise)
     clients = []
     for user in (first, second):
         client = Client()

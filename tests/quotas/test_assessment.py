@@ -12,8 +12,6 @@ from django.utils import timezone
 from hypothesis import given, settings
 from openpyxl import load_workbook
 
-from achievements.models import Assignment, FollowUp, FollowUpFlag
-from brokers.models import Intermediary, ServiceRevenue
 from quotas import assessment, selectors
 from quotas.assessment import Level
 from quotas.choices import CityMetric
@@ -22,7 +20,13 @@ from towns.choices import Role
 from towns.models import Division
 
 from ..achievements.landing.factories import YI, land
-from ..achievements.service.factories import service_case
+from ..achievements.service.factories import (
+    AssignmentFactory,
+    FollowUpFactory,
+    FollowUpFlagFactory,
+    service_case,
+)
+from ..brokers.factories import IntermediaryFactory, ServiceRevenueFactory
 from ..evaluation.factories import submitted
 from ..factories import UserFactory, unit
 from .test_figures_reconcile import HYPOTHESIS, api, history, in_a_rolled_back_example
@@ -108,13 +112,13 @@ def test_a_liaison_is_assessed_on_own_records_and_follow_ups(client, center_staf
     person = UserFactory(role=Role.CENTER_STAFF, username="center_wang")
     day = date(2025, 3, 3)
     mine = service_case(entered_on=day, discovered_on=day, created_by=person)
-    Assignment.objects.create(
+    AssignmentFactory(
         achievement=mine,
         assignee=person,
         assigned_by=center_staff,
         started_at=timezone.make_aware(timezone.datetime(2025, 3, 4)),
     )
-    FollowUp.objects.create(
+    FollowUpFactory(
         achievement=mine,
         period=date(2025, 4, 1),
         followed_on=date(2025, 4, 10),
@@ -123,7 +127,7 @@ def test_a_liaison_is_assessed_on_own_records_and_follow_ups(client, center_staf
         route_status="matching",
         recorded_by=person,
     )
-    FollowUpFlag.objects.create(achievement=mine, period=date(2025, 5, 1), responsible=person)
+    FollowUpFlagFactory(achievement=mine, period=date(2025, 5, 1), responsible=person)
     land(mine, center_staff, on=date(2025, 6, 1), where="441900119")
     card = assessment.scorecard(Level.PERSON, 2025)
     row = next(r for r in card.rows if r.key == "center_wang")
@@ -273,11 +277,11 @@ def test_plan_targets_show_growth_new_above_scale_and_the_landmark_lists(
     client, leader, center_staff
 ):
     for year, revenue in ((2023, 100), (2024, 110), (2025, 125)):
-        ServiceRevenue.objects.create(
+        ServiceRevenueFactory(
             year=year, revenue=revenue * 10**8, source="统计局", created_by=center_staff
         )
     for name, first in (("甲机构", 2023), ("乙机构", 2024), ("丙机构", 2025), ("丁机构", None)):
-        Intermediary.objects.create(
+        IntermediaryFactory(
             name=name,
             division=Division.objects.get(code="441900119"),
             first_above_scale_year=first,

@@ -15,15 +15,15 @@ from django.utils import timezone
 
 from achievements.choices import AchievementKind
 from achievements.services.service import escalations_refresh
-from brokers.models import VentureRound
 from quotas import selectors
 from quotas.choices import CityMetric
 from quotas.services import landing_quotas_copy
 
+from ..achievements.demands.factories import MatchmakingEventFactory
 from ..achievements.landing.factories import YI, landed_case
 from ..achievements.service.factories import service_case
 from ..achievements.service.test_query_counts import count_queries
-from ..brokers.factories import TechContractFactory
+from ..brokers.factories import TechContractFactory, VentureRoundFactory
 from ..factories import AchievementFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_figures_without_a_record_are_not_shown_as_zero(client, leader):
 def test_recorded_contracts_and_venture_capital_are_shown(center_staff):
     TechContractFactory(registered_on=date(2025, 4, 1), amount=Decimal(3_000_000))
     landing = landed_case(center_staff, on=date(2025, 3, 1))
-    VentureRound.objects.create(
+    VentureRoundFactory(
         achievement=landing.achievement,
         investor="深创投",
         round="a",
@@ -187,10 +187,9 @@ def test_the_dashboard_keeps_its_query_count(client, leader, center_staff, porta
 
 def test_matchmaking_events_held_feed_the_event_kpi(client, leader, center_staff):
     from achievements.choices import EventStatus
-    from achievements.models import MatchmakingEvent
 
     def event(held_on, status):
-        return MatchmakingEvent.objects.create(
+        return MatchmakingEventFactory(
             title="新能源成果转化对接会",
             held_on=held_on,
             place="松山湖国际创新创业社区",

@@ -9,12 +9,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from achievements.choices import AchievementStatus, FeedbackKind
-from achievements.models import AchievementCredit, AchievementFeedback
 from quotas.models import DiscoveryTarget
 from towns.choices import UnitKind
 from towns.models import Unit
 
-from ..achievements.factories import LibraryAchievementFactory
+from ..achievements.factories import (
+    AchievementCreditFactory,
+    AchievementFeedbackFactory,
+    LibraryAchievementFactory,
+)
 from ..factories import unit
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +56,7 @@ def test_overview_counts_discoveries_of_the_year_and_merge_credits(client, cente
     LibraryAchievementFactory(discovering_unit=dgut, status=AchievementStatus.DRAFT)
     LibraryAchievementFactory(discovering_unit=dgut, discovered_on=date(year - 1, 5, 1))
     credited = LibraryAchievementFactory(discovering_unit=unit("kjj"))
-    AchievementCredit.objects.create(
-        achievement=credited, unit=unit("441900119"), created_by=center_staff
-    )
+    AchievementCreditFactory(achievement=credited, unit=unit("441900119"), created_by=center_staff)
 
     client.force_login(center_staff)
     response = client.get(reverse("quotas:discovery_targets"), {"year": year})
@@ -166,7 +167,7 @@ def test_liaison_home_shows_progress_and_what_needs_doing(client, liaison):
 
 def test_center_staff_home_shows_the_work_queue(client, center_staff, liaison):
     record = LibraryAchievementFactory()
-    AchievementFeedback.objects.create(
+    AchievementFeedbackFactory(
         achievement=record, kind=FeedbackKind.CORRECTION_REQUEST, message="改", author=liaison
     )
     LibraryAchievementFactory(title=record.title, discovering_unit=unit("kjj"))

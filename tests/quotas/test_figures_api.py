@@ -6,10 +6,9 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from quotas.models import LandingQuota
-
 from ..achievements.landing.factories import landed_case
 from ..factories import unit
+from .factories import LandingQuotaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +49,7 @@ def test_a_bad_year_is_refused_in_chinese(client, leader, name, year, message):
 def test_the_landing_quota_figures_of_a_year(client, leader, center_staff):
     landed_case(center_staff, on=date(2024, 6, 1), where="441900119")  # 长安: quota 6
     landed_case(center_staff, on=date(2024, 7, 1), where="441900103")  # 茶山: no 2024 quota
-    LandingQuota.objects.create(year=2025, unit=unit("441900103"), quota=2)
+    LandingQuotaFactory(year=2025, unit=unit("441900103"), quota=2)
     landed_case(center_staff, on=date(2025, 3, 1), where="441900103")
     client.force_login(leader)
     figures = client.get(reverse("figures-landing-quotas"), {"year": 2024}).json()

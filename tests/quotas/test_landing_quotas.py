@@ -20,6 +20,7 @@ from towns.models import Industry
 
 from ..achievements.landing.factories import YI, landed_case
 from ..factories import unit
+from .factories import LandingQuotaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,14 +157,14 @@ def test_a_division_without_a_quota_offsets_its_next_year_quota(center_staff, po
     assert (chashan_2024.quota, chashan_2024.landed, chashan_2024.offset_out) == (None, 2, 2)
     assert (chashan_2024.offset_to, chashan_2024.completed) == (2025, 0)
     landing_quotas_copy(from_year=2024, to_year=2025, acting_user=portal_admin)
-    LandingQuota.objects.create(year=2025, unit=unit("441900103"), quota=3)
+    LandingQuotaFactory(year=2025, unit=unit("441900103"), quota=3)
     landed_case(center_staff, on=date(2025, 5, 1), where="441900103")
     landed_case(center_staff, on=date(2025, 6, 1), where="441900103")
     chashan = progress_of("441900103", 2025)
     assert (chashan.quota, chashan.offset_in, chashan.landed, chashan.completed) == (3, 2, 2, 4)
     assert (chashan.met, chashan.surplus, chashan.remaining, chashan.percent) == (True, 1, 0, 100)
     # The offset is used up by the year that had a quota.
-    LandingQuota.objects.create(year=2026, unit=unit("441900103"), quota=3)
+    LandingQuotaFactory(year=2026, unit=unit("441900103"), quota=3)
     assert progress_of("441900103", 2026).offset_in == 0
 
 
@@ -175,7 +176,7 @@ def test_landings_carry_on_until_a_year_with_a_quota(center_staff, portal_admin)
     # Each year's landings leave once, from the year they landed in; none is completed twice.
     assert (gaobu_2025.landed, gaobu_2025.offset_in, gaobu_2025.offset_out) == (1, 0, 1)
     assert (gaobu_2025.offset_to, gaobu_2025.completed) == (2026, 0)
-    LandingQuota.objects.create(year=2026, unit=unit("441900129"), quota=1)
+    LandingQuotaFactory(year=2026, unit=unit("441900129"), quota=1)
     gaobu = progress_of("441900129", 2026)
     assert (gaobu.offset_in, gaobu.landed, gaobu.completed, gaobu.met) == (2, 0, 2, True)
     assert progress_of("441900129", 2024).offset_to == 2026
@@ -184,7 +185,7 @@ def test_landings_carry_on_until_a_year_with_a_quota(center_staff, portal_admin)
 def test_a_year_without_a_quota_table_offsets_nothing(center_staff):
     """No quotas were set for 2025: its landings count in 2025, there is nothing to offset."""
     landed_case(center_staff, on=date(2025, 6, 1), where="441900129")
-    LandingQuota.objects.create(year=2026, unit=unit("441900129"), quota=1)
+    LandingQuotaFactory(year=2026, unit=unit("441900129"), quota=1)
     gaobu_2025 = progress_of("441900129", 2025)
     assert (gaobu_2025.landed, gaobu_2025.offset_out, gaobu_2025.completed) == (1, 0, 1)
     assert progress_of("441900129", 2026).offset_in == 0
@@ -195,7 +196,7 @@ def test_a_division_with_a_quota_carries_nothing_and_shows_its_surplus(center_st
         landed_case(center_staff, on=date(2024, month, 1), where="441900113")  # 大朗: quota 1
     dalang = progress_of("441900113", 2024)
     assert (dalang.completed, dalang.surplus, dalang.offset_out) == (3, 2, 0)
-    LandingQuota.objects.create(year=2025, unit=unit("441900113"), quota=1)
+    LandingQuotaFactory(year=2025, unit=unit("441900113"), quota=1)
     assert progress_of("441900113", 2025).offset_in == 0
 
 

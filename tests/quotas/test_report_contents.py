@@ -24,7 +24,7 @@ from evaluation.choices import (
     ReviewStatus,
     ValuationStatus,
 )
-from evaluation.models import BatchItem, FastTrackReview, Recommendation, Valuation
+from evaluation.models import BatchItem, Recommendation
 from evaluation.services import recommendation_create
 from quotas import views
 from quotas.choices import ReportKind
@@ -34,7 +34,13 @@ from quotas.tasks import task_biweekly_reports
 
 from ..achievements.landing.factories import YI, landed_case
 from ..achievements.service.factories import aware, service_case
-from ..evaluation.factories import make_batch, pdf_file, submitted
+from ..evaluation.factories import (
+    FastTrackReviewFactory,
+    ValuationFactory,
+    make_batch,
+    pdf_file,
+    submitted,
+)
 from ..factories import AchievementFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +117,7 @@ def history(center_staff, evaluator):
         service_route=ServiceRoute.EVALUATION,
         service_entered_at=aware(date(2024, 5, 10)),
     )
-    FastTrackReview.objects.create(
+    FastTrackReviewFactory(
         achievement=service_case(title="快速评价对象", entered_on=date(2024, 3, 1)),
         status=ReviewStatus.COMPLETED,
         opened_on=date(2024, 5, 4),
@@ -127,7 +133,7 @@ def history(center_staff, evaluator):
         created_by=center_staff,
     )
     for valued_on in (date(2024, 5, 12), date(2024, 4, 20)):
-        Valuation.objects.create(
+        ValuationFactory(
             achievement=submitted(title=f"估值对象{valued_on:%m%d}"),
             agency="广东某资产评估公司",
             requested_on=valued_on - timedelta(days=30),

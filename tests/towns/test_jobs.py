@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from towns.models import BackgroundJob, Notification
 
-from ..factories import AchievementFactory
+from ..factories import AchievementFactory, BackgroundJobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,14 +116,12 @@ def test_my_jobs_list_has_a_constant_query_count(
     client, center_staff, django_assert_max_num_queries
 ):
     client.force_login(center_staff)
-    BackgroundJob.objects.create(owner=center_staff, kind="achievement_export", title="一")
+    BackgroundJobFactory(owner=center_staff, kind="achievement_export", title="一")
     client.get(reverse("towns:job_list"))
     with django_assert_max_num_queries(20) as one:
         client.get(reverse("towns:job_list"))
     for n in range(10):
-        BackgroundJob.objects.create(
-            owner=center_staff, kind="achievement_export", title=f"任务{n}"
-        )
+        BackgroundJobFactory(owner=center_staff, kind="achievement_export", title=f"任务{n}")
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(reverse("towns:job_list")).status_code == 200
 
@@ -165,7 +163,7 @@ def test_a_job_whose_worker_died_is_failed_by_the_periodic_sweep(client, center_
     )
     settings.JOB_STALLED_AFTER_MINUTES = 30
     now = timezone.now()
-    dead = BackgroundJob.objects.create(
+    dead = BackgroundJobFactory(
         owner=center_staff,
         kind="achievement_export",
         title="中断的导出",
@@ -173,7 +171,7 @@ def test_a_job_whose_worker_died_is_failed_by_the_periodic_sweep(client, center_
         progress=40,
         started_at=now - timedelta(minutes=31),
     )
-    alive = BackgroundJob.objects.create(
+    alive = BackgroundJobFactory(
         owner=center_staff,
         kind="achievement_export",
         title="正在导出",

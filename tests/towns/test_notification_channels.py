@@ -20,7 +20,7 @@ from towns.models import NotificationDigest, WebhookChannel, WebhookDelivery
 from towns.services import notification_send
 from towns.tasks import task_post_webhooks, task_send_daily_digests
 
-from ..factories import UserFactory, unit
+from ..factories import UserFactory, WebhookChannelFactory, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +119,7 @@ def test_an_admin_sets_up_a_unit_robot_and_notifications_reach_it_once(
 
 
 def test_a_refused_post_is_retried_without_posting_twice(liaison, robot):
-    WebhookChannel.objects.create(
-        unit=liaison.unit, kind="wecom", name="群", url=f"{robot.url}/send?key=k"
-    )
+    WebhookChannelFactory(unit=liaison.unit, kind="wecom", name="群", url=f"{robot.url}/send?key=k")
     notifications = notification_send(recipients=[liaison], kind="t", title="甲")
     ids = [n.pk for n in notifications]
     robot.requests.clear()
@@ -140,9 +138,7 @@ def test_a_post_that_breaks_unexpectedly_is_not_taken_for_sent(liaison, robot, m
     """Not only a robot's refusal: an error building the request gives the claim back too."""
     from towns import channels
 
-    WebhookChannel.objects.create(
-        unit=liaison.unit, kind="wecom", name="群", url=f"{robot.url}/send?key=k"
-    )
+    WebhookChannelFactory(unit=liaison.unit, kind="wecom", name="群", url=f"{robot.url}/send?key=k")
     notifications = notification_send(recipients=[liaison], kind="t", title="乙")
     ids = [n.pk for n in notifications]
     robot.requests.clear()
@@ -197,7 +193,7 @@ def test_a_claim_left_by_a_dead_worker_is_posted_by_the_next_run_a_live_one_is_n
 
 def test_dingtalk_signs_the_request_with_its_secret(liaison, robot):
     secret = "SECtest-secret"
-    WebhookChannel.objects.create(
+    WebhookChannelFactory(
         unit=liaison.unit,
         kind="dingtalk",
         name="钉钉群",

@@ -10,14 +10,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
 
 from achievements.choices import AchievementStatus, MatchStatus
 from achievements.models import Achievement, Match
-from towns.models import Notification
 
-from ..achievements.demands.factories import DemandFactory
-from ..factories import AchievementFactory
+from ..achievements.demands.factories import DemandFactory, MatchFactory
+from ..factories import AchievementFactory, NotificationFactory, api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +102,7 @@ def test_the_bell_follows_new_notifications(client, center_staff, record):
     client.force_login(center_staff)
     url = reverse("achievements:achievement_detail", args=[record.pk])
     client.get(url)
-    Notification.objects.create(recipient=center_staff, title="请处理新的纠错申请", body="")
+    NotificationFactory(recipient=center_staff, title="请处理新的纠错申请", body="")
     assert client.get(url).context is not None  # rendered afresh, not replayed
 
 
@@ -164,7 +162,7 @@ def test_waiting_messages_are_shown_by_a_fresh_rendering(client, kept):
 
 def test_matches_api_answers_are_kept_per_user(client, center_staff, enterprise_user, record):
     demand = DemandFactory(enterprise=enterprise_user.enterprise)
-    Match.objects.create(demand=demand, achievement=record, score=0.9, computed_at=timezone.now())
+    MatchFactory(demand=demand, achievement=record, score=0.9, computed_at=timezone.now())
     url = f"/api/v1/demands/{demand.pk}/matches/"
     client.force_login(center_staff)
     visit(client, "/")
@@ -214,9 +212,9 @@ def test_a_deactivated_account_gets_no_copy(client, center_staff, kept):
 
 def test_token_calls_are_neither_served_nor_kept_for_the_session(client, center_staff, record):
     demand = DemandFactory()
-    Match.objects.create(demand=demand, achievement=record, score=0.9, computed_at=timezone.now())
+    MatchFactory(demand=demand, achievement=record, score=0.9, computed_at=timezone.now())
     url = f"/api/v1/demands/{demand.pk}/matches/"
-    _, token = AuthToken.objects.create(user=center_staff)
+    token = api_token(center_staff)
     signed = client.get(url, HTTP_AUTHORIZATION=f"Token {token}")
     assert len(signed.json()["results"]) == 1
     # An anonymous caller of the same address gets no copy of the staff answer.

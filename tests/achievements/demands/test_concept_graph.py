@@ -11,6 +11,7 @@ from towns.choices import Role
 from towns.models import Industry
 
 from ...factories import AchievementFactory, industry
+from .factories import SynonymGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,8 @@ def test_a_colloquial_demand_finds_its_technical_achievement_through_a_concept(
 def test_staff_link_a_problem_to_a_technology_and_the_demand_follows_the_link(
     client, center_staff, enterprise_user, demand_form, django_capture_on_commit_callbacks
 ):
-    problem = SynonymGroup.objects.create(name="试样问题", terms="掉渣、起砂")
-    technology = SynonymGroup.objects.create(name="试样技术", terms="界面增强剂")
+    problem = SynonymGroupFactory(name="试样问题", terms="掉渣、起砂")
+    technology = SynonymGroupFactory(name="试样技术", terms="界面增强剂")
     with django_capture_on_commit_callbacks(execute=True):
         enhancer = AchievementFactory(
             title="水泥基界面增强剂",

@@ -4,34 +4,31 @@ import pytest
 from django.db import reset_queries
 from django.urls import reverse
 
-from achievements.models import ExternalAchievement, Inquiry, SynonymGroup
 from towns.choices import EnterpriseStatus
 
-from ...factories import AchievementFactory, EnterpriseFactory, industry
-from .factories import enterprise_account
+from ...factories import EnterpriseFactory, industry
+from .factories import (
+    ExternalAchievementFactory,
+    InquiryFactory,
+    SynonymGroupFactory,
+    enterprise_account,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def make_inquiry(n):
-    user = enterprise_account(f"inquirer{n}")
-    achievement = AchievementFactory(title=f"成果{n}")
-    return Inquiry.objects.create(
-        enterprise=user.enterprise,
-        achievement=achievement,
-        title=achievement.title,
-        contact_name="赵经理",
-        contact_phone="13800138000",
-        created_by=user,
+    return InquiryFactory(
+        created_by=enterprise_account(f"inquirer{n}"), achievement__title=f"成果{n}"
     )
 
 
 def make_synonym(n):
-    return SynonymGroup.objects.create(name=f"概念{n}", terms=f"词{n}、术语{n}")
+    return SynonymGroupFactory(name=f"概念{n}", terms=f"词{n}、术语{n}")
 
 
 def make_external(n):
-    return ExternalAchievement.objects.create(
+    return ExternalAchievementFactory(
         title=f"外地成果{n}",
         summary="简介",
         field=industry("S04"),

@@ -16,7 +16,7 @@ from towns.choices import EnterpriseStatus, Role
 from towns.models import Notification
 
 from ...factories import AchievementFactory, division, industry
-from ..demands.factories import enterprise_account
+from ..demands.factories import EventRegistrationFactory, enterprise_account
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_outcomes_are_recorded_for_held_events(client, center_staff, enterprise_
     event = make_event(center_staff, days=0, deadline=TODAY)
     shown = AchievementFactory(title="随形冷却模具")
     event.achievements.add(shown)
-    EventRegistration.objects.create(
+    EventRegistrationFactory(
         event=event,
         enterprise=enterprise_user.enterprise,
         attendee_name="赵经理",
@@ -200,7 +200,7 @@ def test_the_year_count_holds_only_events_held_that_year(center_staff):
 
 def test_cancelling_tells_the_registered_enterprises(client, center_staff, enterprise_user):
     event = make_event(center_staff)
-    EventRegistration.objects.create(
+    EventRegistrationFactory(
         event=event,
         enterprise=enterprise_user.enterprise,
         attendee_name="赵经理",

@@ -10,7 +10,7 @@ from towns.choices import Role
 from towns.models import Notification
 
 from ...factories import AchievementFactory, UserFactory, unit
-from .factories import service_case
+from .factories import AssignmentFactory, service_case
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_staff_assign_several_cases_and_each_row_reports(client, center_staff):
     lin = UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="lin", name="林")
     first, second = service_case(title="案例甲"), service_case(title="案例乙")
     already = service_case(title="案例丙")
-    Assignment.objects.create(
+    AssignmentFactory(
         achievement=already,
         assignee=lin,
         assigned_by=center_staff,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from achievements.choices import EscalationTier
-from achievements.models import Escalation, FollowUp, IndustryLeader
+from achievements.models import Escalation
 from achievements.services.service import assignment_assign, follow_up_record
 from achievements.tasks.service import task_escalate_stalled_cases
 from towns.choices import Role
@@ -16,7 +16,7 @@ from towns.models import Notification, PolicyValue
 from towns.policy import clear_policy_cache
 
 from ...factories import AchievementFactory, UserFactory, industry, unit
-from .factories import aware, service_case
+from .factories import FollowUpFactory, IndustryLeaderFactory, aware, service_case
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_the_stalled_period_is_configurable(settings, commits):
 
 def test_progress_within_the_period_keeps_a_case_off_the_list(center_staff, commits):
     case = stalled_case(days=200)
-    FollowUp.objects.create(
+    FollowUpFactory(
         achievement=case,
         period=(timezone.localdate() - timedelta(days=40)).replace(day=1),
         followed_on=timezone.localdate() - timedelta(days=40),
@@ -100,7 +100,7 @@ def test_progress_within_the_period_keeps_a_case_off_the_list(center_staff, comm
         recorded_by=center_staff,
     )
     # A follow-up without progress does not count.
-    FollowUp.objects.create(
+    FollowUpFactory(
         achievement=stalled_case(days=200),
         period=(timezone.localdate() - timedelta(days=10)).replace(day=1),
         followed_on=timezone.localdate() - timedelta(days=10),
@@ -116,7 +116,7 @@ def test_progress_within_the_period_keeps_a_case_off_the_list(center_staff, comm
 
 def test_recipients_follow_the_tier(center_staff, leader, unit_leader, commits):
     city_leader = UserFactory(role=Role.LEADER, username="vice_mayor", name="分管副市长")
-    IndustryLeader.objects.create(industry=industry("S05"), leader=city_leader)
+    IndustryLeaderFactory(industry=industry("S05"), leader=city_leader)
     UserFactory(role=Role.LEADER, unit=unit("441900401"), username="leader_ssh")
     assignee = UserFactory(role=Role.CENTER_STAFF, unit=unit("center"), username="owner")
     big = stalled_case(expected_contribution=6 * YI, field=industry("S05"))

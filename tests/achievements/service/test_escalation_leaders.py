@@ -13,7 +13,6 @@ from achievements.models import (
     Escalation,
     EscalationInstruction,
     EscalationSettings,
-    IndustryLeader,
 )
 from achievements.services.service import assignment_assign
 from achievements.tasks.service import task_escalate_stalled_cases
@@ -21,7 +20,7 @@ from towns.choices import Role
 from towns.models import Notification
 
 from ...factories import UserFactory, industry, unit
-from .factories import CommitClient, service_case
+from .factories import CommitClient, IndustryLeaderFactory, service_case
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def set_default_in_admin(client, admin, leader):
 def test_the_industry_leader_receives_a_5yi_case_even_with_a_default_set(
     client, portal_admin, owner, vice_mayor, default_leader, leader, commits
 ):
-    IndustryLeader.objects.create(industry=industry("S05"), leader=vice_mayor)
+    IndustryLeaderFactory(industry=industry("S05"), leader=vice_mayor)
     set_default_in_admin(client, portal_admin, default_leader)
     case = stalled(owner, code="S05")
     escalate(commits)
@@ -97,7 +96,7 @@ def test_the_industry_leader_receives_a_5yi_case_even_with_a_default_set(
 def test_without_an_industry_leader_the_admin_set_default_receives_it_never_the_bureau(
     client, portal_admin, owner, vice_mayor, default_leader, leader, commits
 ):
-    IndustryLeader.objects.create(industry=industry("S05"), leader=vice_mayor)
+    IndustryLeaderFactory(industry=industry("S05"), leader=vice_mayor)
     set_default_in_admin(client, portal_admin, default_leader)
     assert EscalationSettings.objects.get().default_city_leader == default_leader
     case = stalled(owner, code="T05")
@@ -185,7 +184,7 @@ def test_the_default_leader_setting_is_one_row_in_the_admin(client, portal_admin
 def test_the_leader_home_count_equals_its_list(
     client, portal_admin, owner, vice_mayor, default_leader, commits
 ):
-    IndustryLeader.objects.create(industry=industry("S05"), leader=vice_mayor)
+    IndustryLeaderFactory(industry=industry("S05"), leader=vice_mayor)
     set_default_in_admin(client, portal_admin, default_leader)
     mine = [stalled(owner, code="T05", title=f"造纸项目{i}") for i in range(3)]
     others = [stalled(owner, code="S05", title=f"智能装备项目{i}") for i in range(2)]
@@ -221,7 +220,7 @@ def test_a_leader_without_escalations_sees_zero_and_an_empty_list(client, leader
 @pytest.fixture
 def reported(owner, vice_mayor, commits):
     """A ≥ 5亿元 case reported to `vice_mayor`, in charge of its industry."""
-    IndustryLeader.objects.create(industry=industry("S05"), leader=vice_mayor)
+    IndustryLeaderFactory(industry=industry("S05"), leader=vice_mayor)
     case = stalled(owner, code="S05")
     escalate(commits)
     return Escalation.objects.get(achievement=case)

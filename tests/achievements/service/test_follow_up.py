@@ -10,7 +10,7 @@ from towns.choices import Role
 from towns.models import Notification
 
 from ...factories import UserFactory, next_year, unit
-from .factories import service_case
+from .factories import FollowUpFactory, service_case
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,7 @@ def test_on_the_first_cases_without_last_months_follow_up_are_flagged_and_the_pe
     followed = service_case(title="已跟踪的成果", entered_on=date(2025, 3, 3))
     new = service_case(title="本月新入库", entered_on=date(2025, 5, 1))
     assignment_assign(achievement=silent, assignee=liaison, acting_user=center_staff)
-    FollowUp.objects.create(
+    FollowUpFactory(
         achievement=followed,
         period=date(2025, 4, 1),
         followed_on=date(2025, 4, 15),

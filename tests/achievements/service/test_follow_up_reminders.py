@@ -9,18 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from achievements.choices import RouteStatus
-from achievements.models import Assignment, FollowUp, FollowUpReminder
+from achievements.models import FollowUpReminder
 from towns.choices import Role
 from towns.models import Notification
 
 from ...factories import UserFactory, unit
 from ..test_discovery_one_title_per_unit import at_the_same_moment, postgresql_only
-from .factories import service_case
+from .factories import AssignmentFactory, FollowUpFactory, service_case
 
 
 def assigned_case(*, assignee, by, **kwargs):
     case = service_case(**kwargs)
-    Assignment.objects.create(
+    AssignmentFactory(
         achievement=case, assignee=assignee, assigned_by=by, started_at=case.service_entered_at
     )
     return case
@@ -119,7 +119,7 @@ def test_only_staff_remind_and_only_open_cases(client, center_staff, liaison, le
 @pytest.mark.django_db
 def test_the_filter_finds_the_cases_not_followed_up_this_month(client, center_staff):
     followed = service_case(title="本月已跟踪")
-    FollowUp.objects.create(
+    FollowUpFactory(
         achievement=followed,
         period=timezone.localdate().replace(day=1),
         followed_on=timezone.localdate(),
