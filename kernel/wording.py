@@ -2,7 +2,9 @@
 
 import calendar
 from decimal import Decimal
+from functools import partialmethod
 
+from django.apps import apps
 from django.db.models import Model
 from django.utils.encoding import force_str
 from django.utils.functional import lazy
@@ -113,5 +115,13 @@ def _get_FIELD_display(self, field):
 
 
 def install_choice_labels() -> None:
-    """Put the kept choices behind every model's `get_<field>_display` (KernelConfig.ready)."""
-    Model._get_FIELD_display = _get_FIELD_display
+    """Put the kept choices behind every model's `get_<field>_display` (KernelConfig.ready).
+    Django binds each one to `Model._get_FIELD_display` when the model class is made, so each
+    is replaced, unless the model wrote its own."""
+    original = Model._get_FIELD_display
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            name = f"get_{field.name}_display"
+            method = model.__dict__.get(name)
+            if isinstance(method, partialmethod) and method.func is original:
+                setattr(model, name, partialmethod(_get_FIELD_display, field=field))
