@@ -15,9 +15,27 @@ from .models import Achievement
 from .services.changes import achievements_changed
 from .services.core import library_rows_changed
 
+# Fields no duplicate scan compares but the same holder's, which compares summaries: a save of
+# only these (the title's wording, its normalised form unchanged) leaves the title and field scans.
+HOLDER_SCAN_ONLY_FIELDS = frozenset(
+    {
+        "title",
+        "title_normalized",
+        "summary",
+        "team",
+        "ip_numbers",
+        "notes",
+        "contact_name",
+        "contact_phone",
+        "updated_at",
+    }
+)
+
 
 @receiver(post_save, sender=Achievement, dispatch_uid="achievements.queue_achievement_changed")
-def _queue_achievement_changed(sender, instance, created=False, raw=False, **kwargs):
+def _queue_achievement_changed(
+    sender, instance, created=False, raw=False, update_fields=None, **kwargs
+):
     if raw:
         return
     # One task per transaction, however many records it saves (see services/changes.py).
@@ -26,5 +44,12 @@ def _queue_achievement_changed(sender, instance, created=False, raw=False, **kwa
     # the new version: the scopes the record was in (as loaded) and is in now.
     now = instance.duplicate_scope()
     scopes = {now} if created else {instance.duplicate_scope_loaded, now}
+    if (
+        not created
+        and update_fields is not None
+        and update_fields <= HOLDER_SCAN_ONLY_FIELDS
+        and instance.duplicate_scope_loaded == now
+    ):
+        scopes = {("", now[1], None)}  # an edit of the text: the holder's scan only
     instance.duplicate_scope_loaded = now
     transaction.on_commit(lambda: library_rows_changed(scopes))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from achievements.choices import AchievementStatus
-from achievements.services.core import duplicate_scope_keys
+from achievements.services.core import duplicate_scope_keys, normalize_title
 from achievements.services.demands import demand_update
 from achievements.services.discovery import achievement_update
 from towns.models import Industry
@@ -120,3 +120,31 @@ def test_a_duplicate_scan_is_kept_until_its_own_scope_changes(
     assert cache.get_many(scope) != kept
     # A stale scan would still list the twin (under its new title).
     assert "高效光伏逆变器控制方法" not in client.get(url).content.decode()
+
+
+def test_an_edit_of_a_records_text_leaves_the_field_scans(
+    center_staff, django_capture_on_commit_callbacks
+):
+    """The field's scan compares titles only: another holder's record of the same field, its
+    summary edited, leaves the scans of that field; its holder's scan (which compares
+    summaries) ends; a new title ends the field's too."""
+    title = "固态电解质薄膜沉积工艺"
+    neighbour = AchievementFactory(
+        title=title, title_normalized=normalize_title(title), holder="松山湖材料实验室"
+    )
+    field_key = duplicate_scope_keys("", "", neighbour.field_id)[1]
+    holder_key = duplicate_scope_keys("", neighbour.holder, None)[1]
+    kept = {field_key: 1, holder_key: 1}
+    cache.set_many(kept, None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_update(neighbour, acting_user=center_staff, data={"summary": "改过的简介。"})
+    now = cache.get_many([field_key, holder_key])
+    assert now.get(field_key) == kept.get(field_key)
+    assert now.get(holder_key) != kept.get(holder_key)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_update(
+            neighbour, acting_user=center_staff, data={"title": "钠离子电池负极材料"}
+        )
+    assert cache.get(field_key) != kept.get(field_key)
