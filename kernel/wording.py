@@ -118,7 +118,7 @@ def install_choice_labels() -> None:
     """Put the kept choices behind every model's `get_<field>_display` (KernelConfig.ready).
     Django binds each one to `Model._get_FIELD_display` when the model class is made, so each
     is replaced, unless the model wrote its own."""
-    original = Model._get_FIELD_display
+    original = Model.__dict__["_get_FIELD_display"]
     for model in apps.get_models(include_auto_created=True):
         for field in model._meta.concrete_fields:
             name = f"get_{field.name}_display"
