@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from achievements.choices import FeedbackKind
-from achievements.models import AchievementCredit, AchievementFeedback
+from achievements.models import AchievementAttachment, AchievementCredit, AchievementFeedback
+from achievements.models.discovery import AttachmentKind
 from achievements.services.core import normalize_title
 from towns.choices import Role
 
@@ -121,3 +122,17 @@ def xlsx_bytes(rows, *, headers=HEADERS, merged_title=None, sheet_title=None) ->
 
 def xlsx_upload(rows, name="成果登记表.xlsx", **kwargs) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, xlsx_bytes(rows, **kwargs), content_type=XLSX)
+
+
+class AchievementAttachmentFactory(factory.django.DjangoModelFactory):
+    """A PDF already stored for a record (the upload itself is tested through the page)."""
+
+    class Meta:
+        model = AchievementAttachment
+
+    achievement = factory.SubFactory(AchievementFactory)
+    file = "attachments/report.pdf"
+    original_name = "检测报告.pdf"
+    kind = AttachmentKind.values[0]
+    size = 1024
+    uploaded_by = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF, unit=None)

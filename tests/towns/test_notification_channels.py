@@ -165,9 +165,7 @@ def test_a_claim_left_by_a_dead_worker_is_posted_by_the_next_run_a_live_one_is_n
     ids = [n.pk for n in notifications]
     # The channel is added afterwards, so nothing was posted yet; the two claims are the
     # workers' (the first one's worker died on the way).
-    channel = WebhookChannel.objects.create(
-        unit=liaison.unit, kind="wecom", name="群", url=f"{robot.url}/send?key=k"
-    )
+    channel = WebhookChannelFactory(unit=liaison.unit, url=f"{robot.url}/send?key=k")
     now = timezone.now()
     stale, fresh = now - CLAIM_TIMEOUT - timedelta(minutes=1), now - timedelta(seconds=30)
     for notification, claimed_at in zip(notifications, [stale, fresh], strict=True):

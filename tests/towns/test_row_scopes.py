@@ -6,15 +6,14 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from achievements.choices import AchievementStatus
-from achievements.models import Achievement, AchievementAttachment, Match
-from achievements.models.discovery import AttachmentKind
+from achievements.models import Achievement, AchievementAttachment
 from achievements.services.demands import matches_recompute
 from achievements.services.discovery import achievement_update
 
-from ..achievements.demands.factories import DemandFactory
+from ..achievements.demands.factories import DemandFactory, MatchFactory
+from ..achievements.factories import AchievementAttachmentFactory
 from ..factories import AchievementFactory, industry
 
 pytestmark = pytest.mark.django_db
@@ -77,14 +76,7 @@ def test_a_record_merged_into_another_ends_the_page_it_was_merged_into(client, t
 
 def test_a_row_moved_to_another_record_ends_both_pages(client, two_pages, center_staff):
     (first, second), (first_url, second_url) = two_pages
-    attachment = AchievementAttachment.objects.create(
-        achievement=first,
-        file="attachments/a.pdf",
-        original_name="检测报告.pdf",
-        kind=AttachmentKind.values[0],
-        size=1024,
-        uploaded_by=center_staff,
-    )
+    attachment = AchievementAttachmentFactory(achievement=first, uploaded_by=center_staff)
     assert rendered(client, first_url)
     assert not rendered(client, second_url)
     moved = AchievementAttachment.objects.get(pk=attachment.pk)
@@ -114,7 +106,7 @@ def test_ranking_one_demand_again_keeps_the_other_demands_matches(client, center
         DemandFactory(title="注塑件缩水翘曲", description="注塑件缩水、翘曲"),
     ]
     for demand in demands:
-        Match.objects.create(demand=demand, achievement=fits, score=0.5, computed_at=timezone.now())
+        MatchFactory(demand=demand, achievement=fits, score=0.5)
     client.force_login(center_staff)
     urls = [f"/api/v1/demands/{d.pk}/matches/" for d in demands]
     for url in urls:
