@@ -10,6 +10,7 @@ class AchievementsConfig(AppConfig):
         from kernel.cache import scope_rows, uncounted_columns
 
         from . import models, receivers  # noqa: F401
+        from .models.achievement import TEXT_FIELDS
 
         # Whose rows each write touches, for the pages of one record or one demand
         # (`cached_page(scope=…)`): an edited record ends its own page, not every record's.
@@ -24,15 +25,4 @@ class AchievementsConfig(AppConfig):
         scope_rows(models.Match, "demand", "demand")
         # What no counted figure reads (the dashboard counts by status, dates, unit, field):
         # editing a record's text leaves the city figures (`cached_over_data(counting=…)`).
-        uncounted_columns(
-            models.Achievement,
-            "title",
-            "title_normalized",
-            "summary",
-            "team",
-            "ip_numbers",
-            "notes",
-            "contact_name",
-            "contact_phone",
-            "updated_at",
-        )
+        uncounted_columns(models.Achievement, *sorted(TEXT_FIELDS))

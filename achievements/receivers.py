@@ -12,24 +12,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .models import Achievement
+from .models.achievement import TEXT_FIELDS
 from .services.changes import achievements_changed
 from .services.core import library_rows_changed
-
-# Fields no duplicate scan compares but the same holder's, which compares summaries: a save of
-# only these (the title's wording, its normalised form unchanged) leaves the title and field scans.
-HOLDER_SCAN_ONLY_FIELDS = frozenset(
-    {
-        "title",
-        "title_normalized",
-        "summary",
-        "team",
-        "ip_numbers",
-        "notes",
-        "contact_name",
-        "contact_phone",
-        "updated_at",
-    }
-)
 
 
 @receiver(post_save, sender=Achievement, dispatch_uid="achievements.queue_achievement_changed")
@@ -47,7 +32,7 @@ def _queue_achievement_changed(
     if (
         not created
         and update_fields is not None
-        and update_fields <= HOLDER_SCAN_ONLY_FIELDS
+        and update_fields <= TEXT_FIELDS
         and instance.duplicate_scope_loaded == now
     ):
         scopes = {("", now[1], None)}  # an edit of the text: the holder's scan only

@@ -78,6 +78,24 @@ class AchievementManager(models.Manager.from_queryset(AchievementQuerySet)):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
+# A record's text: no counted figure reads these, and no duplicate scan but the same holder's
+# (which compares summaries). An edit of only these leaves the city figures and the title and
+# field scans (achievements/apps.py, receivers.py).
+TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "title_normalized",
+        "summary",
+        "team",
+        "ip_numbers",
+        "notes",
+        "contact_name",
+        "contact_phone",
+        "updated_at",
+    }
+)
+
+
 class Achievement(models.Model):
     """A research result (科技成果) in the discovery library, and later the service library."""
 
