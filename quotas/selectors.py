@@ -133,6 +133,27 @@ def discovery_overview(year: int, *, kind: str = "") -> list[DiscoveryProgress]:
     return rows
 
 
+@dataclass(frozen=True)
+class DiscoveryTotals:
+    """The sums of a year's discovery rows: the page's cards and the export's total row."""
+
+    target: int
+    discovered: int
+    remaining: int
+    units_met: int
+    units_with_target: int
+
+
+def discovery_totals(rows: list[DiscoveryProgress]) -> DiscoveryTotals:
+    return DiscoveryTotals(
+        target=sum(row.target or 0 for row in rows),
+        discovered=sum(row.discovered for row in rows),
+        remaining=sum(row.remaining or 0 for row in rows),
+        units_met=sum(1 for row in rows if row.met),
+        units_with_target=sum(1 for row in rows if row.target),
+    )
+
+
 def discovery_target_years() -> list[int]:
     return sorted(set(DiscoveryTarget.objects.values_list("year", flat=True).distinct()))
 

@@ -129,21 +129,13 @@ def discovery_targets(request):
     elif sort == "discovered":
         rows.sort(key=lambda r: (-r.discovered, r.unit.code))
     columns = tables.DISCOVERY_TARGET_COLUMNS
+    totals = selectors.discovery_totals(rows)
     if request.GET.get("export") == "xlsx":
-        totals = [
-            _("合计"),
-            "",
-            sum(r.target or 0 for r in rows),
-            sum(r.discovered for r in rows),
-            None,
-            sum(r.remaining or 0 for r in rows),
-        ]
+        total_row = [_("合计"), "", totals.target, totals.discovered, None, totals.remaining]
         return xlsx_response(
             f"{year}年成果发现任务进度.xlsx",
-            [table_sheet(f"{year}年发现任务", columns, rows, totals=totals)],
+            [table_sheet(f"{year}年发现任务", columns, rows, totals=total_row)],
         )
-    total_target = sum(r.target or 0 for r in rows)
-    total_discovered = sum(r.discovered for r in rows)
     return render(
         request,
         "quotas/discovery_targets.html",
@@ -155,10 +147,7 @@ def discovery_targets(request):
             "sort": sort,
             "rows": rows,
             "columns": columns,
-            "total_target": total_target,
-            "total_discovered": total_discovered,
-            "units_met": sum(1 for r in rows if r.met),
-            "units_with_target": sum(1 for r in rows if r.target),
+            "totals": totals,
             "can_edit": request.user.is_back_office,
         },
     )

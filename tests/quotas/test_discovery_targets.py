@@ -100,6 +100,11 @@ def test_the_page_and_its_export_have_one_column_spec(client, center_staff):
     dgut = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "东莞理工学院")
     rate = dgut[headers.index("完成率")]
     assert rate.value == pytest.approx(0.15) and rate.number_format.endswith("%")
+    # One sum for the page's cards and the file's total row.
+    total = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "合计")
+    totals = page.context["totals"]
+    assert total[headers.index("年度目标")].value == totals.target
+    assert total[headers.index("已发现")].value == totals.discovered >= 3
 
 
 @pytest.mark.parametrize(

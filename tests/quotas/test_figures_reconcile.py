@@ -345,7 +345,7 @@ def check_pages_exports_and_reports(*, data, staff, client):
         assert sorted((r.unit.code, r.target, r.discovered) for r in response.context["rows"]) == (
             sorted((r["unit"], r["target"], r["discovered"]) for r in targets)
         )
-        assert response.context["total_discovered"] == sum(r["discovered"] for r in targets)
+        assert response.context["totals"].discovered == sum(r["discovered"] for r in targets)
         rows = sheet_rows(
             client.get(reverse("quotas:discovery_targets"), {"year": year, "export": "xlsx"})
         )
