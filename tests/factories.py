@@ -19,6 +19,7 @@ from towns.models import (
     Unit,
     User,
     WebhookChannel,
+    WebhookDelivery,
     WebhookKind,
 )
 
@@ -135,6 +136,16 @@ class WebhookChannelFactory(factory.django.DjangoModelFactory):
     kind = WebhookKind.WECOM
     name = "群"
     url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """A notification's delivery to a group robot; `claimed_at` set is a worker's claim."""
+
+    class Meta:
+        model = WebhookDelivery
+
+    channel = factory.SubFactory(WebhookChannelFactory)
+    notification = None
 
 
 class BackgroundJobFactory(factory.django.DjangoModelFactory):

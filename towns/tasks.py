@@ -107,22 +107,27 @@ def task_post_webhooks(*, notification_ids: list[int]) -> int:
             free = Q(sent_at__isnull=True) & (
                 Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
             )
-            pending = list(
-                WebhookDelivery.objects.filter(
-                    free, channel=channel, notification__in=group
-                ).values_list("pk", flat=True)
-            )
-            if not pending:
+            # Each delivery is claimed by its own conditional UPDATE, so a worker knows which
+            # rows are its own: another worker running at the same moment may hold the rest of
+            # the group, and only the claimed names are posted and marked.
+            claimed = [
+                n
+                for n in group
+                if WebhookDelivery.objects.filter(free, channel=channel, notification=n).update(
+                    claimed_at=now
+                )
+            ]
+            if not claimed:
                 continue
-            if not WebhookDelivery.objects.filter(free, pk__in=pending).update(claimed_at=now):
-                continue
-            names = [n.recipient.display_name for n in group]
+            mine_now = WebhookDelivery.objects.filter(channel=channel, notification__in=claimed)
             try:
-                webhook_post(channel, Message(title, body, url, names))
+                webhook_post(
+                    channel, Message(title, body, url, [n.recipient.display_name for n in claimed])
+                )
             except Exception as error:
                 # Whatever failed — the robot, or building its request (a malformed secret) —
                 # the claim is given back at once, for the retry to take.
-                WebhookDelivery.objects.filter(pk__in=pending).update(
+                mine_now.update(
                     claimed_at=None, attempts=F("attempts") + 1, last_error=str(error)[:2000]
                 )
                 if not isinstance(error, WebhookError):
@@ -130,7 +135,7 @@ def task_post_webhooks(*, notification_ids: list[int]) -> int:
                 logger.warning("webhook: %s", error)
                 failed = error
                 continue
-            WebhookDelivery.objects.filter(pk__in=pending).update(sent_at=timezone.now())
+            mine_now.update(sent_at=timezone.now())
             posted += 1
     if failed is not None:
         raise failed

@@ -20,7 +20,7 @@ from towns.models import NotificationDigest, WebhookChannel, WebhookDelivery
 from towns.services import notification_send
 from towns.tasks import task_post_webhooks, task_send_daily_digests
 
-from ..factories import UserFactory, WebhookChannelFactory, unit
+from ..factories import UserFactory, WebhookChannelFactory, WebhookDeliveryFactory, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -169,9 +169,7 @@ def test_a_claim_left_by_a_dead_worker_is_posted_by_the_next_run_a_live_one_is_n
     now = timezone.now()
     stale, fresh = now - CLAIM_TIMEOUT - timedelta(minutes=1), now - timedelta(seconds=30)
     for notification, claimed_at in zip(notifications, [stale, fresh], strict=True):
-        WebhookDelivery.objects.create(
-            channel=channel, notification=notification, claimed_at=claimed_at
-        )
+        WebhookDeliveryFactory(channel=channel, notification=notification, claimed_at=claimed_at)
     robot.requests.clear()
 
     assert task_post_webhooks(notification_ids=ids) == 1
@@ -187,6 +185,32 @@ def test_a_claim_left_by_a_dead_worker_is_posted_by_the_next_run_a_live_one_is_n
     # Another run while the live worker is still posting: nothing twice.
     assert task_post_webhooks(notification_ids=ids) == 0
     assert len(robot.requests) == 1
+
+
+def test_a_worker_posts_only_the_names_it_claimed_of_a_group(liaison, robot):
+    """Two workers on the same message at once: the second one's claim took one name of the
+    group first. This run posts and marks only the names it claimed itself, so no name is
+    posted twice and the other worker's delivery is left to it."""
+    colleagues = [UserFactory(unit=liaison.unit, name=n) for n in ("甲同事", "乙同事")]
+    notifications = notification_send(recipients=[liaison, *colleagues], kind="t", title="同一条")
+    ids = [n.pk for n in notifications]
+    channel = WebhookChannelFactory(unit=liaison.unit, url=f"{robot.url}/send?key=k")
+    claimed_elsewhere = timezone.now() - timedelta(seconds=5)
+    other = WebhookDeliveryFactory(
+        channel=channel,
+        notification=next(n for n in notifications if n.recipient == colleagues[0]),
+        claimed_at=claimed_elsewhere,
+    )
+    robot.requests.clear()
+
+    assert task_post_webhooks(notification_ids=ids) == 1
+    content = robot.requests[0]["json"]["markdown"]["content"]
+    assert liaison.display_name in content and "乙同事" in content
+    assert "甲同事" not in content
+    other.refresh_from_db()
+    assert (other.sent_at, other.claimed_at) == (None, claimed_elsewhere)
+    sent = WebhookDelivery.objects.exclude(pk=other.pk)
+    assert sent.count() == 2 and not sent.filter(sent_at__isnull=True).exists()
 
 
 def test_dingtalk_signs_the_request_with_its_secret(liaison, robot):
