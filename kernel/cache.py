@@ -533,6 +533,16 @@ def row_scope_before(scope: str, pk) -> dict[str, int | str]:
     return current_generations([scope_key(scope, pk)])
 
 
+def reading_other_rows(model) -> None:
+    """What is being recorded (a page under a row scope) shows rows of `model` beyond its own
+    object's (a merged record's page names the record it went into): that table then counts
+    whole, not narrowed to the object's rows, so any write to it ends the result."""
+    key = table_key(model._meta.db_table)
+    for reads in _recorders.get():
+        reads.add({key: reads.tables_before().get(key, 0)})
+        reads.wide.add(key)
+
+
 def _rows_written(table: str) -> frozenset[str]:
     """For a write to a scoped table: the row scopes it touches, or the table's any-rows key."""
     saving = _saving.get()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from kernel.cache import reading_other_rows
 from kernel.excel import XLSX_CONTENT_TYPE, SheetSpec, WorkbookRejected, xlsx_response
 from kernel.limits import IMPORT_INLINE_MAX_ROWS
 from kernel.lists import FilteredListView
@@ -188,6 +189,8 @@ def achievement_detail(request, pk: int):
 
 
 def _status_card(request, achievement):
+    if achievement.merged_into_id:
+        reading_other_rows(Achievement)  # the card names the record it was merged into
     return {
         "send_back": selectors.open_send_back(achievement),
         "merge": selectors.merge_in_force(achievement),

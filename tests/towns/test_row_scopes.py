@@ -2,6 +2,8 @@
 records or demands are written, and ends with any write that touches its own rows, or whose rows
 nobody named."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -10,10 +12,14 @@ from django.urls import reverse
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement, AchievementAttachment
 from achievements.services.demands import matches_recompute
-from achievements.services.discovery import achievement_update
+from achievements.services.discovery import (
+    achievement_correction_request,
+    achievement_merge,
+    achievement_update,
+)
 
 from ..achievements.demands.factories import DemandFactory, MatchFactory
-from ..achievements.factories import AchievementAttachmentFactory
+from ..achievements.factories import AchievementAttachmentFactory, AchievementCreditFactory
 from ..factories import AchievementFactory, industry
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +121,67 @@ def test_ranking_one_demand_again_keeps_the_other_demands_matches(client, center
     matches_recompute(demand_id=demands[0].pk)
     assert rendered(client, urls[0])
     assert not rendered(client, urls[1])
+
+
+MASKED_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def served_and_fresh(client, url) -> tuple[str, str]:
+    """The page as served (its copy, if it kept one) and as rendered afresh (a forced reload),
+    the CSRF tokens (masked anew at each rendering) blanked."""
+    served = client.get(url).content.decode()
+    fresh = client.get(url, HTTP_CACHE_CONTROL="no-cache").content.decode()
+    return MASKED_TOKEN.sub("T", served), MASKED_TOKEN.sub("T", fresh)
+
+
+def test_a_records_page_shows_nothing_of_another_record_that_its_copy_would_miss(
+    client, center_staff, liaison, django_capture_on_commit_callbacks
+):
+    """The rule a page cached under a row scope lives by: of the scope's tables it shows only
+    its own record's rows, or rows whose writes end it some other way. Two records' pages are
+    watched — one with a likely duplicate beside it, one merged into another record — while
+    the other records are written in every table of the scope; after each write, the page as
+    served equals the page rendered afresh."""
+    client.force_login(center_staff)
+    common = {
+        "discovering_unit": liaison.unit,
+        "holder": "东莞理工学院",
+        "field": industry("S05"),
+        "status": AchievementStatus.SUBMITTED,
+    }
+    watched = AchievementFactory(title="高导热石墨烯散热膜制备工艺", **common)
+    neighbour = AchievementFactory(title="高导热石墨烯散热膜规模化制备", **common)
+    kept = AchievementFactory(title="柔性石墨烯加热片", **{**common, "holder": "松山湖材料实验室"})
+    merged = AchievementFactory(title="柔性石墨烯加热片（重复登记）", **common)
+    achievement_merge(merged, into=kept, acting_user=center_staff, reason="重复登记")
+    urls = [reverse("achievements:achievement_detail", args=[r.pk]) for r in (watched, merged)]
+    assert "高导热石墨烯散热膜规模化制备" in client.get(urls[0]).content.decode()
+    assert "柔性石墨烯加热片" in client.get(urls[1]).content.decode()
+
+    writes = {
+        "the likely duplicate retitled": lambda: achievement_update(
+            Achievement.objects.get(pk=neighbour.pk),
+            acting_user=center_staff,
+            data={"title": "高导热石墨烯散热膜连续化制备"},
+        ),
+        "the record merged into retitled": lambda: achievement_update(
+            Achievement.objects.get(pk=kept.pk),
+            acting_user=center_staff,
+            data={"title": "柔性石墨烯电加热片"},
+        ),
+        "an attachment of another record": lambda: AchievementAttachmentFactory(
+            achievement=neighbour, uploaded_by=center_staff
+        ),
+        "a correction asked on another record": lambda: achievement_correction_request(
+            Achievement.objects.get(pk=neighbour.pk), acting_user=liaison, message="单位名称有误"
+        ),
+        "a credit of another record": lambda: AchievementCreditFactory(achievement=kept),
+    }
+    for url in urls:
+        served_and_fresh(client, url)  # each page kept
+    for name, write in writes.items():
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        for url in urls:
+            served, fresh = served_and_fresh(client, url)
+            assert served == fresh, f"{url} kept a stale copy after {name}"
