@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from .models import Achievement
 from .models.achievement import TEXT_FIELDS
 from .services.changes import achievements_changed
-from .services.core import library_rows_changed
+from .services.core import holder_text_edited, library_rows_changed
 
 
 @receiver(post_save, sender=Achievement, dispatch_uid="achievements.queue_achievement_changed")
@@ -35,6 +35,10 @@ def _queue_achievement_changed(
         and update_fields <= TEXT_FIELDS
         and instance.duplicate_scope_loaded == now
     ):
-        scopes = {("", now[1], None)}  # an edit of the text: the holder's scan only
+        # An edit of the text: the holder's scans only, which rescore just this record.
+        instance.duplicate_scope_loaded = now
+        holder, pk = now[1], instance.pk
+        transaction.on_commit(lambda: holder_text_edited(holder, pk) if holder else None)
+        return
     instance.duplicate_scope_loaded = now
     transaction.on_commit(lambda: library_rows_changed(scopes))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 import rules
 from django.core.cache import cache
@@ -41,6 +42,8 @@ from ..services.core import (
     PLACEHOLDER_TITLES,
     TITLE_MIN_CHARS,
     duplicate_scope_keys,
+    holder_scan_key,
+    holder_text_edits,
     normalize_title,
     title_is_distinctive,
 )
@@ -190,10 +193,13 @@ DUPLICATE_REASONS = {
 
 
 def _duplicate_scores(
-    *, user: User, normalized: str, holder: str, field_id, summary: str, exclude_pk
+    *, user: User, normalized: str, holder: str, field_id, summary: str, exclude_pk, only=None
 ) -> dict[int, tuple[str, float]]:
-    """pk -> (reason code, similarity) of the records that look like the same achievement."""
+    """pk -> (reason code, similarity) of the records that look like the same achievement (of
+    the records `only` names, when given)."""
     base = Achievement.objects.exclude(status=AchievementStatus.MERGED)
+    if only is not None:
+        base = base.filter(pk__in=only)
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     if not user.is_back_office:
@@ -256,24 +262,40 @@ def likely_duplicates(
         return []
     scope = "all" if user.is_back_office else f"unit-{user.unit_id}"
     versions = generations(duplicate_scope_keys(normalized, clean_text(holder), field_id))
+    # The holder's generation is kept beside the result, not in its key: a scan a few text
+    # edits old is brought up to date by rescoring the records edited (`holder_text_edits`).
+    holder_key = holder_scan_key(clean_text(holder)) if clean_text(holder) else ""
+    holder_version = versions.pop(holder_key, None)
     parts = (sorted(versions.items()), scope, normalized, holder, field_id, summary, exclude_pk)
     key = "duplicates:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = _duplicate_scores(
-            user=user,
-            normalized=normalized,
-            holder=holder,
-            field_id=field_id,
-            summary=summary,
-            exclude_pk=exclude_pk,
-        )
-        cache.set(key, found, DUPLICATES_CACHE_SECONDS)
+    scan = partial(
+        _duplicate_scores,
+        user=user,
+        normalized=normalized,
+        holder=holder,
+        field_id=field_id,
+        summary=summary,
+        exclude_pk=exclude_pk,
+    )
+    entry = cache.get(key)
+    edited = None
+    if entry is not None and entry[0] != holder_version and holder_version is not None:
+        edited = holder_text_edits(clean_text(holder), entry[0], holder_version)
+    if entry is not None and entry[0] == holder_version:
+        found = entry[1]
+    elif entry is not None and edited is not None:
+        found = {pk: hit for pk, hit in entry[1].items() if pk not in edited}
+        found.update(scan(only=edited))
+    else:
+        found = scan()
+    if entry is None or entry[0] != holder_version:
+        cache.set(key, (holder_version, found), DUPLICATES_CACHE_SECONDS)
     if not found:
         return []
     found = {pk: (DUPLICATE_REASONS[reason], score) for pk, (reason, score) in found.items()}
 
-    best = sorted(found.items(), key=lambda item: -item[1][1])[:MAX_DUPLICATES_SHOWN]
+    # Ties newest first, however the scan met them (in full, or rescoring edited records).
+    best = sorted(found.items(), key=lambda item: (-item[1][1], -item[0]))[:MAX_DUPLICATES_SHOWN]
     records = {
         a.pk: a
         for a in Achievement.objects.filter(pk__in=[pk for pk, _ in best]).select_related(

@@ -5,6 +5,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -183,3 +184,42 @@ def library_rows_changed(scopes: Collection[tuple[str, str, int | None] | None])
         return
     for key in {k for scope in known for k in duplicate_scope_keys(*scope)[1:]}:
         bump_generation(key)
+
+
+# A text edit (a record's summary rewritten; its title, holder and field unchanged) can change
+# only that record's place in its holder's duplicate scans. Each such edit's new holder
+# generation is logged with the record's key, so that a scan cached under an older generation
+# rescores only the records edited since, instead of comparing the holder's thousands of
+# summaries again. A generation missing from the log (any other write, a lost append, an entry
+# fallen off its end) means: scan again.
+TEXT_EDIT_LOG_LENGTH = 200
+
+
+def holder_scan_key(holder: str) -> str:
+    return duplicate_scope_keys("", holder, None)[-1]
+
+
+def holder_text_edited(holder: str, pk: int) -> None:
+    """After the commit of a text edit of record `pk` of `holder`: end the holder's scans and
+    log the edit."""
+    key = holder_scan_key(holder)
+    try:
+        version = cache.incr(key)
+    except ValueError:  # not kept (evicted): a fresh generation, no log to continue
+        bump_generation(key)
+        return
+    log = cache.get(f"{key}:edits") or []
+    log.append((version, pk))
+    cache.set(f"{key}:edits", log[-TEXT_EDIT_LOG_LENGTH:], None)
+
+
+def holder_text_edits(holder: str, since: int, until: int) -> set[int] | None:
+    """The records whose text edits took the holder's generation from `since` to `until`, or
+    None when not every step between is a logged text edit."""
+    if not 0 < until - since <= TEXT_EDIT_LOG_LENGTH:
+        return None
+    logged = dict(cache.get(f"{holder_scan_key(holder)}:edits") or [])
+    steps = range(since + 1, until + 1)
+    if any(step not in logged for step in steps):
+        return None
+    return {logged[step] for step in steps}

@@ -1,6 +1,8 @@
 """Invalidation as narrow as the data (kernel/cache.py, kernel/pagecache.py): a write ends the
 cached pages and figures that read what it wrote, at once, and leaves the others."""
 
+import random
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -9,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from achievements.choices import AchievementStatus
-from achievements.services.core import duplicate_scope_keys, normalize_title
+from achievements.selectors.discovery import likely_duplicates
+from achievements.services.core import duplicate_scope_keys, library_changed, normalize_title
 from achievements.services.demands import demand_update
 from achievements.services.discovery import achievement_update
 from towns.models import Industry
@@ -148,3 +151,83 @@ def test_an_edit_of_a_records_text_leaves_the_field_scans(
             neighbour, acting_user=center_staff, data={"title": "钠离子电池负极材料"}
         )
     assert cache.get(field_key) != kept.get(field_key)
+
+
+HOLDER = "东莞理工学院"
+SUMMARIES = (
+    "采用化学气相沉积在铜箔上生长石墨烯，经转移与叠层制成散热膜，面内导热系数高。",
+    "伺服电机振动抑制算法，基于陷波滤波与自适应增益，适用于高速贴片机。",
+    "锂电池正极材料的共沉淀制备方法，颗粒均匀，循环寿命长。",
+    "注塑模具随形冷却水路设计与金属增材制造，缩短成型周期。",
+)
+
+
+def holder_record(title: str, summary: str):
+    return AchievementFactory(
+        title=title, title_normalized=normalize_title(title), holder=HOLDER, summary=summary
+    )
+
+
+def scan(user, subject):
+    return [
+        (c.pk, c.reason, c.score)
+        for c in likely_duplicates(
+            user=user,
+            title=subject.title,
+            holder=subject.holder,
+            field_id=subject.field_id,
+            summary=subject.summary,
+            exclude_pk=subject.pk,
+        )
+    ]
+
+
+def test_a_holder_scan_rescores_only_the_records_whose_text_was_edited(
+    center_staff, django_capture_on_commit_callbacks
+):
+    """A summary edited to read like the subject's makes that record a likely duplicate at the
+    next look, found by rescoring that one record, not by comparing the holder's summaries."""
+    subject = holder_record("石墨烯散热膜", SUMMARIES[0])
+    others = [
+        holder_record(title, summary)
+        for title, summary in (("伺服控制器", SUMMARIES[1]), ("正极材料", SUMMARIES[2]))
+    ]
+    assert scan(center_staff, subject) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_update(others[1], acting_user=center_staff, data={"summary": SUMMARIES[0]})
+    with CaptureQueriesContext(connection) as queries:
+        found = scan(center_staff, subject)
+    assert [(pk, reason) for pk, reason, _score in found] == [
+        (others[1].pk, "同一持有单位，简介相近")
+    ]
+    holder_reads = [q["sql"] for q in queries.captured_queries if '"holder" =' in q["sql"]]
+    assert holder_reads and all(f"IN ({others[1].pk})" in sql for sql in holder_reads)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_rescored_holder_scan_equals_a_full_scan(
+    seed, center_staff, django_capture_on_commit_callbacks
+):
+    """Random runs of summary edits (and now and then a title edit, which no log covers):
+    after each, the scan brought up to date equals the scan made afresh."""
+    rng = random.Random(seed)
+    records = [
+        holder_record(
+            f"{rng.choice(['石墨烯', '伺服', '正极', '模具'])}成果{n}", rng.choice(SUMMARIES)
+        )
+        for n in range(8)
+    ]
+    subject = records[0]
+    scan(center_staff, subject)
+    for _step in range(6):
+        for record in rng.sample(records[1:], rng.randint(1, 3)):
+            record.refresh_from_db()
+            data = {"summary": rng.choice(SUMMARIES) + rng.choice(["", "（修订）"])}
+            if rng.random() < 0.15:
+                data["title"] = f"石墨烯散热膜{rng.randint(1, 9)}"
+            with django_capture_on_commit_callbacks(execute=True):
+                achievement_update(record, acting_user=center_staff, data=data)
+        brought_up_to_date = scan(center_staff, subject)
+        library_changed()  # every scan is made afresh
+        assert brought_up_to_date == scan(center_staff, subject)
