@@ -5,6 +5,11 @@ of value it is (money in yuan, a count, a percentage, a date, a status) and how 
 Excel. The page renders `Col.html` (or the column's own cell template, for a link or a
 progress bar) under `Col.label`; the export writes `Col.export` under `Col.export_label`, so a
 page and its workbook cannot disagree on a column's name, order or value.
+
+A column the workbook has and the page folds into another cell (a record's field under its
+title) says `page=False`; a column only the page has (a count of matches, a budget range the
+workbook splits into two numbers) says `xlsx=False`. `page_columns` gives a page its columns,
+`table_sheet` writes the workbook's.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +35,8 @@ class Col:
     unit: str | Promise = ""  # a count's unit, named in the export's header: 已发现（项）
     cell: str = ""  # the template of the page's cell, given `row`; "" shows `html`
     css_class: str = ""  # the page's classes of the column's cells, instead of the kind's
+    page: bool = True  # shown on the page (False: only in the export)
+    xlsx: bool = True  # written to the export (False: only on the page)
 
     @property
     def export_label(self) -> str:
@@ -70,6 +77,13 @@ class Col:
         return "text-nowrap" if self.kind in ("date", "status") or self.width <= 12 else ""
 
 
+def page_columns(columns: Iterable[Col], *, without: Iterable[Col] = ()) -> list[Col]:
+    """The columns a page shows: those not only in the export, less the ones this reader is not
+    shown (`without`: the very `Col` objects, such as the responsible person on one's own cases)."""
+    hidden = list(without)
+    return [c for c in columns if c.page and not any(c is h for h in hidden)]
+
+
 def table_sheet(
     title: str,
     columns: Sequence[Col],
@@ -77,7 +91,9 @@ def table_sheet(
     *,
     totals: Sequence[Any] | None = None,
 ) -> SheetSpec:
-    """The .xlsx sheet of a table: the page's columns, in the page's order."""
+    """The .xlsx sheet of a table: the page's columns, in the page's order (less the page-only
+    ones, with the export-only ones)."""
+    columns = [column for column in columns if column.xlsx]
     return SheetSpec(
         title=str(title),
         headers=[column.export_label for column in columns],

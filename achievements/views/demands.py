@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
-from kernel.tables import table_sheet
+from kernel.tables import page_columns, table_sheet
 from kernel.views import flash_form_errors
 from kernel.wording import clause_separator
 from towns.bulk import bulk_report
@@ -63,9 +63,14 @@ class DemandListView(PermissionRequiredMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        can_review = can(user, "achievements.review_matches")
+        hidden = [tables.DEMAND_PROPOSED if can_review else tables.DEMAND_TO_REVIEW]
+        if user.enterprise:
+            hidden.append(tables.DEMAND_ENTERPRISE)  # their own
         return super().get_context_data(
             can_add=can(user, "achievements.add_demand"),
-            can_review=can(user, "achievements.review_matches"),
+            can_review=can_review,
+            columns=page_columns(tables.DEMAND_COLUMNS, without=hidden),
             **kwargs,
         )
 

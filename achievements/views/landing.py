@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kernel.lists import FilteredListView
 from kernel.money import format_yuan
+from kernel.tables import page_columns
 from kernel.uploads import protected_file_response
 from kernel.views import flash_service_errors, require_perm, submit_form
 from kernel.wording import clause_separator
@@ -31,6 +32,7 @@ from ..forms.landing import ContributionForm, EvidenceForm, RevokeForm, VerifyFo
 from ..models import Achievement, LandingEvidence
 from ..selectors import landing as selectors
 from ..services import landing as services
+from ..tables import LANDING_COLUMNS
 from .cards import MAIN, DetailCard, register_card
 
 
@@ -367,6 +369,7 @@ class LandingListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["awaiting"] = selectors.awaiting_verification_count()
+        context["columns"] = page_columns(LANDING_COLUMNS)
         return context
 
     def export_sheet(self, queryset):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from kernel.limits import BULK_MAX_ROWS
 from kernel.lists import FilteredListView
 from kernel.parsing import parse_id
-from kernel.tables import table_sheet
+from kernel.tables import page_columns, table_sheet
 from kernel.views import flash_form_errors, flash_service_errors, require_perm, submit_form
 from kernel.wording import list_separator
 from towns.bulk import bulk_apply, bulk_report
@@ -58,7 +58,10 @@ def _open_case(request, pk, perm: str):
 
 
 class CaseRows:
-    """Decorates each case of a page with its responsible person and next follow-up."""
+    """Decorates each case of a page with its responsible person and next follow-up; the table's
+    columns are the export's (less `hidden_columns`)."""
+
+    hidden_columns: tuple = ()
 
     def decorate(self, cases):
         today = timezone.localdate()
@@ -72,6 +75,7 @@ class CaseRows:
         context = super().get_context_data(**kwargs)
         self.decorate(context["page_obj"].object_list)
         context["stalled_days"] = selectors.stalled_cutoff(timezone.localdate())
+        context["columns"] = page_columns(tables.SERVICE_CASE_COLUMNS, without=self.hidden_columns)
         return context
 
 
@@ -105,6 +109,7 @@ class ServiceCaseListView(CaseRows, FilteredListView):
 class MyCasesView(CaseRows, FilteredListView):
     template_name = "achievements/service/my_cases.html"
     filterset_class = ServiceCaseFilter
+    hidden_columns = (tables.CASE_ASSIGNEE,)  # all the reader's own
     sort_options = {
         "due": (
             gettext_lazy("待跟踪优先"),
@@ -354,11 +359,7 @@ class EscalationListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        for escalation in context["page_obj"].object_list:
-            assignments = escalation.achievement.current_assignments
-            escalation.assignee = assignments[0].assignee if assignments else None
-            escalation.days = (today - escalation.last_progress_on).days
+        context["columns"] = page_columns(tables.ESCALATION_COLUMNS)
         counts = selectors.escalation_counts(self.request.user)
         context["tiers"] = [(tier, label, counts[tier]) for tier, label in EscalationTier.choices]
         context["current_tier"] = self.request.GET.get("tier", "")
