@@ -76,6 +76,12 @@ class Col:
             return "num"
         return "text-nowrap" if self.kind in ("date", "status") or self.width <= 12 else ""
 
+    @property
+    def head_css(self) -> str:
+        """The header's classes: aligned as its cells, but free to wrap (a long English label
+        would otherwise widen a narrow column)."""
+        return "num" if "num" in self.css.split() else ""
+
 
 def page_columns(columns: Iterable[Col], *, without: Iterable[Col] = ()) -> list[Col]:
     """The columns a page shows: those not only in the export, less the ones this reader is not
