@@ -8,7 +8,8 @@ is counted: each section is one list built once, and the overview counts that li
 
 Each sheet is built by a function of its own (`report_sheets` lists them); a sheet that is a
 table of objects is `table_sheet` over its columns in quotas/tables.py, each column's header
-beside its value."""
+beside its value. The assessment's workbooks (the scorecard and the quarterly 通报) are built
+here too."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -36,6 +37,7 @@ from kernel.money import format_wan
 from kernel.tables import table_sheet
 
 from . import selectors
+from .assessment import FIGURES, Level, Scorecard
 from .choices import ReportKind
 from .selectors import QuotaProgress
 from .tables import (
@@ -43,10 +45,12 @@ from .tables import (
     EVALUATION_COLUMNS,
     QUOTA_COLUMNS,
     QUOTA_FIGURES,
+    SCORECARD_LABELS,
     SERVICE_ENTRY_COLUMNS,
     escalation_columns,
     local_date,
     open_at,
+    scorecard_columns,
     stalled_columns,
 )
 
@@ -505,6 +509,65 @@ def stalled_sheet(report: PeriodReport) -> SheetSpec:
     return table_sheet(
         _("久推不动成果"), columns, rows, totals=_count(rows, len(columns), reported)
     )
+
+
+# --- The assessment's workbooks (考核督导) -----------------------------------------------------------
+
+
+def scorecard_sheet(card: Scorecard) -> SheetSpec:
+    """One level's scorecard, ranked, with the level's totals."""
+    totals = [_("合计"), "", *[card.totals[f] for f in FIGURES]]
+    if card.level == Level.PERSON:
+        totals += [
+            sum(r.follow_ups or 0 for r in card.rows),
+            sum(r.missed or 0 for r in card.rows),
+            "",
+        ]
+    return table_sheet(
+        Level(card.level).label, scorecard_columns(card.level), card.rows, totals=totals
+    )
+
+
+def bulletin_sheets(year: int, quarter: int, levels) -> list[SheetSpec]:
+    """The quarterly 通报: per level, the units named leading or lagging and the quota holders
+    behind the year's pace (quotas.assessment.quarterly_bulletin)."""
+    labels = SCORECARD_LABELS
+    rows = []
+    for item in levels:
+        for kind, named in ((_("成绩突出"), item.leading), (_("督促后进"), item.lagging)):
+            for row in named:
+                rows.append(
+                    [item.label, kind, row.name, row.discovered, row.landed, row.served, ""]
+                )
+        for quota_row in item.behind_quota:
+            rows.append(
+                [
+                    item.label,
+                    _("落地任务进度滞后"),
+                    str(quota_row.unit),
+                    None,
+                    quota_row.completed,
+                    None,
+                    _("任务%(quota)d项，完成%(done)d项")
+                    % {"quota": quota_row.quota, "done": quota_row.completed},
+                ]
+            )
+    return [
+        SheetSpec(
+            title=_("%(year)d年第%(q)d季度通报") % {"year": year, "q": quarter},
+            headers=[
+                _("层级"),
+                _("通报类别"),
+                _("单位（人员）"),
+                str(labels["discovered"]),
+                str(labels["landed"]),
+                str(labels["served"]),
+                _("说明"),
+            ],
+            rows=rows,
+            widths=[22, 16, 36, 10, 10, 10, 28],
+        )
+    ]
 
 
 # --- The report page: the sections as text ----------------------------------------------------

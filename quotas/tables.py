@@ -1,6 +1,6 @@
 """The columns of the quotas app's tables, used by each page and its .xlsx export alike: the
-discovery targets and the progress report's sections. Each column is declared once, its header
-beside its value."""
+discovery targets, the progress report's sections and the assessment's scorecard. Each column
+is declared once, its header beside its value."""
 
 from datetime import date
 
@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import EscalationTier
-from kernel.excel import wan
+from kernel.excel import percent, wan
 from kernel.tables import Col
 from kernel.wording import clause_separator
 
+from .assessment import FIGURES, Level
 from .selectors import FIGURE_LABELS
 
 ITEMS = _("项")
@@ -188,3 +189,34 @@ QUOTA_COLUMNS = [
         width=40,
     ),
 ]
+
+
+# --- The assessment's scorecard (quotas.assessment) -----------------------------------------------
+
+
+# The scorecard's figures as its page and workbook name them.
+SCORECARD_LABELS = {
+    "discovered": FIGURE_LABELS["discovered"],
+    "landed": FIGURE_LABELS["landed"],
+    "served": FIGURE_LABELS["service"],
+}
+
+
+def _score_col(figure: str) -> Col:
+    return Col(SCORECARD_LABELS[figure], lambda r: r.figure(figure), kind="number", width=10)
+
+
+def scorecard_columns(level: str) -> list[Col]:
+    """A level's scorecard: rank, name and the three figures; a person's follow-ups besides."""
+    columns = [
+        Col(_("排名"), lambda r: r.rank, kind="number", width=6),
+        Col(Level(level).label, lambda r: r.name, width=36),
+        *(_score_col(figure) for figure in FIGURES),
+    ]
+    if level == Level.PERSON:
+        columns += [
+            Col(_("跟踪记录"), lambda r: r.follow_ups, kind="number", width=10),
+            Col(_("逾期未跟踪（月）"), lambda r: r.missed, kind="number", width=14),
+            CellCol(_("按时跟踪率"), lambda r: percent(r.follow_ups or 0, r.due), width=12),
+        ]
+    return columns
