@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 
 from brokers import selectors as broker_selectors
 from brokers.choices import PlanMetric
-from kernel.excel import SheetSpec, percent, xlsx_response
+from kernel.excel import xlsx_response
 from kernel.views import require_perm
 from towns.models import Unit, User
 
 from . import assessment, selectors
 from .assessment import FIGURES, Level
 from .choices import CityMetric
+from .reports import bulletin_sheets, scorecard_sheet
+from .tables import SCORECARD_LABELS
 from .views import _year
 
 DRILL_PAGE_SIZE = 50
@@ -35,39 +37,12 @@ def _figure(request) -> str:
 
 
 def _labels() -> dict:
-    labels = {name: selectors.FIGURE_LABELS[name] for name in ("discovered", "landed")}
-    labels["served"] = selectors.FIGURE_LABELS["service"]
-    return labels
+    return dict(SCORECARD_LABELS)
 
 
 def drill_url(level: str, key: str, year: int, figure: str) -> str:
     return (
         f"{reverse('quotas:assessment_drilldown', args=[level, key])}?year={year}&figure={figure}"
-    )
-
-
-def scorecard_sheet(card: assessment.Scorecard) -> SheetSpec:
-    labels = _labels()
-    person = card.level == Level.PERSON
-    headers = [_("排名"), str(Level(card.level).label), *[str(labels[f]) for f in FIGURES]]
-    if person:
-        headers += [_("跟踪记录"), _("逾期未跟踪（月）"), _("按时跟踪率")]
-    rows = []
-    for row in card.rows:
-        values = [row.rank, row.name, row.discovered, row.landed, row.served]
-        if person:
-            values += [row.follow_ups, row.missed, percent(row.follow_ups or 0, row.due)]
-        rows.append(values)
-    totals = [_("合计"), "", *[card.totals[f] for f in FIGURES]]
-    if person:
-        totals += [sum(r.follow_ups or 0 for r in card.rows), sum(r.missed or 0 for r in card.rows)]
-        totals.append("")
-    return SheetSpec(
-        title=str(Level(card.level).label),
-        headers=headers,
-        rows=rows,
-        widths=[6, 36, 10, 10, 10, 10, 14, 12][: len(headers)],
-        totals=totals,
     )
 
 
@@ -154,46 +129,6 @@ def _quarter(request, year: int) -> int:
     if year == today.year:
         return max(1, (today.month - 1) // 3)  # the last full quarter (or the first)
     return 4
-
-
-def bulletin_sheets(year: int, quarter: int, levels) -> list[SheetSpec]:
-    labels = _labels()
-    rows = []
-    for item in levels:
-        for kind, named in ((_("成绩突出"), item.leading), (_("督促后进"), item.lagging)):
-            for row in named:
-                rows.append(
-                    [item.label, kind, row.name, row.discovered, row.landed, row.served, ""]
-                )
-        for quota_row in item.behind_quota:
-            rows.append(
-                [
-                    item.label,
-                    _("落地任务进度滞后"),
-                    str(quota_row.unit),
-                    None,
-                    quota_row.completed,
-                    None,
-                    _("任务%(quota)d项，完成%(done)d项")
-                    % {"quota": quota_row.quota, "done": quota_row.completed},
-                ]
-            )
-    return [
-        SheetSpec(
-            title=_("%(year)d年第%(q)d季度通报") % {"year": year, "q": quarter},
-            headers=[
-                _("层级"),
-                _("通报类别"),
-                _("单位（人员）"),
-                str(labels["discovered"]),
-                str(labels["landed"]),
-                str(labels["served"]),
-                _("说明"),
-            ],
-            rows=rows,
-            widths=[22, 16, 36, 10, 10, 10, 28],
-        )
-    ]
 
 
 @login_required

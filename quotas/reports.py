@@ -4,7 +4,12 @@ and its workbook — one sheet per section, Chinese headers, frozen header row, 
 numbers in 万元.
 
 Every figure of the overview is the length of the list of its section, and its label says what
-is counted: each section is one list built once, and the overview counts that list."""
+is counted: each section is one list built once, and the overview counts that list.
+
+Each sheet is built by a function of its own (`report_sheets` lists them); a sheet that is a
+table of objects is `table_sheet` over its columns in quotas/tables.py, each column's header
+beside its value. The assessment's workbooks (the scorecard and the quarterly 通报) are built
+here too."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,10 +17,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements.choices import AchievementStatus, EscalationTier, ServiceRoute
+from achievements.choices import AchievementStatus, ServiceRoute
 from achievements.excel.landing import landing_sheet
 from achievements.models import Achievement, Escalation, Landing
 from achievements.selectors.service import (
@@ -30,11 +34,25 @@ from kernel.excel import PERCENT_FORMAT as PERCENT
 from kernel.excel import Formatted, SheetSpec, percent, wan
 from kernel.money import WAN as WAN_IN_YUAN
 from kernel.money import format_wan
-from kernel.wording import clause_separator
+from kernel.tables import table_sheet
 
 from . import selectors
+from .assessment import FIGURES, Level, Scorecard
 from .choices import ReportKind
 from .selectors import QuotaProgress
+from .tables import (
+    DISCOVERY_COLUMNS,
+    EVALUATION_COLUMNS,
+    QUOTA_COLUMNS,
+    QUOTA_FIGURES,
+    SCORECARD_LABELS,
+    SERVICE_ENTRY_COLUMNS,
+    escalation_columns,
+    local_date,
+    open_at,
+    scorecard_columns,
+    stalled_columns,
+)
 
 
 class EvaluationMethod:
@@ -97,7 +115,7 @@ class PeriodReport:
             "landings": len(self.landings),
             "landmarks": sum(1 for item in self.landings if item.landmark),
             "escalations_new": len(self.escalations),
-            "escalations_open": sum(1 for item in self.escalations if _open_at(item, self.end)),
+            "escalations_open": sum(1 for item in self.escalations if open_at(item, self.end)),
             "stalled": len(self.stalled),
             "stalled_escalated": sum(1 for case in self.stalled if case.escalated_at_end),
             "quota_year": self.year,
@@ -110,14 +128,6 @@ class PeriodReport:
             "quota_units_met": quota.units_met,
             "quota_units": quota.units_with_quota,
         }
-
-
-def _local_date(moment) -> date:
-    return timezone.localtime(moment).date()
-
-
-def _open_at(escalation: Escalation, day: date) -> bool:
-    return escalation.resolved_at is None or _local_date(escalation.resolved_at) > day
 
 
 def period_report(start: date, end: date) -> PeriodReport:
@@ -189,7 +199,7 @@ def _evaluations(entries: list[Achievement], start: date, end: date) -> list[Eva
     begin, after = start_of_day(start), selectors.before_day_after(end)
     rows = []
     for achievement in entries:
-        on = _local_date(achievement.service_entered_at)
+        on = local_date(achievement.service_entered_at)
         if achievement.service_route == ServiceRoute.RECOMMENDATION:
             recommendation = getattr(achievement, "recommendation", None)
             rows.append(
@@ -225,7 +235,7 @@ def _evaluations(entries: list[Achievement], start: date, end: date) -> list[Eva
             detail=item.batch.name,
             result=item.get_decision_display(),
             score=item.mean_total,
-            on=_local_date(item.decided_at),
+            on=local_date(item.decided_at),
         )
         for item in BatchItem.objects.filter(
             decided_at__gte=begin, decided_at__lt=after, decision=Decision.NOT_SELECTED
@@ -239,7 +249,7 @@ def _evaluations(entries: list[Achievement], start: date, end: date) -> list[Eva
             detail=item.carrier_name or item.get_landing_form_display(),
             result=str(_("已出具意见")),
             score=None,
-            on=_local_date(item.completed_at),
+            on=local_date(item.completed_at),
         )
         for item in FastTrackReview.objects.filter(
             completed_at__gte=begin, completed_at__lt=after
@@ -407,207 +417,69 @@ def overview_rows(report: PeriodReport) -> list[list]:
 
 def report_sheets(report: PeriodReport) -> list[SheetSpec]:
     """The workbook's sheets, their rows as lists (read by the workbook and the page alike)."""
-    sheets = _sheets(report)
+    sheets = [
+        overview_sheet(report),
+        discoveries_sheet(report),
+        evaluations_sheet(report),
+        service_entries_sheet(report),
+        landing_sheet(report.landings, title=_("认定落地"), totals=True),
+        quota_sheet(report),
+        escalations_sheet(report),
+        stalled_sheet(report),
+    ]
     for sheet in sheets:
         sheet.rows = list(sheet.rows)
     return sheets
 
 
-def _sheets(report: PeriodReport) -> list[SheetSpec]:
-    tiers = dict(EscalationTier.choices)
-    end = report.end
-    return [
-        SheetSpec(
-            title=_("概览"),
-            headers=[_("指标"), _("数量"), _("说明")],
-            rows=overview_rows(report),
-            widths=[30, 12, 90],
-        ),
-        SheetSpec(
-            title=_("新发现成果"),
-            headers=[
-                _("成果名称"),
-                _("发现单位"),
-                _("成果类型"),
-                _("所属领域"),
-                _("发现日期"),
-                _("预期综合经济贡献（万元）"),
-            ],
-            rows=[
-                [
-                    a.title,
-                    a.discovering_unit.short_name,
-                    a.get_kind_display(),
-                    a.field.name,
-                    a.discovered_on,
-                    wan(a.expected_contribution),
-                ]
-                for a in report.discoveries
-            ],
-            widths=[40, 16, 10, 16, 12, 18],
-            totals=_count(
-                report.discoveries,
-                6,
-                wan(sum(a.expected_contribution or 0 for a in report.discoveries)),
-            ),
-        ),
-        SheetSpec(
-            title=_("成果评价"),
-            headers=[
-                _("成果名称"),
-                _("发现单位"),
-                _("评价方式"),
-                _("批次、推荐单位或评估机构"),
-                _("结果"),
-                _("综合得分"),
-                _("评估价值（万元）"),
-                _("日期"),
-            ],
-            rows=[
-                [
-                    row.achievement.title,
-                    row.achievement.discovering_unit.short_name,
-                    row.method,
-                    row.detail,
-                    row.result,
-                    row.score,
-                    wan(row.value),
-                    row.on,
-                ]
-                for row in report.evaluations
-            ],
-            widths=[40, 16, 14, 28, 14, 10, 16, 12],
-            totals=_count(report.evaluations, 8),
-        ),
-        SheetSpec(
-            title=_("进入服务库"),
-            headers=[
-                _("成果名称"),
-                _("发现单位"),
-                _("所属领域"),
-                _("入库方式"),
-                _("入库日期"),
-                _("预期综合经济贡献（万元）"),
-            ],
-            rows=[
-                [
-                    a.title,
-                    a.discovering_unit.short_name,
-                    a.field.name,
-                    a.get_service_route_display(),
-                    _local_date(a.service_entered_at),
-                    wan(a.expected_contribution),
-                ]
-                for a in report.service_entries
-            ],
-            widths=[40, 16, 16, 14, 12, 18],
-            totals=_count(
-                report.service_entries,
-                6,
-                wan(sum(a.expected_contribution or 0 for a in report.service_entries)),
-            ),
-        ),
-        landing_sheet(report.landings, title=_("认定落地"), totals=True),
-        quota_sheet(report),
-        SheetSpec(
-            title=_("久推不动报送"),
-            headers=[
-                _("成果名称"),
-                _("报送层级"),
-                _("发现单位"),
-                _("预期综合经济贡献（万元）"),
-                _("最近进展日期"),
-                _("报送时无进展天数"),
-                _("报送日期"),
-                _("期末状态"),
-            ],
-            rows=[
-                [
-                    e.achievement.title,
-                    str(tiers[e.tier]),
-                    e.achievement.discovering_unit.short_name,
-                    wan(e.expected_contribution),
-                    e.last_progress_on,
-                    (_local_date(e.escalated_at) - e.last_progress_on).days,
-                    _local_date(e.escalated_at),
-                    _("未解除") if _open_at(e, end) else _("已解除"),
-                ]
-                for e in report.escalations
-            ],
-            widths=[40, 22, 16, 18, 14, 14, 12, 10],
-            totals=_count(
-                report.escalations,
-                8,
-                _("未解除 %(n)d 项") % {"n": report.totals()["escalations_open"]},
-            ),
-        ),
-        SheetSpec(
-            title=_("久推不动成果"),
-            headers=[
-                _("成果名称"),
-                _("发现单位"),
-                _("包干责任人"),
-                _("最近进展日期"),
-                _("无进展天数（截至期末）"),
-                _("报送层级"),
-                _("期末已报送"),
-            ],
-            rows=[
-                [
-                    case.title,
-                    case.discovering_unit.short_name,
-                    case.assignee.display_name if case.assignee else _("待分配"),
-                    case.last_progress_on,
-                    (end - case.last_progress_on).days,
-                    str(tiers[case.tier]),
-                    _("是") if case.escalated_at_end else _("否"),
-                ]
-                for case in report.stalled
-            ],
-            widths=[40, 16, 12, 14, 14, 22, 10],
-            totals=_count(
-                report.stalled,
-                7,
-                _("已报送 %(n)d 项") % {"n": sum(1 for c in report.stalled if c.escalated_at_end)},
-            ),
-        ),
-    ]
+def overview_sheet(report: PeriodReport) -> SheetSpec:
+    return SheetSpec(
+        title=_("概览"),
+        headers=[_("指标"), _("数量"), _("说明")],
+        rows=overview_rows(report),
+        widths=[30, 12, 90],
+    )
+
+
+def discoveries_sheet(report: PeriodReport) -> SheetSpec:
+    rows = report.discoveries
+    total = wan(sum(a.expected_contribution or 0 for a in rows))
+    return table_sheet(
+        _("新发现成果"),
+        DISCOVERY_COLUMNS,
+        rows,
+        totals=_count(rows, len(DISCOVERY_COLUMNS), total),
+    )
+
+
+def evaluations_sheet(report: PeriodReport) -> SheetSpec:
+    rows = report.evaluations
+    return table_sheet(
+        _("成果评价"),
+        EVALUATION_COLUMNS,
+        rows,
+        totals=_count(rows, len(EVALUATION_COLUMNS)),
+    )
+
+
+def service_entries_sheet(report: PeriodReport) -> SheetSpec:
+    rows = report.service_entries
+    total = wan(sum(a.expected_contribution or 0 for a in rows))
+    return table_sheet(
+        _("进入服务库"),
+        SERVICE_ENTRY_COLUMNS,
+        rows,
+        totals=_count(rows, len(SERVICE_ENTRY_COLUMNS), total),
+    )
 
 
 def quota_sheet(report: PeriodReport) -> SheetSpec:
     """The year's quota table as the landing-quota page shows it: same rows, columns, totals."""
-    rows = report.quota_rows
-    totals = selectors.quota_totals(rows)
-    labels = selectors.FIGURE_LABELS
-    return SheetSpec(
-        title=_("%(year)d年落地任务进度") % {"year": report.year},
-        headers=[
-            _("单位"),
-            _("%(label)s（项）") % {"label": labels["quota"]},
-            *(_("%(label)s（项）") % {"label": labels[key]} for key in QUOTA_FIGURES),
-            labels["percent"],
-            _("%(label)s（项）") % {"label": labels["remaining"]},
-            _("%(label)s（项）") % {"label": labels["surplus"]},
-            _("标杆性成果要求"),
-            _("标杆完成情况"),
-        ],
-        rows=[
-            [
-                row.unit.name,
-                row.quota if row.quota is not None else _("无任务"),
-                *(getattr(row, key) for key in QUOTA_FIGURES),
-                percent(row.percent, 100) if row.quota else None,  # the dashboard's figure
-                row.remaining,
-                row.surplus if row.quota is not None else None,
-                row.quota_row.landmark_requirement if row.quota_row else "",
-                clause_separator().join(
-                    f"{item.label}：{item.achieved}/{item.requirement.count}"
-                    for item in row.landmarks
-                ),
-            ]
-            for row in rows
-        ],
-        widths=[30, 12, 12, 12, 12, 14, 8, 10, 10, 50, 40],
+    totals = selectors.quota_totals(report.quota_rows)
+    return table_sheet(
+        _("%(year)d年落地任务进度") % {"year": report.year},
+        QUOTA_COLUMNS,
+        report.quota_rows,
         totals=[
             _("合计"),
             totals.quota,
@@ -621,8 +493,81 @@ def quota_sheet(report: PeriodReport) -> SheetSpec:
     )
 
 
-# The columns of a quota row, in the page's and the workbook's order.
-QUOTA_FIGURES = ("landed", "offset_in", "offset_out", "completed")
+def escalations_sheet(report: PeriodReport) -> SheetSpec:
+    rows = report.escalations
+    columns = escalation_columns(report.end)
+    still_open = _("未解除 %(n)d 项") % {"n": report.totals()["escalations_open"]}
+    return table_sheet(
+        _("久推不动报送"), columns, rows, totals=_count(rows, len(columns), still_open)
+    )
+
+
+def stalled_sheet(report: PeriodReport) -> SheetSpec:
+    rows = report.stalled
+    columns = stalled_columns(report.end)
+    reported = _("已报送 %(n)d 项") % {"n": sum(1 for case in rows if case.escalated_at_end)}
+    return table_sheet(
+        _("久推不动成果"), columns, rows, totals=_count(rows, len(columns), reported)
+    )
+
+
+# --- The assessment's workbooks (考核督导) -----------------------------------------------------------
+
+
+def scorecard_sheet(card: Scorecard) -> SheetSpec:
+    """One level's scorecard, ranked, with the level's totals."""
+    totals = [_("合计"), "", *[card.totals[f] for f in FIGURES]]
+    if card.level == Level.PERSON:
+        totals += [
+            sum(r.follow_ups or 0 for r in card.rows),
+            sum(r.missed or 0 for r in card.rows),
+            "",
+        ]
+    return table_sheet(
+        Level(card.level).label, scorecard_columns(card.level), card.rows, totals=totals
+    )
+
+
+def bulletin_sheets(year: int, quarter: int, levels) -> list[SheetSpec]:
+    """The quarterly 通报: per level, the units named leading or lagging and the quota holders
+    behind the year's pace (quotas.assessment.quarterly_bulletin)."""
+    labels = SCORECARD_LABELS
+    rows = []
+    for item in levels:
+        for kind, named in ((_("成绩突出"), item.leading), (_("督促后进"), item.lagging)):
+            for row in named:
+                rows.append(
+                    [item.label, kind, row.name, row.discovered, row.landed, row.served, ""]
+                )
+        for quota_row in item.behind_quota:
+            rows.append(
+                [
+                    item.label,
+                    _("落地任务进度滞后"),
+                    str(quota_row.unit),
+                    None,
+                    quota_row.completed,
+                    None,
+                    _("任务%(quota)d项，完成%(done)d项")
+                    % {"quota": quota_row.quota, "done": quota_row.completed},
+                ]
+            )
+    return [
+        SheetSpec(
+            title=_("%(year)d年第%(q)d季度通报") % {"year": year, "q": quarter},
+            headers=[
+                _("层级"),
+                _("通报类别"),
+                _("单位（人员）"),
+                str(labels["discovered"]),
+                str(labels["landed"]),
+                str(labels["served"]),
+                _("说明"),
+            ],
+            rows=rows,
+            widths=[22, 16, 36, 10, 10, 10, 28],
+        )
+    ]
 
 
 # --- The report page: the sections as text ----------------------------------------------------

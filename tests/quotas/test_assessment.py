@@ -16,6 +16,7 @@ from quotas import assessment, selectors
 from quotas.assessment import Level
 from quotas.choices import CityMetric
 from quotas.division_tiles import TILES
+from quotas.reports import scorecard_sheet
 from towns.choices import Role
 from towns.models import Division
 
@@ -141,6 +142,22 @@ def test_a_liaison_is_assessed_on_own_records_and_follow_ups(client, center_staf
     assert [r.achievement_id for r in response.context["records"]] == [mine.pk]
     body = api(client, "figures-scorecard", year=2025, level="person")
     assert next(r for r in body["results"] if r["key"] == "center_wang")["on_time_percent"] == 50
+
+
+def test_each_scorecard_sheet_has_a_header_per_value(center_staff):
+    person = UserFactory(role=Role.CENTER_STAFF, username="center_li")
+    mine = service_case(entered_on=date(2025, 3, 3), discovered_on=date(2025, 3, 3))
+    FollowUpFlagFactory(achievement=mine, period=date(2025, 5, 1), responsible=person)
+    for level in Level:
+        sheet = scorecard_sheet(assessment.scorecard(level, 2025))
+        rows = list(sheet.rows)
+        assert rows, level
+        width = len(sheet.headers)
+        assert width == (8 if level == Level.PERSON else 5)
+        assert {len(row) for row in rows} == {width} and len(sheet.totals or []) == width
+        assert len(sheet.widths) == width
+    headers = scorecard_sheet(assessment.scorecard(Level.PERSON, 2025)).headers
+    assert headers[-3:] == ["跟踪记录", "逾期未跟踪（月）", "按时跟踪率"]
 
 
 def test_the_export_holds_every_level_with_counts_as_numbers(client, center_staff):

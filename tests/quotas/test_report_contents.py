@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from docx import Document
 from openpyxl import load_workbook
 
@@ -29,6 +30,7 @@ from evaluation.services import recommendation_create
 from quotas import views
 from quotas.choices import ReportKind
 from quotas.models import Report
+from quotas.reports import period_report, report_sheets
 from quotas.services import report_generate
 from quotas.tasks import task_biweekly_reports
 
@@ -266,6 +268,23 @@ def test_the_report_page_lists_every_section(client, leader, history, monkeypatc
     assert whole.context["section"]["title"] == "成果评价"
     assert len(whole.context["page_obj"].object_list) == 7
     assert "合计 7 项" in whole.content.decode()
+
+
+def test_each_sheet_has_a_header_per_value_and_the_page_shows_every_header(client, leader, history):
+    sheets = report_sheets(period_report(START, END))
+    assert [sheet.title for sheet in sheets][1:4] == ["新发现成果", "成果评价", "进入服务库"]
+    for sheet in sheets:
+        width = len(sheet.headers)
+        assert sheet.rows, sheet.title  # the history has something in every section
+        assert {len(row) for row in sheet.rows} == {width}, sheet.title
+        assert len(sheet.widths) == width, sheet.title
+        assert sheet.totals is None or len(sheet.totals) == width, sheet.title
+    report = report_generate(kind=ReportKind.CUSTOM, start=START, end=END)
+    client.force_login(leader)
+    page = client.get(reverse("quotas:report_detail", args=[report.pk])).content.decode()
+    for sheet in sheets:
+        for header in sheet.headers:
+            assert f">{escape(header)}</th>" in page, (sheet.title, header)
 
 
 def test_the_report_page_reads_no_more_for_more_rows(client, leader, center_staff):
