@@ -441,9 +441,14 @@ def overview_sheet(report: PeriodReport) -> SheetSpec:
     )
 
 
+def _expected_total(records) -> object:
+    """The total row's expected contribution of a sheet of records, in 万元."""
+    return wan(sum(a.expected_contribution or 0 for a in records))
+
+
 def discoveries_sheet(report: PeriodReport) -> SheetSpec:
     rows = report.discoveries
-    total = wan(sum(a.expected_contribution or 0 for a in rows))
+    total = _expected_total(rows)
     return table_sheet(
         _("新发现成果"),
         DISCOVERY_COLUMNS,
@@ -464,7 +469,7 @@ def evaluations_sheet(report: PeriodReport) -> SheetSpec:
 
 def service_entries_sheet(report: PeriodReport) -> SheetSpec:
     rows = report.service_entries
-    total = wan(sum(a.expected_contribution or 0 for a in rows))
+    total = _expected_total(rows)
     return table_sheet(
         _("进入服务库"),
         SERVICE_ENTRY_COLUMNS,

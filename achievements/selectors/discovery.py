@@ -261,11 +261,11 @@ def likely_duplicates(
     if not normalized:
         return []
     scope = "all" if user.is_back_office else f"unit-{user.unit_id}"
-    versions = generations(duplicate_scope_keys(normalized, clean_text(holder), field_id))
+    cleaned_holder = clean_text(holder)
+    versions = generations(duplicate_scope_keys(normalized, cleaned_holder, field_id))
     # The holder's generation is kept beside the result, not in its key: a scan a few text
     # edits old is brought up to date by rescoring the records edited (`holder_text_edits`).
-    holder_key = holder_scan_key(clean_text(holder)) if clean_text(holder) else ""
-    holder_version = versions.pop(holder_key, None)
+    holder_version = versions.pop(holder_scan_key(cleaned_holder), None) if cleaned_holder else None
     parts = (sorted(versions.items()), scope, normalized, holder, field_id, summary, exclude_pk)
     key = "duplicates:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     scan = partial(
@@ -278,12 +278,13 @@ def likely_duplicates(
         exclude_pk=exclude_pk,
     )
     entry = cache.get(key)
-    edited = None
-    if entry is not None and entry[0] != holder_version and holder_version is not None:
-        edited = holder_text_edits(clean_text(holder), entry[0], holder_version)
     if entry is not None and entry[0] == holder_version:
         found = entry[1]
-    elif entry is not None and edited is not None:
+    elif (
+        entry is not None
+        and holder_version is not None
+        and (edited := holder_text_edits(cleaned_holder, entry[0], holder_version)) is not None
+    ):
         found = {pk: hit for pk, hit in entry[1].items() if pk not in edited}
         found.update(scan(only=edited))
     else:
